@@ -1,0 +1,1 @@
+"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs."""

@@ -1,0 +1,99 @@
+"""Open legal clocks: one row per clock per subject (a case, a file, a schedule).
+
+What each clock means (length, unit, warnings, breach, citation) is declared once in
+cases/rules/deadlines.py; rows only hold the state of one running clock.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .orgs import Organisation
+
+
+class DeadlineState(models.TextChoices):
+    OPEN = "open", _("进行中")
+    MET = "met", _("已按期完成")
+    EXTENDED = "extended", _("已延期")
+    BREACHED = "breached", _("已超期")
+    CANCELLED = "cancelled", _("已取消")
+
+
+ACTIVE_STATES = (DeadlineState.OPEN, DeadlineState.EXTENDED)
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def for_subject(self, subject):
+        return self.filter(
+            subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+            subject_id=str(subject.pk),
+        )
+
+    def by_urgency(self):
+        return self.order_by("due_on", "pk")
+
+
+class Deadline(models.Model):
+    clock = models.CharField(_("时限"), max_length=64, db_index=True)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="deadlines",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="deadlines",
+    )
+    starts_on = models.DateField(_("起算日"))
+    due_on = models.DateField(_("届满日"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=DeadlineState.choices, default=DeadlineState.OPEN,
+        db_index=True,
+    )
+    # Computed with a provisional calendar year (no official schedule loaded yet).
+    provisional = models.BooleanField(_("暂定"), default=False, db_index=True)
+    # Warning offsets (days before due) already sent: firing twice changes nothing.
+    warnings_sent = models.JSONField(default=list, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("法定时限")
+        verbose_name_plural = _("法定时限")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject_idx"),
+            models.Index(fields=["state", "due_on"], name="deadline_urgency_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clock", "subject_type", "subject_id"],
+                condition=models.Q(state__in=["open", "extended"]),
+                name="one_active_clock_per_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule.name} → {self.due_on:%Y-%m-%d}（{self.get_state_display()}）"
+
+    @property
+    def rule(self):
+        from cases.rules.deadlines import clock
+
+        return clock(self.clock)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES

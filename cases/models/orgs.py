@@ -1,0 +1,117 @@
+"""Mediation organisations in their federation tree, and who works in which one."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class OrganisationKind(models.TextChoices):
+    CITY_FEDERATION = "city_federation", _("市总工会")
+    DISTRICT_FEDERATION = "district_federation", _("区总工会")
+    STREET_CENTRE = "street_centre", _("街道（乡镇）调解中心")
+    ENTERPRISE_COMMITTEE = "enterprise_committee", _("企业劳动争议调解委员会")
+
+
+# The tree is strict: each kind sits directly under the kind before it.
+KIND_DEPTH = {kind: depth for depth, kind in enumerate(OrganisationKind.values)}
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def subtree_of(self, organisations):
+        """Every organisation at or below any of `organisations`."""
+        paths = [org.path for org in organisations]
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(path__startswith=path)
+        return self.filter(condition)
+
+
+class Organisation(models.Model):
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类别"), max_length=32, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级组织"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialised path of primary keys, "/1/4/9/": a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    def clean(self):
+        if self.parent is None:
+            if self.kind != OrganisationKind.CITY_FEDERATION:
+                raise ValidationError({"parent": _("只有市总工会可以没有上级组织。")})
+            return
+        if KIND_DEPTH[self.kind] != KIND_DEPTH[self.parent.kind] + 1:
+            raise ValidationError({
+                "kind": _("“%(kind)s”不能直接隶属于“%(parent)s”。") % {
+                    "kind": self.get_kind_display(), "parent": self.parent.get_kind_display(),
+                }
+            })
+        if self.pk and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("上级组织不能是本组织或其下级组织。")})
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs = {**kwargs, "force_insert": False}
+        old_path = self.path
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def ancestors_and_self(self):
+        ids = [int(part) for part in self.path.strip("/").split("/") if part]
+        return Organisation.objects.filter(pk__in=ids)
+
+
+class Role(models.TextChoices):
+    MEDIATOR = "mediator", _("调解员")
+    MEDIATION_LEAD = "mediation_lead", _("调解组长")
+    HARDSHIP_CASEWORKER = "hardship_caseworker", _("帮扶工作人员")
+    REVIEWER = "reviewer", _("审核人")
+    AUDITOR = "auditor", _("审计员")
+    ORG_ADMIN = "org_admin", _("组织管理员")
+
+
+# Roles that may read but never change anything.
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="memberships",
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("成员身份")
+        verbose_name_plural = _("成员身份")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation.name} · {self.get_role_display()}"
