@@ -70,3 +70,20 @@ def require_can_act(user, organisation: Organisation, roles: Iterable[str]) -> N
             % {"org": organisation.name, "roles": names}
         )
     raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
+
+
+def nearest_holders(organisation: Organisation, roles: Iterable[str]):
+    """Users holding one of `roles` in `organisation`, or else in its nearest ancestor that has any."""
+    from django.contrib.auth import get_user_model
+
+    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    memberships = Membership.objects.filter(
+        organisation_id__in=ancestor_ids, role__in=list(roles), user__is_active=True,
+    ).values_list("organisation_id", "user_id")
+    by_org: dict[int, set[int]] = {}
+    for org_id, user_id in memberships:
+        by_org.setdefault(org_id, set()).add(user_id)
+    for org_id in reversed(ancestor_ids):
+        if org_id in by_org:
+            return get_user_model().objects.filter(pk__in=by_org[org_id])
+    return get_user_model().objects.none()

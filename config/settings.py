@@ -129,3 +129,4 @@ UNIONCASE = {
     # The seal and signature blocks of generated documents use this font family.
     "DOCUMENT_FONT_FAMILY": env.str("DOCUMENT_FONT_FAMILY", default="Noto Serif CJK SC"),
 }
+UNIONCASE["HARDSHIP_PUBLICITY_WORKING_DAYS"] = env.int("HARDSHIP_PUBLICITY_WORKING_DAYS", default=5)

@@ -6,6 +6,12 @@ from django.contrib.auth import get_user_model
 from cases.models import Membership, Organisation, OrganisationKind, Role
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_org(code, name, kind, parent=None):
     org = Organisation(code=code, name=name, kind=kind, parent=parent)
     org.full_clean()

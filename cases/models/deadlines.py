@@ -62,6 +62,7 @@ class Deadline(models.Model):
     # Warning offsets (days before due) already sent: firing twice changes nothing.
     warnings_sent = models.JSONField(default=list, blank=True)
     extensions = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    extended_days = models.PositiveSmallIntegerField(_("累计延期天数"), default=0)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,193 @@
+"""Legal clocks, declared once as data with their citations.
+
+A clock says what starts it (a model's transition or its creation), how long it runs and
+in which unit, on which days of the clock warnings go out, whether and how often it may
+be extended, what happens when it is breached, and the rule it comes from. Deadline rows
+(cases.models.Deadline) only hold the state of one running clock; the service in
+cases/services/deadlines.py opens, meets, extends, breaches and cancels them.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.orgs import Role
+
+from . import calendar
+
+CREATED = "created"  # the trigger name for "the subject was created"
+
+
+class DayUnit(StrEnum):
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A model (app_label.model_name) and a transition name, or CREATED."""
+
+    model: str
+    transition: str
+
+
+@dataclass(frozen=True)
+class LegalClock:
+    code: str
+    name: str
+    unit: DayUnit
+    citation: str
+    length: int | None  # None: the due date comes from the data (an instalment's date)
+    starts_on: tuple[Trigger, ...] = ()
+    met_by: tuple[Trigger, ...] = ()
+    cancelled_by: tuple[Trigger, ...] = ()
+    # Warnings on these days of the clock (day `length` is the due day itself).
+    warn_on_days: tuple[int, ...] = ()
+    # Attribute of the subject holding the start date; None: the day the clock opens.
+    start_attribute: str | None = None
+    max_extensions: int = 0
+    max_extension_days: int | None = None
+    # At breach: a transition the system applies to the subject, and who is told.
+    breach_transition: str | None = None
+    escalate_to: tuple[str, ...] = ()
+    statutory: bool = True
+    # A key of settings.UNIONCASE holding the length, where the rule leaves it to configuration.
+    length_setting: str | None = None
+    notes: str = ""
+
+    @property
+    def days(self) -> int | None:
+        if self.length_setting:
+            return settings.UNIONCASE[self.length_setting]
+        return self.length
+
+    @property
+    def extendable(self) -> bool:
+        return self.max_extensions > 0
+
+    def due_date(self, start: date, length: int | None = None) -> calendar.WorkingDayResult:
+        days = self.days if length is None else length
+        if self.unit is DayUnit.WORKING:
+            return calendar.add_working_days_detailed(start, days)
+        return calendar.WorkingDayResult(date=start + timedelta(days=days), provisional=False, provisional_years=())
+
+    def warning_date(self, start: date, day_of_clock: int) -> date:
+        return self.due_date(start, day_of_clock).date
+
+
+DISPUTE = "cases.disputecase"
+HARDSHIP = "cases.hardshipfile"
+SCHEDULE = "cases.holidayschedule"
+
+CLOCKS: dict[str, LegalClock] = {}
+
+
+def declare(clock: LegalClock) -> LegalClock:
+    if clock.code in CLOCKS:
+        raise ValueError(f"clock {clock.code} declared twice")
+    CLOCKS[clock.code] = clock
+    return clock
+
+
+declare(LegalClock(
+    code="dispute.acceptance",
+    name=_("受理审查期限"),
+    length=3, unit=DayUnit.WORKING, start_attribute="received_on",
+    starts_on=(Trigger(DISPUTE, CREATED),),
+    met_by=(Trigger(DISPUTE, "accept"), Trigger(DISPUTE, "reject")),
+    cancelled_by=(Trigger(DISPUTE, "withdraw"),),
+    warn_on_days=(3,), escalate_to=(Role.MEDIATION_LEAD,),
+    citation=_("《企业劳动争议协商调解规定》（人社部令第17号）：收到调解申请之日起3个工作日内决定是否受理"),
+    notes="secondary source; working days follow the State Council holiday schedule",
+))
+
+declare(LegalClock(
+    code="dispute.mediation",
+    name=_("调解期限"),
+    length=15, unit=DayUnit.CALENDAR, start_attribute="received_on",
+    starts_on=(Trigger(DISPUTE, CREATED),),
+    met_by=(Trigger(DISPUTE, "make_agreement_effective"),),
+    cancelled_by=(Trigger(DISPUTE, "reject"), Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "fail")),
+    warn_on_days=(10, 13), max_extensions=1, max_extension_days=15,
+    breach_transition="deem_failed", escalate_to=(Role.MEDIATION_LEAD,),
+    citation=_("《劳动争议调解仲裁法》第十四条：自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁"),
+    notes="extension only with both parties' recorded consent (secondary); the repealed 30-day rule must not be used",
+))
+
+declare(LegalClock(
+    code="dispute.agreement_review",
+    name=_("仲裁审查确认申请期限"),
+    length=15, unit=DayUnit.CALENDAR,
+    starts_on=(Trigger(DISPUTE, "make_agreement_effective"),),
+    met_by=(Trigger(DISPUTE, "apply_for_review"),),
+    warn_on_days=(10,),
+    citation=_("《企业劳动争议协商调解规定》（人社部令第17号）第二十七条：双方当事人可以自调解协议生效之日起15日内共同向仲裁委员会提出仲裁审查申请"),
+    notes="secondary source",
+))
+
+declare(LegalClock(
+    code="dispute.instalment",
+    name=_("分期履行期限"),
+    length=None, unit=DayUnit.CALENDAR, escalate_to=(Role.MEDIATION_LEAD,),
+    citation=_("《劳动争议调解仲裁法》第十四条：调解协议书对双方当事人具有约束力，当事人应当履行"),
+))
+
+declare(LegalClock(
+    code="arbitration.acceptance",
+    name=_("仲裁受理审查期限"),
+    length=5, unit=DayUnit.CALENDAR,
+    citation=_("《劳动争议调解仲裁法》第二十九条：劳动争议仲裁委员会收到仲裁申请之日起五日内，认为符合受理条件的，应当受理"),
+))
+
+declare(LegalClock(
+    code="arbitration.award",
+    name=_("仲裁裁决期限"),
+    length=45, unit=DayUnit.CALENDAR, max_extensions=1, max_extension_days=15,
+    citation=_("《劳动争议调解仲裁法》第四十三条：仲裁庭裁决劳动争议案件，应当自劳动争议仲裁委员会受理仲裁申请之日起四十五日内结束；经批准可以延期，延长期限不得超过十五日"),
+))
+
+declare(LegalClock(
+    code="hardship.publicity",
+    name=_("公示期"),
+    length=None, length_setting="HARDSHIP_PUBLICITY_WORKING_DAYS", unit=DayUnit.WORKING,
+    citation=_("地方工会困难职工帮扶工作规定：退档公示不少于5个工作日（公示期为配置项）"),
+    notes="the one figure found is for exit publicity; the period is configuration",
+))
+
+declare(LegalClock(
+    code="calendar.schedule_review",
+    name=_("节假日安排审批期限"),
+    length=3, unit=DayUnit.WORKING,
+    starts_on=(Trigger(SCHEDULE, CREATED),),
+    met_by=(Trigger(SCHEDULE, "approve"), Trigger(SCHEDULE, "reject")),
+    warn_on_days=(2,), escalate_to=(Role.ORG_ADMIN,),
+    statutory=False,
+    citation=_("本系统管理规则（非法定期限）：录入的节假日安排应在3个工作日内审批，以便及时重算暂定时限"),
+))
+
+
+def clock(code: str) -> LegalClock:
+    try:
+        return CLOCKS[code]
+    except KeyError:
+        raise LookupError(f"unknown legal clock {code!r}") from None
+
+
+@dataclass(frozen=True)
+class ClockEffects:
+    opens: tuple[LegalClock, ...] = field(default=())
+    meets: tuple[LegalClock, ...] = field(default=())
+    cancels: tuple[LegalClock, ...] = field(default=())
+
+
+def effects_of(model: str, transition: str) -> ClockEffects:
+    """Which clocks a model's transition (or CREATED) opens, meets and cancels."""
+    trigger = Trigger(model, transition)
+    return ClockEffects(
+        opens=tuple(c for c in CLOCKS.values() if trigger in c.starts_on),
+        meets=tuple(c for c in CLOCKS.values() if trigger in c.met_by),
+        cancels=tuple(c for c in CLOCKS.values() if trigger in c.cancelled_by),
+    )

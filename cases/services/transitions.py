@@ -1,0 +1,158 @@
+"""The one door every change of legal status goes through.
+
+`apply(subject, "approve", by=user, reason=..., data=...)`, in one transaction:
+1. locks the subject's row and refuses a stale copy (two people acting at once: one wins);
+2. checks scope, role and the FSM transition's permission and conditions;
+3. runs the django-fsm transition and saves;
+4. opens, meets and cancels the legal clocks the rules attach to the transition;
+5. appends the audit event;
+6. registers the transition's documents and notifications to run on commit.
+If any step fails, nothing happened. Views, flows, imports and commands all call this;
+nothing else writes a status.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from cases.access import can_read, roles_in
+from cases.models import AuditAction, AuditEvent
+from cases.models.orgs import READ_ONLY_ROLES
+
+from . import deadlines
+from .actors import is_system
+from .audit import append_event
+
+
+class TransitionRefused(ValidationError):
+    """The transition is not possible from this state, or its legal conditions are not met."""
+
+
+class StaleCase(ConcurrentTransition):
+    """Someone else changed the case since this copy was read."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("该事项已被他人处理，请刷新页面后查看最新状态。"))
+
+
+@dataclass(frozen=True)
+class TransitionOutcome:
+    subject: object
+    event: AuditEvent
+    from_state: str
+    to_state: str
+    deadlines: deadlines.DeadlineChanges
+
+
+def fsm_transition(subject, name: str):
+    method = getattr(subject, name, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise ValueError(f"{type(subject).__name__} has no transition {name!r}")
+    return method
+
+
+def state_of(subject, name: str) -> str:
+    return fsm_transition(subject, name)._django_fsm.field.get_state(subject)
+
+
+def transition_spec(subject, name: str):
+    """The django_fsm Transition for `name` from the subject's current state, or None."""
+    method = fsm_transition(subject, name)
+    return method._django_fsm.get_transition(state_of(subject, name))
+
+
+def _check_actor(subject, spec, by) -> None:
+    if is_system(by):
+        return
+    organisation = subject.organisation
+    if not can_read(by, organisation):
+        raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
+    held = roles_in(by, organisation)
+    if held and held <= READ_ONLY_ROLES and not by.is_superuser:
+        raise PermissionDenied(_("审计员只能查阅，不能修改任何内容。"))
+    if not spec.has_perm(subject, by):
+        message = getattr(spec.permission, "message", None) or _("您没有执行此操作的权限。")
+        raise PermissionDenied(message)
+
+
+def _check_conditions(subject, spec, name: str) -> None:
+    if spec is None:
+        raise TransitionRefused(_("当前状态下不能执行“%(action)s”。") % {"action": name})
+    unmet = [condition for condition in spec.conditions if not condition(subject)]
+    if unmet:
+        reasons = "；".join(str(getattr(c, "message", c.__name__)) for c in unmet)
+        raise TransitionRefused(_("不满足执行条件：%(reasons)s") % {"reasons": reasons})
+
+
+def _lock(subject):
+    return type(subject)._default_manager.select_for_update().get(pk=subject.pk)
+
+
+def _schedule_side_effects(subject, spec, event: AuditEvent, by) -> None:
+    from cases.tasks.documents import issue_document_task
+    from notifications.tasks import notify_transition_task
+
+    actor_ref = str(by) if is_system(by) else by.pk
+    for kind in spec.custom.get("documents", ()):
+        transaction.on_commit(lambda kind=kind: issue_document_task.delay(
+            kind=kind, transition_event_id=event.pk, by=actor_ref,
+        ))
+    for kind in spec.custom.get("notifications", ()):
+        transaction.on_commit(lambda kind=kind: notify_transition_task.delay(kind=kind, transition_event_id=event.pk))
+
+
+def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
+          today: date | None = None, imported: bool = False) -> TransitionOutcome:
+    """Move `subject` through its FSM transition `name` on behalf of `by`."""
+    data = data or {}
+    with transaction.atomic():
+        locked = _lock(subject)
+        if state_of(locked, name) != state_of(subject, name):
+            raise StaleCase()
+        spec = transition_spec(locked, name)
+        if spec is not None:
+            _check_actor(locked, spec, by)
+        _check_conditions(locked, spec, name)
+        if spec.custom.get("reason_required") and not reason.strip():
+            raise ValidationError({"reason": _("请填写理由。")})
+        from_state = state_of(locked, name)
+        fsm_transition(locked, name)(by=by, reason=reason, **data)
+        locked.full_clean()
+        locked.save()
+        to_state = state_of(locked, name)
+        clock_changes = deadlines.apply_trigger(locked, name, organisation=locked.organisation, today=today)
+        for effect in spec.custom.get("effects", ()):
+            import_string(effect)(locked, by=by, today=today)
+        event = append_event(
+            action=AuditAction.TRANSITION, actor=by, subject=locked, organisation=locked.organisation,
+            name=name, from_state=from_state, to_state=to_state, reason=reason,
+            data={"input": data, "deadlines": clock_changes.summary(),
+                  "documents": list(spec.custom.get("documents", ())), "imported": imported},
+        )
+        _schedule_side_effects(locked, spec, event, by)
+    subject.refresh_from_db()
+    return TransitionOutcome(locked, event, from_state, to_state, clock_changes)
+
+
+def available_transitions(subject, user) -> list:
+    """The transitions `user` may take on `subject` now: what a page offers as actions."""
+    from django_fsm import FSMFieldMixin
+
+    field = next(f for f in subject._meta.fields if isinstance(f, FSMFieldMixin))
+    current = field.get_state(subject)
+    offered = []
+    for spec in field.get_all_transitions(type(subject)):
+        if spec.source not in (current, "*", "+"):
+            continue
+        try:
+            _check_actor(subject, spec, user)
+            _check_conditions(subject, spec, spec.name)
+        except (PermissionDenied, ValidationError):
+            continue
+        offered.append(spec)
+    return offered

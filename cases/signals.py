@@ -1,0 +1,27 @@
+"""Logins and failed logins go into the audit journal."""
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from .models import AuditAction
+from .services.actors import system
+from .services.audit import append_event
+
+
+def _client_address(request) -> str:
+    if request is None:
+        return ""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def audit_login(sender, request, user, **kwargs):
+    append_event(action=AuditAction.LOGIN, actor=user, data={"ip": _client_address(request)})
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    append_event(
+        action=AuditAction.LOGIN_FAILED, actor=system("login"),
+        data={"username": credentials.get("username", ""), "ip": _client_address(request)},
+    )
