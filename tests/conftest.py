@@ -1,9 +1,39 @@
 """Shared fixtures: the demo organisation tree and one user per role."""
 
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
 from cases.models import Membership, Organisation, OrganisationKind, Role
+
+
+def using_postgres() -> bool:
+    return django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (.ci/run does)")
+    skip_worker = pytest.mark.skip(reason="needs a broker: run with CELERY_BROKER_URL=redis://... (.ci/run does)")
+    for item in items:
+        if "postgres" in item.keywords and not using_postgres():
+            item.add_marker(skip_postgres)
+        if "celery_worker" in item.keywords and not os.environ.get("CELERY_BROKER_URL"):
+            item.add_marker(skip_worker)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager_unless_worker_test(request):
+    """Tasks run inline in tests, even when CI points Celery at a real broker; the
+    celery_worker tests send them through that broker to a real worker process."""
+    from config.celery import app
+
+    eager = "celery_worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,10 @@ organisation admin has approved it through the transition door."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from .fsm import StatusModel
 from .orgs import Organisation, Role
 
 
@@ -43,7 +44,7 @@ _no_other_approved_schedule.message = _("该年度已有生效的节假日安排
 _may_decide_schedule.message = _("只有组织管理员可以审批节假日安排，且不能审批自己录入的安排。")
 
 
-class HolidaySchedule(ConcurrentTransitionMixin, models.Model):
+class HolidaySchedule(StatusModel):
     year = models.PositiveSmallIntegerField(_("年度"))
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("录入组织"), on_delete=models.PROTECT,
@@ -83,15 +84,12 @@ class HolidaySchedule(ConcurrentTransitionMixin, models.Model):
             "year": self.year, "status": self.get_status_display(),
         }
 
-    @property
-    def organisation_for_scope(self):
-        return self.organisation
-
     @transition(
         field=status, source=ScheduleStatus.PROPOSED, target=ScheduleStatus.APPROVED,
         conditions=[_no_other_approved_schedule], permission=_may_decide_schedule,
         custom={"label": _("批准"), "documents": ["holiday_schedule_decision"],
-                "notifications": ["holiday_schedule_decided"]},
+                "notifications": ["holiday_schedule_decided"],
+                "effects": ["cases.services.deadlines.recompute_after_schedule_approval"]},
     )
     def approve(self, *, by, reason="", **_data):
         self._record_decision(by, reason)

@@ -249,3 +249,11 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
                 event_key=f"deadline:{deadline.pk}:moved:{old_due}:{deadline.due_on}",
             )
     return moves
+
+
+def recompute_after_schedule_approval(schedule, *, by, today: date | None = None) -> list[DeadlineMove]:
+    """Door effect of approving an official holiday schedule: provisional clocks follow it."""
+    from cases.rules.calendar import clear_calendar_cache
+
+    clear_calendar_cache()
+    return recompute_provisional(today=today)

@@ -1,0 +1,54 @@
+# Two commands on a fresh Debian machine: `make run` and `make test` (see README.md).
+PY ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+# WeasyPrint needs pango; libharfbuzz-subset0 makes font subsetting ~100x faster;
+# fonts-noto-cjk gives the PDFs their Chinese fonts; chromium runs the browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium gettext
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-packages migrate worker beat bench
+
+run: migrate
+	$(PYTHON) manage.py seed_demo
+	@echo "unioncase: http://$(HOST):$(PORT)/  (demo logins in README.md)"
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PYTHON) manage.py makemigrations --check --dry-run
+	$(PYTHON) -m pytest
+
+install: system-packages $(INSTALLED)
+
+system-packages:
+	@missing=""; \
+	for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	$(PY) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(INSTALLED): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -e '.[test]'
+	touch $(INSTALLED)
+
+migrate: install
+	$(PYTHON) manage.py migrate --noinput
+
+# Production-like runs: set CELERY_BROKER_URL (and DATABASE_URL) first.
+worker: migrate
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: migrate
+	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+bench: install
+	$(PYTHON) bench/documents.py
