@@ -76,6 +76,7 @@ class HolidaySchedule(StatusModel):
             models.UniqueConstraint(
                 fields=["year"], condition=models.Q(status="approved"),
                 name="one_approved_schedule_per_year",
+                violation_error_message=_("该年度已有生效的节假日安排。"),
             ),
         ]
 
@@ -127,7 +128,10 @@ class HolidayScheduleDay(models.Model):
         verbose_name_plural = _("节假日安排日")
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["schedule", "date"], name="one_entry_per_day"),
+            models.UniqueConstraint(
+                fields=["schedule", "date"], name="one_entry_per_day",
+                violation_error_message=_("同一天在节假日安排中只能出现一次。"),
+            ),
         ]
 
     def __str__(self):

@@ -83,6 +83,7 @@ class Deadline(models.Model):
                 fields=["clock", "subject_type", "subject_id"],
                 condition=models.Q(state__in=["open", "extended"]),
                 name="one_active_clock_per_subject",
+                violation_error_message=_("该事项已有同一种进行中的时限，不能重复开启。"),
             ),
         ]
 

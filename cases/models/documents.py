@@ -57,6 +57,7 @@ class Document(models.Model):
             models.UniqueConstraint(
                 fields=["transition_event", "kind", "variant", "version"],
                 name="one_document_per_transition_kind_variant_version",
+                violation_error_message=_("这次变更的该份文书已经生成。"),
             ),
         ]
 

@@ -110,7 +110,10 @@ class Membership(models.Model):
         verbose_name = _("成员身份")
         verbose_name_plural = _("成员身份")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_membership",
+                violation_error_message=_("该用户在此组织已有这一角色。"),
+            ),
         ]
 
     def __str__(self):

@@ -73,7 +73,7 @@ def test_approving_an_official_schedule_moves_provisional_deadlines_and_tells_th
 ):
     # A clock opened before 2027's schedule was known: 3 working days after Wed 2026-12-30.
     waiting = propose_schedule(year=2028, entries=new_years_day_in(2028), organisation=orgs["hd"], by=system("test"))
-    pending = open_deadline(rule=clocks.clock("calendar.schedule_review"), subject=waiting,
+    pending = open_deadline(rule=clocks.clock("dispute.acceptance"), subject=waiting,
                             organisation=orgs["hd"], starts_on=date(2026, 12, 30), assignee=people["mediator"])
     assert (pending.due_on, pending.provisional) == (date(2027, 1, 5), True)
 
