@@ -85,11 +85,18 @@ def test_approval_documents_and_notifications_are_made_by_a_real_worker(orgs, pe
 def test_redelivered_document_task_makes_no_second_document(orgs, people, worker):
     from cases.tasks.documents import issue_document_task
 
-    schedule = propose_schedule(year=2027, entries=[ScheduleEntry(date(2027, 1, 1), "holiday", "元旦")],
-                                organisation=orgs["bj"], by=system("test"))
-    outcome = apply(HolidaySchedule.objects.get(pk=schedule.pk), "approve", by=people["admin2"])
+    first = propose_schedule(year=2027, entries=[ScheduleEntry(date(2027, 1, 1), "holiday", "元旦")],
+                             organisation=orgs["bj"], by=system("test"))
+    outcome = apply(HolidaySchedule.objects.get(pk=first.pk), "approve", by=people["admin2"])
     assert wait_for(lambda: Document.objects.filter(transition_event=outcome.event).exists())
-    issue_document_task.delay(kind="holiday_schedule_decision", transition_event_id=outcome.event.pk, by="system:test")
-    issue_document_task.delay(kind="holiday_schedule_decision", transition_event_id=outcome.event.pk, by="system:test")
-    time.sleep(5)
+
+    for _ in range(2):  # what a broker redelivering the message would do
+        issue_document_task.delay(kind="holiday_schedule_decision", transition_event_id=outcome.event.pk, by="system:test")
+    # The single solo worker takes its queue in order: once a later approval's notice has
+    # arrived, the redelivered tasks before it have run.
+    sentinel = propose_schedule(year=2028, entries=[ScheduleEntry(date(2028, 1, 1), "holiday", "元旦")],
+                                organisation=orgs["bj"], by=people["admin"])
+    apply(HolidaySchedule.objects.get(pk=sentinel.pk), "reject", by=people["admin2"], reason="日期待核")
+    assert wait_for(lambda: Notification.objects.filter(recipient=people["admin"], title__contains="2028").exists())
+
     assert Document.objects.filter(transition_event=outcome.event).count() == 1
