@@ -1,0 +1,116 @@
+"""Demo data: a small Beijing federation tree and one user per role.
+
+Idempotent: organisations are looked up by code and users by username; what exists is
+left exactly as it is (a password changed since is never reset). Every run prints the
+same table of demo accounts.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cases.models import Membership, Organisation, OrganisationKind, Role
+
+K = OrganisationKind
+
+# (code, name, kind, parent code), parents before children.
+ORGANISATIONS = [
+    ("BJ", "北京市总工会", K.CITY_FEDERATION, None),
+    ("BJ-HD", "海淀区总工会", K.DISTRICT_FEDERATION, "BJ"),
+    ("BJ-CY", "朝阳区总工会", K.DISTRICT_FEDERATION, "BJ"),
+    ("BJ-HD-ZGC", "中关村街道劳动争议调解中心", K.STREET_CENTRE, "BJ-HD"),
+    ("BJ-HD-XYL", "学院路街道劳动争议调解中心", K.STREET_CENTRE, "BJ-HD"),
+    ("BJ-CY-JW", "建外街道劳动争议调解中心", K.STREET_CENTRE, "BJ-CY"),
+    ("BJ-CY-WJ", "望京街道劳动争议调解中心", K.STREET_CENTRE, "BJ-CY"),
+    ("BJ-HD-ZGC-E01", "北京中关村演示科技有限公司劳动争议调解委员会", K.ENTERPRISE_COMMITTEE, "BJ-HD-ZGC"),
+    ("BJ-HD-XYL-E01", "北京学院路演示软件有限公司劳动争议调解委员会", K.ENTERPRISE_COMMITTEE, "BJ-HD-XYL"),
+    ("BJ-CY-JW-E01", "北京建外演示商贸有限公司劳动争议调解委员会", K.ENTERPRISE_COMMITTEE, "BJ-CY-JW"),
+    ("BJ-CY-WJ-E01", "北京望京演示网络有限公司劳动争议调解委员会", K.ENTERPRISE_COMMITTEE, "BJ-CY-WJ"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    password: str
+    role: str | None = None
+    organisation: str | None = None
+    superuser: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("mediator", "李调解", "demo-mediator-2026", Role.MEDIATOR, "BJ-HD-ZGC"),
+    DemoUser("lead", "王组长", "demo-lead-2026", Role.MEDIATION_LEAD, "BJ-HD-ZGC"),
+    DemoUser("caseworker", "张帮扶", "demo-caseworker-2026", Role.HARDSHIP_CASEWORKER, "BJ-HD"),
+    DemoUser("reviewer", "赵审核", "demo-reviewer-2026", Role.REVIEWER, "BJ-HD"),
+    DemoUser("auditor", "刘审计", "demo-auditor-2026", Role.AUDITOR, "BJ-HD"),
+    DemoUser("orgadmin", "陈管理", "demo-orgadmin-2026", Role.ORG_ADMIN, "BJ"),
+    DemoUser("admin", "系统管理员", "demo-admin-2026", superuser=True),
+]
+
+
+def seed_organisations() -> dict[str, Organisation]:
+    by_code: dict[str, Organisation] = {}
+    for code, name, kind, parent_code in ORGANISATIONS:
+        organisation = Organisation.objects.filter(code=code).first()
+        if organisation is None:
+            organisation = Organisation(
+                code=code, name=name, kind=kind,
+                parent=by_code[parent_code] if parent_code else None,
+            )
+            organisation.full_clean()
+            organisation.save()
+        by_code[code] = organisation
+    return by_code
+
+
+def seed_users(organisations: dict[str, Organisation]) -> None:
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            user = User(
+                username=demo.username, first_name=demo.first_name,
+                is_staff=demo.superuser, is_superuser=demo.superuser,
+            )
+            validate_password(demo.password, user)
+            user.set_password(demo.password)
+            user.full_clean()
+            user.save()
+        if demo.role:
+            Membership.objects.get_or_create(
+                user=user, organisation=organisations[demo.organisation], role=demo.role,
+            )
+
+
+class Command(BaseCommand):
+    help = "建立演示数据：北京市总工会的组织树和每个角色一个演示账号（可重复运行，不会改动已有数据）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="在 DEBUG 关闭的环境中也建立演示账号（演示密码是公开的，生产环境切勿使用）。",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 已关闭，这看起来是生产环境；演示账号的密码是公开的。"
+                "确需在此环境建立演示数据，请加 --force。"
+            )
+        with transaction.atomic():
+            organisations = seed_organisations()
+            seed_users(organisations)
+
+        self.stdout.write(f"演示组织：{len(ORGANISATIONS)} 个（{ORGANISATIONS[0][1]}及其下级）")
+        self.stdout.write("用户名 | 角色 | 组织 | 初始密码")
+        for demo in DEMO_USERS:
+            role = str(Role(demo.role).label) if demo.role else "超级用户"
+            organisation = organisations[demo.organisation].name if demo.organisation else "（全部）"
+            self.stdout.write(f"{demo.username} | {role} | {organisation} | {demo.password}")
+        self.stdout.write("初始密码只在首次建立账号时设置；已存在的账号不会被重设密码。")
