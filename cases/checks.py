@@ -1,1 +1,103 @@
-"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs."""
+"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs.
+
+Both detections ask the same native libraries WeasyPrint uses (libfontconfig and
+libharfbuzz-subset, through ctypes), so no command-line tool needs to be installed.
+"""
+
+import ctypes
+import ctypes.util
+
+from django.core.checks import Error, register
+from django.utils.translation import gettext_lazy as _
+
+FC_RESULT_MATCH = 0
+# WeasyPrint uses libharfbuzz-subset only with HarfBuzz >= 4.1.0 (pdf/fonts.py).
+HARFBUZZ_MINIMUM = (4, 1, 0)
+
+
+class _FcFontSet(ctypes.Structure):
+    _fields_ = [
+        ("nfont", ctypes.c_int),
+        ("sfont", ctypes.c_int),
+        ("fonts", ctypes.POINTER(ctypes.c_void_p)),
+    ]
+
+
+def _load(*names: str | None) -> ctypes.CDLL | None:
+    for name in filter(None, names):
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    return None
+
+
+def _declare_fontconfig(fc: ctypes.CDLL) -> None:
+    fc.FcNameParse.restype = ctypes.c_void_p
+    fc.FcNameParse.argtypes = [ctypes.c_char_p]
+    fc.FcObjectSetCreate.restype = ctypes.c_void_p
+    fc.FcObjectSetAdd.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    fc.FcFontList.restype = ctypes.POINTER(_FcFontSet)
+    fc.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    fc.FcPatternGetString.argtypes = [
+        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p),
+    ]
+    fc.FcFontSetDestroy.argtypes = [ctypes.POINTER(_FcFontSet)]
+    fc.FcObjectSetDestroy.argtypes = [ctypes.c_void_p]
+    fc.FcPatternDestroy.argtypes = [ctypes.c_void_p]
+
+
+def _families(fc: ctypes.CDLL, font_set: _FcFontSet) -> set[str]:
+    families = set()
+    for index in range(font_set.nfont):
+        value = ctypes.c_char_p()
+        if fc.FcPatternGetString(font_set.fonts[index], b"family", 0, ctypes.byref(value)) == FC_RESULT_MATCH:
+            families.add(value.value.decode("utf-8", "replace"))
+    return families
+
+
+def cjk_font_families() -> list[str]:
+    """Font families fontconfig offers for Chinese: what `fc-list :lang=zh family` prints."""
+    fc = _load(ctypes.util.find_library("fontconfig"), "libfontconfig.so.1")
+    if fc is None:
+        return []
+    _declare_fontconfig(fc)
+    pattern, objects = fc.FcNameParse(b":lang=zh"), fc.FcObjectSetCreate()
+    fc.FcObjectSetAdd(objects, b"family")
+    font_set = fc.FcFontList(None, pattern, objects)
+    try:
+        return sorted(_families(fc, font_set.contents)) if font_set else []
+    finally:
+        if font_set:
+            fc.FcFontSetDestroy(font_set)
+        fc.FcObjectSetDestroy(objects)
+        fc.FcPatternDestroy(pattern)
+
+
+def harfbuzz_subset_loadable() -> bool:
+    """Whether WeasyPrint can subset fonts with libharfbuzz-subset rather than fontTools."""
+    subset = _load(ctypes.util.find_library("harfbuzz-subset"), "libharfbuzz-subset.so.0")
+    harfbuzz = _load(ctypes.util.find_library("harfbuzz"), "libharfbuzz.so.0")
+    if subset is None or harfbuzz is None or not hasattr(subset, "hb_subset_or_fail"):
+        return False
+    harfbuzz.hb_version_atleast.argtypes = [ctypes.c_uint] * 3
+    harfbuzz.hb_version_atleast.restype = ctypes.c_int
+    return bool(harfbuzz.hb_version_atleast(*HARFBUZZ_MINIMUM))
+
+
+@register("documents")
+def check_document_rendering(app_configs=None, **kwargs) -> list[Error]:
+    errors = []
+    if not cjk_font_families():
+        errors.append(Error(
+            _("没有找到中文字体：生成的PDF文书中的汉字将无法显示。"),
+            hint=_("请安装 Noto CJK 字体：apt-get install fonts-noto-cjk"),
+            id="unioncase.E001",
+        ))
+    if not harfbuzz_subset_loadable():
+        errors.append(Error(
+            _("无法加载 libharfbuzz-subset（需 HarfBuzz 4.1.0 及以上）：WeasyPrint 将改用 fontTools 子集化字体。"),
+            hint=_("请安装：apt-get install libharfbuzz-subset0。缺少它时每份中文PDF文书需要数秒才能生成。"),
+            id="unioncase.E002",
+        ))
+    return errors

@@ -1,0 +1,81 @@
+"""Issuing documents on a worker, from JSON-serialisable arguments only.
+
+The context is rebuilt from the database on the worker by the kind's `build_context`
+(see cases/document_kinds.py), so a document shows the state as committed, not a copy
+taken when the task was queued; a `context` dict passed in is the fallback for kinds
+without a builder. Subject and organisation default to those of the transition event.
+"""
+
+from typing import Any
+
+from celery import shared_task
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from cases.document_kinds import get_kind
+from cases.models import AuditEvent, Organisation
+from cases.services.actors import system
+from cases.services.documents import issue_document, issued_document
+
+SYSTEM_PREFIX = "system:"
+
+
+def _actor(by: int | str | None):
+    """A user's primary key, or a system actor's name (with or without "system:")."""
+    if by is None:
+        return system("documents")
+    if isinstance(by, str):
+        return system(by.removeprefix(SYSTEM_PREFIX))
+    return get_user_model()._default_manager.get(pk=by)
+
+
+def _subject(label: str, pk: str) -> models.Model | None:
+    if not label:
+        return None
+    return apps.get_model(label)._default_manager.get(pk=pk)
+
+
+def _organisation(organisation_id: int | None, event: AuditEvent | None, subject) -> Organisation:
+    if organisation_id is not None:
+        return Organisation.objects.get(pk=organisation_id)
+    if event is not None and event.organisation_id is not None:
+        return event.organisation
+    organisation = getattr(subject, "organisation", None)
+    if organisation is None:
+        raise ValueError("a document needs an issuing organisation: pass organisation_id")
+    return organisation
+
+
+def _context(kind: str, subject, event: AuditEvent | None, variant: str, fallback: dict | None) -> dict:
+    builder = get_kind(kind).build_context
+    if builder is not None and subject is not None:
+        return builder(subject, event, variant=variant)
+    if fallback is not None:
+        return fallback
+    raise ValueError(f"document kind {kind!r} has no build_context and no context was passed")
+
+
+@shared_task(
+    name="cases.tasks.issue_document", bind=True, autoretry_for=(OSError,),
+    retry_backoff=True, max_retries=5, acks_late=True,
+)
+def issue_document_task(
+    self, *, kind: str, transition_event_id: int | None = None, organisation_id: int | None = None,
+    subject_type: str = "", subject_id: str | int = "", variant: str = "",
+    by: int | str | None = None, context: dict[str, Any] | None = None,
+) -> int:
+    """Issue version 1 of `kind` and return the Document's id; a retry returns the same id."""
+    event = AuditEvent.objects.get(pk=transition_event_id) if transition_event_id else None
+    if existing := issued_document(transition_event=event, kind=kind, variant=variant):
+        return existing.pk
+    subject = _subject(
+        subject_type or (event.subject_type if event else ""),
+        str(subject_id or (event.subject_id if event else "")),
+    )
+    document = issue_document(
+        kind=kind, organisation=_organisation(organisation_id, event, subject), subject=subject,
+        context=_context(kind, subject, event, variant, context), transition_event=event,
+        variant=variant, by=_actor(by),
+    )
+    return document.pk
