@@ -7,7 +7,8 @@ libharfbuzz-subset, through ctypes), so no command-line tool needs to be install
 import ctypes
 import ctypes.util
 
-from django.core.checks import Error, register
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.utils.translation import gettext_lazy as _
 
 FC_RESULT_MATCH = 0
@@ -85,15 +86,28 @@ def harfbuzz_subset_loadable() -> bool:
     return bool(harfbuzz.hb_version_atleast(*HARFBUZZ_MINIMUM))
 
 
-@register("documents")
-def check_document_rendering(app_configs=None, **kwargs) -> list[Error]:
-    errors = []
-    if not cjk_font_families():
-        errors.append(Error(
+def _font_messages() -> list[CheckMessage]:
+    families = cjk_font_families()
+    if not families:
+        return [Error(
             _("没有找到中文字体：生成的PDF文书中的汉字将无法显示。"),
             hint=_("请安装 Noto CJK 字体：apt-get install fonts-noto-cjk"),
             id="unioncase.E001",
-        ))
+        )]
+    configured = settings.UNIONCASE.get("DOCUMENT_FONT_FAMILY", "")
+    if configured and configured not in families:
+        return [Warning(
+            _("DOCUMENT_FONT_FAMILY 设置的字体“%(family)s”未安装，文书的印章栏将改用其他中文字体。")
+            % {"family": configured},
+            hint=_("可用的中文字体：%(families)s") % {"families": "、".join(families)},
+            id="unioncase.W001",
+        )]
+    return []
+
+
+@register("documents")
+def check_document_rendering(app_configs=None, **kwargs) -> list[CheckMessage]:
+    errors = _font_messages()
     if not harfbuzz_subset_loadable():
         errors.append(Error(
             _("无法加载 libharfbuzz-subset（需 HarfBuzz 4.1.0 及以上）：WeasyPrint 将改用 fontTools 子集化字体。"),
