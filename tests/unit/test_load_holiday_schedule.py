@@ -231,3 +231,15 @@ def test_without_a_single_city_federation_the_organisation_must_be_named(db):
     with pytest.raises(CommandError, match="--org"):
         load("2027", str(SAMPLE_2027))
 
+
+
+def test_approving_the_schedule_recomputes_provisional_deadlines(orgs):
+    entries = [ScheduleEntry(date=date(2028, 1, 3), kind=DayKind.HOLIDAY)]
+    pending = propose_schedule(year=2028, entries=entries, organisation=orgs["bj"], by=system("test"))
+    # As if its review clock had been opened on 2026-12-30, before 2027 had a schedule.
+    Deadline.objects.for_subject(pending).update(
+        starts_on=date(2026, 12, 30), due_on=date(2027, 1, 5), provisional=True,
+    )
+    load("2027", str(SAMPLE_2027))
+    review = Deadline.objects.for_subject(pending).get()
+    assert (review.due_on, review.provisional) == (date(2027, 1, 6), False)
