@@ -37,6 +37,16 @@ def celery_eager_unless_worker_test(request):
 
 
 @pytest.fixture(autouse=True)
+def fresh_calendar():
+    """Each test's database rolls back; so must what the calendar cached from it."""
+    from cases.rules.calendar import clear_calendar_cache
+
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

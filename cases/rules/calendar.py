@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import chinese_calendar
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from lunar_python import Lunar
@@ -207,13 +207,24 @@ _clock: Callable[[], float] = time.monotonic
 _years: dict[int, tuple[float, YearCalendar]] = {}
 
 
+# Set while a schedule change saved in this process is not yet committed: until its
+# transaction ends, years are built afresh rather than cached, so a rolled-back approval
+# is never remembered.
+_uncommitted_change = False
+
+
 def clear_calendar_cache() -> None:
     """Forget every cached year; call after a holiday schedule is approved."""
+    global _uncommitted_change
+    _uncommitted_change = False
     _years.clear()
 
 
 def _forget_on_schedule_change(sender, **kwargs) -> None:
+    global _uncommitted_change
     clear_calendar_cache()
+    _uncommitted_change = True
+    transaction.on_commit(clear_calendar_cache)
 
 
 # Within this process a saved schedule (e.g. approved inside the transition door, which
@@ -224,6 +235,10 @@ for _model in ("cases.HolidaySchedule", "cases.HolidayScheduleDay"):
 
 
 def year_calendar(year: int) -> YearCalendar:
+    if _uncommitted_change:
+        if transaction.get_connection().in_atomic_block:
+            return _build_year(year)
+        clear_calendar_cache()  # that transaction rolled back: forget what it showed
     now = _clock()
     cached = _years.get(year)
     if cached is not None and cached[0] > now:

@@ -252,8 +252,9 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
 
 
 def recompute_after_schedule_approval(schedule, *, by, today: date | None = None) -> list[DeadlineMove]:
-    """Door effect of approving an official holiday schedule: provisional clocks follow it."""
-    from cases.rules.calendar import clear_calendar_cache
+    """Door effect of approving an official holiday schedule: provisional clocks follow it.
 
-    clear_calendar_cache()
+    The calendar already sees the approval: saving the schedule told it (see
+    cases.rules.calendar), and forgets it again should this transaction roll back.
+    """
     return recompute_provisional(today=today)

@@ -186,6 +186,7 @@ def _approve_behind_the_cache(orgs) -> None:
     """Approve the way another process would look from here: no signal in this one."""
     entries = [ScheduleEntry(date=date(2027, 1, 4), kind=DayKind.HOLIDAY)]
     schedule = propose_schedule(year=2027, entries=entries, organisation=orgs["bj"], by=system("test"))
+    clear_calendar_cache()  # what the proposal's commit does outside a test's transaction
     assert year_source(2027) == YearSource.PROVISIONAL  # cached from here on
     HolidaySchedule.objects.filter(pk=schedule.pk).update(status=ScheduleStatus.APPROVED)
 
@@ -218,3 +219,21 @@ def test_counting_working_days_undoes_adding_them(start, n):
     if n:
         assert is_workday(end)
         assert working_days_between(start, end - timedelta(days=1)) == n - 1
+
+
+def test_a_rolled_back_approval_is_not_remembered(orgs, people):
+    from django.db import transaction
+
+    from cases.rules.calendar import is_workday, year_source
+    from cases.services.transitions import apply
+
+    schedule = propose_schedule(
+        year=2027, entries=[ScheduleEntry(date(2027, 3, 1), "holiday", "测试假日")],
+        organisation=orgs["bj"], by=people["admin"],
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        apply(schedule, "approve", by=people["admin2"])
+        assert not is_workday(date(2027, 3, 1))  # inside, the approval is visible
+        raise RuntimeError("the approval is abandoned")
+    assert is_workday(date(2027, 3, 1))
+    assert year_source(2027) == YearSource.PROVISIONAL
