@@ -61,7 +61,7 @@ def _timed(action) -> Run:
 
 def _measure(runs: int) -> dict:
     from cases.document_kinds import get_kind
-    from cases.services import documents  # before weasyprint: it quiets WeasyPrint's progress log
+    from cases.services import documents
 
     import weasyprint
 

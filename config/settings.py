@@ -127,6 +127,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs seven INFO lines per PDF ("Step 1 - Fetching and parsing HTML", ...).
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Domain configuration that is not law (laws live in cases/rules/ with citations).

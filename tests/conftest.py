@@ -47,6 +47,12 @@ def fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Generated documents go to a per-test folder, never into var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

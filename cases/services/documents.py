@@ -9,7 +9,6 @@ rather than per process. Fonts are subset by libharfbuzz-subset (see cases/check
 """
 
 import hashlib
-import logging
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -30,19 +29,12 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
-# WeasyPrint logs INFO lines on import and seven per PDF ("Step 1 - Fetching and parsing
-# HTML", ...); quiet them unless settings.LOGGING set a level for this logger explicitly.
-_progress_logger = logging.getLogger("weasyprint.progress")
-if _progress_logger.level == logging.NOTSET:
-    _progress_logger.setLevel(logging.WARNING)
-
-from weasyprint import CSS, HTML  # noqa: E402  (after the logger is quieted)
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import URLFetcher  # noqa: E402
-
-from cases.document_kinds import DocumentKind, cn_date, get_kind  # noqa: E402
-from cases.models import AuditAction, AuditEvent, Document, Organisation  # noqa: E402
+from cases.document_kinds import DocumentKind, cn_date, get_kind
+from cases.models import AuditAction, AuditEvent, Document, Organisation
 
 from .actors import SystemActor, is_system, system  # noqa: E402
 from .audit import append_event  # noqa: E402

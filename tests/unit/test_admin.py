@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from cases.models import AuditEvent, HolidaySchedule, ScheduleStatus
+from cases.models import AuditEvent, ScheduleStatus
 from cases.services.actors import system
 from cases.services.audit import append_event
 from cases.services.holiday_schedules import ScheduleEntry, propose_schedule

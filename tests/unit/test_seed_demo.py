@@ -76,7 +76,10 @@ def test_one_demo_user_per_role_with_a_chinese_name_and_a_working_password():
 def test_demo_users_see_what_their_placement_implies():
     seed()
     User = get_user_model()
-    codes = lambda username: set(visible_organisations(User.objects.get(username=username)).values_list("code", flat=True))
+
+    def codes(username):
+        return set(visible_organisations(User.objects.get(username=username)).values_list("code", flat=True))
+
     assert codes("mediator") == {"BJ-HD-ZGC", "BJ-HD-ZGC-E01"}
     assert codes("auditor") == {"BJ-HD", "BJ-HD-ZGC", "BJ-HD-XYL", "BJ-HD-ZGC-E01", "BJ-HD-XYL-E01"}
     assert len(codes("orgadmin")) == 11
