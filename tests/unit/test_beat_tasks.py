@@ -1,0 +1,53 @@
+"""The tasks beat runs every minute: viewflow's due timers and the legal clocks."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.rules import deadlines as clocks
+from cases.services.actors import system
+from cases.services.deadlines import open_deadline
+from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.tasks.deadlines import check_deadlines_task
+from cases.tasks.timers import fire_workflow_timers_task
+from config.celery import app
+from tests.workflow_fixtures.flows import WaitAWhileFlow
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_runs_both_sweeps_every_minute():
+    schedule = app.conf.beat_schedule
+    assert {entry["task"] for entry in schedule.values()} == {
+        "cases.tasks.fire_workflow_timers", "cases.tasks.check_deadlines"}
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks
+        assert entry["schedule"].is_due(timezone.now() - timedelta(minutes=1)).is_due
+
+
+def test_a_due_viewflow_timer_fires_once_and_the_process_ends():
+    process = WaitAWhileFlow.start.run()
+    timer = Task.objects.get(process=process, flow_task=WaitAWhileFlow.wait)
+    assert timer.status == STATUS.SCHEDULED
+
+    assert fire_workflow_timers_task.delay().get()["timers"] == 0  # not due yet
+    Task.objects.filter(pk=timer.pk).update(scheduled=timezone.now() - timedelta(seconds=1))
+    assert fire_workflow_timers_task.delay().get() == {"timers": 1, "conditions": 0, "tasks_in_error": 0}
+    assert fire_workflow_timers_task.delay().get()["timers"] == 0
+
+    timer.refresh_from_db()
+    process.refresh_from_db()
+    assert timer.status == STATUS.DONE and process.status == STATUS.DONE
+
+
+def test_the_deadline_sweep_is_idempotent(orgs, people):
+    subject = propose_schedule(year=2026, entries=[ScheduleEntry(date(2026, 10, 1), "holiday", "国庆节")],
+                               organisation=orgs["hd"], by=system("test"))
+    open_deadline(rule=clocks.clock("dispute.acceptance"), subject=subject, organisation=orgs["hd_ent"],
+                  starts_on=timezone.localdate() - timedelta(days=30), assignee=people["mediator"])
+    first = check_deadlines_task.delay().get()
+    assert first["breached"] == 1
+    assert check_deadlines_task.delay().get() == {"warned": 0, "breached": 0}
