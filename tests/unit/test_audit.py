@@ -30,6 +30,15 @@ def test_events_form_a_chain_from_genesis():
     assert compute_hash(AuditEvent.objects.get(seq=2)) == second.hash
 
 
+def insert_forged_event(*, seq, occurred_at, prev_hash, hash):
+    raw(
+        "INSERT INTO cases_auditevent (seq, occurred_at, actor_label, action, subject_type, subject_id,"
+        " name, from_state, to_state, reason, data, prev_hash, hash)"
+        " VALUES (%s, %s, 'intruder', 'export', '', '', 'forged', '', '', '', '{}', %s, %s)",
+        [seq, occurred_at, prev_hash, hash],
+    )
+
+
 def test_verify_audit_passes_on_an_intact_chain(capsys):
     record_three(system("test"))
     call_command("verify_audit")
@@ -84,24 +93,14 @@ def test_verify_audit_names_an_inserted_event():
     first, second, _third = record_three(system("test"))
     # Renumber to make room, then slip a forged event in after #1 with a plausible chain link.
     raw("UPDATE cases_auditevent SET seq = seq + 100 WHERE seq >= 2")
-    raw(
-        "INSERT INTO cases_auditevent (seq, occurred_at, actor_label, action, subject_type, subject_id,"
-        " name, from_state, to_state, reason, data, prev_hash, hash)"
-        " VALUES (2, %s, 'intruder', 'export', '', '', 'forged', '', '', '', '{}', %s, %s)",
-        [first.occurred_at, first.hash, "f" * 64],
-    )
+    insert_forged_event(seq=2, occurred_at=first.occurred_at, prev_hash=first.hash, hash="f" * 64)
     with pytest.raises(CommandError, match="#2"):
         call_command("verify_audit")
 
 
 def test_verify_audit_names_an_event_appended_behind_the_journals_back():
     _first, _second, third = record_three(system("test"))
-    raw(
-        "INSERT INTO cases_auditevent (seq, occurred_at, actor_label, action, subject_type, subject_id,"
-        " name, from_state, to_state, reason, data, prev_hash, hash)"
-        " VALUES (4, %s, 'intruder', 'export', '', '', 'forged', '', '', '', '{}', %s, %s)",
-        [third.occurred_at, third.hash, "e" * 64],
-    )
+    insert_forged_event(seq=4, occurred_at=third.occurred_at, prev_hash=third.hash, hash="e" * 64)
     with pytest.raises(CommandError, match="#4"):
         call_command("verify_audit")
 
