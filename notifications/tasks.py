@@ -1,15 +1,10 @@
 from celery import shared_task
-from django.apps import apps
 
 from cases.models import AuditEvent
+from cases.services.audit import subject_of
 
 from .kinds import RESOLVERS
 from .services import notify
-
-
-def subject_of(event: AuditEvent):
-    model = apps.get_model(event.subject_type)
-    return model._default_manager.get(pk=event.subject_id)
 
 
 @shared_task(name="notifications.tasks.notify_transition", bind=True, acks_late=True,

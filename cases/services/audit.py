@@ -144,3 +144,12 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     if head_hash != last_hash:
         return ChainReport(checked, ChainBreak(checked, "内容已被改动（与链头记录的哈希不符）"))
     return ChainReport(checked, None)
+
+
+def subject_of(event: AuditEvent):
+    """The model instance an event is about, or None for events about no one thing."""
+    from django.apps import apps
+
+    if not event.subject_type:
+        return None
+    return apps.get_model(event.subject_type)._default_manager.get(pk=event.subject_id)
