@@ -43,6 +43,9 @@ class DocumentKind:
     sample_context: Callable[[], Context]
     # build_context(subject, transition_event, *, variant) -> context, read from the DB.
     build_context: ContextBuilder | None = None
+    # One document per variant for each transition that issues this kind, e.g. one
+    # acceptance notice for the worker and one for the employer: ("worker", "employer").
+    variants: tuple[str, ...] = ("",)
 
 
 _REGISTRY: dict[str, DocumentKind] = {}

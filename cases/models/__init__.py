@@ -1,12 +1,15 @@
 from .audit import AuditAction, AuditChainHead, AuditEvent, ImmutableError
 from .calendar import DayKind, HolidaySchedule, HolidayScheduleDay, ScheduleStatus
 from .deadlines import Deadline, DeadlineState
+from .dispute import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
 from .documents import Document
 from .orgs import Membership, Organisation, OrganisationKind, Role
+from .parties import Employer, Sex, Worker
 
 __all__ = [
     "AuditAction", "AuditChainHead", "AuditEvent", "ImmutableError",
     "DayKind", "HolidaySchedule", "HolidayScheduleDay", "ScheduleStatus",
-    "Deadline", "DeadlineState", "Document",
+    "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus",
+    "Deadline", "DeadlineState", "Document", "Employer", "Sex", "Worker",
     "Membership", "Organisation", "OrganisationKind", "Role",
 ]

@@ -98,7 +98,7 @@ declare(LegalClock(
     length=3, unit=DayUnit.WORKING, start_attribute="received_on",
     starts_on=(Trigger(DISPUTE, CREATED),),
     met_by=(Trigger(DISPUTE, "accept"), Trigger(DISPUTE, "reject")),
-    cancelled_by=(Trigger(DISPUTE, "withdraw"),),
+    cancelled_by=(Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "deem_failed")),
     warn_on_days=(3,), escalate_to=(Role.MEDIATION_LEAD,),
     citation=_("《企业劳动争议协商调解规定》（人社部令第17号）：收到调解申请之日起3个工作日内决定是否受理"),
     notes="secondary source; working days follow the State Council holiday schedule",

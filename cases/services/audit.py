@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from cases.models import AuditChainHead, AuditEvent
@@ -53,9 +53,18 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_bytes(event)).hexdigest()
 
 
+class JournalEncoder(DjangoJSONEncoder):
+    """Model instances in event data are journalled by reference: label, key and name."""
+
+    def default(self, o):
+        if isinstance(o, models.Model):
+            return {"model": o._meta.label_lower, "pk": o.pk, "str": str(o)}
+        return super().default(o)
+
+
 def _json_safe(data: dict | None) -> dict:
     # Round-trip so what is hashed now is exactly what the JSON column gives back later.
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return json.loads(json.dumps(data or {}, cls=JournalEncoder, ensure_ascii=False))
 
 
 def _subject_reference(subject) -> tuple[str, str]:

@@ -94,14 +94,16 @@ def _lock(subject):
 
 
 def _schedule_side_effects(subject, spec, event: AuditEvent, by) -> None:
+    from cases.document_kinds import get_kind
     from cases.tasks.documents import issue_document_task
     from notifications.tasks import notify_transition_task
 
     actor_ref = str(by) if is_system(by) else by.pk
     for kind in spec.custom.get("documents", ()):
-        transaction.on_commit(lambda kind=kind: issue_document_task.delay(
-            kind=kind, transition_event_id=event.pk, by=actor_ref,
-        ))
+        for variant in get_kind(kind).variants:
+            transaction.on_commit(lambda kind=kind, variant=variant: issue_document_task.delay(
+                kind=kind, variant=variant, transition_event_id=event.pk, by=actor_ref,
+            ))
     for kind in spec.custom.get("notifications", ()):
         transaction.on_commit(lambda kind=kind: notify_transition_task.delay(kind=kind, transition_event_id=event.pk))
 
