@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
+from .dispute import DisputeFlow
+from .dispute_views import DisputeAppViewset
 from .views import HomeView
 
 SITE_TITLE = _("工会劳动争议调解与困难职工帮扶系统")
@@ -45,4 +47,7 @@ class UnioncaseSite(Site):
     accounts_path = route("accounts/", AccountsViewset(with_profile_view=False))
 
 
-site = UnioncaseSite(title=SITE_TITLE, primary_color="#b71c1c", secondary_color="#37474f")
+site = UnioncaseSite(
+    title=SITE_TITLE, primary_color="#b71c1c", secondary_color="#37474f",
+    viewsets=[DisputeAppViewset(DisputeFlow, icon="gavel")],
+)

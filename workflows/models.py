@@ -1,0 +1,32 @@
+"""The workflow side of a case: one viewflow Process per case, pointing at it.
+
+The process holds no legal state of its own. The case's status (cases.models.dispute) is the
+truth; the process holds the work — who is to do what next — and its tasks sit in the
+organisation queue of the case.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
+
+
+class DisputeProcess(Process):
+    """The mediation work on one labour dispute case (DisputeFlow)."""
+
+    case = models.OneToOneField(
+        "cases.DisputeCase", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="process",
+    )
+
+    # How the workbench home (workflows.views.unassigned_tasks) and the queues reach the
+    # organisation that owns a task: process → case → organisation.
+    organisation_lookup = "case__organisation"
+
+    class Meta:
+        verbose_name = _("调解流程")
+        verbose_name_plural = _("调解流程")
+        # viewflow appends "manage" when a flow names this process class; declared here so
+        # the migration state does not depend on whether the flow module was imported.
+        default_permissions = ("add", "change", "delete", "view", "manage")
+
+    def __str__(self):
+        return str(_("调解流程：%(case)s") % {"case": self.case.number})
