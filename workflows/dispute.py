@@ -112,7 +112,10 @@ class CaseTask(flow.View):
         return self.may_act(user, task)
 
     def can_execute(self, user, task):
-        return task.owner_id is not None and is_owner(task.owner, user) and self.may_act(user, task)
+        return (
+            task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id is not None
+            and is_owner(task.owner, user) and self.may_act(user, task)
+        )
 
     def can_unassign(self, user, task):
         return task.owner_id is not None and is_owner(task.owner, user) and task.status == STATUS.ASSIGNED

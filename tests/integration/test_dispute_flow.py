@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
+from django.urls import get_resolver
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -56,7 +57,8 @@ def make_case(organisation, *, worker_name="张三", employer_name="北京某科
     claim = DisputeClaim(case=case, claim_type=ClaimType.WAGE_ARREARS, amount_claimed=Decimal("23196.00"))
     claim.full_clean()
     claim.save()
-    deadlines.apply_trigger(case, CREATED, organisation=organisation)
+    with transaction.atomic():
+        deadlines.apply_trigger(case, CREATED, organisation=organisation)
     return case
 
 
@@ -76,6 +78,7 @@ def transitions_of(case):
 
 
 def url(task, action):
+    get_resolver().url_patterns  # a flow's URL names exist once the site's patterns are built
     return task.flow_task.reverse(action, args=[task.process_id, task.pk])
 
 
@@ -208,15 +211,21 @@ def cancel_wired_as_effect(monkeypatch, haidian_case):
         monkeypatch.setitem(spec.custom, "effects", ["workflows.dispute.cancel_open_tasks"])
 
 
-def test_as_a_door_effect_withdrawal_from_the_case_page_ends_the_flow(started, haidian_case, people,
+def test_as_a_door_effect_withdrawal_from_the_case_page_ends_the_flow(started, haidian_case, people, client,
                                                                       cancel_wired_as_effect):
-    drive_to_mediation(started, people)
+    mediate = drive_to_mediation(started, people)
     haidian_case.refresh_from_db()
     apply(haidian_case, "withdraw", by=people["lead"], reason="申请人书面撤回调解申请")
 
     started.refresh_from_db()
     assert started.status == PROCESS.CANCELED
     assert not open_tasks(started).exists()
+    # The mediator's open form is now refused instead of completing a cancelled task.
+    client.force_login(people["mediator"])
+    response = client.post(url(mediate, "execute"), {"outcome": "fail", "reason": "双方分歧过大"})
+    assert response.status_code == 403
+    haidian_case.refresh_from_db()
+    assert haidian_case.status == DisputeStatus.WITHDRAWN
 
 
 def test_as_a_door_effect_withdrawal_taken_in_the_mediate_task_ends_the_flow_normally(
@@ -426,3 +435,23 @@ def test_two_mediators_claiming_at_once_exactly_one_wins(orgs, people, make_user
     assert next(outcome for outcome in outcomes.values() if outcome != "won").startswith(f"该任务已由{winner}领取")
     task.refresh_from_db()
     assert task.owner.username == winner
+
+
+def test_the_flow_pages_render_in_chinese_for_a_mediator(started, haidian_case, people, client):
+    task = the_task(started, "decide_acceptance")
+    client.force_login(people["mediator"])
+    flow = DisputeFlow.instance
+    pages = {
+        "dashboard": flow.reverse("index"), "queue": flow.reverse("queue"), "inbox": flow.reverse("inbox"),
+        "archive": flow.reverse("archive"), "tasks": flow.reverse("task_list"),
+        "processes": flow.reverse("process_list"), "process": flow.reverse("process_detail", args=[started.pk]),
+        "claim": url(task, "assign"), "task": url(task, "detail"),
+    }
+    for name, address in pages.items():
+        response = client.get(address, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 200, (name, response.status_code)
+        assert "劳动争议调解" in response.content.decode(), name
+    client.post(url(task, "assign"))
+    form = client.get(url(task, "execute")).content.decode()
+    for text in ("受理审查", "审查结论", "不予受理", haidian_case.number, "拖欠劳动报酬 ¥23,196.00"):
+        assert text in form
