@@ -1,0 +1,55 @@
+"""On PostgreSQL: registrations at the same moment draw different case numbers."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from cases.models import CaseNumberCounter, DisputeCase, Worker
+from cases.rules.claims import ClaimType
+from cases.rules.validators import resident_id_check_char
+from cases.services.intake import ClaimInput, EmployerInput, WorkerInput, register_dispute
+
+from .test_postgres_concurrency import run_at_once
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+RECEIVED = date(2026, 9, 30)
+
+
+def resident_id(n: int) -> str:
+    first17 = f"11010519900101{n:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def registration(org, by, *, n: int, same_worker: bool = False):
+    def _register():
+        return register_dispute(
+            organisation=org, by=by, channel="walk_in_written", received_on=RECEIVED,
+            received_at=timezone.make_aware(datetime.combine(RECEIVED, time(9, n))),
+            facts="拖欠工资。", worker=WorkerInput(name=f"劳动者{n}", resident_id=resident_id(0 if same_worker else n)),
+            employer=EmployerInput(name="北京某科技有限公司"),
+            claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("1000.00"))], acknowledge_warnings=True,
+        ).case.number
+    return _register
+
+
+def test_registrations_at_once_in_one_organisation_and_year_get_different_numbers(orgs, people):
+    count = 6
+    results = run_at_once([registration(orgs["hd_street"], people["mediator"], n=n) for n in range(1, count + 1)])
+    assert all(kind == "ok" for kind, _value in results), results
+    numbers = sorted(value for _kind, value in results)
+    assert numbers == [f"BJ-HD-ZGC-2026-{n:04d}" for n in range(1, count + 1)]
+    assert CaseNumberCounter.objects.get(organisation=orgs["hd_street"], year=2026).last == count
+    assert DisputeCase.objects.count() == count
+
+
+def test_the_same_new_worker_registered_twice_at_once_is_recorded_once(orgs, people):
+    results = run_at_once([
+        registration(orgs["hd_street"], people["mediator"], n=1, same_worker=True),
+        registration(orgs["hd_street"], people["lead"], n=2, same_worker=True),
+    ])
+    assert all(kind == "ok" for kind, _value in results), results
+    assert Worker.objects.filter(resident_id=resident_id(0)).count() == 1
+    assert DisputeCase.objects.count() == 2
