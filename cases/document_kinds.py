@@ -235,3 +235,4 @@ register(DocumentKind(
     sample_context=_holiday_decision_sample,
     build_context=_holiday_decision_from_db,
 ))
+from . import document_kinds_dispute  # noqa: E402,F401  (registers the dispute kinds)
