@@ -43,6 +43,7 @@ from cases.models import Organisation, Role
 from cases.models.dispute import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.models.orgs import READ_ONLY_ROLES
 from cases.services.actors import is_system
+from cases.services.intake import RegistrationResult, register_dispute
 from cases.services.transitions import apply
 
 from .models import DisputeProcess
@@ -345,3 +346,14 @@ def start_dispute_flow(case, *, by) -> DisputeProcess:
         if DisputeProcess.objects.filter(case=case).exists():
             raise ValidationError(gettext("案件%(number)s的调解流程已经启动。") % {"number": case.number})
         return DisputeFlow.start.run(case=case, by=by)
+
+
+def open_dispute(**application) -> RegistrationResult:
+    """Register a dispute and open its flow in one transaction: a case never exists without its work.
+
+    Takes register_dispute's keyword arguments. Historical imports call register_dispute alone.
+    """
+    with transaction.atomic():
+        result = register_dispute(**application)
+        start_dispute_flow(result.case, by=application["by"])
+    return result

@@ -101,7 +101,8 @@ class DisputeCase(StatusModel):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     sequence = models.PositiveIntegerField(_("序号"))
-    number = models.CharField(_("案件编号"), max_length=40, unique=True)
+    # organisation code (up to 32) + "-YYYY-NNNN"
+    number = models.CharField(_("案件编号"), max_length=48, unique=True)
     worker = models.ForeignKey(Worker, verbose_name=_("劳动者"), on_delete=models.PROTECT, related_name="disputes")
     employer = models.ForeignKey(
         Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="disputes",
@@ -186,12 +187,14 @@ class DisputeCase(StatusModel):
         self._end(reason)
 
     @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=_system_only,
-                custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"]})
+                custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"],
+                        "effects": ["workflows.dispute.cancel_open_tasks"]})
     def deem_failed(self, *, by, reason="", **data):
         self._end(reason)
 
     @transition(field=status, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=_handlers,
-                custom={"label": _("申请人撤回"), "documents": ["termination_notice"], "reason_required": True})
+                custom={"label": _("申请人撤回"), "documents": ["termination_notice"], "reason_required": True,
+                        "effects": ["workflows.dispute.cancel_open_tasks"]})
     def withdraw(self, *, by, reason="", **data):
         self._end(reason)
 

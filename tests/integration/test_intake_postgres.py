@@ -9,7 +9,8 @@ from django.utils import timezone
 from cases.models import CaseNumberCounter, DisputeCase, Worker
 from cases.rules.claims import ClaimType
 from cases.rules.validators import resident_id_check_char
-from cases.services.intake import ClaimInput, EmployerInput, WorkerInput, register_dispute
+from cases.services.intake import register_dispute
+from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
 
 from .test_postgres_concurrency import run_at_once
 

@@ -14,9 +14,8 @@ from cases.models import (
 from cases.rules.claims import ClaimType
 from cases.rules.validators import resident_id_check_char, uscc_check_char
 from cases.services.actors import system
-from cases.services.intake import (
-    ClaimInput, EmployerInput, WorkerInput, check_application, register_dispute,
-)
+from cases.services.intake import register_dispute
+from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput, check_application
 
 pytestmark = pytest.mark.django_db
 
@@ -314,9 +313,10 @@ def test_the_system_may_register_for_an_import(orgs):
 
 # -- oral application: the record is issued on commit (Art.12) ------------------------------
 
-def test_an_oral_application_is_recorded_on_the_spot(orgs, people, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("channel", [Channel.ORAL, Channel.PHONE])
+def test_an_oral_application_is_recorded_on_the_spot(orgs, people, django_capture_on_commit_callbacks, channel):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = register(orgs["hd_street"], people["mediator"], channel=Channel.ORAL)
+        result = register(orgs["hd_street"], people["mediator"], channel=channel)
     assert len(callbacks) == 1
     document = Document.objects.get(transition_event=result.event)
     assert document.kind == "oral_application_record" and document.subject == result.case
