@@ -155,6 +155,11 @@ class DisputeCase(StatusModel):
             raise ValidationError({"received_on": _("收到申请日期不能晚于今天。")})
 
     @property
+    def deadline_assignee(self):
+        """Who the case's legal clocks warn: its mediator, once there is one."""
+        return self.mediator
+
+    @property
     def total_claimed(self) -> Decimal:
         return sum((claim.amount_claimed for claim in self.claims.all()), Decimal("0.00"))
 
@@ -171,12 +176,13 @@ class DisputeCase(StatusModel):
         self._end(reason)
 
     @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=_handlers,
-                custom={"label": _("分配调解员")})
+                custom={"label": _("分配调解员"), "effects": ["cases.services.deadlines.hand_over_to_assignee"]})
     def assign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 
     @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=_leads,
-                custom={"label": _("改派调解员"), "reason_required": True})
+                custom={"label": _("改派调解员"), "reason_required": True,
+                        "effects": ["cases.services.deadlines.hand_over_to_assignee"]})
     def reassign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 

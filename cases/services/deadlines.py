@@ -258,3 +258,15 @@ def recompute_after_schedule_approval(schedule, *, by, today: date | None = None
     cases.rules.calendar), and forgets it again should this transaction roll back.
     """
     return recompute_provisional(today=today)
+
+
+def hand_over_to_assignee(subject, *, by, today: date | None = None) -> int:
+    """Door effect of (re)assigning a case: its running clocks now warn the new person."""
+    assignee = subject.deadline_assignee
+    moved = 0
+    for deadline in Deadline.objects.for_subject(subject).active().select_for_update():
+        if deadline.assignee_id != getattr(assignee, "pk", None):
+            deadline.assignee = assignee
+            deadline.save(update_fields=["assignee"])
+            moved += 1
+    return moved

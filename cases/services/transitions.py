@@ -127,7 +127,10 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
         locked.full_clean()
         locked.save()
         to_state = state_of(locked, name)
-        clock_changes = deadlines.apply_trigger(locked, name, organisation=locked.organisation, today=today)
+        clock_changes = deadlines.apply_trigger(
+            locked, name, organisation=locked.organisation, today=today,
+            assignee=getattr(locked, "deadline_assignee", None),
+        )
         for effect in spec.custom.get("effects", ()):
             import_string(effect)(locked, by=by, today=today)
         event = append_event(

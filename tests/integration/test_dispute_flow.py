@@ -24,7 +24,7 @@ from cases.rules.claims import ClaimType
 from cases.rules.deadlines import CREATED
 from cases.services import deadlines
 from cases.services.actors import system
-from cases.services.transitions import apply, transition_spec
+from cases.services.transitions import apply
 from workflows.dispute import (
     DisputeFlow, TaskAlreadyClaimed, cancel_open_tasks, claim_task, complete_task, start_dispute_flow,
 )
@@ -176,7 +176,6 @@ def test_withdrawal_outside_the_flow_cancels_its_open_tasks(started, haidian_cas
     haidian_case.refresh_from_db()
 
     apply(haidian_case, "withdraw", by=people["mediator"], reason="申请人书面撤回调解申请")
-    cancel_open_tasks(haidian_case, by=people["mediator"])
 
     started.refresh_from_db()
     assert started.status == PROCESS.CANCELED and started.finished is not None
@@ -191,7 +190,6 @@ def test_withdrawal_outside_the_flow_cancels_its_open_tasks(started, haidian_cas
 
 def test_deemed_failure_by_the_sweep_cancels_an_unclaimed_review(started, haidian_case, people):
     apply(haidian_case, "deem_failed", by=system("deadline_sweep"), reason="受理期限届满")
-    cancel_open_tasks(haidian_case, by=system("deadline_sweep"))
 
     started.refresh_from_db()
     assert started.status == PROCESS.CANCELED
@@ -203,16 +201,7 @@ def the_task_status(process, name):
     return process.task_set.get(flow_task=getattr(DisputeFlow, name)).status
 
 
-@pytest.fixture
-def cancel_wired_as_effect(monkeypatch, haidian_case):
-    """cancel_open_tasks listed in the effects of withdraw and deem_failed, as the model will."""
-    for name in ("withdraw", "deem_failed"):
-        spec = transition_spec(haidian_case, name)
-        monkeypatch.setitem(spec.custom, "effects", ["workflows.dispute.cancel_open_tasks"])
-
-
-def test_as_a_door_effect_withdrawal_from_the_case_page_ends_the_flow(started, haidian_case, people, client,
-                                                                      cancel_wired_as_effect):
+def test_withdrawal_outside_the_flow_refuses_a_form_left_open(started, haidian_case, people, client):
     mediate = drive_to_mediation(started, people)
     haidian_case.refresh_from_db()
     apply(haidian_case, "withdraw", by=people["lead"], reason="申请人书面撤回调解申请")
@@ -228,8 +217,7 @@ def test_as_a_door_effect_withdrawal_from_the_case_page_ends_the_flow(started, h
     assert haidian_case.status == DisputeStatus.WITHDRAWN
 
 
-def test_as_a_door_effect_withdrawal_taken_in_the_mediate_task_ends_the_flow_normally(
-        started, haidian_case, people, cancel_wired_as_effect):
+def test_withdrawal_taken_in_the_mediate_task_ends_the_flow_normally(started, haidian_case, people):
     mediate = drive_to_mediation(started, people)
     complete_task(mediate, by=people["mediator"], transition="withdraw", reason="申请人当场撤回")
 
