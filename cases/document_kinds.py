@@ -46,6 +46,9 @@ class DocumentKind:
     # One document per variant for each transition that issues this kind, e.g. one
     # acceptance notice for the worker and one for the employer: ("worker", "employer").
     variants: tuple[str, ...] = ("",)
+    # applies(subject) -> bool: whether a transition that lists this kind issues it for this
+    # subject (the payment-order guide only for Art.16 claims, say). None: always.
+    applies: Callable[[Any], bool] | None = None
 
 
 _REGISTRY: dict[str, DocumentKind] = {}

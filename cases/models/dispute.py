@@ -18,60 +18,16 @@ from simple_history.models import HistoricalRecords
 
 from cases.rules.claims import ClaimType
 
+from .agreement import AgreementTransitions
+from .dispute_states import (
+    CASE_HANDLERS, ENDED_STATES, OPEN_STATES, Channel, DisputeStatus, S, may_handle, may_lead, system_only,
+)
 from .fsm import StatusModel
+from .mediation import MediationTransitions
 from .orgs import Organisation, Role
 from .parties import Employer, Worker
 
-
-class Channel(models.TextChoices):
-    WALK_IN_WRITTEN = "walk_in_written", _("现场书面申请")
-    ORAL = "oral", _("口头申请")
-    PHONE = "phone", _("电话申请")
-    ONLINE = "online", _("网上申请")
-
-
-class DisputeStatus(models.TextChoices):
-    REGISTERED = "registered", _("已登记")
-    ACCEPTED = "accepted", _("已受理")
-    REJECTED = "rejected", _("不予受理")
-    IN_MEDIATION = "in_mediation", _("调解中")
-    AGREEMENT_SIGNING = "agreement_signing", _("协议签署中")
-    FAILED = "failed", _("调解不成")
-    WITHDRAWN = "withdrawn", _("已撤回")
-    PERFORMING = "performing", _("履行中")
-    PERFORMED = "performed", _("已履行")
-    REFERRED = "referred", _("已引导仲裁")
-    CLOSED = "closed", _("已结案")
-    ARCHIVED = "archived", _("已归档")
-
-
-S = DisputeStatus
-OPEN_STATES = (S.REGISTERED, S.ACCEPTED, S.IN_MEDIATION, S.AGREEMENT_SIGNING)
-ENDED_STATES = (S.REJECTED, S.FAILED, S.WITHDRAWN, S.PERFORMED, S.REFERRED)
-CASE_HANDLERS = (Role.MEDIATOR, Role.MEDIATION_LEAD)
-
-
-def _handlers(case, user) -> bool:
-    from cases.access import can_act
-
-    return can_act(user, case.organisation, CASE_HANDLERS)
-
-
-def _leads(case, user) -> bool:
-    from cases.access import can_act
-
-    return can_act(user, case.organisation, [Role.MEDIATION_LEAD])
-
-
-def _system_only(case, user) -> bool:
-    from cases.services.actors import is_system
-
-    return is_system(user)
-
-
-_handlers.message = _("只有本组织的调解员或调解组长可以办理此案件。")
-_leads.message = _("只有调解组长可以执行此操作。")
-_system_only.message = _("该操作由系统在法定期限届满时自动执行。")
+__all__ = ["CASE_HANDLERS", "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus"]
 
 
 class CaseNumberCounter(models.Model):
@@ -95,7 +51,7 @@ class DisputeCaseQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATES)
 
 
-class DisputeCase(StatusModel):
+class DisputeCase(MediationTransitions, AgreementTransitions, StatusModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("受理组织"), on_delete=models.PROTECT, related_name="dispute_cases",
     )
@@ -165,49 +121,54 @@ class DisputeCase(StatusModel):
 
     # -- transitions: the legal status machine -------------------------------------------
 
-    @transition(field=status, source=S.REGISTERED, target=S.ACCEPTED, permission=_handlers,
+    @transition(field=status, source=S.REGISTERED, target=S.ACCEPTED, permission=may_handle,
                 custom={"label": _("受理"), "documents": ["acceptance_notice"], "notifications": []})
     def accept(self, *, by, reason="", **data):
         self.accepted_on = data.get("accepted_on") or timezone.localdate()
 
-    @transition(field=status, source=S.REGISTERED, target=S.REJECTED, permission=_handlers,
+    @transition(field=status, source=S.REGISTERED, target=S.REJECTED, permission=may_handle,
                 custom={"label": _("不予受理"), "documents": ["non_acceptance_notice"], "reason_required": True})
     def reject(self, *, by, reason="", **data):
         self._end(reason)
 
-    @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=_handlers,
+    @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=may_handle,
                 custom={"label": _("分配调解员"), "effects": ["cases.services.deadlines.hand_over_to_assignee"]})
     def assign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 
-    @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=_leads,
+    @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_lead,
                 custom={"label": _("改派调解员"), "reason_required": True,
                         "effects": ["cases.services.deadlines.hand_over_to_assignee"]})
     def reassign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 
     @transition(field=status, source=[S.IN_MEDIATION, S.AGREEMENT_SIGNING], target=S.FAILED,
-                permission=_handlers,
+                permission=may_handle,
                 custom={"label": _("调解不成"), "documents": ["termination_notice"], "reason_required": True})
     def fail(self, *, by, reason="", **data):
         self._end(reason)
 
-    @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=_system_only,
+    @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=system_only,
                 custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"],
                         "effects": ["workflows.dispute.cancel_open_tasks"]})
     def deem_failed(self, *, by, reason="", **data):
         self._end(reason)
 
-    @transition(field=status, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=_handlers,
+    @transition(field=status, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=may_handle,
                 custom={"label": _("申请人撤回"), "documents": ["termination_notice"], "reason_required": True,
                         "effects": ["workflows.dispute.cancel_open_tasks"]})
     def withdraw(self, *, by, reason="", **data):
         self._end(reason)
 
-    @transition(field=status, source=list(ENDED_STATES), target=S.CLOSED, permission=_handlers,
+    @transition(field=status, source=list(ENDED_STATES), target=S.CLOSED, permission=may_handle,
                 custom={"label": _("结案")})
     def close(self, *, by, reason="", **data):
         self.ended_on = self.ended_on or timezone.localdate()
+
+    @transition(field=status, source=S.CLOSED, target=S.ARCHIVED, permission=may_handle,
+                custom={"label": _("归档"), "documents": ["case_file"]})
+    def archive(self, *, by, reason="", **data):
+        """Archived cases are read-only: no transition leaves ARCHIVED."""
 
     def _end(self, reason):
         self.ended_on = timezone.localdate()

@@ -73,7 +73,7 @@ def open_deadline(
     return deadline
 
 
-def _close(deadline: Deadline, state: str) -> Deadline:
+def close_deadline(deadline: Deadline, state: str) -> Deadline:
     deadline.state = state
     deadline.closed_at = timezone.now()
     deadline.save(update_fields=["state", "closed_at"])
@@ -88,10 +88,10 @@ def apply_trigger(subject, trigger: str, *, organisation, today: date | None = N
     active = {d.clock: d for d in Deadline.objects.for_subject(subject).active().select_for_update()}
     for rule in effects.meets:
         if rule.code in active:
-            changes.met.append(_close(active.pop(rule.code), DeadlineState.MET))
+            changes.met.append(close_deadline(active.pop(rule.code), DeadlineState.MET))
     for rule in effects.cancels:
         if rule.code in active:
-            changes.cancelled.append(_close(active.pop(rule.code), DeadlineState.CANCELLED))
+            changes.cancelled.append(close_deadline(active.pop(rule.code), DeadlineState.CANCELLED))
     for rule in effects.opens:
         if rule.code not in active:
             changes.opened.append(open_deadline(
@@ -178,7 +178,7 @@ def _breach(deadline: Deadline) -> None:
     from .transitions import apply  # the door imports this module
 
     rule = deadline.rule
-    _close(deadline, DeadlineState.BREACHED)
+    close_deadline(deadline, DeadlineState.BREACHED)
     actor = system("check_deadlines")
     append_event(
         action=AuditAction.DEADLINE, actor=actor, subject=deadline.subject, organisation=deadline.organisation,

@@ -100,7 +100,10 @@ def _schedule_side_effects(subject, spec, event: AuditEvent, by) -> None:
 
     actor_ref = str(by) if is_system(by) else by.pk
     for kind in spec.custom.get("documents", ()):
-        for variant in get_kind(kind).variants:
+        declared = get_kind(kind)
+        if declared.applies is not None and not declared.applies(subject):
+            continue
+        for variant in declared.variants:
             transaction.on_commit(lambda kind=kind, variant=variant: issue_document_task.delay(
                 kind=kind, variant=variant, transition_event_id=event.pk, by=actor_ref,
             ))

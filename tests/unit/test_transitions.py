@@ -137,7 +137,7 @@ def test_no_transition_from_a_final_state(schedule, people):
 
 
 @pytest.mark.parametrize("failing_step", ["cases.services.transitions.append_event",
-                                          "cases.services.deadlines._close",
+                                          "cases.services.deadlines.close_deadline",
                                           "cases.services.transitions._schedule_side_effects"])
 def test_the_door_rolls_everything_back_when_any_step_fails(
     schedule, people, monkeypatch, failing_step, django_capture_on_commit_callbacks,
