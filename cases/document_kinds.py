@@ -49,6 +49,10 @@ class DocumentKind:
     # applies(subject) -> bool: whether a transition that lists this kind issues it for this
     # subject (the payment-order guide only for Art.16 claims, say). None: always.
     applies: Callable[[Any], bool] | None = None
+    # append_pdfs(subject) -> [PDF bytes]: files appended, page by page, after the kind's own
+    # rendered pages (the case file: cover and contents, then every document of the case).
+    # The service passes their page ranges to the template (cases/services/documents.py).
+    append_pdfs: Callable[[Any], list[bytes]] | None = None
 
 
 _REGISTRY: dict[str, DocumentKind] = {}

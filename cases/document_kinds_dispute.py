@@ -453,3 +453,10 @@ register(DocumentKind(
     build_context=_termination_from_db,
     variants=PARTIES,
 ))
+
+# The other dispute kinds, one module each by what they are about; imported here so that
+# registering the dispute kinds stays one import (cases/document_kinds.py).
+from . import document_kinds_dispute_mediation  # noqa: E402,F401  (sessions, extension)
+from . import document_kinds_dispute_agreement  # noqa: E402,F401  (agreement, payments, performance)
+from . import document_kinds_dispute_referral  # noqa: E402,F401  (non-performance: arbitration, payment order)
+from . import document_kinds_dispute_archive  # noqa: E402,F401  (case file)

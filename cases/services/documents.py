@@ -9,6 +9,7 @@ rather than per process. Fonts are subset by libharfbuzz-subset (see cases/check
 """
 
 import hashlib
+import io
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import ExtendsNode, IncludeNode
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -130,6 +132,75 @@ def render_html(*, template: str, context: Mapping[str, Any]) -> str:
 
 def render_pdf(*, template: str, context: Mapping[str, Any]) -> RenderedPdf:
     return html_to_pdf(render_html(template=template, context=context))
+
+
+# -- Assembling: a kind's own pages followed by other PDFs --------------------------------
+#
+# A kind with `append_pdfs` (the case file) renders its own pages (cover, contents), then
+# the PDFs it names are appended page by page, each keeping its own embedded fonts. The
+# template learns where each appended file lands in the final one: the context gains
+# `front_pages` (how many pages the kind's own part has) and `appended`, one entry per
+# appended file with `pages`, `first_page` and `last_page` (1-based, in the final file);
+# if the context has a list `contents` of the same length, its entries gain those keys too.
+# The own part is rendered until its page count agrees with the numbers printed in it.
+
+MAX_FRONT_RENDERS = 4
+
+
+def pdf_page_count(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def _paginated(context: Mapping[str, Any], counts: list[int], front_pages: int) -> dict[str, Any]:
+    appended, first = [], front_pages + 1
+    for pages in counts:
+        appended.append({"pages": pages, "first_page": first, "last_page": first + pages - 1})
+        first += pages
+    paged = {**context, "front_pages": front_pages, "appended": appended}
+    contents = context.get("contents")
+    if contents is not None:
+        if len(contents) != len(appended):
+            raise ValueError(f"the contents list has {len(contents)} entries but {len(appended)} files are appended")
+        paged["contents"] = [{**entry, **place} for entry, place in zip(contents, appended, strict=True)]
+    return paged
+
+
+def concatenate_pdfs(parts: list[bytes]) -> bytes:
+    """The pages of `parts`, in order, in one PDF; each page keeps its resources (fonts)."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    metadata = PdfReader(io.BytesIO(parts[0])).metadata
+    if metadata:
+        writer.add_metadata({key: value for key, value in metadata.items() if isinstance(value, str)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def assemble_pdf(*, template: str, context: Mapping[str, Any], appended: list[bytes]) -> RenderedPdf:
+    """Render `template` with the page ranges of `appended`, then append those PDFs."""
+    counts = [pdf_page_count(content) for content in appended]
+    front_pages = 1
+    for _attempt in range(MAX_FRONT_RENDERS):
+        front = render_pdf(template=template, context=_paginated(context, counts, front_pages))
+        if front.pages == front_pages:
+            break
+        front_pages = front.pages
+    else:
+        raise RuntimeError(f"{template}: the page count of the front part does not settle")
+    if not appended:
+        return front
+    return RenderedPdf(content=concatenate_pdfs([front.content, *appended]), pages=front.pages + sum(counts))
+
+
+def render_kind(kind: DocumentKind, context: Mapping[str, Any], subject: models.Model | None) -> RenderedPdf:
+    """The kind's template rendered, with its appended PDFs when it has any."""
+    if kind.append_pdfs is None:
+        return render_pdf(template=kind.template, context=context)
+    if subject is None:
+        raise ValueError(f"document kind {kind.code!r} appends the subject's files: it needs a subject")
+    return assemble_pdf(template=kind.template, context=context, appended=kind.append_pdfs(subject))
 
 
 # -- Template version ---------------------------------------------------------------------
@@ -241,7 +312,7 @@ def issue_document(
         return existing
     document_kind = get_kind(kind)
     full_context = _document_context(document_kind, organisation, context)
-    rendered = render_pdf(template=document_kind.template, context=full_context)
+    rendered = render_kind(document_kind, full_context, subject)
     document = _new_document(
         kind=document_kind, rendered=rendered, title=full_context["title"], subject=subject, by=by,
         organisation=organisation, transition_event=transition_event, variant=variant,
@@ -275,8 +346,8 @@ def issue_correction(*, document: Document, context: Mapping[str, Any], by: Acto
         **_document_context(document_kind, document.organisation, {"title": document.title, **context}),
         "correction": _correction_note(document),
     }
-    rendered = render_pdf(template=document_kind.template, context=full_context)
     subject = document.subject
+    rendered = render_kind(document_kind, full_context, subject)
     correction = _new_document(
         kind=document_kind, rendered=rendered, title=full_context["title"], subject=subject, by=by,
         organisation=document.organisation, transition_event=document.transition_event,
