@@ -1,22 +1,38 @@
-"""DisputeFlow: the work on a labour dispute case, from acceptance review to the end of mediation.
+"""DisputeFlow: the work on a labour dispute case, from acceptance review to the archive.
 
     start (StartHandle, from code: start_dispute_flow)
-      → decide_acceptance   受理审查   mediators and mediation leads of the case's organisation
-                                       subtree; sits in the organisation queue until claimed
-      → route_acceptance    (Switch on the case status the door left)
-            accepted → assign_mediator  分配调解员  leads choose a mediator; a mediator may take
-                                                   the case for themselves
-                         → mediate      调解        assigned to the case's mediator
-                         → end
-            rejected → rejected (End)
+      → decide_acceptance      受理审查    outcomes accept / reject; waits unclaimed in the
+                                          organisation queue
+      → route_acceptance       (Switch on the status the door left)
+            accepted, auto-assignment on  → auto_assign_mediator (Function: least-loaded
+                                             mediator, by system:auto_assign) → route_assignment
+                                             (in mediation → mediate; nobody to assign → assign_mediator)
+            accepted                      → assign_mediator  分配调解员  outcome assign
+            rejected                      → close_case
+      → mediate                调解        the case's mediator; in-task actions schedule_session,
+                                          record_session, extend_mediation (leads); outcomes
+                                          fail / withdraw / draft_agreement
+      → route_mediation        agreement_signing → sign_agreement, else → close_case
+      → sign_agreement         签署调解协议 in-task record_signature (Art.14 order); outcomes
+                                          make_agreement_effective / fail / withdraw
+      → route_signing          performing → supervise_performance, else → close_case
+      → supervise_performance  履行监督    in-task record_payment, apply_for_review; outcomes
+                                          complete_performance / refer
+      → close_case             结案        outcome close
+      → archive_case           归档        outcome archive
+      → end
 
-Every task view calls the transition door (cases.services.transitions.apply) inside the
-task's activation, so the FSM transition and the flow step commit or roll back together.
-Flow nodes never set a status; the Switch only reads the status the door set.
+Every step calls the transition door (cases.services.transitions.apply) inside the task's
+activation, so the FSM transition and the flow step commit or roll back together. In-task
+actions are door transitions that leave the case's status (and so the task) where it was;
+they run under the same flow lock. Flow nodes never set a status; the Switches only read the
+status the door committed.
 
 A case can also end outside the flow (the deadline sweep's deem_failed, a withdrawal taken
 from the case page): the door then calls cancel_open_tasks() as one of the transition's
-effects, which cancels the open tasks and the process in the same transaction.
+effects, which cancels the open task and hands the case to close_case in the same
+transaction, so every case ends archived through its flow. A lead's reassign moves the open
+mediation task to the new mediator (follow_mediator).
 
 Permissions: the tasks decide who may claim and execute them from the user's roles in the
 case's organisation (cases.access.can_act), not from Django permissions; the queues
@@ -28,8 +44,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,10 +59,10 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.access import can_act, roles_in
-from cases.models import Organisation, Role
+from cases.models import Membership, Organisation, Role
 from cases.models.dispute import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.models.orgs import READ_ONLY_ROLES
-from cases.services.actors import is_system
+from cases.services.actors import is_system, system
 from cases.services.intake import RegistrationResult, register_dispute
 from cases.services.transitions import apply
 
@@ -51,6 +71,9 @@ from .models import DisputeProcess
 # Who may see the dispute flow's pages (each page then shows only their subtrees).
 DISPUTE_READERS = (Role.MEDIATOR, Role.MEDIATION_LEAD, Role.AUDITOR)
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+# The tasks that are a mediator's own work on a case: they follow the case's mediator and
+# count towards a mediator's load for auto-assignment.
+MEDIATOR_TASKS = ("mediate", "sign_agreement", "supervise_performance")
 
 
 class TaskAlreadyClaimed(PermissionDenied):
@@ -80,9 +103,13 @@ class CaseTask(flow.View):
     viewflow's bare 403.
     """
 
-    def __init__(self, view, *, outcomes, roles=CASE_HANDLERS, **kwargs):
+    def __init__(self, view, *, outcomes, actions=(), lead_actions=(), roles=CASE_HANDLERS, **kwargs):
         super().__init__(view, **kwargs)
         self.outcomes = tuple(outcomes)  # the door transitions completing this task may take
+        # Door transitions taken while the task stays open (the case keeps its status).
+        self.actions = tuple(actions) + tuple(lead_actions)
+        # Of those, the ones a lead takes on a task held by someone else (approving an extension).
+        self.lead_actions = tuple(lead_actions)
         self.roles = tuple(roles)
 
     @property
@@ -102,8 +129,32 @@ class CaseTask(flow.View):
             utils.wrap_task_view(self, self.assign_view), name="assign",
         )
 
+    @property
+    def action_view(self):
+        from .dispute_views import TaskActionView
+
+        return TaskActionView.as_view()
+
+    @property
+    def action_path(self):
+        from viewflow.workflow.flow import utils
+
+        # The flow lock and a transaction wrap the POST; TaskActionView checks may_take_action.
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/action/<slug:action>/",
+            utils.wrap_task_view(self, self.action_view), name="action",
+        )
+
     def may_act(self, user, task) -> bool:
         return can_act(user, case_of(task).organisation, self.roles)
+
+    def may_take_action(self, user, task, action: str) -> bool:
+        """Whether `user` may take the in-task `action` on `task` now (the door checks the rest)."""
+        if action not in self.actions or task.status not in (STATUS.ASSIGNED, STATUS.STARTED):
+            return False
+        if self.can_execute(user, task):
+            return True
+        return action in self.lead_actions and can_act(user, case_of(task).organisation, [Role.MEDIATION_LEAD])
 
     def can_assign(self, user, task):
         if task.owner_id or task.status != STATUS.NEW:
@@ -214,34 +265,136 @@ def complete_task(task, *, by, transition: str, reason: str = "", data: dict | N
         return run_step(activation, by=by, transition=transition, reason=reason, data=data)
 
 
+def run_action(activation, *, by, action: str, reason: str = "", data: dict | None = None):
+    """Take the in-task `action` (a door transition) on `activation`'s open task, leaving it open.
+
+    Call it under the flow lock (the action page's wrapper, or take_action).
+    """
+    flow_task, task = activation.flow_task, activation.task
+    if action not in flow_task.actions:
+        raise ValidationError(gettext("“%(task)s”中不能办理“%(action)s”。") % {"task": flow_task, "action": action})
+    if not flow_task.may_take_action(by, task, action):
+        refusal = flow_task.refusal(by, task) if task.owner_id is None else ""
+        raise PermissionDenied(refusal or gettext("只有领取了该任务的人可以办理此事项。"))
+    with transaction.atomic(), flow_step(activation):
+        outcome = apply(activation.process.case, action, by=by, reason=reason, data=data)
+        if outcome.to_state != outcome.from_state:  # an in-task action never moves the case on
+            raise ValidationError(gettext("“%(action)s”会改变案件状态，须作为任务结果办理。") % {"action": action})
+    return outcome
+
+
+def take_action(task, *, by, action: str, reason: str = "", data: dict | None = None):
+    """Take an in-task action from code, with the same checks as the task page."""
+    with task.activation() as activation, transaction.atomic():
+        return run_action(activation, by=by, action=action, reason=reason, data=data)
+
+
+def open_tasks_of(process):
+    return process.task_set.filter(status__in=OPEN_TASK_STATUSES)
+
+
 def cancel_open_tasks(case, *, by=None, today: date | None = None) -> DisputeProcess | None:
-    """End the case's flow because the case ended outside it (deem_failed, withdraw).
+    """The case ended outside its flow (deem_failed, withdraw): cancel its open task and hand
+    the case to the close_case task, so it is still closed and archived through the flow.
 
     Meant for the `effects` of those transitions, so it runs inside the door's transaction:
-    if the transition fails, the tasks stay open. Cancels every open task and marks the
-    process cancelled, with viewflow's own cancel activations (Flow.cancel, under the flow
-    lock). When called from within a flow step (flow_step) it leaves that step and the process
-    alone — the step completes and the flow reaches its End — and cancels only other open
-    tasks. Safe to call twice, and for a case that has no flow.
+    if the transition fails, the tasks stay open. Cancels with viewflow's own cancel
+    activations, under the flow lock. When called from within a flow step (flow_step) it
+    leaves that step alone — the step completes and routes to close_case itself — and
+    cancels only other open tasks. Safe to call twice, and for a case that has no flow.
     """
     process = DisputeProcess.objects.filter(case=case).first()
     if process is None or process.status in (PROCESS.DONE, PROCESS.CANCELED):
         return process
     current = _current_step.get()
-    with transaction.atomic():
-        if current is not None and process.task_set.filter(pk=current).exists():
-            for task in process.task_set.filter(status__in=OPEN_TASK_STATUSES).exclude(pk=current):
-                task.flow_task.activation_class(task).cancel()
-        else:
-            DisputeFlow.instance.cancel(process)
+    with DisputeFlow.lock(process.pk), transaction.atomic():
+        in_step = current is not None and process.task_set.filter(pk=current).exists()
+        tasks = open_tasks_of(process).exclude(pk=current) if in_step else open_tasks_of(process)
+        closing = DisputeFlow.close_case
+        cancelled = [
+            task.flow_task.activation_class(task) for task in tasks.order_by("pk")
+            if task.flow_task not in (closing, DisputeFlow.archive_case)
+        ]
+        for activation in cancelled:
+            activation.cancel()
+        if cancelled and not in_step and not open_tasks_of(process).exists():
+            last = cancelled[-1]
+            closing._create(last, last.task.token)
     process.refresh_from_db()
     return process
+
+
+def follow_mediator(case, *, by=None, today: date | None = None) -> int:
+    """Door effect of reassign: the case's open mediation work moves to its new mediator.
+
+    Idempotent; returns how many tasks moved.
+    """
+    process = DisputeProcess.objects.filter(case=case).first()
+    if process is None or case.mediator_id is None:
+        return 0
+    moved = 0
+    with DisputeFlow.lock(process.pk), transaction.atomic():
+        nodes = [getattr(DisputeFlow, name) for name in MEDIATOR_TASKS]
+        for task in open_tasks_of(process).filter(flow_task__in=nodes).exclude(owner_id=case.mediator_id):
+            task.owner_id, task.status = case.mediator_id, STATUS.ASSIGNED
+            task.save(update_fields=["owner", "status"])
+            moved += 1
+    return moved
+
+
+def reassign_mediator(case, *, by, mediator, reason: str):
+    """改派: a lead gives the case (and its open mediation task) to another mediator."""
+    process = DisputeProcess.objects.get(case=case)
+    with DisputeFlow.lock(process.pk), transaction.atomic():
+        outcome = apply(case, "reassign", by=by, reason=reason, data={"mediator": mediator})
+        follow_mediator(outcome.subject, by=by)
+    return outcome
+
+
+# -- auto-assignment ------------------------------------------------------------------------------
+
+def auto_assign_enabled() -> bool:
+    return bool(settings.UNIONCASE.get("AUTO_ASSIGN_MEDIATOR", False))
+
+
+def least_loaded_mediator(case):
+    """The active mediator of the case's organisation (or an ancestor) with the fewest open
+    mediate / sign / supervise tasks across all dispute cases; ties go to the username."""
+    from viewflow.workflow.models import Task
+
+    ancestor_ids = [int(part) for part in case.organisation.path.strip("/").split("/") if part]
+    eligible = Membership.objects.filter(
+        organisation_id__in=ancestor_ids, role=Role.MEDIATOR, user__is_active=True,
+    ).values("user_id")
+    open_work = (
+        Task.objects.filter(owner=OuterRef("pk"), status__in=OPEN_TASK_STATUSES,
+                            flow_task__in=[getattr(DisputeFlow, name) for name in MEDIATOR_TASKS])
+        .order_by().values("owner").annotate(n=Count("pk")).values("n")
+    )
+    return (
+        get_user_model().objects.filter(pk__in=eligible)
+        .annotate(load=Coalesce(Subquery(open_work, output_field=IntegerField()), Value(0)))
+        .order_by("load", "username").first()
+    )
+
+
+def status_is(*states):
+    """A Switch condition: the case's status, as the door committed it, is one of `states`."""
+    def condition(activation) -> bool:
+        return case_status(activation) in states
+
+    return condition
+
+
+def the_mediator(activation):
+    """Who a mediator's task goes to: the case's mediator (none yet: the organisation queue)."""
+    return DisputeCase.objects.get(pk=activation.process.case_id).mediator
 
 
 class DisputeFlow(flow.Flow):
     """劳动争议调解
 
-    受理审查、分配调解员、调解：每一步都通过案件的法定状态转换完成。
+    受理审查、分配调解员、调解、签署协议、履行监督、结案、归档：每一步都通过案件的法定状态转换完成。
     """
 
     process_class = DisputeProcess
@@ -262,8 +415,23 @@ class DisputeFlow(flow.Flow):
     route_acceptance = (
         flow.Switch()
         .Annotation(title=_("是否受理"))
-        .Case(this.assign_mediator, lambda activation: case_status(activation) == DisputeStatus.ACCEPTED)
-        .Case(this.rejected, lambda activation: case_status(activation) == DisputeStatus.REJECTED)
+        .Case(this.auto_assign_mediator,
+              lambda activation: auto_assign_enabled() and case_status(activation) == DisputeStatus.ACCEPTED)
+        .Case(this.assign_mediator, status_is(DisputeStatus.ACCEPTED))
+        .Default(this.close_case)
+    )
+
+    auto_assign_mediator = (
+        flow.Function(this.auto_assign)
+        .Annotation(title=_("自动分配调解员"), description=_("分配给本组织在办任务最少的调解员。"))
+        .Next(this.route_assignment)
+    )
+
+    route_assignment = (
+        flow.Switch()
+        .Annotation(title=_("是否已分配"))
+        .Case(this.mediate, status_is(DisputeStatus.IN_MEDIATION))
+        .Default(this.assign_mediator)
     )
 
     assign_mediator = (
@@ -273,14 +441,58 @@ class DisputeFlow(flow.Flow):
     )
 
     mediate = (
-        CaseTask(this.mediate_view, outcomes=("fail", "withdraw"))
-        .Annotation(title=_("调解"), description=_("主持调解，记录调解结果。"))
-        .Assign(lambda activation: activation.process.case.mediator)
+        CaseTask(this.mediate_view, outcomes=("fail", "withdraw", "draft_agreement"),
+                 actions=("schedule_session", "record_session"), lead_actions=("extend_mediation",))
+        .Annotation(title=_("调解"), description=_("安排调解、记录调解笔录；达成协议的起草调解协议，否则记录调解不成或撤回。"))
+        .Assign(the_mediator)
+        .Next(this.route_mediation)
+    )
+
+    route_mediation = (
+        flow.Switch()
+        .Annotation(title=_("是否达成协议"))
+        .Case(this.sign_agreement, status_is(DisputeStatus.AGREEMENT_SIGNING))
+        .Default(this.close_case)
+    )
+
+    sign_agreement = (
+        CaseTask(this.sign_agreement_view, outcomes=("make_agreement_effective", "fail", "withdraw"),
+                 actions=("record_signature",))
+        .Annotation(title=_("签署调解协议"), description=_("依次登记劳动者、用人单位签名盖章、调解员签名、调解组织盖章，协议生效。"))
+        .Assign(the_mediator)
+        .Next(this.route_signing)
+    )
+
+    route_signing = (
+        flow.Switch()
+        .Annotation(title=_("协议是否生效"))
+        .Case(this.supervise_performance, status_is(DisputeStatus.PERFORMING))
+        .Default(this.close_case)
+    )
+
+    supervise_performance = (
+        CaseTask(this.supervise_performance_view, outcomes=("complete_performance", "refer"),
+                 actions=("record_payment", "apply_for_review"))
+        .Annotation(title=_("履行监督"), description=_("登记履行款项；全部履行的确认履行完毕，不履行的引导申请仲裁。"))
+        .Assign(the_mediator)
+        .Next(this.close_case)
+    )
+
+    close_case = (
+        CaseTask(this.close_case_view, outcomes=("close",))
+        .Annotation(title=_("结案"), description=_("核对文书和记录，结案。"))
+        .Assign(the_mediator)
+        .Next(this.archive_case)
+    )
+
+    archive_case = (
+        CaseTask(this.archive_case_view, outcomes=("archive",))
+        .Annotation(title=_("归档"), description=_("生成卷宗，归档；归档后案件只读。"))
+        .Assign(the_mediator)
         .Next(this.end)
     )
 
-    rejected = flow.End().Annotation(title=_("不予受理"))
-    end = flow.End().Annotation(title=_("调解结束"))
+    end = flow.End().Annotation(title=_("已归档"))
 
     # Views are resolved lazily so that importing the flow does not import the forms.
     @property
@@ -300,6 +512,40 @@ class DisputeFlow(flow.Flow):
         from .dispute_views import MediateView
 
         return MediateView.as_view()
+
+    @property
+    def sign_agreement_view(self):
+        from .dispute_views import SignAgreementView
+
+        return SignAgreementView.as_view()
+
+    @property
+    def supervise_performance_view(self):
+        from .dispute_views import SupervisePerformanceView
+
+        return SupervisePerformanceView.as_view()
+
+    @property
+    def close_case_view(self):
+        from .dispute_views import CloseCaseView
+
+        return CloseCaseView.as_view()
+
+    @property
+    def archive_case_view(self):
+        from .dispute_views import ArchiveCaseView
+
+        return ArchiveCaseView.as_view()
+
+    def auto_assign(self, activation):
+        """Give the accepted case to the least-loaded mediator, through the door, as the system.
+
+        Nobody eligible: the case stays accepted and route_assignment opens assign_mediator.
+        """
+        case = DisputeCase.objects.get(pk=activation.process.case_id)
+        mediator = least_loaded_mediator(case)
+        if mediator is not None:
+            apply(case, "assign", by=system("auto_assign"), data={"mediator": mediator})
 
     def start_case(self, activation, case, by=None):
         activation.process.case = case

@@ -1,4 +1,6 @@
-"""DisputeFlow: acceptance review, assignment and mediation, each step through the transition door.
+"""DisputeFlow: acceptance review, assignment, mediation and its in-task actions, the way every
+case reaches closing, reassignment, auto-assignment and the urgency-sorted queues — each step
+through the transition door.
 
 The flow is driven both from code (claim_task / complete_task, as imports and commands do)
 and through its pages with Django's test client, as a mediator and a lead would.
@@ -123,7 +125,7 @@ def test_a_case_has_one_flow_and_only_a_registered_case_starts_one(started, haid
 
 # -- lifecycles from code ----------------------------------------------------------------------
 
-def test_rejection_ends_the_flow(started, haidian_case, people):
+def test_a_rejected_case_goes_to_the_organisation_queue_for_closing(started, haidian_case, people):
     task = the_task(started, "decide_acceptance")
     claim_task(task, people["mediator"])
     complete_task(task, by=people["mediator"], transition="reject", reason="不属于劳动争议受理范围")
@@ -132,10 +134,18 @@ def test_rejection_ends_the_flow(started, haidian_case, people):
     haidian_case.refresh_from_db()
     assert haidian_case.status == DisputeStatus.REJECTED
     assert haidian_case.end_reason == "不属于劳动争议受理范围"
-    assert started.status == PROCESS.DONE
-    assert not open_tasks(started).exists()
-    assert started.task_set.filter(flow_task=DisputeFlow.rejected, status=STATUS.DONE).exists()
-    assert transitions_of(haidian_case) == ["reject"]
+    assert started.status == PROCESS.NEW
+    closing = the_task(started, "close_case")
+    assert closing.owner is None and closing.status == STATUS.NEW  # no mediator: the queue
+    assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.close_case]
+    assert list(claimable_tasks(people["lead"])) == [closing]
+
+    claim_task(closing, people["lead"])
+    complete_task(closing, by=people["lead"], transition="close", reason="不予受理，结案")
+    haidian_case.refresh_from_db()
+    assert haidian_case.status == DisputeStatus.CLOSED
+    assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.archive_case]
+    assert transitions_of(haidian_case) == ["reject", "close"]
 
 
 def test_a_task_completes_only_with_the_outcomes_it_offers(started, haidian_case, people):
@@ -170,7 +180,8 @@ def drive_to_mediation(process, people):
     return the_task(process, "mediate")
 
 
-def test_withdrawal_outside_the_flow_cancels_its_open_tasks(started, haidian_case, people):
+def test_withdrawal_outside_the_flow_cancels_the_mediation_and_hands_the_case_to_closing(started, haidian_case,
+                                                                                        people):
     mediate = drive_to_mediation(started, people)
     assert mediate.owner == people["mediator"] and mediate.status == STATUS.ASSIGNED
     haidian_case.refresh_from_db()
@@ -178,23 +189,25 @@ def test_withdrawal_outside_the_flow_cancels_its_open_tasks(started, haidian_cas
     apply(haidian_case, "withdraw", by=people["mediator"], reason="申请人书面撤回调解申请")
 
     started.refresh_from_db()
-    assert started.status == PROCESS.CANCELED and started.finished is not None
-    assert not open_tasks(started).exists()
+    assert started.status == PROCESS.NEW
     assert Task.objects.get(pk=mediate.pk).status == STATUS.CANCELED
-    assert list(inbox_tasks(people["mediator"])) == []
+    closing = the_task(started, "close_case")
+    assert closing.owner == people["mediator"] and closing.status == STATUS.ASSIGNED
+    assert list(open_tasks(started)) == [closing]
+    assert list(inbox_tasks(people["mediator"])) == [closing]
     # Calling it again (the effect and a sweep, say) changes nothing.
     cancel_open_tasks(haidian_case, by=people["mediator"])
-    started.refresh_from_db()
-    assert started.status == PROCESS.CANCELED
+    assert list(open_tasks(started)) == [closing]
 
 
 def test_deemed_failure_by_the_sweep_cancels_an_unclaimed_review(started, haidian_case, people):
     apply(haidian_case, "deem_failed", by=system("deadline_sweep"), reason="受理期限届满")
 
     started.refresh_from_db()
-    assert started.status == PROCESS.CANCELED
+    assert started.status == PROCESS.NEW
     assert the_task_status(started, "decide_acceptance") == STATUS.CANCELED
-    assert list(claimable_tasks(people["mediator"])) == []
+    closing = the_task(started, "close_case")
+    assert list(claimable_tasks(people["mediator"])) == [closing]
 
 
 def the_task_status(process, name):
@@ -207,8 +220,7 @@ def test_withdrawal_outside_the_flow_refuses_a_form_left_open(started, haidian_c
     apply(haidian_case, "withdraw", by=people["lead"], reason="申请人书面撤回调解申请")
 
     started.refresh_from_db()
-    assert started.status == PROCESS.CANCELED
-    assert not open_tasks(started).exists()
+    assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.close_case]
     # The mediator's open form is now refused instead of completing a cancelled task.
     client.force_login(people["mediator"])
     response = client.post(url(mediate, "execute"), {"outcome": "fail", "reason": "双方分歧过大"})
@@ -224,9 +236,9 @@ def test_withdrawal_taken_in_the_mediate_task_ends_the_flow_normally(started, ha
     started.refresh_from_db()
     haidian_case.refresh_from_db()
     assert haidian_case.status == DisputeStatus.WITHDRAWN
-    assert started.status == PROCESS.DONE
     assert Task.objects.get(pk=mediate.pk).status == STATUS.DONE
-    assert started.task_set.filter(flow_task=DisputeFlow.end, status=STATUS.DONE).exists()
+    assert the_task(started, "close_case").owner == people["mediator"]
+    assert list(open_tasks(started)) == [the_task(started, "close_case")]
 
 
 # -- who may act -------------------------------------------------------------------------------
@@ -365,8 +377,7 @@ def test_accept_assign_and_fail_through_the_pages(started, haidian_case, people,
 
     started.refresh_from_db()
     haidian_case.refresh_from_db()
-    assert started.status == PROCESS.DONE
-    assert not open_tasks(started).exists()
+    assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.close_case]
     assert haidian_case.status == DisputeStatus.FAILED and haidian_case.mediator == people["mediator"]
     assert transitions_of(haidian_case) == ["accept", "assign", "fail"]
     kinds = set(Document.objects.filter(
@@ -383,8 +394,7 @@ def test_rejection_through_the_page_issues_the_non_acceptance_notice(started, ha
         client.post(url(decide, "assign"))
         response = client.post(url(decide, "execute"), {"decision": "reject", "reason": "已超过申请时效"})
     assert response.status_code == 302, response.content.decode()
-    started.refresh_from_db()
-    assert started.status == PROCESS.DONE
+    assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.close_case]
     assert Document.objects.filter(
         kind="non_acceptance_notice", subject_id=str(haidian_case.pk),
         subject_type=ContentType.objects.get_for_model(DisputeCase),
