@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
+from . import case_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
 from .views import HomeView
@@ -20,9 +21,23 @@ class WorkbenchApp(Application):
     title = _("工作台")
     icon = "dashboard"
     app_name = "workbench"
-    menu_template_name = "workflows/workbench_menu.html"
+    # The case links (登记申请, 案件查询) above the workbench's own menu.
+    menu_template_name = "workflows/case/menu.html"
 
     index_path = path("", HomeView.as_view(), name="index")
+    case_register_path = path("cases/register/", case_views.RegisterView.as_view(), name="case_register")
+    case_search_path = path("cases/search/", case_views.CaseSearchView.as_view(), name="case_search")
+    case_detail_path = path("cases/<int:pk>/", case_views.CaseDetailView.as_view(), name="case_detail")
+    case_action_path = path(
+        "cases/<int:pk>/actions/<slug:name>/", case_views.CaseActionView.as_view(), name="case_action",
+    )
+    case_document_path = path(
+        "cases/<int:pk>/documents/<int:document_pk>/", case_views.DocumentDownloadView.as_view(),
+        name="case_document",
+    )
+
+    def get_context_data(self, request):
+        return {"case_menu": case_views.menu_flags(request.user)}
 
 
 class AccountsViewset(AuthViewset):

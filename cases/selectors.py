@@ -1,0 +1,342 @@
+"""Read-side queries for the case pages: one case's header, timeline and records, and case search.
+
+Nothing here writes. Every query that starts from user input goes through cases.access.scoped,
+so a user finds and opens only cases in their organisations' subtrees. Resident ID numbers
+leave this module masked (110105********002X) unless a caller asks for the stored value.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access import scoped
+from cases.models import (
+    Agreement, AuditAction, AuditEvent, Deadline, DisputeCase, DisputeStatus, Document, Instalment,
+    MediationExtension, MediationSession, Payment,
+)
+from cases.rules.calendar import working_days_between
+from cases.rules.deadlines import DayUnit
+from cases.rules.deadlines import clock as clock_rule
+from cases.rules.validators import normalise_resident_id, normalise_uscc
+
+ZERO = Decimal("0.00")
+RESIDENT_ID_VISIBLE_HEAD = 6
+RESIDENT_ID_VISIBLE_TAIL = 4
+VARIANT_LABELS = {"worker": "劳动者", "employer": "用人单位"}
+
+
+# -- formatting that every page shares ------------------------------------------------------
+
+def mask_resident_id(number: str | None) -> str:
+    """110105199001010027 → 110105********0027: the region and the last four digits only."""
+    if not number:
+        return ""
+    hidden = len(number) - RESIDENT_ID_VISIBLE_HEAD - RESIDENT_ID_VISIBLE_TAIL
+    if hidden <= 0:
+        return "*" * len(number)
+    return number[:RESIDENT_ID_VISIBLE_HEAD] + "*" * hidden + number[-RESIDENT_ID_VISIBLE_TAIL:]
+
+
+def yuan(amount: Decimal | None) -> str:
+    """¥23,196.00; an em dash when there is no amount."""
+    if amount is None:
+        return "—"
+    return f"¥{amount:,.2f}"
+
+
+def cn_day(day: date | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    full = f"{user.last_name}{user.first_name}".strip()
+    return full or user.get_username()
+
+
+# -- the case header --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Totals:
+    claimed: Decimal
+    awarded: Decimal | None  # None until an agreement has awarded anything
+    paid: Decimal
+
+    @property
+    def claimed_display(self) -> str:
+        return yuan(self.claimed)
+
+    @property
+    def awarded_display(self) -> str:
+        return yuan(self.awarded)
+
+    @property
+    def paid_display(self) -> str:
+        return yuan(self.paid)
+
+
+def case_totals(case: DisputeCase) -> Totals:
+    sums = case.claims.aggregate(claimed=Sum("amount_claimed"), awarded=Sum("amount_awarded"))
+    paid = Payment.objects.filter(instalment__agreement__case=case).aggregate(total=Sum("amount"))["total"]
+    return Totals(claimed=sums["claimed"] or ZERO, awarded=sums["awarded"], paid=paid or ZERO)
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    deadline: Deadline
+    name: str
+    due_on: date
+    provisional: bool
+    remaining: str  # "剩余3个工作日", "今日届满", "已超期2天"
+    level: str  # "normal", "warning" or "breached"
+
+
+def _remaining(deadline: Deadline, today: date) -> tuple[str, str]:
+    days_left = (deadline.due_on - today).days
+    if days_left < 0:
+        return _("已超期%(n)s天") % {"n": -days_left}, "breached"
+    if days_left == 0:
+        return _("今日届满"), "warning"
+    try:
+        unit = clock_rule(deadline.clock).unit
+    except LookupError:
+        unit = DayUnit.CALENDAR
+    if unit == DayUnit.WORKING:
+        try:
+            left = working_days_between(today, deadline.due_on)
+        except (ValidationError, NotImplementedError, ValueError):
+            left = None
+        if left is not None:
+            return _("剩余%(n)s个工作日") % {"n": left}, "warning" if left <= 1 else "normal"
+    return _("剩余%(n)s天") % {"n": days_left}, "warning" if days_left <= 2 else "normal"
+
+
+def open_deadlines(case: DisputeCase, *, today: date | None = None) -> list[OpenDeadline]:
+    """The case's running clocks and those of its instalments, nearest first."""
+    today = today or timezone.localdate()
+    subjects = Q(subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(case.pk))
+    instalment_ids = [str(pk) for pk in Instalment.objects.filter(agreement__case=case).values_list("pk", flat=True)]
+    if instalment_ids:
+        subjects |= Q(subject_type=ContentType.objects.get_for_model(Instalment), subject_id__in=instalment_ids)
+    rows = []
+    for deadline in Deadline.objects.active().filter(subjects).by_urgency():
+        remaining, level = _remaining(deadline, today)
+        rows.append(OpenDeadline(deadline=deadline, name=clock_name(deadline.clock), due_on=deadline.due_on,
+                                 provisional=deadline.provisional, remaining=remaining, level=level))
+    return rows
+
+
+# -- the timeline ------------------------------------------------------------------------------
+
+def transition_labels() -> dict[str, str]:
+    """Each DisputeCase transition's Chinese label, by method name."""
+    from django_fsm import FSMFieldMixin
+
+    field_ = next(f for f in DisputeCase._meta.fields if isinstance(f, FSMFieldMixin))
+    labels = {"register": _("登记申请")}
+    for spec in field_.get_all_transitions(DisputeCase):
+        labels[spec.name] = str(spec.custom.get("label") or spec.name)
+    return labels
+
+
+def status_label(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return str(DisputeStatus(value).label)
+    except ValueError:
+        return value
+
+
+def clock_name(code: str) -> str:
+    try:
+        return str(clock_rule(code).name)
+    except LookupError:
+        return code
+
+
+@dataclass
+class TimelineEntry:
+    event: AuditEvent
+    title: str
+    actor: str
+    from_state: str = ""
+    to_state: str = ""
+    reason: str = ""
+    documents: list[Document] = field(default_factory=list)
+    deadlines_opened: list[str] = field(default_factory=list)
+    deadlines_met: list[str] = field(default_factory=list)
+    deadlines_cancelled: list[str] = field(default_factory=list)
+
+    @property
+    def occurred_at(self) -> datetime:
+        return self.event.occurred_at
+
+
+def _related_subjects(case: DisputeCase) -> Q:
+    """Events about the case or about any record that belongs to it."""
+    condition = Q(subject_type=DisputeCase._meta.label_lower, subject_id=str(case.pk))
+    related = {
+        MediationSession: MediationSession.objects.filter(case=case),
+        MediationExtension: MediationExtension.objects.filter(case=case),
+        Agreement: Agreement.objects.filter(case=case),
+        Instalment: Instalment.objects.filter(agreement__case=case),
+        Payment: Payment.objects.filter(instalment__agreement__case=case),
+        Document: case_documents(case),
+    }
+    for model, queryset in related.items():
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        if ids:
+            condition |= Q(subject_type=model._meta.label_lower, subject_id__in=ids)
+    return condition
+
+
+def _actor(event: AuditEvent) -> str:
+    if event.actor_id and event.actor is not None:
+        name = person_name(event.actor)
+        username = event.actor.get_username()
+        return name if name == username else f"{name}（{username}）"
+    if event.actor_label.startswith("system:"):
+        return _("系统（%(job)s）") % {"job": event.actor_label.removeprefix("system:")}
+    return event.actor_label
+
+
+def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Document]) -> str:
+    data = event.data or {}
+    if event.action == AuditAction.TRANSITION:
+        return labels.get(event.name, event.name)
+    if event.action == AuditAction.DOCUMENT_ISSUED:
+        document = documents.get(data.get("document_id"))
+        title = document.title if document else event.name
+        return _("生成文书：%(title)s") % {"title": title}
+    if event.action == AuditAction.DEADLINE:
+        name = clock_name(data.get("clock", ""))
+        if event.name == "breach":
+            return _("%(clock)s届满未完成（%(due)s）") % {
+                "clock": name, "due": cn_day(_iso_date(data.get("due_on")))}
+        if event.name == "extend":
+            return _("%(clock)s延期") % {"clock": name}
+        return _("%(clock)s：%(change)s") % {"clock": name, "change": event.name}
+    if event.action == AuditAction.EXPORT and event.name == "download_document":
+        document = documents.get(data.get("document_id"))
+        return _("下载文书：%(title)s") % {"title": document.title if document else data.get("document_id")}
+    return f"{event.get_action_display()} {event.name}".strip()
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _deadline_lines(data: dict) -> tuple[list[str], list[str], list[str]]:
+    changes = data.get("deadlines") or {}
+    opened = [
+        _("%(clock)s：%(due)s届满%(provisional)s") % {
+            "clock": clock_name(item.get("clock", "")), "due": cn_day(_iso_date(item.get("due_on"))),
+            "provisional": _("（暂定）") if item.get("provisional") else ""}
+        for item in changes.get("opened", [])
+    ]
+    met = [clock_name(code) for code in changes.get("met", [])]
+    cancelled = [clock_name(code) for code in changes.get("cancelled", [])]
+    return opened, met, cancelled
+
+
+def case_timeline(case: DisputeCase) -> list[TimelineEntry]:
+    """Every audit event about the case and its records, oldest first, in words."""
+    events = list(AuditEvent.objects.filter(_related_subjects(case)).select_related("actor").order_by("seq"))
+    documents = {document.pk: document for document in case_documents(case)}
+    produced: dict[int, list[Document]] = {}
+    for document in documents.values():
+        if document.transition_event_id:
+            produced.setdefault(document.transition_event_id, []).append(document)
+    labels = transition_labels()
+    entries = []
+    for event in events:
+        opened, met, cancelled = _deadline_lines(event.data or {})
+        entries.append(TimelineEntry(
+            event=event, title=_title(event, labels, documents), actor=_actor(event),
+            from_state=status_label(event.from_state), to_state=status_label(event.to_state),
+            reason=event.reason, documents=produced.get(event.pk, []) if event.action == AuditAction.TRANSITION else [],
+            deadlines_opened=opened, deadlines_met=met, deadlines_cancelled=cancelled,
+        ))
+    return entries
+
+
+# -- the case's records -------------------------------------------------------------------------
+
+def case_documents(case: DisputeCase) -> QuerySet[Document]:
+    """Documents issued about the case, in the order they were made."""
+    return Document.objects.filter(
+        subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(case.pk),
+    ).order_by("created_at", "pk")
+
+
+def variant_label(variant: str) -> str:
+    return VARIANT_LABELS.get(variant, variant) or "—"
+
+
+@dataclass(frozen=True)
+class InstalmentRow:
+    instalment: Instalment
+    paid: Decimal
+    outstanding: Decimal
+    payments: list[Payment]
+
+    @property
+    def amount_display(self) -> str:
+        return yuan(self.instalment.amount)
+
+    @property
+    def paid_display(self) -> str:
+        return yuan(self.paid)
+
+    @property
+    def outstanding_display(self) -> str:
+        return yuan(self.outstanding)
+
+
+def instalment_rows(case: DisputeCase) -> list[InstalmentRow]:
+    rows = []
+    instalments = Instalment.objects.filter(agreement__case=case).prefetch_related("payments").order_by("number")
+    for instalment in instalments:
+        payments = list(instalment.payments.all())
+        paid = sum((payment.amount for payment in payments), ZERO)
+        rows.append(InstalmentRow(instalment=instalment, paid=paid, outstanding=instalment.amount - paid,
+                                  payments=payments))
+    return rows
+
+
+# -- search -------------------------------------------------------------------------------------
+
+def search_cases(user, query: str = "", *, status: str = "", within=None) -> QuerySet[DisputeCase]:
+    """Cases in `user`'s subtrees matching `query`, newest first.
+
+    A case number, a worker's or employer's name match in part; a resident ID or a unified
+    social credit code only in full, so that nobody can fish for identity numbers digit by digit.
+    `within`, when given, narrows the search further to those organisations.
+    """
+    cases = scoped(DisputeCase.objects.all(), user).select_related("worker", "employer", "organisation")
+    if within is not None:
+        cases = cases.filter(organisation__in=within)
+    query = (query or "").strip()
+    if query:
+        identifier = normalise_resident_id(query)
+        condition = (
+            Q(number__icontains=query) | Q(worker__name__icontains=query) | Q(employer__name__icontains=query)
+            | Q(worker__resident_id=identifier) | Q(employer__uscc=normalise_uscc(query))
+        )
+        cases = cases.filter(condition)
+    if status:
+        cases = cases.filter(status=status)
+    return cases.annotate(claimed=Sum("claims__amount_claimed")).order_by("-received_on", "-pk")

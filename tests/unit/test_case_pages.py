@@ -1,0 +1,383 @@
+"""The case pages: registration (登记申请), the case page with its tabs and actions, downloads, search."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
+from cases.rules.validators import resident_id_check_char, uscc_check_char
+from cases.services.transitions import available_transitions
+from workflows.case_views import flow_step_transitions
+from workflows.dispute import DisputeFlow
+from workflows.models import DisputeProcess
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = "/cases/register/"
+SEARCH = "/cases/search/"
+
+
+def resident_id(n: int = 1) -> str:
+    first17 = f"11010519900101{n:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def uscc(n: int = 1) -> str:
+    first17 = f"91110108MA0{n:06d}"
+    return first17 + uscc_check_char(first17)
+
+
+def application(orgs, **changes) -> dict:
+    now = timezone.localtime()
+    data = {
+        "channel": "walk_in_written", "organisation": str(orgs["hd_street"].pk),
+        "received_on": now.date().isoformat(), "received_at": (now - timedelta(minutes=5)).strftime("%H:%M"),
+        "employment_start": "2024-03-01", "employment_end": "", "infringement_known_on": "",
+        "facts": "公司拖欠三个月工资未发。",
+        "worker-name": "张三", "worker-resident_id": resident_id(), "worker-phone": "13800138000",
+        "worker-address": "北京市海淀区中关村大街1号",
+        "employer-name": "北京某科技有限公司", "employer-uscc": uscc(), "employer-address": "北京市海淀区",
+        "employer-legal_representative": "李四", "employer-contact_name": "王五", "employer-contact_phone": "010-62345678",
+        "claims-TOTAL_FORMS": "2", "claims-INITIAL_FORMS": "0", "claims-MIN_NUM_FORMS": "0", "claims-MAX_NUM_FORMS": "1000",
+        "claims-0-claim_type": "wage_arrears", "claims-0-description": "2026年8月至10月工资",
+        "claims-0-amount_claimed": "23196.00",
+        "claims-1-claim_type": "", "claims-1-description": "", "claims-1-amount_claimed": "",
+    }
+    data.update(changes)
+    if now.hour == 0 and now.minute < 5:  # just after midnight the time five minutes ago is yesterday's
+        data["received_at"] = "00:00"
+    return data
+
+
+def register(client, user, orgs, **changes):
+    client.force_login(user)
+    return client.post(REGISTER, application(orgs, **changes))
+
+
+def registered_case(client, user, orgs, **changes) -> DisputeCase:
+    response = register(client, user, orgs, **changes)
+    assert response.status_code == 302, response.context and response.context["forms"].main.errors
+    return DisputeCase.objects.get(pk=int(re.search(r"/cases/(\d+)/$", response["Location"]).group(1)))
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+# -- registration -------------------------------------------------------------------------------
+
+def test_a_registration_opens_the_case_and_its_flow_and_goes_to_the_case_page(client, orgs, people):
+    response = register(client, people["mediator"], orgs)
+
+    case = DisputeCase.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workbench:case_detail", args=[case.pk])
+    assert case.status == DisputeStatus.REGISTERED
+    assert case.organisation == orgs["hd_street"]
+    assert case.worker.resident_id == resident_id()
+    assert case.claims.get().amount_claimed == 23196
+    process = DisputeProcess.objects.get(case=case)
+    assert Task.objects.filter(process=process, flow_task_type="HUMAN", status=STATUS.NEW).count() == 1
+
+    page = client.get(response["Location"])
+    text = page_text(page)
+    assert "已登记" in text
+    assert f"已登记案件{case.number}" in text  # the success message
+    assert "¥23,196.00" in text
+    assert "受理审查期限" in text and "个工作日" in text
+
+
+def test_errors_are_shown_in_chinese_under_their_fields_and_nothing_typed_is_lost(client, orgs, people):
+    bad_id = resident_id()[:17] + ("0" if resident_id()[17] != "0" else "1")
+    response = register(
+        client, people["mediator"], orgs, **{
+            "worker-resident_id": bad_id, "employer-name": "", "employer-uscc": uscc()[:17] + "I",
+            "claims-0-amount_claimed": "一万元", "worker-address": "北京市海淀区某某路8号",
+        },
+    )
+
+    assert response.status_code == 200
+    assert not DisputeCase.objects.exists()
+    forms = response.context["forms"]
+    assert forms.worker.errors["resident_id"] == ["公民身份号码校验码不正确（GB 11643）。"]
+    assert forms.employer.errors["name"] == ["请填写用人单位名称。"]
+    assert forms.claims.forms[0].errors["amount_claimed"] == ["请求金额“一万元”不是有效的金额。"]
+    text = page_text(response)
+    assert "公民身份号码校验码不正确（GB 11643）。" in text
+    assert f'value="{bad_id}"' in text
+    assert 'value="北京市海淀区某某路8号"' in text
+    assert 'value="一万元"' in text
+    assert "公司拖欠三个月工资未发。" in text
+
+
+def test_a_claim_error_lands_on_its_own_row_when_an_empty_row_comes_first(client, orgs, people):
+    response = register(client, people["mediator"], orgs, **{
+        "claims-0-claim_type": "", "claims-0-description": "", "claims-0-amount_claimed": "",
+        "claims-1-claim_type": "overtime_pay", "claims-1-amount_claimed": "-5",
+    })
+
+    forms = response.context["forms"]
+    assert not forms.claims.forms[0].errors
+    assert forms.claims.forms[1].errors["amount_claimed"] == ["请求金额不能为负数。"]
+
+
+def test_an_application_without_claims_is_told_to_add_one(client, orgs, people):
+    response = register(client, people["mediator"], orgs, **{
+        "claims-0-claim_type": "", "claims-0-description": "", "claims-0-amount_claimed": ""})
+
+    assert "请至少填写一项请求事项。" in page_text(response)
+    assert not DisputeCase.objects.exists()
+
+
+def test_a_time_barred_claim_is_shown_with_its_date_and_needs_confirmation(client, orgs, people):
+    known = (timezone.localdate() - timedelta(days=800)).isoformat()
+    changes = {"claims-0-claim_type": "economic_compensation", "infringement_known_on": known}
+
+    first = register(client, people["mediator"], orgs, **changes)
+    assert first.status_code == 200
+    assert not DisputeCase.objects.exists()
+    warnings = first.context["review_warnings"]
+    assert [w.code for w in warnings] == ["time_barred"]
+    limitation_date = first.context["limitation"].limitation_date
+    assert f"{limitation_date.year}年{limitation_date.month}月{limitation_date.day}日" in page_text(first)
+    assert "我已知悉上述提示，继续登记" in page_text(first)
+    digest = first.context["warnings_digest"]
+
+    unticked = client.post(REGISTER, application(orgs, warnings_digest=digest, **changes))
+    assert not DisputeCase.objects.exists()
+    assert "请阅读下方提示并勾选" in page_text(unticked)
+
+    stale = client.post(REGISTER, application(orgs, warnings_digest="0" * 16, acknowledge_warnings="on", **changes))
+    assert stale.status_code == 200 and not DisputeCase.objects.exists()
+
+    confirmed = client.post(REGISTER, application(orgs, warnings_digest=digest, acknowledge_warnings="on", **changes))
+    assert confirmed.status_code == 302
+    event = AuditEvent.objects.get(name="register")
+    assert [w["code"] for w in event.data["warnings_acknowledged"]] == ["time_barred"]
+
+
+def test_a_possible_duplicate_names_the_open_case_before_saving(client, orgs, people):
+    first = registered_case(client, people["mediator"], orgs)
+
+    again = register(client, people["mediator"], orgs)
+
+    assert again.status_code == 200
+    assert DisputeCase.objects.count() == 1
+    assert [w.code for w in again.context["review_warnings"]] == ["possible_duplicate"]
+    assert first.number in page_text(again)
+
+
+def test_only_mediators_and_leads_may_register(client, orgs, people):
+    client.force_login(people["auditor"])
+    assert client.get(REGISTER).status_code == 403
+    client.force_login(people["mediator"])
+    page = client.get(REGISTER)
+    assert page.status_code == 200
+    choices = [org.pk for org in page.context["form"].fields["organisation"].queryset]
+    assert orgs["hd_street"].pk in choices and orgs["cy_street"].pk not in choices
+
+
+def test_registering_in_an_organisation_outside_ones_scope_is_refused(client, orgs, people):
+    response = register(client, people["mediator"], orgs, organisation=str(orgs["cy_street"].pk))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["organisation"] == ["所选组织不在您可以登记的范围内，请重新选择。"]
+    assert not DisputeCase.objects.exists()
+
+
+# -- the case page ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def oral_case(client, orgs, people, django_capture_on_commit_callbacks):
+    """An oral application registered through the page: the oral record is issued on commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        case = registered_case(client, people["mediator"], orgs, channel="oral")
+    client.logout()
+    return case
+
+
+def test_a_chaoyang_mediator_gets_404_for_a_haidian_case_and_its_documents(client, people, oral_case):
+    document = Document.objects.filter(subject_id=str(oral_case.pk)).first()
+    assert document is not None
+    client.force_login(people["cy_mediator"])
+
+    assert client.get(f"/cases/{oral_case.pk}/").status_code == 404
+    assert client.get(f"/cases/{oral_case.pk}/documents/{document.pk}/").status_code == 404
+    assert client.post(f"/cases/{oral_case.pk}/actions/withdraw/", {"withdraw-reason": "x"}).status_code == 404
+    assert client.get("/cases/999999/").status_code == 404  # a case that does not exist looks the same
+    oral_case.refresh_from_db()
+    assert oral_case.status == DisputeStatus.REGISTERED
+
+
+def test_the_header_masks_the_resident_id(client, people, oral_case):
+    client.force_login(people["mediator"])
+    text = page_text(client.get(f"/cases/{oral_case.pk}/"))
+
+    assert "110105********" + resident_id()[-4:] in text
+    assert resident_id() not in text
+
+
+def test_the_mediator_is_offered_withdrawal_but_not_the_flow_steps(client, people, oral_case):
+    client.force_login(people["mediator"])
+    page = client.get(f"/cases/{oral_case.pk}/")
+
+    names = [action["name"] for action in page.context["actions"]]
+    assert "withdraw" in names
+    assert "accept" not in names and "reject" not in names  # done in the 受理审查 task
+
+    refused = client.post(f"/cases/{oral_case.pk}/actions/accept/", follow=True)
+    assert "请在流程任务“受理审查”中办理" in page_text(refused)
+    oral_case.refresh_from_db()
+    assert oral_case.status == DisputeStatus.REGISTERED
+
+
+def test_withdrawal_asks_for_a_reason_and_ends_the_flow(client, people, oral_case):
+    client.force_login(people["mediator"])
+
+    missing = client.post(f"/cases/{oral_case.pk}/actions/withdraw/", {"withdraw-reason": " "})
+    assert missing.status_code == 200
+    assert "请填写理由。" in page_text(missing)
+    oral_case.refresh_from_db()
+    assert oral_case.status == DisputeStatus.REGISTERED
+
+    done = client.post(f"/cases/{oral_case.pk}/actions/withdraw/", {"withdraw-reason": "申请人已与单位和解"}, follow=True)
+    oral_case.refresh_from_db()
+    assert oral_case.status == DisputeStatus.WITHDRAWN
+    assert "已办理“申请人撤回”" in page_text(done)
+    process = DisputeProcess.objects.get(case=oral_case)
+    review = Task.objects.get(process=process, flow_task=DisputeFlow.decide_acceptance)
+    assert review.status == STATUS.CANCELED
+    # The page offers what the door allows minus what the flow's open tasks do.
+    steps = flow_step_transitions(oral_case)
+    offered = {action["name"] for action in done.context["actions"]}
+    assert offered == {spec.name for spec in available_transitions(oral_case, people["mediator"])} - set(steps)
+    assert "withdraw" not in offered
+
+
+def test_an_action_outside_the_flow_is_offered_to_a_lead_only_when_the_door_allows_it(client, people, orgs):
+    # Without a flow (a historical import registers the case alone) every allowed transition is here.
+    from cases.services.intake import register_dispute
+    from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+
+    case = register_dispute(
+        organisation=orgs["hd_street"], by=people["lead"], channel="walk_in_written",
+        received_on=timezone.localdate(), received_at=timezone.now(), facts="拖欠工资。",
+        worker=WorkerInput(name="李四", resident_id=resident_id(7)), employer=EmployerInput(name="某公司"),
+        claims=[ClaimInput("wage_arrears", "100")],
+    ).case
+    client.force_login(people["lead"])
+
+    names = {action["name"] for action in client.get(f"/cases/{case.pk}/").context["actions"]}
+
+    assert names == {"accept", "reject", "withdraw"}
+    rejected = client.post(f"/cases/{case.pk}/actions/reject/", {"reject-reason": "不属于劳动争议"}, follow=True)
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.REJECTED
+    assert "close" in {action["name"] for action in rejected.context["actions"]}
+
+
+def test_the_auditor_reads_the_case_page_without_actions(client, people, oral_case):
+    client.force_login(people["auditor"])
+    page = client.get(f"/cases/{oral_case.pk}/")
+
+    assert page.status_code == 200
+    assert page.context["actions"] == []
+    assert "/actions/" not in page_text(page)
+    assert "您对本案只有查阅权限" in page_text(page)
+
+    refused = client.post(f"/cases/{oral_case.pk}/actions/withdraw/", {"withdraw-reason": "试图撤回"}, follow=True)
+    assert "审计员只能查阅，不能修改任何内容。" in page_text(refused)
+    oral_case.refresh_from_db()
+    assert oral_case.status == DisputeStatus.REGISTERED
+
+
+def test_the_timeline_lists_the_case_events_in_order(client, people, oral_case, django_capture_on_commit_callbacks):
+    client.force_login(people["mediator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/cases/{oral_case.pk}/actions/withdraw/", {"withdraw-reason": "申请人已与单位和解"})
+
+    timeline = client.get(f"/cases/{oral_case.pk}/").context["timeline"]
+
+    titles = [entry.title for entry in timeline]
+    assert titles[0] == "登记申请"
+    assert titles[1].startswith("生成文书：口头申请记录")
+    assert titles[2] == "申请人撤回"
+    assert [entry.event.seq for entry in timeline] == sorted(entry.event.seq for entry in timeline)
+    withdraw = timeline[2]
+    assert (withdraw.from_state, withdraw.to_state, withdraw.reason) == ("已登记", "已撤回", "申请人已与单位和解")
+    assert withdraw.actor == "hd_mediator"
+    assert any("受理审查期限" in line for line in timeline[0].deadlines_opened)
+    assert "受理审查期限" in withdraw.deadlines_cancelled
+    # The termination notice the withdrawal produced, journalled after it, per party.
+    assert {document.kind for document in withdraw.documents} == {"termination_notice"}
+    assert titles[3:] == [f"生成文书：{document.title}" for document in withdraw.documents]
+    assert len(timeline) == AuditEvent.objects.filter(subject_id__in=[
+        str(oral_case.pk), *[str(d.pk) for d in Document.objects.all()]]).count()
+
+
+def test_the_document_download_streams_the_stored_pdf(client, people, oral_case):
+    document = Document.objects.get(subject_id=str(oral_case.pk), kind="oral_application_record")
+    client.force_login(people["auditor"])
+
+    page = client.get(f"/cases/{oral_case.pk}/?tab=documents")
+    assert document.sha256[:12] in page_text(page)
+    response = client.get(f"/cases/{oral_case.pk}/documents/{document.pk}/")
+
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert body.startswith(b"%PDF")
+    assert hashlib.sha256(body).hexdigest() == document.sha256
+    logged = AuditEvent.objects.get(action=AuditAction.EXPORT, name="download_document")
+    assert logged.actor == people["auditor"] and logged.data["document_id"] == document.pk
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+def test_search_finds_by_the_full_resident_id_and_shows_it_masked(client, orgs, people):
+    case = registered_case(client, people["mediator"], orgs)
+    client.force_login(people["auditor"])
+
+    found = client.get(SEARCH, {"q": resident_id().lower()})
+    text = page_text(found).split('id="search-results"')[1]  # the query itself stays in the box
+    assert [row["case"] for row in found.context["rows"]] == [case]
+    assert "110105********" + resident_id()[-4:] in text
+    assert resident_id() not in text
+
+    assert client.get(SEARCH, {"q": resident_id()[:10]}).context["rows"] == []  # no fishing by prefix
+    assert [row["case"] for row in client.get(SEARCH, {"q": "某科技"}).context["rows"]] == [case]
+    assert [row["case"] for row in client.get(SEARCH, {"q": uscc()}).context["rows"]] == [case]
+    assert [row["case"] for row in client.get(SEARCH, {"q": case.number}).context["rows"]] == [case]
+
+
+def test_search_stays_in_the_users_subtree_and_pages(client, orgs, people):
+    registered_case(client, people["mediator"], orgs)
+    client.force_login(people["cy_mediator"])
+    assert client.get(SEARCH, {"q": "张三"}).context["rows"] == []
+
+    client.force_login(people["mediator"])
+    for n in range(2, 23):
+        registered_case(client, people["mediator"], orgs, **{"worker-resident_id": resident_id(n)})
+    first = client.get(SEARCH, {"q": "张三"})
+    assert len(first.context["rows"]) == 20 and first.context["page"].paginator.count == 22
+    second = client.get(SEARCH, {"q": "张三", "page": 2})
+    assert len(second.context["rows"]) == 2
+
+
+def test_the_menu_offers_registration_to_mediators_and_search_to_auditors(client, people):
+    client.force_login(people["mediator"])
+    text = page_text(client.get("/"))
+    assert REGISTER in text and SEARCH in text
+    client.force_login(people["auditor"])
+    text = page_text(client.get("/"))
+    assert REGISTER not in text and SEARCH in text
+    client.force_login(people["caseworker"])
+    text = page_text(client.get("/"))
+    assert REGISTER not in text and SEARCH not in text
