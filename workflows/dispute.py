@@ -152,9 +152,9 @@ class CaseTask(flow.View):
         """Whether `user` may take the in-task `action` on `task` now (the door checks the rest)."""
         if action not in self.actions or task.status not in (STATUS.ASSIGNED, STATUS.STARTED):
             return False
-        if self.can_execute(user, task):
-            return True
-        return action in self.lead_actions and can_act(user, case_of(task).organisation, [Role.MEDIATION_LEAD])
+        if action in self.lead_actions:  # a lead's approval, on the task whoever holds it
+            return can_act(user, case_of(task).organisation, [Role.MEDIATION_LEAD])
+        return self.can_execute(user, task)
 
     def can_assign(self, user, task):
         if task.owner_id or task.status != STATUS.NEW:
@@ -274,8 +274,9 @@ def run_action(activation, *, by, action: str, reason: str = "", data: dict | No
     if action not in flow_task.actions:
         raise ValidationError(gettext("“%(task)s”中不能办理“%(action)s”。") % {"task": flow_task, "action": action})
     if not flow_task.may_take_action(by, task, action):
-        refusal = flow_task.refusal(by, task) if task.owner_id is None else ""
-        raise PermissionDenied(refusal or gettext("只有领取了该任务的人可以办理此事项。"))
+        if action in flow_task.lead_actions:
+            raise PermissionDenied(gettext("只有调解组长可以办理此事项。"))
+        raise PermissionDenied(gettext("只有领取了该任务的人可以办理此事项。"))
     with transaction.atomic(), flow_step(activation):
         outcome = apply(activation.process.case, action, by=by, reason=reason, data=data)
         if outcome.to_state != outcome.from_state:  # an in-task action never moves the case on
