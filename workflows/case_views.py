@@ -134,7 +134,7 @@ class RegistrationForms:
             for message in messages_:
                 form.add_error(field, message)
 
-    def application(self, user) -> dict:
+    def application(self) -> dict:
         cleaned = {name: self.main.cleaned_data.get(name) for name in self.main.fields}
         return {
             "organisation": cleaned["organisation"], "worker": self.worker.as_input(),
@@ -168,7 +168,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         review = None
         valid = forms.is_valid()
         if forms.reviewable():
-            application = forms.application(request.user)
+            application = forms.application()
             review = check_application(**application)
             forms.put_errors(review.errors)
             if valid and not review.errors:

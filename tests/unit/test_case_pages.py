@@ -381,3 +381,81 @@ def test_the_menu_offers_registration_to_mediators_and_search_to_auditors(client
     client.force_login(people["caseworker"])
     text = page_text(client.get("/"))
     assert REGISTER not in text and SEARCH not in text
+
+
+def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, orgs, people):
+    """An imported case (no flow) takes every step on its page, each form asking for what the step needs."""
+    from cases.services.intake import register_dispute
+    from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+    from cases.services.transitions import apply
+
+    today = timezone.localdate()
+    case = register_dispute(
+        organisation=orgs["hd_street"], by=people["mediator"], channel="walk_in_written", received_on=today,
+        received_at=timezone.now(), facts="拖欠工资三个月。",
+        worker=WorkerInput(name="王秀英", resident_id=resident_id(9)), employer=EmployerInput(name="某科技公司"),
+        claims=[ClaimInput("wage_arrears", "30000.00")],
+    ).case
+    apply(case, "accept", by=people["mediator"])
+    apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
+    client.force_login(people["mediator"])
+    url = f"/cases/{case.pk}/actions/"
+
+    def act(name, data):
+        response = client.post(url + name + "/", {f"{name}-{key}": value for key, value in data.items()}, follow=True)
+        messages_ = [str(message) for message in response.context["messages"]]
+        assert any(message.startswith("已办理") for message in messages_), messages_
+        return response
+
+    starts = timezone.localtime() + timedelta(days=1)
+    act("schedule_session", {"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "place": "街道调解室"})
+    session = case.sessions.get()
+    act("record_session", {"session": session.pk, "attendees": "双方到场", "statements": "单位同意分期支付。"})
+    claim = case.claims.get()
+    first, second = today + timedelta(days=10), today + timedelta(days=40)
+    act("draft_agreement", {"terms": "单位分两期支付工资。", "copies": "3", f"award_{claim.pk}": "24000",
+                            "instalments": f"{first.isoformat()} 20000\n{second.isoformat()} 4000"})
+    for signatory in ("worker", "employer", "mediator", "seal"):
+        act("record_signature", {"signatory": signatory})
+    act("make_agreement_effective", {})
+    instalment = case.agreement.instalments.get(number=1)
+    page = act("record_payment", {"instalment": instalment.pk, "amount": "20000", "paid_on": today.isoformat(),
+                                  "receipt_number": "SK-001"})
+
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.PERFORMING
+    totals = page.context["totals"]
+    assert (totals.claimed_display, totals.awarded_display, totals.paid_display) == (
+        "¥30,000.00", "¥24,000.00", "¥20,000.00")
+    text = page_text(page)
+    assert "街道调解室" in text and "单位同意分期支付。" in text and "SK-001" in text
+    assert "¥4,000.00" in text  # the second instalment still owed
+    assert "分期履行期限" in text  # its clock is among the open deadlines
+    names = {action["name"] for action in page.context["actions"]}
+    assert {"record_payment", "apply_for_review", "refer"} <= names
+    assert "complete_performance" not in names  # not fully paid: the door's condition is unmet
+
+
+def test_a_refused_action_keeps_its_form_and_says_why(client, orgs, people):
+    from cases.services.intake import register_dispute
+    from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+    from cases.services.transitions import apply
+
+    case = register_dispute(
+        organisation=orgs["hd_street"], by=people["mediator"], channel="walk_in_written",
+        received_on=timezone.localdate(), received_at=timezone.now(), facts="拖欠工资。",
+        worker=WorkerInput(name="王秀英"), employer=EmployerInput(name="某科技公司"),
+        claims=[ClaimInput("wage_arrears", "100")],
+    ).case
+    apply(case, "accept", by=people["mediator"])
+    apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
+    client.force_login(people["mediator"])
+
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/cases/{case.pk}/actions/schedule_session/",
+                           {"schedule_session-starts_at": past, "schedule_session-place": "街道调解室"})
+
+    assert response.status_code == 200
+    assert "调解时间不能早于现在。" in page_text(response)
+    assert 'value="街道调解室"' in page_text(response)
+    assert not case.sessions.exists()
