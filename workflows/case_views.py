@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from cases.access import can_act, scoped, visible_organisations
 from cases.models import AuditAction, DisputeCase
@@ -238,14 +239,32 @@ def flow_step_transitions(case) -> dict[str, str]:
     return steps
 
 
-def open_flow_tasks(case) -> list[dict]:
+def _task_link(task, user) -> tuple[str, str]:
+    """Where this user goes for `task`: do it (their own), claim it, or look at it."""
+    flow_task = task.flow_task
+    args = [task.process_id, task.pk]
+    if task.owner_id == user.pk and task.status in (STATUS.ASSIGNED, STATUS.STARTED):
+        view, label = "execute", _("去办理")
+    elif task.status == STATUS.NEW and not task.owner_id and flow_task.can_assign(user, task):
+        view, label = "assign", _("领取")
+    else:
+        view, label = "detail", _("查看")
+    try:
+        return flow_task.reverse(view, args=args), label
+    except NoReverseMatch:
+        return "", ""
+
+
+def open_flow_tasks(case, user) -> list[dict]:
+    """The case's open human tasks, who has each, and a link for this user."""
     rows = []
     tasks = Task.objects.filter(
         process__disputeprocess__case=case, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN",
-    ).select_related("owner")
+    ).select_related("owner", "process")
     for task in tasks:
+        url, label = _task_link(task, user)
         rows.append({"title": task_title(task), "owner": person_name(task.owner) if task.owner_id else "",
-                     "status": task.get_status_display()})
+                     "url": url, "link_label": label})
     return rows
 
 
@@ -290,7 +309,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
                     for claim in claims],
             sessions=list(case.sessions.select_related("mediator")), extensions=list(case.extensions.all()),
             agreement=agreement, instalments=instalment_rows(case), actions=actions,
-            read_only=not can_act(user, case.organisation, CASE_HANDLERS), flow_tasks=open_flow_tasks(case),
+            read_only=not can_act(user, case.organisation, CASE_HANDLERS), flow_tasks=open_flow_tasks(case, user),
             tabs=CASE_TABS, tab=tab, mediator_name=person_name(case.mediator),
             related_cases=list(scoped(case.related_cases.all(), user)),
         )

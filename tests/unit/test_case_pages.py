@@ -231,6 +231,11 @@ def test_the_mediator_is_offered_withdrawal_but_not_the_flow_steps(client, peopl
     assert "withdraw" in names
     assert "accept" not in names and "reject" not in names  # done in the 受理审查 task
 
+    review = page.context["flow_tasks"]
+    assert [(task["title"], task["link_label"]) for task in review] == [("受理审查", "领取")]
+    assert review[0]["url"].endswith("/assign/")
+    assert client.get(review[0]["url"]).status_code == 200
+
     refused = client.post(f"/cases/{oral_case.pk}/actions/accept/", follow=True)
     assert "请在流程任务“受理审查”中办理" in page_text(refused)
     oral_case.refresh_from_db()
@@ -290,6 +295,8 @@ def test_the_auditor_reads_the_case_page_without_actions(client, people, oral_ca
     assert page.context["actions"] == []
     assert "/actions/" not in page_text(page)
     assert "您对本案只有查阅权限" in page_text(page)
+    assert [task["link_label"] for task in page.context["flow_tasks"]] == ["查看"]
+    assert client.get(page.context["flow_tasks"][0]["url"]).status_code == 200
 
     refused = client.post(f"/cases/{oral_case.pk}/actions/withdraw/", {"withdraw-reason": "试图撤回"}, follow=True)
     assert "审计员只能查阅，不能修改任何内容。" in page_text(refused)
