@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.access import scoped
 from cases.models import (
@@ -28,7 +29,7 @@ from cases.rules.validators import normalise_resident_id, normalise_uscc
 ZERO = Decimal("0.00")
 RESIDENT_ID_VISIBLE_HEAD = 6
 RESIDENT_ID_VISIBLE_TAIL = 4
-VARIANT_LABELS = {"worker": "劳动者", "employer": "用人单位"}
+VARIANT_LABELS = {"worker": gettext_lazy("劳动者"), "employer": gettext_lazy("用人单位")}
 
 
 # -- formatting that every page shares ------------------------------------------------------
@@ -283,7 +284,7 @@ def case_documents(case: DisputeCase) -> QuerySet[Document]:
 
 
 def variant_label(variant: str) -> str:
-    return VARIANT_LABELS.get(variant, variant) or "—"
+    return str(VARIANT_LABELS.get(variant, variant) or "—")
 
 
 @dataclass(frozen=True)
