@@ -145,6 +145,17 @@ class CaseTask(flow.View):
             utils.wrap_task_view(self, self.action_view), name="action",
         )
 
+    def get_available_actions(self, activation, user):
+        """viewflow's buttons on the task page (claim, execute...), then the in-task actions
+        `user` may take — so a lead finds 延期调解 on the task the mediator holds."""
+        yield from super().get_available_actions(activation, user)
+        from .dispute_forms import ACTION_FORMS
+
+        task = activation.task
+        for name in self.actions:
+            if self.may_take_action(user, task, name):
+                yield ACTION_FORMS[name].title, self.reverse("action", args=[task.process_id, task.pk, name])
+
     def may_act(self, user, task) -> bool:
         return can_act(user, case_of(task).organisation, self.roles)
 

@@ -599,6 +599,11 @@ def test_a_lead_approves_an_extension_on_the_mediators_open_task(started, haidia
     assert client.post(action_url(mediate, "extend_mediation"), {}).status_code == 403
 
     client.force_login(people["lead"])
+    detail = client.get(url(mediate, "detail")).content.decode()
+    assert "延期调解（双方同意）" in detail and action_url(mediate, "extend_mediation") in detail
+    assert action_url(mediate, "schedule_session") not in detail  # the mediator's own actions are not the lead's
+    form = client.get(action_url(mediate, "extend_mediation")).content.decode()
+    assert "延长天数" in form and "劳动者同意日期" in form and haidian_case.number in form
     response = client.post(action_url(mediate, "extend_mediation"), {
         "extend_mediation-days": "10", "extend_mediation-worker_consented_on": today.isoformat(),
         "extend_mediation-employer_consented_on": today.isoformat(), "extend_mediation-reason": "双方同意继续调解",
@@ -824,3 +829,37 @@ def test_a_queue_page_of_twenty_tasks_costs_a_bounded_number_of_queries(orgs, pe
 # Measured: 15 on SQLite — session, user, role checks, the menu's two counters, the page's
 # count and its one query for the rows (deadline, total claimed and case columns included).
 QUEUE_PAGE_MAX_QUERIES = 15
+
+
+def test_each_later_task_page_shows_its_forms_and_actions_in_chinese(started, haidian_case, people, client):
+    mediator = people["mediator"]
+    client.force_login(mediator)
+    mediate = drive_to_mediation(started, people)
+    page = client.get(url(mediate, "execute")).content.decode()
+    for text in ("调解终结", "达成协议，起草调解协议书", "第1期履行期限", "安排调解", "记录调解笔录", "拖欠劳动报酬 ¥23,196.00"):
+        assert text in page, text
+
+    assert draft_through_the_page(client, mediate, haidian_case).status_code == 302
+    sign = the_task(started, "sign_agreement")
+    page = client.get(url(sign, "execute")).content.decode()
+    for text in ("登记签名盖章", "劳动者签名", "确认协议生效", "未能签署", "第1期 ¥12,000.00"):
+        assert text in page, text
+    # Confirming the effect before the signatures: Art.14's refusal on the form, the task open.
+    response = client.post(url(sign, "execute"), {"_form": "effective", "confirm": "on"})
+    assert response.status_code == 200 and "第十四条" in response.content.decode()
+    assert Task.objects.get(pk=sign.pk).status == STATUS.ASSIGNED
+
+
+def test_closing_and_archiving_pages_complete_through_the_door(started, haidian_case, people, client):
+    mediate = drive_to_mediation(started, people)
+    complete_task(mediate, by=people["mediator"], transition="fail", reason="双方分歧过大")
+    closing = the_task(started, "close_case")
+    client.force_login(people["mediator"])
+    assert "结案说明" in client.get(url(closing, "execute")).content.decode()
+    assert client.post(url(closing, "execute"), {"reason": "调解不成，已告知仲裁权利"}).status_code == 302
+    haidian_case.refresh_from_db()
+    assert haidian_case.status == DisputeStatus.CLOSED
+    archiving = the_task(started, "archive_case")
+    response = client.post(url(archiving, "execute"), {})
+    assert response.status_code == 200 and "请核对卷宗材料并勾选确认。" in response.content.decode()
+    assert "生成卷宗并归档" in response.content.decode()
