@@ -29,7 +29,7 @@ they run under the same flow lock. Flow nodes never set a status; the Switches o
 status the door committed.
 
 A case can also end outside the flow (the deadline sweep's deem_failed, a withdrawal taken
-from the case page): the door then calls cancel_open_tasks() as one of the transition's
+from the case page): the door then calls route_to_closing() as one of the transition's
 effects, which cancels the open task and hands the case to close_case in the same
 transaction, so every case ends archived through its flow. A lead's reassign moves the open
 mediation task to the new mediator (follow_mediator).
@@ -305,7 +305,7 @@ def open_tasks_of(process):
     return process.task_set.filter(status__in=OPEN_TASK_STATUSES)
 
 
-def cancel_open_tasks(case, *, by=None, today: date | None = None) -> DisputeProcess | None:
+def route_to_closing(case, *, by=None, today: date | None = None) -> DisputeProcess | None:
     """The case ended outside its flow (deem_failed, withdraw): cancel its open task and hand
     the case to the close_case task, so it is still closed and archived through the flow.
 
@@ -355,12 +355,11 @@ def follow_mediator(case, *, by=None, today: date | None = None) -> int:
 
 
 def reassign_mediator(case, *, by, mediator, reason: str):
-    """改派: a lead gives the case (and its open mediation task) to another mediator."""
+    """改派: a lead gives the case (and, by the transition's follow_mediator effect, its open
+    mediation task) to another mediator. Takes the flow lock first, as every flow step does."""
     process = DisputeProcess.objects.get(case=case)
     with DisputeFlow.lock(process.pk), transaction.atomic():
-        outcome = apply(case, "reassign", by=by, reason=reason, data={"mediator": mediator})
-        follow_mediator(outcome.subject, by=by)
-    return outcome
+        return apply(case, "reassign", by=by, reason=reason, data={"mediator": mediator})
 
 
 # -- auto-assignment ------------------------------------------------------------------------------
@@ -585,7 +584,7 @@ class DisputeFlow(flow.Flow):
 
     def has_manage_permission(self, user, obj=None):
         """Nobody cancels, undoes or revives dispute tasks by hand: the case's status would no
-        longer match its work. The flow ends through the door (cancel_open_tasks)."""
+        longer match its work. The flow ends through the door (route_to_closing)."""
         return False
 
 

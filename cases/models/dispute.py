@@ -138,7 +138,7 @@ class DisputeCase(MediationTransitions, AgreementTransitions, StatusModel):
 
     @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_lead,
                 custom={"label": _("改派调解员"), "reason_required": True,
-                        "effects": ["cases.services.deadlines.hand_over_to_assignee"]})
+                        "effects": ["cases.services.deadlines.hand_over_to_assignee", "workflows.dispute.follow_mediator"]})
     def reassign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 
@@ -150,13 +150,13 @@ class DisputeCase(MediationTransitions, AgreementTransitions, StatusModel):
 
     @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=system_only,
                 custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"],
-                        "effects": ["workflows.dispute.cancel_open_tasks"]})
+                        "effects": ["workflows.dispute.route_to_closing"]})
     def deem_failed(self, *, by, reason="", **data):
         self._end(reason)
 
     @transition(field=status, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=may_handle,
                 custom={"label": _("申请人撤回"), "documents": ["termination_notice"], "reason_required": True,
-                        "effects": ["workflows.dispute.cancel_open_tasks"]})
+                        "effects": ["workflows.dispute.route_to_closing"]})
     def withdraw(self, *, by, reason="", **data):
         self._end(reason)
 

@@ -33,7 +33,7 @@ from cases.services import deadlines
 from cases.services.actors import system
 from cases.services.transitions import apply
 from workflows.dispute import (
-    DisputeFlow, TaskAlreadyClaimed, cancel_open_tasks, claim_task, complete_task, follow_mediator,
+    DisputeFlow, TaskAlreadyClaimed, route_to_closing, claim_task, complete_task, follow_mediator,
     reassign_mediator, start_dispute_flow, take_action,
 )
 from workflows.dispute_views import claimable_tasks, inbox_tasks, visible_tasks
@@ -207,7 +207,7 @@ def test_withdrawal_outside_the_flow_cancels_the_mediation_and_hands_the_case_to
     assert list(open_tasks(started)) == [closing]
     assert list(inbox_tasks(people["mediator"])) == [closing]
     # Calling it again (the effect and a sweep, say) changes nothing.
-    cancel_open_tasks(haidian_case, by=people["mediator"])
+    route_to_closing(haidian_case, by=people["mediator"])
     assert list(open_tasks(started)) == [closing]
 
 
@@ -488,8 +488,16 @@ def test_a_leads_reassignment_moves_the_open_mediation_task_and_its_clocks(start
     assert list(inbox_tasks(second)) == [moved]
     assert set(Deadline.objects.for_subject(haidian_case).active().values_list("assignee", flat=True)) == {second.pk}
     assert transitions_of(haidian_case) == ["accept", "assign", "reassign"]
-    # The effect runs twice once the door calls it too: nothing more moves.
+    # Running the effect again moves nothing.
     assert follow_mediator(haidian_case) == 0
+
+
+def test_a_reassignment_through_the_door_alone_moves_the_task_too(started, haidian_case, people, make_user, orgs):
+    second = make_user("hd_mediator2", orgs["hd_street"], Role.MEDIATOR)
+    mediate = drive_to_mediation(started, people)
+    haidian_case.refresh_from_db()
+    apply(haidian_case, "reassign", by=people["lead"], reason="原调解员回避", data={"mediator": second})
+    assert Task.objects.get(pk=mediate.pk).owner == second
 
 
 def accepted_with_auto_assignment(organisation, people):

@@ -101,8 +101,8 @@ def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_pass_across_natio
     case.refresh_from_db()
     assert case.status == DisputeStatus.FAILED
     assert clock(case, "dispute.mediation").state == DeadlineState.BREACHED
-    assert case.process.status == PROCESS.CANCELED
-    assert not case.process.task_set.filter(finished__isnull=True).exists()
+    assert case.process.status == PROCESS.NEW  # the case still goes through closing and archiving
+    assert [t.flow_task.name for t in case.process.task_set.filter(finished__isnull=True)] == ["close_case"]
     assert transitions(case) == ["register", "accept", "assign", "deem_failed"]
     assert AuditEvent.objects.filter(action=AuditAction.DEADLINE, name="breach").count() == 1
 
@@ -125,14 +125,13 @@ def test_rejection_issues_the_notice_with_its_reason_and_the_case_closes(orgs, p
     with freeze_time(at("2026-10-08")), django_capture_on_commit_callbacks(execute=True):
         take(case, "decide_acceptance", people["mediator"], "reject", reason="该争议已由劳动争议仲裁委员会受理")
     assert case.status == DisputeStatus.REJECTED and case.ended_on == date(2026, 10, 8)
-    assert case.process.status == PROCESS.DONE
+    assert [t.flow_task.name for t in case.process.task_set.filter(finished__isnull=True)] == ["close_case"]
     assert clock(case, "dispute.acceptance").state == DeadlineState.MET
     assert clock(case, "dispute.mediation").state == DeadlineState.CANCELLED
     notice = text_of(documents(case, "non_acceptance_notice")[0])
     assert "该争议已由劳动争议仲裁委员会受理" in notice and "仲裁" in notice
 
-    apply(case, "close", by=people["lead"])
-    case.refresh_from_db()
+    take(case, "close_case", people["lead"], "close")
     assert case.status == DisputeStatus.CLOSED
     assert transitions(case) == ["register", "reject", "close"]
 
@@ -145,7 +144,7 @@ def test_withdrawal_in_mediation_ends_the_flow_and_tells_both_parties(orgs, peop
         apply(case, "withdraw", by=people["mediator"], reason="申请人与用人单位自行和解，书面撤回申请")
     case.refresh_from_db()
     assert case.status == DisputeStatus.WITHDRAWN
-    assert case.process.status == PROCESS.CANCELED
+    assert [t.flow_task.name for t in case.process.task_set.filter(finished__isnull=True)] == ["close_case"]
     assert clock(case, "dispute.mediation").state == DeadlineState.CANCELLED
     notices = documents(case, "termination_notice")
     assert [d.variant for d in notices] == ["employer", "worker"]
