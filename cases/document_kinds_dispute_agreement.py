@@ -22,7 +22,7 @@ from cases.document_kinds_dispute import (
     cn_minute,
     cn_money,
 )
-from cases.document_kinds_dispute_mediation import _input, _ref_pk
+from cases.document_kinds_dispute_mediation import _created_pk
 from cases.models import Agreement, AuditEvent, Deadline, DisputeCase, Payment, Signatory
 from cases.models.agreement import SIGNING_ORDER
 from cases.rules.claims import ClaimType
@@ -148,18 +148,10 @@ def _agreement_from_db(case: DisputeCase, transition_event: AuditEvent | None, *
 # -- 履行情况登记表 (payment record) ----------------------------------------------------------
 
 def _payment(agreement: Agreement, event: AuditEvent | None) -> Payment:
-    """The payment the event recorded: the instalment, amount, date and receipt its input
-    gives; else the latest recorded."""
+    """The payment the event's transition recorded, else the latest recorded."""
     payments = Payment.objects.filter(instalment__agreement=agreement).select_related("instalment")
-    data = _input(event)
-    if (pk := _ref_pk(data.get("instalment"))) is not None:
-        named = payments.filter(instalment_id=pk, receipt_number=str(data.get("receipt_number", "")).strip())
-        if data.get("paid_on"):
-            named = named.filter(paid_on=data["paid_on"])
-        if data.get("amount") is not None:
-            named = named.filter(amount=Decimal(str(data["amount"])))
-        if (match := named.order_by("-pk").first()) is not None:
-            return match
+    if (pk := _created_pk(event)) is not None:
+        return payments.get(pk=pk)
     latest = payments.order_by("-recorded_at", "-pk").first()
     if latest is None:
         raise ValueError(f"case {agreement.case.number}: no payment has been recorded")

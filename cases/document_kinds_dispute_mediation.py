@@ -66,6 +66,11 @@ def _ref_pk(value):
     return value.get("pk") if isinstance(value, dict) else None
 
 
+def _created_pk(event: AuditEvent | None):
+    """The key of the record the event's transition made (the door journals it as "created")."""
+    return _ref_pk((event.data or {}).get("created")) if event is not None else None
+
+
 def _as_moment(value) -> datetime | None:
     return parse_datetime(value) if isinstance(value, str) else None
 
@@ -77,16 +82,10 @@ def _as_day(value) -> date | None:
 # -- The session ----------------------------------------------------------------------------
 
 def _session(case: DisputeCase, event: AuditEvent | None) -> MediationSession:
-    """The session the event's input names (record_session), the one scheduled for the time
-    it gives (schedule_session: the journal keeps milliseconds), else the latest."""
-    data, sessions = _input(event), case.sessions.select_related("mediator")
-    if (pk := _ref_pk(data.get("session"))) is not None:
+    """The session the event's transition scheduled or recorded, else the latest."""
+    sessions = case.sessions.select_related("mediator")
+    if (pk := _created_pk(event)) is not None:
         return sessions.get(pk=pk)
-    if (starts_at := _as_moment(data.get("starts_at"))) is not None:
-        match = (sessions.filter(starts_at__gte=starts_at, starts_at__lt=starts_at + timedelta(milliseconds=1))
-                 .order_by("-number").first())
-        if match is not None:
-            return match
     latest = sessions.order_by("-number").first()
     if latest is None:
         raise ValueError(f"case {case.number} has no mediation session")
@@ -147,12 +146,10 @@ def _session_record_from_db(case: DisputeCase, transition_event: AuditEvent | No
 # -- 延期调解确认书 (extension confirmation) ----------------------------------------------------
 
 def _extension(case: DisputeCase, event: AuditEvent | None) -> MediationExtension:
-    data, extensions = _input(event), case.extensions.order_by("-created_at", "-pk")
-    named = extensions.filter(
-        days=data.get("days"), worker_consented_on=_as_day(data.get("worker_consented_on")),
-        employer_consented_on=_as_day(data.get("employer_consented_on")),
-    ).first() if data.get("days") else None
-    extension = named or extensions.first()
+    """The extension the event's transition recorded, else the latest."""
+    extensions = case.extensions.order_by("-created_at", "-pk")
+    pk = _created_pk(event)
+    extension = extensions.filter(pk=pk).first() if pk is not None else extensions.first()
     if extension is None:
         raise ValueError(f"case {case.number} has no extension of the mediation period")
     if extension.new_due_on is None:

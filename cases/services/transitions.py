@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -126,7 +126,7 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
         if spec.custom.get("reason_required") and not reason.strip():
             raise ValidationError({"reason": _("请填写理由。")})
         from_state = state_of(locked, name)
-        fsm_transition(locked, name)(by=by, reason=reason, **data)
+        created = fsm_transition(locked, name)(by=by, reason=reason, **data)
         locked.full_clean()
         locked.save()
         to_state = state_of(locked, name)
@@ -140,7 +140,9 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
             action=AuditAction.TRANSITION, actor=by, subject=locked, organisation=locked.organisation,
             name=name, from_state=from_state, to_state=to_state, reason=reason,
             data={"input": data, "deadlines": clock_changes.summary(),
-                  "documents": list(spec.custom.get("documents", ())), "imported": imported},
+                  "documents": list(spec.custom.get("documents", ())), "imported": imported,
+                  # The record the transition made (a session, a payment): its documents name it.
+                  "created": created if isinstance(created, models.Model) else None},
         )
         _schedule_side_effects(locked, spec, event, by)
     subject.refresh_from_db()
