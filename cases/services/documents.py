@@ -38,8 +38,8 @@ from weasyprint.urls import URLFetcher
 from cases.document_kinds import DocumentKind, cn_date, get_kind
 from cases.models import AuditAction, AuditEvent, Document, Organisation
 
-from .actors import SystemActor, is_system, system  # noqa: E402
-from .audit import append_event  # noqa: E402
+from .actors import SystemActor, is_system, system
+from .audit import append_event
 
 # A person, the system (a beat task, an import), or None for "the document service".
 Actor = AbstractBaseUser | SystemActor | None
