@@ -58,8 +58,8 @@ from viewflow.utils import is_owner
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS, STATUS
 
-from cases.access import can_act, roles_in
-from cases.models import Membership, Organisation, Role
+from cases.access import can_act, nearest_holders, roles_in
+from cases.models import Deadline, DeadlineState, Membership, Organisation, Role
 from cases.models.dispute import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.models.orgs import READ_ONLY_ROLES
 from cases.services.actors import is_system, system
@@ -402,6 +402,19 @@ def the_mediator(activation):
     return DisputeCase.objects.get(pk=activation.process.case_id).mediator
 
 
+def the_closer(activation):
+    """Who closes the case: its mediator — but when the legal clock ran out (mediation deemed
+    failed at breach, Art.14), the nearest mediation lead, who must look into the breach."""
+    case = DisputeCase.objects.get(pk=activation.process.case_id)
+    breached = Deadline.objects.for_subject(case).filter(
+        clock="dispute.mediation", state=DeadlineState.BREACHED).exists()
+    if case.status == DisputeStatus.FAILED and breached:
+        lead = nearest_holders(case.organisation, [Role.MEDIATION_LEAD]).order_by("username").first()
+        if lead is not None:
+            return lead
+    return case.mediator
+
+
 class DisputeFlow(flow.Flow):
     """劳动争议调解
 
@@ -492,7 +505,7 @@ class DisputeFlow(flow.Flow):
     close_case = (
         CaseTask(this.close_case_view, outcomes=("close",))
         .Annotation(title=_("结案"), description=_("核对文书和记录，结案。"))
-        .Assign(the_mediator)
+        .Assign(the_closer)
         .Next(this.archive_case)
     )
 

@@ -46,6 +46,9 @@ class LegalClock:
     cancelled_by: tuple[Trigger, ...] = ()
     # Warnings on these days of the clock (day `length` is the due day itself).
     warn_on_days: tuple[int, ...] = ()
+    # Reminders this many calendar days before the due date (0: on the due day), for clocks
+    # whose due date comes from the data, such as an instalment.
+    remind_days_before_due: tuple[int, ...] = ()
     # Attribute of the subject holding the start date; None: the day the clock opens.
     start_attribute: str | None = None
     max_extensions: int = 0
@@ -57,6 +60,10 @@ class LegalClock:
     # A key of settings.UNIONCASE holding the length, where the rule leaves it to configuration.
     length_setting: str | None = None
     notes: str = ""
+
+    def __post_init__(self):
+        if self.warn_on_days and self.remind_days_before_due:
+            raise ValueError(f"clock {self.code}: declare warn_on_days or remind_days_before_due, not both")
 
     @property
     def days(self) -> int | None:
@@ -131,7 +138,7 @@ declare(LegalClock(
 declare(LegalClock(
     code="dispute.instalment",
     name=_("分期履行期限"),
-    length=None, unit=DayUnit.CALENDAR, escalate_to=(Role.MEDIATION_LEAD,),
+    length=None, unit=DayUnit.CALENDAR, escalate_to=(Role.MEDIATION_LEAD,), remind_days_before_due=(3, 0),
     citation=_("《劳动争议调解仲裁法》第十四条：调解协议书对双方当事人具有约束力，当事人应当履行"),
 ))
 

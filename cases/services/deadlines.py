@@ -154,11 +154,14 @@ def _warning_date(deadline: Deadline, day_of_clock: int) -> date:
 
 
 def _warning_days_reached(deadline: Deadline, today: date) -> list[int]:
+    """Warnings due by `today` and not yet sent. warnings_sent records each as a day of the
+    clock (warn_on_days) or as minus the days before due (remind_days_before_due); a clock
+    declares one kind or the other, so the markers never collide."""
+    rule = deadline.rule
     sent = set(deadline.warnings_sent)
-    return [
-        day for day in deadline.rule.warn_on_days
-        if day not in sent and _warning_date(deadline, day) <= today
-    ]
+    due = [day for day in rule.warn_on_days if _warning_date(deadline, day) <= today]
+    due += [-before for before in rule.remind_days_before_due if deadline.due_on - timedelta(days=before) <= today]
+    return [marker for marker in due if marker not in sent]
 
 
 def _warn(deadline: Deadline, today: date) -> bool:

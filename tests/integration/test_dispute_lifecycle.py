@@ -102,7 +102,9 @@ def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_pass_across_natio
     assert case.status == DisputeStatus.FAILED
     assert clock(case, "dispute.mediation").state == DeadlineState.BREACHED
     assert case.process.status == PROCESS.NEW  # the case still goes through closing and archiving
-    assert [t.flow_task.name for t in case.process.task_set.filter(finished__isnull=True)] == ["close_case"]
+    closing, = case.process.task_set.filter(finished__isnull=True)
+    # The lead gets the task: the legal clock ran out on their team's case.
+    assert (closing.flow_task.name, closing.owner) == ("close_case", people["lead"])
     assert transitions(case) == ["register", "accept", "assign", "deem_failed"]
     assert AuditEvent.objects.filter(action=AuditAction.DEADLINE, name="breach").count() == 1
 

@@ -89,3 +89,23 @@ def test_a_non_extendable_clock_refuses_extension(subject, orgs, people):
     deadline = acceptance_clock_for(subject, orgs, people["mediator"])
     with pytest.raises(ValidationError, match="不允许再延期"):
         extend_deadline(deadline=deadline, days=1, by=people["lead"], reason="申请延期")
+
+
+def test_an_instalment_is_reminded_three_days_before_and_on_its_due_date_once_each(subject, orgs, people):
+    instalment = open_deadline(rule=clocks.clock("dispute.instalment"), subject=subject, organisation=orgs["hd_ent"],
+                               starts_on=date(2026, 11, 1), due_on=date(2026, 11, 30), assignee=people["mediator"])
+
+    def reminders_after_sweep(day):
+        check_deadlines(today=day)
+        instalment.refresh_from_db()
+        return sorted(instalment.warnings_sent)
+
+    assert reminders_after_sweep(date(2026, 11, 26)) == []
+    assert reminders_after_sweep(date(2026, 11, 27)) == [-3]
+    assert reminders_after_sweep(date(2026, 11, 28)) == [-3]
+    assert reminders_after_sweep(date(2026, 11, 30)) == [-3, 0]
+    assert reminders_after_sweep(date(2026, 11, 30)) == [-3, 0]
+    assert Notification.objects.filter(recipient=people["mediator"], kind="deadline_warning").count() == 2
+    check_deadlines(today=date(2026, 12, 1))
+    instalment.refresh_from_db()
+    assert instalment.state == DeadlineState.BREACHED
