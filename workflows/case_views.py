@@ -38,6 +38,7 @@ from .case_forms import (
     CaseSearchForm, ClaimFormSet, EmployerForm, RegistrationForm, WorkerForm, action_form, warnings_digest,
 )
 from .dispute import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
+from .dispute_views import put_errors_on_form
 
 CASE_TABS = (
     ("timeline", _("时间线")),
@@ -342,8 +343,7 @@ class CaseActionView(LoginRequiredMixin, View):
                 return HttpResponseRedirect(case_url(case))
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
+                    put_errors_on_form(form, error)
                 else:
                     messages.error(request, "；".join(error.messages))
                     return HttpResponseRedirect(case_url(case))

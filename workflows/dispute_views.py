@@ -341,12 +341,26 @@ class ClaimTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
 
 # -- task forms -------------------------------------------------------------------------------
 
-def _put_on_form(form, error: ValidationError) -> None:
+def put_errors_on_form(form, error: ValidationError) -> None:
+    """The door's refusal, under the field it names (or above the form)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def submitted_through_door(form, take) -> bool:
+    """Call `take()` (a door call) for a valid `form`; what the door refuses goes on the form."""
+    try:
+        take()
+    except ValidationError as error:
+        put_errors_on_form(form, error)
+    except (PermissionDenied, ConcurrentTransition) as error:
+        form.add_error(None, str(error))
+    else:
+        return True
+    return False
 
 
 class CaseContextMixin:
@@ -420,14 +434,9 @@ class CaseTaskView(CaseContextMixin, generic.TemplateView):
         forms = self.build_forms(posted=key)
         form = forms[key]
         if form.is_valid():
-            try:
-                name, reason, data = form.transition()
-                run_step(request.activation, by=request.user, transition=name, reason=reason, data=data)
-            except ValidationError as error:
-                _put_on_form(form, error)
-            except (PermissionDenied, ConcurrentTransition) as error:
-                form.add_error(None, str(error))
-            else:
+            name, reason, data = form.transition()
+            if submitted_through_door(form, lambda: run_step(
+                    request.activation, by=request.user, transition=name, reason=reason, data=data)):
                 messages.success(request, self.get_success_message(name))
                 return HttpResponseRedirect(request.resolver_match.flow_viewset.get_success_url(request))
         return self.render_to_response(self.get_context_data(forms=forms))
@@ -499,14 +508,9 @@ class TaskActionView(CaseContextMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.make_form(request.POST)
         if form.is_valid():
-            try:
-                name, reason, data = form.transition()
-                run_action(request.activation, by=request.user, action=name, reason=reason, data=data)
-            except ValidationError as error:
-                _put_on_form(form, error)
-            except (PermissionDenied, ConcurrentTransition) as error:
-                form.add_error(None, str(error))
-            else:
+            name, reason, data = form.transition()
+            if submitted_through_door(form, lambda: run_action(
+                    request.activation, by=request.user, action=name, reason=reason, data=data)):
                 messages.success(request, _("已办理：%(action)s。") % {"action": form.title})
                 return HttpResponseRedirect(self.back_url())
         return self.render_to_response(self.get_context_data(form=form))
