@@ -6,8 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import scoped
-from .models import AuditEvent, Deadline, Document, HolidaySchedule, HolidayScheduleDay, Membership, Organisation
+from .access import scoped, visible_organisations
+from .models import (
+    AuditEvent, Deadline, Document, HardshipCostItem, HolidaySchedule, HolidayScheduleDay, Household, HouseholdMember,
+    IncomeItem, Membership, MinimumLivingStandard, Organisation, RigidExpense, Role,
+)
 from .services.transitions import apply
 
 
@@ -127,3 +130,65 @@ class AuditEventAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
                     "from_state", "to_state"]
     list_filter = ["action"]
     search_fields = ["actor_label", "subject_id", "name"]
+
+
+class HouseholdRowInline(admin.TabularInline):
+    extra = 0
+
+
+class HouseholdMemberInline(HouseholdRowInline):
+    model = HouseholdMember
+    raw_id_fields = ["worker"]
+
+
+class IncomeItemInline(HouseholdRowInline):
+    model = IncomeItem
+
+
+class RigidExpenseInline(HouseholdRowInline):
+    model = RigidExpense
+
+
+class HardshipCostItemInline(HouseholdRowInline):
+    model = HardshipCostItem
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    list_display = ["__str__", "organisation", "region_code", "address", "created_at"]
+    list_filter = ["region_code"]
+    search_fields = ["head__name", "address", "region_code"]
+    raw_id_fields = ["head"]
+    inlines = [HouseholdMemberInline, IncomeItemInline, RigidExpenseInline, HardshipCostItemInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = visible_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.full_clean()
+        super().save_model(request, obj, form, change)
+
+
+def is_org_admin(user) -> bool:
+    return user.is_active and (user.is_superuser or user.memberships.filter(role=Role.ORG_ADMIN).exists())
+
+
+@admin.register(MinimumLivingStandard)
+class MinimumLivingStandardAdmin(SimpleHistoryAdmin):
+    """Regional configuration, not an organisation's rows: any staff user may read it,
+    only organisation admins (and superusers) may enter or correct it."""
+
+    list_display = ["region_code", "year", "monthly_amount", "source"]
+    list_filter = ["year"]
+    search_fields = ["region_code", "source"]
+
+    def has_add_permission(self, request):
+        return is_org_admin(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_org_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_org_admin(request.user) and super().has_delete_permission(request, obj)

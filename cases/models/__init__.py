@@ -4,6 +4,10 @@ from .calendar import DayKind, HolidaySchedule, HolidayScheduleDay, ScheduleStat
 from .deadlines import Deadline, DeadlineState
 from .dispute import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
 from .documents import Document
+from .hardship import (
+    EmploymentStatus, ExpenseKind, HardshipCostItem, HardshipEvent, Health, Household, HouseholdMember, IncomeItem,
+    IncomeKind, MinimumLivingStandard, Relation, RigidExpense, SchoolingStage,
+)
 from .mediation import MediationExtension, MediationSession, SessionStatus
 from .orgs import Membership, Organisation, OrganisationKind, Role
 from .parties import Employer, Sex, Worker
@@ -15,4 +19,6 @@ __all__ = [
     "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus",
     "Deadline", "DeadlineState", "Document", "Employer", "Sex", "Worker",
     "Membership", "Organisation", "OrganisationKind", "Role",
+    "EmploymentStatus", "ExpenseKind", "HardshipCostItem", "HardshipEvent", "Health", "Household", "HouseholdMember",
+    "IncomeItem", "IncomeKind", "MinimumLivingStandard", "Relation", "RigidExpense", "SchoolingStage",
 ]
