@@ -35,7 +35,7 @@ def roles_in(user, organisation: Organisation) -> set[str]:
     """Roles `user` holds over `organisation`: those held in it or in any ancestor."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    ancestor_ids = organisation.lineage_ids
     return set(
         Membership.objects.filter(user=user, organisation_id__in=ancestor_ids)
         .values_list("role", flat=True)
@@ -76,7 +76,7 @@ def nearest_holders(organisation: Organisation, roles: Iterable[str]):
     """Users holding one of `roles` in `organisation`, or else in its nearest ancestor that has any."""
     from django.contrib.auth import get_user_model
 
-    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    ancestor_ids = organisation.lineage_ids
     memberships = Membership.objects.filter(
         organisation_id__in=ancestor_ids, role__in=list(roles), user__is_active=True,
     ).values_list("organisation_id", "user_id")

@@ -373,7 +373,7 @@ def least_loaded_mediator(case):
     mediate / sign / supervise tasks across all dispute cases; ties go to the username."""
     from viewflow.workflow.models import Task
 
-    ancestor_ids = [int(part) for part in case.organisation.path.strip("/").split("/") if part]
+    ancestor_ids = case.organisation.lineage_ids
     eligible = Membership.objects.filter(
         organisation_id__in=ancestor_ids, role=Role.MEDIATOR, user__is_active=True,
     ).values("user_id")

@@ -77,7 +77,7 @@ class DecideAcceptanceForm(CaseForm):
 
 def mediators_for(case):
     """Active users who may mediate `case`: mediators of its organisation or an ancestor."""
-    ancestor_ids = [int(part) for part in case.organisation.path.strip("/").split("/") if part]
+    ancestor_ids = case.organisation.lineage_ids
     user_ids = Membership.objects.filter(
         organisation_id__in=ancestor_ids, role=Role.MEDIATOR, user__is_active=True,
     ).values("user_id")

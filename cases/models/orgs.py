@@ -77,9 +77,13 @@ class Organisation(models.Model):
             for child in self.children.all():
                 child.save()
 
+    @property
+    def lineage_ids(self) -> list[int]:
+        """Primary keys from the root down to this organisation, read off the path."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
     def ancestors_and_self(self):
-        ids = [int(part) for part in self.path.strip("/").split("/") if part]
-        return Organisation.objects.filter(pk__in=ids)
+        return Organisation.objects.filter(pk__in=self.lineage_ids)
 
 
 class Role(models.TextChoices):
