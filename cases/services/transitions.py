@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from cases.access import can_read, roles_in
+from cases.access import roles_in
 from cases.models import AuditAction, AuditEvent
 from cases.models.orgs import READ_ONLY_ROLES
 
@@ -70,9 +70,9 @@ def _check_actor(subject, spec, by) -> None:
     if is_system(by):
         return
     organisation = subject.organisation
-    if not can_read(by, organisation):
+    held = roles_in(by, organisation)  # read once: it decides both scope and read-only
+    if not (held or (by.is_superuser and by.is_active)):
         raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
-    held = roles_in(by, organisation)
     if held and held <= READ_ONLY_ROLES and not by.is_superuser:
         raise PermissionDenied(_("审计员只能查阅，不能修改任何内容。"))
     if not spec.has_perm(subject, by):
