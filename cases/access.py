@@ -72,6 +72,16 @@ def require_can_act(user, organisation: Organisation, roles: Iterable[str]) -> N
     raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
 
 
+def holders(organisation: Organisation, roles: Iterable[str]):
+    """Active users holding one of `roles` over `organisation` (in it or any ancestor)."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = Membership.objects.filter(
+        organisation_id__in=organisation.lineage_ids, role__in=list(roles), user__is_active=True,
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids)
+
+
 def nearest_holders(organisation: Organisation, roles: Iterable[str]):
     """Users holding one of `roles` in `organisation`, or else in its nearest ancestor that has any."""
     from django.contrib.auth import get_user_model

@@ -45,7 +45,6 @@ from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -58,8 +57,8 @@ from viewflow.utils import is_owner
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS, STATUS
 
-from cases.access import can_act, nearest_holders, roles_in
-from cases.models import Deadline, DeadlineState, Membership, Organisation, Role
+from cases.access import can_act, holders, nearest_holders, roles_in
+from cases.models import Deadline, DeadlineState, Organisation, Role
 from cases.models.dispute import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.models.orgs import READ_ONLY_ROLES
 from cases.services.actors import is_system, system
@@ -373,17 +372,13 @@ def least_loaded_mediator(case):
     mediate / sign / supervise tasks across all dispute cases; ties go to the username."""
     from viewflow.workflow.models import Task
 
-    ancestor_ids = case.organisation.lineage_ids
-    eligible = Membership.objects.filter(
-        organisation_id__in=ancestor_ids, role=Role.MEDIATOR, user__is_active=True,
-    ).values("user_id")
     open_work = (
         Task.objects.filter(owner=OuterRef("pk"), status__in=OPEN_TASK_STATUSES,
                             flow_task__in=[getattr(DisputeFlow, name) for name in MEDIATOR_TASKS])
         .order_by().values("owner").annotate(n=Count("pk")).values("n")
     )
     return (
-        get_user_model().objects.filter(pk__in=eligible)
+        holders(case.organisation, [Role.MEDIATOR])
         .annotate(load=Coalesce(Subquery(open_work, output_field=IntegerField()), Value(0)))
         .order_by("load", "username").first()
     )

@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.access import can_act
-from cases.models import Membership, Role
+from cases.access import can_act, holders
+from cases.models import Role
 from cases.models.agreement import SIGNING_ORDER, Instalment, Signatory
 from cases.models.mediation import SessionStatus
 
@@ -77,11 +77,7 @@ class DecideAcceptanceForm(CaseForm):
 
 def mediators_for(case):
     """Active users who may mediate `case`: mediators of its organisation or an ancestor."""
-    ancestor_ids = case.organisation.lineage_ids
-    user_ids = Membership.objects.filter(
-        organisation_id__in=ancestor_ids, role=Role.MEDIATOR, user__is_active=True,
-    ).values("user_id")
-    return get_user_model().objects.filter(pk__in=user_ids).order_by("last_name", "first_name", "username")
+    return holders(case.organisation, [Role.MEDIATOR]).order_by("last_name", "first_name", "username")
 
 
 class MediatorChoiceField(forms.ModelChoiceField):
