@@ -139,3 +139,8 @@ UNIONCASE = {
     "DOCUMENT_FONT_FAMILY": env.str("DOCUMENT_FONT_FAMILY", default="Noto Serif CJK SC"),
 }
 UNIONCASE["HARDSHIP_PUBLICITY_WORKING_DAYS"] = env.int("HARDSHIP_PUBLICITY_WORKING_DAYS", default=5)
+# Identification above this proposed yearly aid (yuan) needs a second reviewer's approval.
+UNIONCASE["HARDSHIP_SECOND_APPROVAL_ABOVE"] = env.str("HARDSHIP_SECOND_APPROVAL_ABOVE", default="5000.00")
+# Civil-affairs links at or above MATCH are matched outright; from REVIEW they wait for a caseworker.
+UNIONCASE["LINKAGE_MATCH_THRESHOLD"] = env.float("LINKAGE_MATCH_THRESHOLD", default=0.85)
+UNIONCASE["LINKAGE_REVIEW_THRESHOLD"] = env.float("LINKAGE_REVIEW_THRESHOLD", default=0.70)

@@ -30,3 +30,39 @@ class DisputeProcess(Process):
 
     def __str__(self):
         return str(_("调解流程：%(case)s") % {"case": self.case.number})
+
+
+class HardshipProcess(Process):
+    """The identification and care of one hardship file (HardshipFlow)."""
+
+    file = models.OneToOneField(
+        "cases.HardshipFile", verbose_name=_("困难职工档案"), on_delete=models.PROTECT, related_name="process",
+    )
+
+    organisation_lookup = "file__organisation"
+
+    class Meta:
+        verbose_name = _("帮扶流程")
+        verbose_name_plural = _("帮扶流程")
+        default_permissions = ("add", "change", "delete", "view", "manage")
+
+    def __str__(self):
+        return str(_("帮扶流程：%(file)s") % {"file": self.file})
+
+
+class ObjectionProcess(Process):
+    """The review of one publicity objection (ObjectionFlow): each objection opens its own task."""
+
+    objection = models.OneToOneField(
+        "cases.Objection", verbose_name=_("公示异议"), on_delete=models.PROTECT, related_name="process",
+    )
+
+    organisation_lookup = "objection__file__organisation"
+
+    class Meta:
+        verbose_name = _("异议核查流程")
+        verbose_name_plural = _("异议核查流程")
+        default_permissions = ("add", "change", "delete", "view", "manage")
+
+    def __str__(self):
+        return str(_("异议核查：%(file)s") % {"file": self.objection.file})

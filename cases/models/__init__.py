@@ -1,6 +1,7 @@
 from .agreement import Agreement, Instalment, Payment, Signatory
 from .audit import AuditAction, AuditChainHead, AuditEvent, ImmutableError
 from .calendar import DayKind, HolidaySchedule, HolidayScheduleDay, ScheduleStatus
+from .civil_affairs import CivilAffairsImport, CivilAffairsRecord, LinkCandidate, LinkDecision, LinkStatus
 from .deadlines import Deadline, DeadlineState
 from .dispute import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
 from .documents import Document
@@ -8,6 +9,10 @@ from .hardship import (
     EmploymentStatus, ExpenseKind, HardshipCostItem, HardshipEvent, Health, Household, HouseholdMember, IncomeItem,
     IncomeKind, MinimumLivingStandard, Relation, RigidExpense, SchoolingStage,
 )
+from .funds import AidPlan, Disbursement, EntryKind, Fund, FundEntry, PlanStatus
+from .hardship_file import HardshipFile
+from .hardship_records import AttachmentKind, FileNumberCounter, HardshipAttachment, Objection, ObjectionStatus, YearlyReview
+from .hardship_states import AidType, CivilCheckResult, ExitReason, HardshipStatus, IdentificationSource
 from .mediation import MediationExtension, MediationSession, SessionStatus
 from .orgs import Membership, Organisation, OrganisationKind, Role
 from .parties import Employer, Sex, Worker
@@ -21,4 +26,8 @@ __all__ = [
     "Membership", "Organisation", "OrganisationKind", "Role",
     "EmploymentStatus", "ExpenseKind", "HardshipCostItem", "HardshipEvent", "Health", "Household", "HouseholdMember",
     "IncomeItem", "IncomeKind", "MinimumLivingStandard", "Relation", "RigidExpense", "SchoolingStage",
+    "CivilAffairsImport", "CivilAffairsRecord", "LinkCandidate", "LinkDecision", "LinkStatus",
+    "AidPlan", "Disbursement", "EntryKind", "Fund", "FundEntry", "PlanStatus", "HardshipFile",
+    "AttachmentKind", "FileNumberCounter", "HardshipAttachment", "Objection", "ObjectionStatus", "YearlyReview",
+    "AidType", "CivilCheckResult", "ExitReason", "HardshipStatus", "IdentificationSource",
 ]

@@ -158,10 +158,38 @@ declare(LegalClock(
 
 declare(LegalClock(
     code="hardship.publicity",
-    name=_("公示期"),
+    name=_("困难职工认定公示期"),
     length=None, length_setting="HARDSHIP_PUBLICITY_WORKING_DAYS", unit=DayUnit.WORKING,
+    starts_on=(Trigger(HARDSHIP, "start_publicity"),),
+    met_by=(Trigger(HARDSHIP, "end_publicity"),),
+    cancelled_by=(Trigger(HARDSHIP, "reject"),),
+    statutory=False,
+    citation=_("地方工会困难职工帮扶工作规定：公示不少于5个工作日（公示期为配置项）"),
+    notes="the one figure found is for exit publicity; the period is configuration. Due = the last day of "
+          "publicity: objections are taken until then, the file moves on after it.",
+))
+
+declare(LegalClock(
+    code="hardship.exit_publicity",
+    name=_("退档公示期"),
+    length=None, length_setting="HARDSHIP_PUBLICITY_WORKING_DAYS", unit=DayUnit.WORKING,
+    starts_on=(Trigger(HARDSHIP, "begin_exit"),),
+    met_by=(Trigger(HARDSHIP, "exit_file"),),
+    cancelled_by=(Trigger(HARDSHIP, "cancel_exit"),),
+    statutory=False,
     citation=_("地方工会困难职工帮扶工作规定：退档公示不少于5个工作日（公示期为配置项）"),
-    notes="the one figure found is for exit publicity; the period is configuration",
+))
+
+declare(LegalClock(
+    code="hardship.yearly_review",
+    name=_("年度复核"),
+    # The due date is the anniversary of the file's opening (or of its last review), set by
+    # cases.services.identification.open_yearly_review_clock.
+    length=None, unit=DayUnit.CALENDAR, remind_days_before_due=(30, 0),
+    met_by=(Trigger(HARDSHIP, "complete_yearly_review"),),
+    cancelled_by=(Trigger(HARDSHIP, "exit_file"),),
+    escalate_to=(Role.REVIEWER,), statutory=False,
+    citation=_("地方总工会困难职工帮扶工作规定：对建档困难职工实行动态管理，至少每年复核一次"),
 ))
 
 declare(LegalClock(
