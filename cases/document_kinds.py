@@ -243,3 +243,5 @@ register(DocumentKind(
     build_context=_holiday_decision_from_db,
 ))
 from . import document_kinds_dispute  # noqa: E402,F401  (registers the dispute kinds)
+from . import document_kinds_hardship  # noqa: E402,F401  (registers the hardship identification kinds)
+from . import document_kinds_hardship_care  # noqa: E402,F401  (registers the aid, yearly-review and exit kinds)
