@@ -460,10 +460,18 @@ def sample_check() -> Context:
     }
 
 
-def _sample_publicity_period() -> Context:
-    rule = clock(PUBLICITY_CLOCK)
-    return {"starts_on": cn_date(date(2026, 2, 16)), "ends_on": cn_date(date(2026, 2, 27)),
+SAMPLE_PUBLICITY_START = date(2026, 2, 11)
+
+
+def sample_period(code: str, starts_on: date) -> Context:
+    """A publicity period as the clock `code` computes it from `starts_on` (no database)."""
+    rule = clock(code)
+    return {"starts_on": cn_date(starts_on), "ends_on": cn_date(rule.due_date(starts_on).date),
             "working_days": rule.days, "citation": str(rule.citation)}
+
+
+def _sample_publicity_period() -> Context:
+    return sample_period(PUBLICITY_CLOCK, SAMPLE_PUBLICITY_START)
 
 
 @_in_document_language
@@ -537,7 +545,7 @@ def _publicity_sample() -> Context:
         "period": _sample_publicity_period(),
         "place": "海淀区总工会一楼公示栏及职工所在单位公示栏",
         "objection_ways": OBJECTION_WAYS,
-        "date": cn_date(date(2026, 2, 16)),
+        "date": cn_date(SAMPLE_PUBLICITY_START),
     }
 
 

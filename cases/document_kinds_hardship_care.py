@@ -39,12 +39,12 @@ from cases.document_kinds_hardship import (
     _standard,
     register_hardship_kind,
     sample_file,
+    sample_period,
     sample_standard,
     sample_steps,
 )
 from cases.models import AidPlan, AidType, AuditEvent, Disbursement, ExitReason, HardshipFile, PlanStatus, YearlyReview
 from cases.models.hardship_states import H
-from cases.rules.deadlines import clock
 from cases.rules.eligibility import Category
 from cases.rules.masking import mask_name
 from cases.rules.money import rmb_capitals
@@ -229,9 +229,7 @@ def _sample_plan() -> Context:
 
 
 def _sample_exit_period() -> Context:
-    rule = clock(EXIT_PUBLICITY_CLOCK)
-    return {"starts_on": cn_date(date(2027, 4, 6)), "ends_on": cn_date(date(2027, 4, 13)),
-            "working_days": rule.days, "citation": str(rule.citation)}
+    return sample_period(EXIT_PUBLICITY_CLOCK, date(2027, 3, 29))
 
 
 @_in_document_language
@@ -296,7 +294,7 @@ def _exit_publicity_sample() -> Context:
         "period": _sample_exit_period(),
         "place": "海淀区总工会一楼公示栏及职工所在单位公示栏",
         "objection_ways": OBJECTION_WAYS,
-        "date": cn_date(date(2027, 4, 6)),
+        "date": cn_date(date(2027, 3, 29)),
     }
 
 
