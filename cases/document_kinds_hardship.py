@@ -463,15 +463,18 @@ def sample_check() -> Context:
 SAMPLE_PUBLICITY_START = date(2026, 2, 11)
 
 
-def sample_period(code: str, starts_on: date) -> Context:
-    """A publicity period as the clock `code` computes it from `starts_on` (no database)."""
+def sample_period(code: str, starts_on: date, ends_on: date) -> Context:
+    """A publicity period of the clock `code` for the samples, which need no database (the
+    working-day calendar reads the approved schedules): `ends_on` is what the clock gives
+    for 5 working days after `starts_on`."""
     rule = clock(code)
-    return {"starts_on": cn_date(starts_on), "ends_on": cn_date(rule.due_date(starts_on).date),
+    return {"starts_on": cn_date(starts_on), "ends_on": cn_date(ends_on),
             "working_days": rule.days, "citation": str(rule.citation)}
 
 
 def _sample_publicity_period() -> Context:
-    return sample_period(PUBLICITY_CLOCK, SAMPLE_PUBLICITY_START)
+    # 2026-02-14 (Sat) is a make-up workday and 02-15..02-23 the Spring Festival: 5 working days end 02-25.
+    return sample_period(PUBLICITY_CLOCK, SAMPLE_PUBLICITY_START, date(2026, 2, 25))
 
 
 @_in_document_language

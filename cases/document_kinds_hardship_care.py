@@ -229,7 +229,7 @@ def _sample_plan() -> Context:
 
 
 def _sample_exit_period() -> Context:
-    return sample_period(EXIT_PUBLICITY_CLOCK, date(2027, 3, 29))
+    return sample_period(EXIT_PUBLICITY_CLOCK, date(2027, 3, 15), date(2027, 3, 22))
 
 
 @_in_document_language
@@ -294,7 +294,7 @@ def _exit_publicity_sample() -> Context:
         "period": _sample_exit_period(),
         "place": "海淀区总工会一楼公示栏及职工所在单位公示栏",
         "objection_ways": OBJECTION_WAYS,
-        "date": cn_date(date(2027, 3, 29)),
+        "date": cn_date(date(2027, 3, 15)),
     }
 
 
@@ -308,10 +308,10 @@ def _exit_notice_sample() -> Context:
         "opened_on": cn_date(date(2026, 3, 4)),
         "exit_reason": "已脱困",
         "note": ["配偶康复后重新就业，经2026年度复核，家庭月人均可支配收入高于本市低保标准的2倍。"],
-        "exited_on": cn_date(date(2027, 4, 14)),
+        "exited_on": cn_date(date(2027, 3, 23)),
         "publicity": _sample_exit_period(),
         "objection_outcome": _objection_outcome([]),
-        "date": cn_date(date(2027, 4, 14)),
+        "date": cn_date(date(2027, 3, 23)),
     }
 
 

@@ -137,7 +137,7 @@ SAMPLE_FACTS = {
     "home_visit_record": ("信息核对授权书", "2026年1月20日", "核对户口簿、身份证", "否", "被调查人（签名）"),
     "civil_check_record": ("核对一致", "临时救助", "核对经办人"),
     "democratic_review_record": ("同意6票", "反对0票", "低保标准", "结论：深度困难", "记录人"),
-    "publicity_notice": ("王*国", "深度困难", "公示期：2026年2月11日至", "公示地点", "匿名"),
+    "publicity_notice": ("王*国", "深度困难", "公示期：2026年2月11日至2026年2月25日（5个工作日）", "公示地点", "匿名"),
     "hardship_approval": ("¥1,400.00", "结论：深度困难", "经办人赵敏", "评议记录人孙立", "审批人钱立新",
                           "复审批人陈志远", "公示期内未收到异议"),
     "not_identified_notice": ("王建国：", "不予认定", "理由："),
@@ -145,7 +145,7 @@ SAMPLE_FACTS = {
     "aid_decision_notice": ("生活救助", "¥6,000.00", "陆仟元整", "分4次发放", "海淀区总工会2026年帮扶资金", "钱立新"),
     "aid_receipt": ("BJ-HD-LK-2026-0031", "¥1,500.00", "人民币壹仟伍佰元整", "领款人（签名）", "经办人：赵敏"),
     "yearly_review_record": ("2026年", "深度困难→深度困难", "结论：深度困难", "复核情况"),
-    "exit_publicity_notice": ("王*国", "已脱困", "公示期：2027年3月29日至"),
+    "exit_publicity_notice": ("王*国", "已脱困", "公示期：2027年3月15日至2027年3月22日"),
     "exit_notice": ("已脱困", "退档", "重新提出申请"),
 }
 
@@ -383,3 +383,14 @@ def test_exit_publicity_masks_the_name_and_the_exit_notice_gives_the_reason(hous
     assert "王建国：" in exit_notice and "因已脱困" in exit_notice and "自2026年4月10日起" in exit_notice
     assert "配偶康复后重新就业" in exit_notice and f"至{cn_date(deadline.due_on)}公示" in exit_notice
     assert "公示期内未收到异议" in exit_notice
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["publicity_notice", "exit_publicity_notice"])
+def test_the_sample_publicity_periods_are_what_the_clocks_compute(code):
+    from cases.rules.deadlines import clock
+
+    period = get_kind(code).sample_context()["period"]
+    rule = clock("hardship.publicity" if code == "publicity_notice" else "hardship.exit_publicity")
+    starts_on = date(*map(int, re.findall(r"\d+", period["starts_on"])))
+    assert period["ends_on"] == cn_date(rule.due_date(starts_on).date)
