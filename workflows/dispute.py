@@ -80,8 +80,9 @@ class TaskAlreadyClaimed(PermissionDenied):
 
 
 def case_of(task_or_process):
+    """The case (or hardship file) a task or process works on: what its steps move through the door."""
     process = getattr(task_or_process, "process", task_or_process)
-    return process.coerced.case
+    return process.coerced.subject
 
 
 def organisations_where(user, roles):
@@ -201,8 +202,9 @@ class CaseTask(flow.View):
 
 
 def case_status(activation) -> str:
-    """The case's status as the door committed it (read afresh, never from a cached copy)."""
-    return DisputeCase.objects.values_list("status", flat=True).get(pk=activation.process.case_id)
+    """The case's (or file's) status as the door committed it (read afresh, never from a cached copy)."""
+    subject = activation.process.subject
+    return type(subject)._default_manager.values_list("status", flat=True).get(pk=subject.pk)
 
 
 def person_label(user) -> str:
@@ -260,7 +262,7 @@ def run_step(activation, *, by, transition: str, reason: str = "", data: dict | 
     if transition not in flow_task.outcomes:
         raise ValidationError(gettext("“%(task)s”不能以“%(action)s”完成。") % {"task": flow_task, "action": transition})
     with transaction.atomic(), flow_step(activation):
-        outcome = apply(activation.process.case, transition, by=by, reason=reason, data=data)
+        outcome = apply(activation.process.subject, transition, by=by, reason=reason, data=data)
         activation.execute()
     return outcome
 
@@ -288,7 +290,7 @@ def run_action(activation, *, by, action: str, reason: str = "", data: dict | No
             raise PermissionDenied(gettext("只有调解组长可以办理此事项。"))
         raise PermissionDenied(gettext("只有领取了该任务的人可以办理此事项。"))
     with transaction.atomic(), flow_step(activation):
-        outcome = apply(activation.process.case, action, by=by, reason=reason, data=data)
+        outcome = apply(activation.process.subject, action, by=by, reason=reason, data=data)
         if outcome.to_state != outcome.from_state:  # an in-task action never moves the case on
             raise ValidationError(gettext("“%(action)s”会改变案件状态，须作为任务结果办理。") % {"action": action})
     return outcome

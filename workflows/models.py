@@ -31,6 +31,11 @@ class DisputeProcess(Process):
     def __str__(self):
         return str(_("调解流程：%(case)s") % {"case": self.case.number})
 
+    @property
+    def subject(self):
+        """What the flow's steps move through the transition door."""
+        return self.case
+
 
 class HardshipProcess(Process):
     """The identification and care of one hardship file (HardshipFlow)."""
@@ -49,6 +54,10 @@ class HardshipProcess(Process):
     def __str__(self):
         return str(_("帮扶流程：%(file)s") % {"file": self.file})
 
+    @property
+    def subject(self):
+        return self.file
+
 
 class ObjectionProcess(Process):
     """The review of one publicity objection (ObjectionFlow): each objection opens its own task."""
@@ -66,3 +75,7 @@ class ObjectionProcess(Process):
 
     def __str__(self):
         return str(_("异议核查：%(file)s") % {"file": self.objection.file})
+
+    @property
+    def subject(self):
+        return self.objection.file

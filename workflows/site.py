@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
-from . import case_views
+from . import candidate_views, case_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
+from .hardship import HardshipFlow, ObjectionFlow
+from .hardship_views import HardshipAppViewset
 from .views import HomeView
 
 SITE_TITLE = _("工会劳动争议调解与困难职工帮扶系统")
@@ -35,6 +37,10 @@ class WorkbenchApp(Application):
         "cases/<int:pk>/documents/<int:document_pk>/", case_views.DocumentDownloadView.as_view(),
         name="case_document",
     )
+    candidate_list_path = path("hardship/candidates/", candidate_views.CandidateListView.as_view(),
+                               name="candidate_list")
+    candidate_detail_path = path("hardship/candidates/<int:pk>/", candidate_views.CandidateDetailView.as_view(),
+                                 name="candidate_detail")
 
     def get_context_data(self, request):
         return {"case_menu": case_views.menu_flags(request.user)}
@@ -64,5 +70,9 @@ class UnioncaseSite(Site):
 
 site = UnioncaseSite(
     title=SITE_TITLE, primary_color="#b71c1c", secondary_color="#37474f",
-    viewsets=[DisputeAppViewset(DisputeFlow, icon="gavel")],
+    viewsets=[
+        DisputeAppViewset(DisputeFlow, icon="gavel"),
+        HardshipAppViewset(HardshipFlow, icon="volunteer_activism"),
+        HardshipAppViewset(ObjectionFlow, icon="report"),
+    ],
 )

@@ -68,7 +68,8 @@ class HardshipCareTransitions(models.Model):
     # -- exit and re-entry ---------------------------------------------------------------
 
     @transition(field="status", source=H.OPEN, target=H.EXIT_PUBLICITY, permission=may_prepare,
-                custom={"label": _("退档公示"), "documents": ["exit_publicity_notice"], "reason_required": True})
+                custom={"label": _("退档公示"), "documents": ["exit_publicity_notice"], "reason_required": True,
+                        "effects": ["workflows.hardship.follow_file"]})
     def begin_exit(self, *, by, reason="", exit_reason="", place="", **data):
         if exit_reason not in ExitReason.values:
             raise ValidationError({"exit_reason": _("请选择退档原因（脱困、退休、转出、去世）。")})
@@ -78,7 +79,7 @@ class HardshipCareTransitions(models.Model):
         self.exit_publicity_started_on, self.publicity_place = timezone.localdate(), place.strip()
 
     @transition(field="status", source=H.EXIT_PUBLICITY, target=H.OPEN, permission=may_prepare,
-                custom={"label": _("中止退档"), "reason_required": True})
+                custom={"label": _("中止退档"), "reason_required": True, "effects": ["workflows.hardship.follow_file"]})
     def cancel_exit(self, *, by, reason="", **data):
         self.exit_reason, self.exit_publicity_started_on = "", None
 

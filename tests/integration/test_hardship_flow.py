@@ -1,0 +1,199 @@
+"""Hardship files driven through HardshipFlow's tasks: application → home visit → civil check
+→ democratic review → publicity (timer) → four-eyes approval (a second one above the
+configured amount) → file opened → yearly review (timer) → exit with its own publicity, and
+re-entry. Each asserts the file's states, its clocks, the flow's tasks and the journal."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from freezegun import freeze_time
+from viewflow.workflow.status import PROCESS
+from viewflow.workflow.timers import fire_due_timers
+
+from cases.models import (
+    AuditEvent, Deadline, DeadlineState, HardshipFile, HardshipStatus, IncomeItem, IncomeKind, Membership, Objection,
+    ObjectionStatus, Role,
+)
+from cases.models.hardship_states import IdentificationSource
+from cases.services.audit import verify_chain
+from cases.services.identification import open_hardship_file
+from cases.services.transitions import apply
+from tests.hardship_fixtures import household_in_hardship, minimum_living_standard
+from workflows.dispute import claim_task, complete_task
+from workflows.hardship import HardshipFlow, ObjectionFlow, start_hardship_flow
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+H = HardshipStatus
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def staff(orgs, people, make_user):
+    second = make_user("hd_reviewer2", orgs["hd"], Role.REVIEWER)
+    # A caseworker who is also a reviewer: may prepare, never approve what they prepared.
+    Membership.objects.create(user=people["caseworker"], organisation=orgs["hd"], role=Role.REVIEWER)
+    return {"caseworker": people["caseworker"], "reviewer": people["reviewer"], "reviewer2": second}
+
+
+def open_task(file, name):
+    file.refresh_from_db()
+    return file.process.task_set.get(flow_task=getattr(HardshipFlow, name), finished__isnull=True)
+
+
+def open_task_names(file):
+    return sorted(task.flow_task.name for task in file.process.task_set.filter(finished__isnull=True))
+
+
+def do(file, name, person, transition, reason="", **data):
+    task = open_task(file, name)
+    if task.owner_id is None:
+        claim_task(task, person)
+        task.refresh_from_db()
+    complete_task(task, by=person, transition=transition, reason=reason, data=data)
+    file.refresh_from_db()
+    return file
+
+
+def identify_until_publicity(orgs, staff, *, proposed=Decimal("3000.00")):
+    worker = staff["caseworker"]
+    with freeze_time(at("2026-03-02", 9)):
+        household = household_in_hardship(orgs["hd"])
+        file = open_hardship_file(household=household, by=worker, source=IdentificationSource.APPLICATION, year=2025)
+        start_hardship_flow(file, by=worker)
+        do(file, "take_application", worker, "take_application", application_reason="本人大病，配偶失业，子女在读。")
+        do(file, "home_visit", worker, "record_home_visit", visited_on=date(2026, 3, 2),
+           authorisation_signed_on=date(2026, 3, 2), findings="家中陈设简陋，医疗票据齐全。",
+           checklist={key: True for key in ("identity_checked", "members_confirmed", "income_confirmed",
+                                            "expenses_confirmed", "housing_observed", "neighbours_consulted")})
+        do(file, "civil_check", worker, "record_civil_check", result="consistent", note="民政低保在册。")
+        do(file, "democratic_review", worker, "record_democratic_review", held_on=date(2026, 3, 2),
+           participants="工会主席、职工代表5人", votes_for=6, votes_against=0, votes_abstain=1,
+           opinion="同意认定为深度困难职工。", proposed_aid_amount=proposed)
+    with freeze_time(at("2026-03-03", 9)):  # a Tuesday
+        do(file, "publicise", worker, "start_publicity", place="单位公告栏")
+    return file
+
+
+def test_identification_without_objection_needs_a_reviewer_who_did_not_prepare_it(orgs, people, staff):
+    file = identify_until_publicity(orgs, staff)
+    assert file.status == H.IN_PUBLICITY and file.category == "deep"
+    publicity = Deadline.objects.for_subject(file).get(clock="hardship.publicity")
+    assert publicity.due_on == date(2026, 3, 10)  # five working days after Tuesday 3 March
+    assert open_task_names(file) == ["wait_publicity"]
+
+    with freeze_time(at("2026-03-10", 23)):
+        fire_due_timers()
+        assert open_task_names(file) == ["wait_publicity"]  # still the publicity's last day
+    with freeze_time(at("2026-03-11", 9)):
+        fire_due_timers()
+        assert open_task_names(file) == ["conclude_publicity"]
+        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
+    assert file.status == H.AWAITING_APPROVAL
+    assert Deadline.objects.for_subject(file).get(clock="hardship.publicity").state == DeadlineState.MET
+
+    task = open_task(file, "approve")
+    with pytest.raises(PermissionDenied, match="双人审核"):
+        claim_task(task, staff["caseworker"])  # prepared it, holds the reviewer role too
+    with pytest.raises(PermissionDenied):
+        apply(file, "approve", by=staff["caseworker"])  # nor through the door directly
+    with freeze_time(at("2026-03-12", 9)):
+        do(file, "approve", staff["reviewer"], "approve")
+        assert file.status == H.APPROVED and file.first_approved_by == staff["reviewer"]
+        do(file, "open_file", staff["caseworker"], "open_file")
+    assert file.status == H.OPEN and file.number == "BJ-HD-KN-2026-0001"
+    assert file.next_review_due == date(2027, 3, 12)
+    assert open_task_names(file) == ["wait_review"]
+    names = list(AuditEvent.objects.filter(subject_id=str(file.pk)).order_by("pk").values_list("name", flat=True))
+    assert names == ["created", "take_application", "record_home_visit", "record_civil_check",
+                     "record_democratic_review", "start_publicity", "end_publicity", "approve", "open_file"]
+    assert verify_chain().intact
+
+
+def test_above_the_amount_a_second_reviewer_approves(orgs, staff):
+    file = identify_until_publicity(orgs, staff, proposed=Decimal("8000.00"))
+    with freeze_time(at("2026-03-11", 9)):
+        fire_due_timers()
+        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
+        do(file, "approve", staff["reviewer"], "approve")
+        assert file.status == H.AWAITING_SECOND_APPROVAL
+        task = open_task(file, "second_approval")
+        with pytest.raises(PermissionDenied):
+            claim_task(task, staff["reviewer"])  # the first approver
+        do(file, "second_approval", staff["reviewer2"], "approve_second")
+    assert file.status == H.APPROVED and file.second_approved_by == staff["reviewer2"]
+    assert open_task_names(file) == ["open_file"]
+
+
+def test_an_upheld_objection_ends_in_not_identified(orgs, staff):
+    file = identify_until_publicity(orgs, staff)
+    with freeze_time(at("2026-03-05", 9)):
+        apply(file, "lodge_objection", by=staff["caseworker"], data={"content": "该户家中有经营性收入未申报。"})
+        objection = Objection.objects.get(file=file)
+        task = objection.process.task_set.get(flow_task=ObjectionFlow.review_objection)
+        claim_task(task, staff["reviewer"])
+        complete_task(task, by=staff["reviewer"], transition="resolve_objection", reason="经核实，有个体经营收入。",
+                      data={"objection": objection, "upheld": True})
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.UPHELD
+    with freeze_time(at("2026-03-11", 9)):
+        fire_due_timers()
+        with pytest.raises(ValidationError, match="异议"):
+            do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
+        do(file, "conclude_publicity", staff["caseworker"], "reject", reason="公示异议成立，家庭有未申报经营收入。")
+    assert file.status == H.NOT_IDENTIFIED
+    assert file.process.status == PROCESS.DONE
+
+
+def test_objection_after_the_window_is_refused(orgs, staff):
+    file = identify_until_publicity(orgs, staff)
+    with freeze_time(at("2026-03-11", 9)), pytest.raises(ValidationError, match="不在公示期内"):
+        apply(file, "lodge_objection", by=staff["caseworker"], data={"content": "迟到的异议"})
+
+
+def test_yearly_review_changes_the_category_then_exit_and_re_entry(orgs, staff):
+    file = identify_until_publicity(orgs, staff)
+    with freeze_time(at("2026-03-11", 9)):
+        fire_due_timers()
+        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
+        do(file, "approve", staff["reviewer"], "approve")
+        do(file, "open_file", staff["caseworker"], "open_file")
+    # 2026 income rose: 36,000 + 30,000 = 66,000 ÷ 12 ÷ 3 = 1,833.33 ≥ 1,400, < 2,800 → 相对困难
+    minimum_living_standard(year=2026)
+    IncomeItem.objects.create(household=file.household, year=2026, kind=IncomeKind.WAGES, amount=Decimal("66000.00"))
+    with freeze_time(at("2027-02-09", 9)):  # 30 days before 11 March 2027
+        fire_due_timers()
+        assert open_task_names(file) == ["yearly_review"]
+        do(file, "yearly_review", staff["caseworker"], "complete_yearly_review", year=2026,
+           findings="配偶已再就业，家庭收入增加。")
+    assert file.category == "relative"
+    review = file.yearly_reviews.get()
+    assert (review.previous_category, review.category) == ("deep", "relative")
+    clocks = Deadline.objects.for_subject(file).filter(clock="hardship.yearly_review").order_by("pk")
+    assert [(d.due_on, d.state) for d in clocks] == [
+        (date(2027, 3, 11), DeadlineState.MET), (date(2028, 3, 11), DeadlineState.OPEN)]
+    assert open_task_names(file) == ["wait_review"]
+
+    # Mid-year the worker retires: the exit starts from the file's page, not from a task.
+    with freeze_time(at("2027-06-01", 9)):  # a Tuesday
+        apply(file, "begin_exit", by=staff["caseworker"], reason="本人已办理退休。",
+              data={"exit_reason": "retired", "place": "单位公告栏"})
+        assert open_task_names(file) == ["wait_exit_publicity"]
+    with freeze_time(at("2027-06-09", 9)):
+        fire_due_timers()
+        do(file, "conclude_exit", staff["caseworker"], "exit_file")
+    assert file.status == H.EXITED and file.process.status == PROCESS.DONE
+    assert Deadline.objects.for_subject(file).get(clock="hardship.yearly_review", state=DeadlineState.CANCELLED)
+
+    with freeze_time(at("2027-09-01", 9)):
+        apply(file, "re_enter", by=staff["caseworker"], reason="配偶突发重病。")
+    new_file = HardshipFile.objects.get(previous_file=file)
+    assert new_file.status == H.IDENTIFIED and new_file.household == file.household
+    assert [t.flow_task.name for t in new_file.process.task_set.filter(finished__isnull=True)] == ["take_application"]
