@@ -409,8 +409,10 @@ class CaseSearchView(LoginRequiredMixin, TemplateView):
 
 
 def menu_flags(user) -> dict:
-    """Which case links the workbench menu shows this user."""
+    """Which case links (and the hardship caseworker's 疑似困难 link) the workbench menu shows this user."""
     if not getattr(user, "is_authenticated", False):
-        return {"register": False, "search": False}
-    return {"register": may_register(user), "search": may_search(user)}
+        return {"register": False, "search": False, "candidates": False}
+    from .candidate_views import may_review_candidates
+
+    return {"register": may_register(user), "search": may_search(user), "candidates": may_review_candidates(user)}
 
