@@ -7,12 +7,13 @@ deletes a row, a correction would be a new one. `propose_plan`, `approve_plan` a
 actor's role and will journal the transition; `open_fund` and `allocate_budget` are not
 transitions of a file and check and journal for themselves.
 
-Concurrency: `disburse` locks the paying organisation's row (FOR NO KEY UPDATE, which does
-not block rows that merely reference it) and then the fund's row, and computes the balance
+Concurrency: `disburse` locks the plan's row, the paying organisation's row and the fund's
+row (FOR NO KEY UPDATE for the last two: exclusive among payments, yet no obstacle to inserts
+that merely reference them, such as audit events and documents) and computes the balance
 from the ledger inside those locks, so two payments from one fund never both see the same
 balance, and receipt numbers (<org code>-LK-<year>-<NNNNNN>, one sequence per paying
 organisation and year) are issued one at a time. Locks are always taken in the order
-file → organisation → fund → audit chain head, so payments never deadlock each other.
+file → plan → organisation → fund → audit chain head, so payments never deadlock each other.
 """
 
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ def allocate_budget(*, fund: Fund, amount: Decimal | int | str, by, note: str) -
         require_can_act(by, fund.organisation, FUND_KEEPERS)
     amount = _amount(amount, "amount", label=_("拨入金额"))
     note = _text(note, "note", message=_("请填写摘要（预算来源或拨款文号）。"))
-    locked = Fund.objects.select_for_update().get(pk=fund.pk)
+    locked = Fund.objects.select_for_update(no_key=True).select_related("organisation").get(pk=fund.pk)
     entry = _saved(FundEntry(fund=locked, kind=EntryKind.ALLOCATION, amount=amount, note=note,
                              recorded_by=_person(by)))
     append_event(action=AuditAction.TRANSITION, actor=by, subject=locked, organisation=locked.organisation,
@@ -169,7 +170,10 @@ def _plan_of(file: HardshipFile, plan) -> AidPlan:
     """`plan`, re-read under a row lock, when it is one of this file's plans."""
     if not isinstance(plan, AidPlan) or plan.file_id != file.pk:
         raise ValidationError({"plan": _("请选择本档案的一项帮扶计划。")})
-    return AidPlan.objects.select_for_update().select_related("fund__organisation").get(pk=plan.pk)
+    # of=("self",): lock the plan's row only. Without it PostgreSQL would also lock the joined
+    # fund and organisation rows FOR UPDATE, which blocks every insert that merely references
+    # the organisation (audit events, documents) and deadlocks against the audit chain head.
+    return AidPlan.objects.select_for_update(of=("self",)).select_related("fund").get(pk=plan.pk)
 
 
 @transaction.atomic
@@ -228,7 +232,7 @@ def disburse(*, file: HardshipFile, by, plan: AidPlan, amount: Decimal | int | s
                "paid": yuan(paid), "left": yuan(plan.amount - paid)}})
 
     payer = Organisation.objects.select_for_update(no_key=True).get(pk=plan.fund.organisation_id)
-    fund = Fund.objects.select_for_update().get(pk=plan.fund_id)
+    fund = Fund.objects.select_for_update(no_key=True).get(pk=plan.fund_id)
     balance = fund.balance()  # read inside the lock: no other payment from this fund is in flight
     if amount > balance:
         raise ValidationError({"amount": _("“%(fund)s”余额为%(balance)s，不足以发放%(amount)s，资金不能透支。")

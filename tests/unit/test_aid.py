@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases import document_kinds
 from cases.models import AidPlan, AuditEvent, Disbursement, FundEntry, Membership, PlanStatus, Role
 from cases.services.aid import allocate_budget, fund_ledger, fund_summary, open_fund
 from cases.services.transitions import apply
@@ -19,18 +18,6 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 YEAR = TODAY.year
 
-
-@pytest.fixture(autouse=True)
-def aid_document_kinds(monkeypatch):
-    """The approval and payment transitions name the documents `aid_decision_notice` and
-    `aid_receipt`. Until the hardship documents are declared, stand-ins that issue nothing
-    let the door run; once they are declared, the real kinds are used."""
-    for code in ("aid_decision_notice", "aid_receipt"):
-        try:
-            document_kinds.get_kind(code)
-        except LookupError:
-            monkeypatch.setitem(document_kinds._REGISTRY, code, document_kinds.DocumentKind(
-                code=code, title=code, template="", sample_context=dict, applies=lambda subject: False))
 
 
 @pytest.fixture

@@ -1,0 +1,94 @@
+"""On PostgreSQL: twenty payments drawn on one fund at the same moment never overdraw it."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from cases.models import AidPlan, Disbursement, FundEntry, HardshipFile
+from cases.services.aid import fund_ledger, fund_summary
+from cases.services.transitions import apply
+from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+PAYERS = 20
+BUDGET = Decimal("10000.00")
+EACH = Decimal("1000.00")
+
+
+
+def resident_id(n: int) -> str:
+    """A valid GB 11643 number for the n-th test household."""
+    body = f"11010819750101{n:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def run_at_once(functions):
+    """Each function in its own thread and database connection, all released by one barrier."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def runner(index, function):
+        try:
+            barrier.wait()
+            results[index] = ("ok", function())
+        except Exception as error:  # collected and asserted on by the caller
+            results[index] = ("error", error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a payment never finished"
+    return results
+
+
+def test_twenty_payments_at_once_from_a_fund_that_covers_ten_pay_exactly_ten(orgs, people):
+    today = timezone.localdate()
+    fund = fund_with_budget(orgs["hd"], year=today.year, budget=BUDGET)
+    plans = []
+    for n in range(PAYERS):
+        household = household_in_hardship(orgs["hd"], name=f"张{n:02d}", resident_id=resident_id(n))
+        file = file_in_state(household, prepared_by=people["caseworker"])
+        outcome = apply(file, "propose_aid_plan", by=people["caseworker"], data={
+            "aid_type": fund.aid_type, "fund": fund, "amount": EACH, "first_payment_on": today,
+            "purpose": "生活救助"})
+        plan = AidPlan.objects.get(pk=outcome.event.data["created"]["pk"])
+        apply(file, "approve_aid_plan", by=people["reviewer"], data={"plan": plan})
+        plans.append(plan)
+
+    def pay(plan_pk):
+        plan = AidPlan.objects.get(pk=plan_pk)
+        file = HardshipFile.objects.get(pk=plan.file_id)  # each thread its own copy, on its own connection
+        return apply(file, "disburse", by=people["caseworker"], data={
+            "plan": plan, "amount": EACH, "paid_on": today, "recipient": file.household.head.name}).event.pk
+
+    results = run_at_once([lambda pk=plan.pk: pay(pk) for plan in plans])
+
+    succeeded = [value for kind, value in results if kind == "ok"]
+    refused = [value for kind, value in results if kind == "error"]
+    assert len(succeeded) == 10, results
+    assert len(refused) == 10
+    for error in refused:
+        assert isinstance(error, ValidationError), repr(error)
+        assert "透支" in "；".join(error.messages) and "余额为¥0.00" in "；".join(error.messages)
+
+    summary = fund_summary(fund)
+    assert fund.balance() == Decimal("0.00") == summary.balance
+    assert summary.paid == BUDGET
+    ledger = fund_ledger(fund)
+    assert min(row.balance for row in ledger) >= Decimal("0.00")
+    disbursed = Disbursement.objects.filter(plan__fund=fund).aggregate(total=Sum("amount"))["total"]
+    entries = FundEntry.objects.filter(fund=fund).aggregate(total=Sum("amount"))["total"]
+    assert entries == BUDGET - disbursed == Decimal("0.00")
+    receipts = sorted(Disbursement.objects.filter(plan__fund=fund).values_list("receipt_number", flat=True))
+    assert receipts == [f"BJ-HD-LK-{today.year}-{n:06d}" for n in range(1, 11)]
