@@ -12,6 +12,7 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.utils import viewprop
@@ -193,6 +194,13 @@ class HardshipInboxView(FileColumns, flow_views.FlowInboxListView):
 
 class HardshipQueueView(FileColumns, flow_views.FlowQueueListView):
     title = gettext_lazy("待领取")
+    columns = FileColumns.columns + ("claim_link",)
+
+    def claim_link(self, task):
+        return format_html('<a class="mdc-button" href="{}">{}</a>',
+                           task.flow_task.reverse("assign", args=[task.process_id, task.pk]), _("领取"))
+
+    claim_link.short_description = gettext_lazy("操作")
 
     @viewprop
     def queryset(self):
