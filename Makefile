@@ -52,3 +52,4 @@ beat: migrate
 
 bench: install
 	$(PYTHON) bench/documents.py
+	$(PYTHON) bench/linkage.py

@@ -5,6 +5,8 @@ IDs (GB 11643 check digit, real birth dates, Beijing district codes), civil reco
 which `share_same` are the same people with corruptions (see CORRUPTIONS) and the rest
 other people — some namesakes of a worker with another birth date and district — and the
 ground truth: civil_ref → worker_ref or None, and civil_ref → corruptions applied.
+`share_clean` (default: clean is one choice among the corruptions) makes that share of the
+same people exact copies, as in real registers (bench/linkage.py).
 """
 
 from __future__ import annotations
@@ -103,17 +105,22 @@ def _corrupt(rng: random.Random, worker: PersonRecord, kind: str) -> PersonRecor
     return PersonRecord("", name, number, birth, worker.region)
 
 
-def _corruptions_for(rng: random.Random, worker: PersonRecord) -> tuple[str, ...]:
+def _corruptions_for(rng: random.Random, worker: PersonRecord, share_clean: float | None) -> tuple[str, ...]:
     swappable = worker.birth_date.day <= 12 and worker.birth_date.day != worker.birth_date.month
     others = [c for c in OTHER_CORRUPTIONS if c != "birth_swap" or swappable]
-    primary = rng.choice(["clean", *ID_CORRUPTIONS, *others])
+    if share_clean is None:
+        primary = rng.choice(["clean", *ID_CORRUPTIONS, *others])
+    elif rng.random() < share_clean:
+        return ("clean",)
+    else:
+        primary = rng.choice([*ID_CORRUPTIONS, *others])
     if primary in ID_CORRUPTIONS and rng.random() < 0.3:
         return (primary, rng.choice(others))
     return (primary,)
 
 
 def generate(n_workers: int = 2000, n_civil: int = 1000, *, seed: int = 1, share_same: float = 0.7,
-             share_namesakes: float = 0.5) -> LinkageData:
+             share_namesakes: float = 0.5, share_clean: float | None = None) -> LinkageData:
     rng = random.Random(seed)
     factory = _Factory(rng)
     workers: list[PersonRecord] = []
@@ -126,7 +133,7 @@ def generate(n_workers: int = 2000, n_civil: int = 1000, *, seed: int = 1, share
     same_people = rng.sample(workers, n_same)
     rows: list[tuple[PersonRecord, str | None, tuple[str, ...]]] = []
     for worker in same_people:
-        kinds = _corruptions_for(rng, worker)
+        kinds = _corruptions_for(rng, worker, share_clean)
         record = worker
         for kind in kinds:
             record = _corrupt(rng, record, kind)

@@ -147,6 +147,42 @@ def test_quality_on_generated_set(seed):
     assert elapsed < 5
 
 
+def _rows(results):
+    return [(r.civil_ref, r.worker_ref, r.score, r.decision, r.reasons) for r in results]
+
+
+def test_forked_processes_give_the_serial_results():
+    data = generate(2000, 1000, seed=4)
+    assert _rows(link(data.civil, data.workers, processes=2)) == _rows(link(data.civil, data.workers))
+
+
+def test_scan_scores_as_score_pair_on_every_candidate():
+    from django.utils import timezone
+
+    from cases.rules.linkage import _blocking_keys, _Floor, _Index, _prepare, _scan, score_pair
+
+    data = generate(2000, 1000, seed=2)
+    index = _Index(data.workers, timezone.localdate())
+    everything = _Floor(0.0)  # rules nothing out
+    for record in data.civil[:300]:
+        person = _prepare(record)
+        candidates = {i for key in _blocking_keys(person) for i in index.blocks.get(key, ())}
+        for i in candidates:
+            expected = score_pair(person, index.people[i])[0]
+            assert _scan(person, {i}, index, everything)[0] == expected
+
+
+def test_fast_id_validity_agrees_with_the_validator():
+    from cases.rules.linkage import _prepare
+
+    data = generate(1000, 600, seed=3)
+    numbers = [r.id_number for r in data.civil + data.workers if r.id_number]
+    numbers += ["", "11010519491231002x", "1101051949123100", "110105209912310021", "１１0105198503071234",
+                WANG_ID[:6] + "19850230" + WANG_ID[14:], " " + WANG_ID + " "]
+    for number in numbers:
+        assert _prepare(PersonRecord("X", "某", number)).id_valid == is_valid_resident_id(number), number
+
+
 # --- the command --------------------------------------------------------------------
 
 
