@@ -1,16 +1,23 @@
 """Django admin: organisations, members and holiday schedules for admins; the journal,
 deadlines and documents read-only. Schedule decisions go through the transition door."""
 
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import scoped, visible_organisations
+from .access import require_can_act, scoped, visible_organisations
 from .models import (
-    AuditEvent, Deadline, Document, HardshipCostItem, HolidaySchedule, HolidayScheduleDay, Household, HouseholdMember,
-    IncomeItem, Membership, MinimumLivingStandard, Organisation, RigidExpense, Role,
+    AidPlan, AuditEvent, Deadline, Disbursement, Document, EntryKind, Fund, FundEntry, HardshipCostItem, HardshipFile,
+    HolidaySchedule, HolidayScheduleDay, Household, HouseholdMember, IncomeItem, Membership, MinimumLivingStandard,
+    Organisation, RigidExpense, Role,
 )
+from .rules.masking import mask_name
+from .services.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
 from .services.transitions import apply
 
 
@@ -192,3 +199,182 @@ class MinimumLivingStandardAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return is_org_admin(request.user) and super().has_delete_permission(request, obj)
+
+
+# -- Aid funds and hardship files ------------------------------------------------------------
+# A ledger is read, never edited: money moves only through cases.services.aid (budgets here,
+# through open_fund and allocate_budget; plans and payments through the file's transitions).
+# Lists show names masked (个人信息保护法); a file's page shows its status, not its household's
+# income, health or visit findings, which stay in the workflow pages.
+
+
+class FundEntryInline(ReadOnlyMixin, admin.TabularInline):
+    model = FundEntry
+    extra = 0
+    can_delete = False
+    fields = ["recorded_at", "kind", "amount", "note", "recorded_by", "receipt_number"]
+    readonly_fields = fields
+    ordering = ["pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "disbursement")
+
+    @admin.display(description=_("凭证编号"))
+    def receipt_number(self, entry):
+        disbursement = getattr(entry, "disbursement", None)
+        return disbursement.receipt_number if disbursement else ""
+
+
+class FundForm(forms.ModelForm):
+    """A new fund opens through open_fund; an existing one only takes budget, through
+    allocate_budget. The actor's role is checked here so a refusal is a form error."""
+
+    allocation = forms.DecimalField(label=_("拨入预算（元）"), required=False, max_digits=14, decimal_places=2,
+                                    min_value=Decimal("0.01"))
+    allocation_note = forms.CharField(label=_("拨款摘要"), required=False, max_length=200,
+                                      help_text=_("预算来源或拨款文号。"))
+    user = None  # set per request by FundAdmin.get_form
+
+    class Meta:
+        model = Fund
+        fields = ["organisation", "year", "aid_type", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        adding = self.instance.pk is None
+        if not adding and cleaned.get("allocation") and not (cleaned.get("allocation_note") or "").strip():
+            self.add_error("allocation_note", _("请填写摘要（预算来源或拨款文号）。"))
+        organisation = cleaned.get("organisation") if adding else self.instance.organisation
+        if organisation is not None and (adding or cleaned.get("allocation")):
+            try:
+                require_can_act(self.user, organisation, FUND_KEEPERS)
+            except PermissionDenied as denied:
+                raise forms.ValidationError(str(denied)) from None
+        return cleaned
+
+
+@admin.register(Fund)
+class FundAdmin(ScopedMixin, admin.ModelAdmin):
+    form = FundForm
+    list_display = ["name", "organisation", "year", "aid_type", "budget", "paid", "balance"]
+    list_filter = ["year", "aid_type"]
+    search_fields = ["name", "organisation__name", "organisation__code"]
+    inlines = [FundEntryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation").annotate(
+            budget_total=Sum("entries__amount", filter=Q(entries__kind=EntryKind.ALLOCATION)),
+            paid_total=Sum("entries__amount", filter=Q(entries__kind=EntryKind.DISBURSEMENT)),
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["organisation", "year", "aid_type", "name", "allocation"]
+        return ["organisation", "year", "aid_type", "name", "summary", "allocation", "allocation_note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["organisation", "year", "aid_type", "name", "summary"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        if obj is None:
+            form.base_fields["allocation"].label = _("年度预算（元）")
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = visible_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        amount = form.cleaned_data.get("allocation")
+        if change:
+            if amount:
+                allocate_budget(fund=obj, amount=amount, by=request.user, note=form.cleaned_data["allocation_note"])
+            return  # nothing else about a fund is edited
+        fund = open_fund(organisation=obj.organisation, year=obj.year, aid_type=obj.aid_type, name=obj.name,
+                         budget=amount or Decimal("0.00"), by=request.user)
+        obj.pk, obj.created_at = fund.pk, fund.created_at
+        obj._state.adding = False
+
+    @admin.display(description=_("预算"))
+    def budget(self, fund):
+        return yuan(fund.budget_total or Decimal("0.00"))
+
+    @admin.display(description=_("已发放"))
+    def paid(self, fund):
+        return yuan(-(fund.paid_total or Decimal("0.00")))
+
+    @admin.display(description=_("余额"))
+    def balance(self, fund):
+        return yuan((fund.budget_total or Decimal("0.00")) + (fund.paid_total or Decimal("0.00")))
+
+    @admin.display(description=_("资金情况"))
+    def summary(self, fund):
+        totals = fund_summary(fund)
+        return _("预算%(budget)s，已发放%(paid)s，余额%(balance)s") % {
+            "budget": yuan(totals.budget), "paid": yuan(totals.paid), "balance": yuan(totals.balance)}
+
+
+@admin.register(FundEntry)
+class FundEntryAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
+    scope_via = "fund__organisation"
+    list_display = ["recorded_at", "fund", "kind", "amount", "note", "recorded_by"]
+    list_filter = ["kind"]
+    list_select_related = ["fund", "recorded_by"]
+    search_fields = ["note", "fund__name", "disbursement__receipt_number"]
+
+
+@admin.register(AidPlan)
+class AidPlanAdmin(ReadOnlyMixin, ScopedAdmin):
+    scope_via = "file__organisation"
+    list_display = ["file_number", "aid_type", "fund", "amount", "instalments", "first_payment_on", "status",
+                    "prepared_by", "approved_by", "approved_at"]
+    list_filter = ["status", "aid_type"]
+    list_select_related = ["file", "fund", "prepared_by", "approved_by"]
+    search_fields = ["file__number"]
+
+    @admin.display(description=_("档案编号"), ordering="file__number")
+    def file_number(self, plan):
+        return plan.file.number
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
+    scope_via = "plan__file__organisation"
+    list_display = ["receipt_number", "file_number", "amount", "paid_on", "masked_recipient", "approved_by",
+                    "disbursed_by"]
+    list_select_related = ["plan__file", "plan__approved_by", "disbursed_by"]
+    search_fields = ["receipt_number", "plan__file__number"]
+
+    @admin.display(description=_("档案编号"), ordering="plan__file__number")
+    def file_number(self, disbursement):
+        return disbursement.plan.file.number
+
+    @admin.display(description=_("领款人"))
+    def masked_recipient(self, disbursement):
+        return mask_name(disbursement.recipient)
+
+    @admin.display(description=_("审批人"))
+    def approved_by(self, disbursement):
+        return disbursement.plan.approved_by
+
+
+@admin.register(HardshipFile)
+class HardshipFileAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["number", "household_head", "status", "category"]
+    list_filter = ["status", "category"]
+    list_select_related = ["household__head"]
+    search_fields = ["number"]
+    fields = ["number", "organisation", "status", "category", "year", "source", "household_head", "opened_on",
+              "next_review_due", "prepared_by", "first_approved_by", "second_approved_by", "exit_reason",
+              "exited_on"]
+    readonly_fields = fields
+
+    @admin.display(description=_("户主"))
+    def household_head(self, file):
+        return mask_name(file.household.head.name)

@@ -5,10 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AidPlan, AuditEvent, Disbursement, FundEntry, Membership, PlanStatus, Role
+from cases.models import AidPlan, AuditEvent, Disbursement, Fund, FundEntry, Membership, PlanStatus, Role
 from cases.services.aid import allocate_budget, fund_ledger, fund_summary, open_fund
 from cases.services.transitions import apply
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
@@ -17,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
-
 
 
 @pytest.fixture
@@ -323,3 +324,91 @@ def test_receipts_are_numbered_per_paying_organisation_and_year(orgs, people, ho
     assert receipts == [f"BJ-HD-LK-{YEAR}-000001", f"BJ-HD-LK-{YEAR}-000002", f"BJ-LK-{YEAR}-000001",
                         f"BJ-HD-LK-{YEAR}-000003"]
     assert all(re.fullmatch(r"[A-Z0-9-]+-LK-\d{4}-\d{6}", number) for number in receipts)
+
+
+# -- the admin: the ledger is read, budgets go through the service --------------------------
+
+
+@pytest.fixture
+def root_client(client, make_user):
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    return client
+
+
+NO_LEDGER_ROWS_POSTED = {"entries-TOTAL_FORMS": "0", "entries-INITIAL_FORMS": "0",
+                         "entries-MIN_NUM_FORMS": "0", "entries-MAX_NUM_FORMS": "1000"}
+
+
+def test_the_ledger_cannot_be_added_to_changed_or_deleted_in_the_admin(root_client, fund):
+    entry = FundEntry.objects.get(fund=fund)
+    assert root_client.get(reverse("admin:cases_fundentry_add")).status_code == 403
+    change = root_client.get(reverse("admin:cases_fundentry_change", args=[entry.pk]))
+    assert change.status_code == 200 and b'name="_save"' not in change.content
+    assert root_client.post(reverse("admin:cases_fundentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert FundEntry.objects.filter(fund=fund).get().amount == Decimal("10000.00")
+
+
+def test_budget_is_allocated_in_the_admin_through_the_service(root_client, fund):
+    url = reverse("admin:cases_fund_change", args=[fund.pk])
+    page = root_client.get(url)
+    assert page.status_code == 200 and "余额¥10,000.00".encode() in page.content
+    entries = {"entries-TOTAL_FORMS": "1", "entries-INITIAL_FORMS": "1", "entries-MIN_NUM_FORMS": "0",
+               "entries-MAX_NUM_FORMS": "1000", "entries-0-id": str(FundEntry.objects.get(fund=fund).pk),
+               "entries-0-fund": str(fund.pk)}
+    refused = root_client.post(url, {"allocation": "500.00", "allocation_note": "", **entries})
+    assert refused.status_code == 200 and "请填写摘要".encode() in refused.content
+    assert fund.balance() == Decimal("10000.00")
+    saved = root_client.post(url, {"allocation": "500.00", "allocation_note": "区财政追加", **entries})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert fund.balance() == Decimal("10500.00")
+    event = AuditEvent.objects.get(name="allocate_budget")
+    assert event.actor_label == "root" and event.reason == "区财政追加"
+
+
+def test_a_fund_opened_in_the_admin_is_opened_by_the_service(root_client, orgs):
+    response = root_client.post(reverse("admin:cases_fund_add"), {
+        "organisation": orgs["hd"].pk, "year": YEAR, "aid_type": "medical", "name": "海淀医疗救助资金",
+        "allocation": "20000.00", **NO_LEDGER_ROWS_POSTED})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fund = Fund.objects.get(name="海淀医疗救助资金")
+    assert fund_summary(fund).budget == Decimal("20000.00")
+    assert set(AuditEvent.objects.filter(subject_id=str(fund.pk)).values_list("name", flat=True)) == {
+        "open_fund", "allocate_budget"}
+
+
+def test_staff_without_a_fund_role_cannot_allocate_in_the_admin(client, people, fund):
+    caseworker = people["caseworker"]
+    caseworker.is_staff = True
+    caseworker.save()
+    caseworker.user_permissions.add(*Permission.objects.filter(codename__in=["view_fund", "change_fund"]))
+    client.force_login(caseworker)
+    entries = {"entries-TOTAL_FORMS": "1", "entries-INITIAL_FORMS": "1", "entries-MIN_NUM_FORMS": "0",
+               "entries-MAX_NUM_FORMS": "1000", "entries-0-id": str(FundEntry.objects.get(fund=fund).pk),
+               "entries-0-fund": str(fund.pk)}
+    response = client.post(reverse("admin:cases_fund_change", args=[fund.pk]),
+                           {"allocation": "500.00", "allocation_note": "追加", **entries})
+    assert response.status_code == 200 and "需要：组织管理员、审核人".encode() in response.content
+    assert fund.balance() == Decimal("10000.00")
+
+
+def test_admin_lists_are_scoped_and_names_masked(client, orgs, people, file, fund, make_user):
+    cy_fund = fund_with_budget(orgs["cy"], year=YEAR)
+    plan = approved_plan(file, people, fund)
+    pay(file, people["caseworker"], plan, "300.00")
+    staff = make_user("hd_staff", orgs["hd"], Role.REVIEWER, is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_fund", "view_hardshipfile", "view_disbursement", "view_aidplan", "view_fundentry"]))
+    client.force_login(staff)
+    funds = client.get(reverse("admin:cases_fund_changelist")).content.decode()
+    assert fund.name in funds and cy_fund.name not in funds and "¥9,700.00" in funds
+    files = client.get(reverse("admin:cases_hardshipfile_changelist"), {"q": file.number}).content.decode()
+    assert file.number in files and "王*国" in files and "王建国" not in files
+    receipts = client.get(reverse("admin:cases_disbursement_changelist")).content.decode()
+    assert f"BJ-HD-LK-{YEAR}-000001" in receipts and "王建国" not in receipts
+    assert client.get(reverse("admin:cases_aidplan_changelist")).status_code == 200
+    assert client.get(reverse("admin:cases_hardshipfile_change", args=[file.pk])).status_code == 200
+    outsider = make_user("cy_staff", orgs["cy"], Role.REVIEWER, is_staff=True)
+    outsider.user_permissions.add(*Permission.objects.filter(codename__in=["view_fund", "view_hardshipfile"]))
+    client.force_login(outsider)
+    assert fund.name not in client.get(reverse("admin:cases_fund_changelist")).content.decode()
+    assert client.get(reverse("admin:cases_hardshipfile_change", args=[file.pk])).status_code == 302
