@@ -185,14 +185,25 @@ def _parse_amount(value) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def record_key(*, name: str, id_number: str, birth_date: date | None, region: str) -> str:
+def record_key(*, name: str, id_number: str, birth_date: date | None, region: str, id_valid: bool | None = None) -> str:
     """The valid resident ID, else name|birth date|region (the ID may be mistyped)."""
-    if id_number and is_valid_resident_id(id_number):
+    if id_valid is None:
+        id_valid = bool(id_number) and is_valid_resident_id(id_number)
+    if id_valid:
         return normalise_resident_id(id_number)
     return f"{''.join(name.split())}|{birth_date.isoformat() if birth_date else ''}|{region}"
 
 
-def _validate_row(line: int, value: dict) -> tuple[CivilRow | None, list[str]]:
+class _Labels:
+    """Column labels translated once per file, not once per row."""
+
+    def __init__(self):
+        self.birth_date, self.since, self.region = _("出生日期"), _("起始日期"), _("区域")
+        self.today = timezone.localdate()
+
+
+def _validate_row(line: int, value: dict, labels: _Labels | None = None) -> tuple[CivilRow | None, list[str]]:
+    labels = labels or _Labels()
     reasons: list[str] = []
     name = "".join(_cell_text(value.get("name")).split())
     if not name:
@@ -207,13 +218,13 @@ def _validate_row(line: int, value: dict) -> tuple[CivilRow | None, list[str]]:
         region = ""
     birth = since = size = amount = None
     try:
-        birth = _parse_date(value.get("birth_date"), _("出生日期"))
-        if birth and birth > timezone.localdate():
+        birth = _parse_date(value.get("birth_date"), labels.birth_date)
+        if birth and birth > labels.today:
             reasons.append(_("出生日期晚于今天"))
     except ValueError as error:
         reasons.append(str(error))
     try:
-        since = _parse_date(value.get("since"), _("起始日期"))
+        since = _parse_date(value.get("since"), labels.since)
     except ValueError as error:
         reasons.append(str(error))
     try:
@@ -229,12 +240,14 @@ def _validate_row(line: int, value: dict) -> tuple[CivilRow | None, list[str]]:
         reasons.append(_("救助类别不能为空"))
     elif len(category) > 40:
         reasons.append(_("救助类别超过40个字"))
+    id_valid = False
     if len(id_number) > 32:
         reasons.append(_("身份证号超过32位"))
-    elif not (id_number and is_valid_resident_id(id_number)):
+    elif not (id_valid := bool(id_number) and is_valid_resident_id(id_number)):
         # A missing or mistyped ID is fine as long as the person can be keyed otherwise.
         # (A birth date or region given but invalid has its own reason already.)
-        missing = [label for label, key in ((_("出生日期"), "birth_date"), (_("区域"), "region")) if not given[key]]
+        missing = [label for label, key in ((labels.birth_date, "birth_date"), (labels.region, "region"))
+                   if not given[key]]
         if missing and name:
             if id_number:
                 try:
@@ -249,7 +262,8 @@ def _validate_row(line: int, value: dict) -> tuple[CivilRow | None, list[str]]:
     if reasons:
         return None, reasons
     return CivilRow(
-        line=line, record_key=record_key(name=name, id_number=id_number, birth_date=birth, region=region),
+        line=line,
+        record_key=record_key(name=name, id_number=id_number, birth_date=birth, region=region, id_valid=id_valid),
         name=name, id_number=id_number, birth_date=birth, region=region, category=category,
         household_size=size, monthly_amount=amount, since=since,
     ), []
@@ -328,13 +342,14 @@ def read_civil_affairs_rows(path) -> CivilFile:
     if header is None or not any(_cell_text(cell) for cell in header):
         raise CivilAffairsFileError(_("%(file)s 第1行：文件为空或缺少表头。") % {"file": path.name})
     positions = _header_positions(header, path.name)
+    labels = _Labels()
     first_line_of_key: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
         if not any(_cell_text(cell) for cell in row):
             continue
         result.total += 1
         value = {name: (row[index] if index < len(row) else None) for name, index in positions.items()}
-        parsed, reasons = _validate_row(line, value)
+        parsed, reasons = _validate_row(line, value, labels)
         if parsed is not None and parsed.record_key in first_line_of_key:
             reasons = [_("与第%(line)d行是同一人，重复记录") % {"line": first_line_of_key[parsed.record_key]}]
             parsed = None
