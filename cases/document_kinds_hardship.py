@@ -417,7 +417,7 @@ def sample_file() -> Context:
         "year": 2025,
         "category": "深度困难",
         "head": {"name": "王建国", "sex": "男", "birth_date": cn_date(date(1975, 1, 1)),
-                 "resident_id": "110108197501010010", "phone": "13901234567"},
+                 "resident_id": "110108197501010017", "phone": "13901234567"},
         "address": "北京市海淀区中关村南大街5号院2号楼3单元401室",
         "region_code": "110108",
         "household_size": 3,

@@ -21,7 +21,7 @@ def minimum_living_standard(year=2025, amount=STANDARD_2025, region=REGION):
     )[0]
 
 
-def household_in_hardship(organisation, *, name="王建国", resident_id="110108197501010010", year=2025,
+def household_in_hardship(organisation, *, name="王建国", resident_id="110108197501010017", year=2025,
                           annual_income=Decimal("36000.00"), size=3, region=REGION):
     """A household of `size` with `annual_income` in `year`: 36,000 ÷ 12 ÷ 3 = 1,000/人·月,
     below the 1,400 低保 amount → 深度困难 by default."""

@@ -5,16 +5,19 @@ re-entry. Each asserts the file's states, its clocks, the flow's tasks and the j
 
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.contenttypes.models import ContentType
 from freezegun import freeze_time
+from pypdf import PdfReader
 from viewflow.workflow.status import PROCESS
 from viewflow.workflow.timers import fire_due_timers
 
 from cases.models import (
-    AuditEvent, Deadline, DeadlineState, HardshipFile, HardshipStatus, IncomeItem, IncomeKind, Membership, Objection,
+    AuditAction, AuditEvent, Deadline, DeadlineState, Document, HardshipFile, HardshipStatus, IncomeItem, IncomeKind, Membership, Objection,
     ObjectionStatus, Role,
 )
 from cases.models.hardship_states import IdentificationSource
@@ -25,7 +28,8 @@ from tests.hardship_fixtures import household_in_hardship, minimum_living_standa
 from workflows.dispute import claim_task, complete_task
 from workflows.hardship import HardshipFlow, ObjectionFlow, start_hardship_flow
 
-pytestmark = pytest.mark.django_db
+# Real commits: documents are issued on commit (Celery eager), as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H = HardshipStatus
@@ -41,6 +45,17 @@ def staff(orgs, people, make_user):
     # A caseworker who is also a reviewer: may prepare, never approve what they prepared.
     Membership.objects.create(user=people["caseworker"], organisation=orgs["hd"], role=Role.REVIEWER)
     return {"caseworker": people["caseworker"], "reviewer": people["reviewer"], "reviewer2": second}
+
+
+def documents_of(file) -> dict[str, str]:
+    """Each document kind issued for the file → the text of its latest PDF, spaces removed."""
+    found = {}
+    for document in Document.objects.filter(subject_type=ContentType.objects.get_for_model(HardshipFile),
+                                            subject_id=str(file.pk)).order_by("pk"):
+        with document.file.open("rb") as handle:
+            pages = PdfReader(BytesIO(handle.read())).pages
+        found[document.kind] = "".join(page.extract_text() for page in pages).replace(" ", "").replace("\n", "")
+    return found
 
 
 def open_task(file, name):
@@ -111,10 +126,19 @@ def test_identification_without_objection_needs_a_reviewer_who_did_not_prepare_i
     assert file.status == H.OPEN and file.number == "BJ-HD-KN-2026-0001"
     assert file.next_review_due == date(2027, 3, 12)
     assert open_task_names(file) == ["wait_review"]
-    names = list(AuditEvent.objects.filter(subject_id=str(file.pk)).order_by("pk").values_list("name", flat=True))
+    names = list(AuditEvent.objects.for_subject(file).filter(action=AuditAction.TRANSITION).order_by("seq")
+                 .values_list("name", flat=True))
     assert names == ["created", "take_application", "record_home_visit", "record_civil_check",
                      "record_democratic_review", "start_publicity", "end_publicity", "approve", "open_file"]
     assert verify_chain().intact
+    texts = documents_of(file)
+    assert sorted(texts) == sorted([
+        "hardship_application", "home_visit_record", "civil_check_record", "democratic_review_record",
+        "publicity_notice", "hardship_approval", "file_opening_record"])
+    assert "王*国" in texts["publicity_notice"] and "王建国" not in texts["publicity_notice"]
+    assert "2026年3月10日" in texts["publicity_notice"]  # the last day of publicity
+    assert "深度困难" in texts["hardship_approval"] and "¥1,000.00<¥1,400.00" in texts["hardship_approval"]
+    assert "BJ-HD-KN-2026-0001" in texts["file_opening_record"]
 
 
 def test_above_the_amount_a_second_reviewer_approves(orgs, staff):
@@ -150,6 +174,7 @@ def test_an_upheld_objection_ends_in_not_identified(orgs, staff):
         do(file, "conclude_publicity", staff["caseworker"], "reject", reason="公示异议成立，家庭有未申报经营收入。")
     assert file.status == H.NOT_IDENTIFIED
     assert file.process.status == PROCESS.DONE
+    assert "公示异议成立" in documents_of(file)["not_identified_notice"]
 
 
 def test_objection_after_the_window_is_refused(orgs, staff):
@@ -180,6 +205,8 @@ def test_yearly_review_changes_the_category_then_exit_and_re_entry(orgs, staff):
     assert [(d.due_on, d.state) for d in clocks] == [
         (date(2027, 3, 11), DeadlineState.MET), (date(2028, 3, 11), DeadlineState.OPEN)]
     assert open_task_names(file) == ["wait_review"]
+    review_text = documents_of(file)["yearly_review_record"]
+    assert "深度困难" in review_text and "相对困难" in review_text and "¥1,833.33" in review_text
 
     # Mid-year the worker retires: the exit starts from the file's page, not from a task.
     with freeze_time(at("2027-06-01", 9)):  # a Tuesday
@@ -191,6 +218,9 @@ def test_yearly_review_changes_the_category_then_exit_and_re_entry(orgs, staff):
         do(file, "conclude_exit", staff["caseworker"], "exit_file")
     assert file.status == H.EXITED and file.process.status == PROCESS.DONE
     assert Deadline.objects.for_subject(file).get(clock="hardship.yearly_review", state=DeadlineState.CANCELLED)
+    texts = documents_of(file)
+    assert "王*国" in texts["exit_publicity_notice"] and "退休" in texts["exit_publicity_notice"]
+    assert "退休" in texts["exit_notice"]
 
     with freeze_time(at("2027-09-01", 9)):
         apply(file, "re_enter", by=staff["caseworker"], reason="配偶突发重病。")

@@ -133,7 +133,7 @@ def test_capitals_refuse_floats_negatives_and_fractions_of_a_fen(amount, error):
 # -- Samples ------------------------------------------------------------------------------
 
 SAMPLE_FACTS = {
-    "hardship_application": ("王建国", "110108197501010010", "申请理由", "申请人（签名）"),
+    "hardship_application": ("王建国", "110108197501010017", "申请理由", "申请人（签名）"),
     "home_visit_record": ("信息核对授权书", "2026年1月20日", "核对户口簿、身份证", "否", "被调查人（签名）"),
     "civil_check_record": ("核对一致", "临时救助", "核对经办人"),
     "democratic_review_record": ("同意6票", "反对0票", "低保标准", "结论：深度困难", "记录人"),
@@ -165,7 +165,7 @@ def test_render_sample_documents_renders_every_hardship_kind(tmp_path):
         assert f"{code}.pdf" in out.getvalue()
     for public in ("publicity_notice", "exit_publicity_notice"):
         text = pdf_text((tmp_path / f"{public}.pdf").read_bytes())
-        assert "王建国" not in text and "110108197501010010" not in text
+        assert "王建国" not in text and "110108197501010017" not in text
     assert not Document.objects.exists()
 
 
@@ -187,7 +187,7 @@ def test_application_home_visit_civil_check_and_review_records_from_the_file(hou
     file = file_in_state(household, H.REVIEWED, prepared_by=staff["caseworker"], **reviewed_fields(household, staff))
 
     application = build("hardship_application", file)
-    assert "王建国" in application and "110108197501010010" in application
+    assert "王建国" in application and "110108197501010017" in application
     assert "¥36,000.00" in application and "配偶大病失业" in application and "2026年1月12日" in application
     assert "王家属1" in application and "经办人：赵敏" in application
 
@@ -217,7 +217,7 @@ def test_the_publicity_notice_masks_the_name_and_runs_to_the_clocks_due_date(hou
 
     text = issue("publicity_notice", file, event, staff["caseworker"])
 
-    assert "王*国" in text and "王建国" not in text and "110108197501010010" not in text
+    assert "王*国" in text and "王建国" not in text and "110108197501010017" not in text
     assert "深度困难" in text and "¥" not in text  # no income figures in public
     assert f"公示期：{cn_date(started)}至{cn_date(deadline.due_on)}" in text
     assert "海淀区总工会一楼公示栏" in text and "向海淀区总工会提出" in text
