@@ -18,6 +18,7 @@ EXPECTED_USERS = {
     "lead": (Role.MEDIATION_LEAD, "BJ-HD-ZGC"),
     "caseworker": (Role.HARDSHIP_CASEWORKER, "BJ-HD"),
     "reviewer": (Role.REVIEWER, "BJ-HD"),
+    "reviewer2": (Role.REVIEWER, "BJ-HD"),
     "auditor": (Role.AUDITOR, "BJ-HD"),
     "orgadmin": (Role.ORG_ADMIN, "BJ"),
 }
@@ -110,3 +111,16 @@ def test_refuses_without_force_when_debug_is_off():
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", stdout=StringIO())
     assert not Organisation.objects.exists()
+
+
+def test_seeds_hardship_demo_data_once():
+    from cases.models import Fund, HardshipFile, MinimumLivingStandard
+
+    seed()
+    seed()
+    assert MinimumLivingStandard.objects.filter(region_code="110108", year=2025).exists()
+    assert sorted(Fund.objects.values_list("aid_type", flat=True)) == ["employment", "living", "medical", "schooling"]
+    assert Fund.objects.get(aid_type="living").balance() == 200000
+    file = HardshipFile.objects.get()
+    assert file.status == "identified" and file.household.members.count() == 3
+    assert [t.flow_task.name for t in file.process.task_set.filter(finished__isnull=True)] == ["take_application"]

@@ -1,4 +1,6 @@
-"""Demo data: a small Beijing federation tree and one user per role.
+"""Demo data: a small Beijing federation tree, one user per role (two reviewers, for the
+second approval), and for hardship aid: the regional 低保 standards, a fund per aid type
+with its budget, and one household whose application waits in the caseworkers' queue.
 
 Idempotent: organisations are looked up by code and users by username; what exists is
 left exactly as it is (a password changed since is never reset). Every run prints the
@@ -13,7 +15,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.models import Membership, Organisation, OrganisationKind, Role
+from datetime import date
+from decimal import Decimal
+
+from cases.models import (
+    EmploymentStatus, Fund, Health, Household, HouseholdMember, IncomeItem, IncomeKind, Membership,
+    MinimumLivingStandard, Organisation, OrganisationKind, Relation, RigidExpense, Role, SchoolingStage, Worker,
+)
+from cases.models.hardship_states import AidType, IdentificationSource
 
 K = OrganisationKind
 
@@ -48,6 +57,7 @@ DEMO_USERS = [
     DemoUser("lead", "王组长", "demo-lead-2026", Role.MEDIATION_LEAD, "BJ-HD-ZGC"),
     DemoUser("caseworker", "张帮扶", "demo-caseworker-2026", Role.HARDSHIP_CASEWORKER, "BJ-HD"),
     DemoUser("reviewer", "赵审核", "demo-reviewer-2026", Role.REVIEWER, "BJ-HD"),
+    DemoUser("reviewer2", "孙复核", "demo-reviewer2-2026", Role.REVIEWER, "BJ-HD"),
     DemoUser("auditor", "刘审计", "demo-auditor-2026", Role.AUDITOR, "BJ-HD"),
     DemoUser("orgadmin", "陈管理", "demo-orgadmin-2026", Role.ORG_ADMIN, "BJ"),
     DemoUser("admin", "系统管理员", "demo-admin-2026", superuser=True),
@@ -88,6 +98,50 @@ def seed_users(organisations: dict[str, Organisation]) -> None:
             )
 
 
+# Demo figures (yuan per person per month), not an official table: admins keep the real one.
+DEMO_MINIMUM_LIVING_STANDARDS = {2025: Decimal("1450.00"), 2026: Decimal("1500.00")}
+DEMO_REGIONS = ("110108", "110105")  # 海淀区, 朝阳区
+DEMO_FUND_BUDGETS = {AidType.LIVING: Decimal("200000.00"), AidType.MEDICAL: Decimal("150000.00"),
+                     AidType.SCHOOLING: Decimal("100000.00"), AidType.EMPLOYMENT: Decimal("50000.00")}
+DEMO_HEAD_ID = "110108197805060014"
+
+
+def seed_hardship(organisations: dict[str, Organisation]) -> None:
+    from cases.services import aid
+    from cases.services.actors import system
+    from cases.services.identification import open_hardship_file
+    from workflows.hardship import start_hardship_flow
+
+    for region in DEMO_REGIONS:
+        for year, amount in DEMO_MINIMUM_LIVING_STANDARDS.items():
+            MinimumLivingStandard.objects.get_or_create(
+                region_code=region, year=year, defaults={"monthly_amount": amount, "source": "演示数据"})
+    haidian, by = organisations["BJ-HD"], system("seed_demo")
+    for aid_type, budget in DEMO_FUND_BUDGETS.items():
+        if not Fund.objects.filter(organisation=haidian, year=2026, aid_type=aid_type).exists():
+            aid.open_fund(organisation=haidian, year=2026, aid_type=aid_type, budget=budget, by=by,
+                          name=f"海淀区总工会2026年{AidType(aid_type).label}资金")
+    if Worker.objects.filter(resident_id=DEMO_HEAD_ID).exists():
+        return
+    head = Worker.objects.create(name="周建华", resident_id=DEMO_HEAD_ID, birth_date=date(1978, 5, 6), sex="M",
+                                 phone="13800138123", address="北京市海淀区学院路30号")
+    household = Household.objects.create(organisation=haidian, head=head, region_code="110108",
+                                         address="北京市海淀区学院路30号")
+    HouseholdMember.objects.create(household=household, worker=head, name=head.name, relation=Relation.SELF,
+                                   resident_id=DEMO_HEAD_ID, birth_date=head.birth_date, health=Health.MAJOR_ILLNESS,
+                                   employment=EmploymentStatus.UNDER_EMPLOYED)
+    HouseholdMember.objects.create(household=household, name="吴秀兰", relation=Relation.SPOUSE,
+                                   birth_date=date(1980, 9, 12), employment=EmploymentStatus.UNEMPLOYED)
+    HouseholdMember.objects.create(household=household, name="周小雨", relation=Relation.CHILD,
+                                   birth_date=date(2009, 3, 1), employment=EmploymentStatus.NOT_OF_WORKING_AGE,
+                                   schooling=SchoolingStage.SENIOR_SECONDARY)
+    IncomeItem.objects.create(household=household, year=2025, kind=IncomeKind.WAGES, amount=Decimal("52000.00"))
+    RigidExpense.objects.create(household=household, year=2025, kind="medical", amount=Decimal("18000.00"),
+                                note="化疗自付部分")
+    file = open_hardship_file(household=household, by=by, source=IdentificationSource.APPLICATION, year=2025)
+    start_hardship_flow(file, by=by)
+
+
 class Command(BaseCommand):
     help = "建立演示数据：北京市总工会的组织树和每个角色一个演示账号（可重复运行，不会改动已有数据）。"
 
@@ -106,6 +160,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = seed_organisations()
             seed_users(organisations)
+            seed_hardship(organisations)
 
         self.stdout.write(f"演示组织：{len(ORGANISATIONS)} 个（{ORGANISATIONS[0][1]}及其下级）")
         self.stdout.write("用户名 | 角色 | 组织 | 初始密码")
