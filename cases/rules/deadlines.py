@@ -59,6 +59,9 @@ class LegalClock:
     statutory: bool = True
     # A key of settings.UNIONCASE holding the length, where the rule leaves it to configuration.
     length_setting: str | None = None
+    # A period that must run its course (a publicity) rather than a time limit to act within:
+    # when it has run, it is met and its assignee told to take the next step — never breached.
+    elapses: bool = False
     notes: str = ""
 
     def __post_init__(self):
@@ -163,7 +166,7 @@ declare(LegalClock(
     starts_on=(Trigger(HARDSHIP, "start_publicity"),),
     met_by=(Trigger(HARDSHIP, "end_publicity"),),
     cancelled_by=(Trigger(HARDSHIP, "reject"),),
-    statutory=False,
+    statutory=False, elapses=True,
     citation=_("地方工会困难职工帮扶工作规定：公示不少于5个工作日（公示期为配置项）"),
     notes="the one figure found is for exit publicity; the period is configuration. Due = the last day of "
           "publicity: objections are taken until then, the file moves on after it.",
@@ -176,7 +179,7 @@ declare(LegalClock(
     starts_on=(Trigger(HARDSHIP, "begin_exit"),),
     met_by=(Trigger(HARDSHIP, "exit_file"),),
     cancelled_by=(Trigger(HARDSHIP, "cancel_exit"),),
-    statutory=False,
+    statutory=False, elapses=True,
     citation=_("地方工会困难职工帮扶工作规定：退档公示不少于5个工作日（公示期为配置项）"),
 ))
 

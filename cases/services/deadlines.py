@@ -197,6 +197,20 @@ def _breach(deadline: Deadline) -> None:
     )
 
 
+def _elapse(deadline: Deadline) -> None:
+    """A period (a publicity) has run its course: met, journalled, its assignee told."""
+    close_deadline(deadline, DeadlineState.MET)
+    append_event(
+        action=AuditAction.DEADLINE, actor=system("check_deadlines"), subject=deadline.subject,
+        organisation=deadline.organisation, name="elapsed",
+        data={"clock": deadline.clock, "due_on": deadline.due_on.isoformat()},
+    )
+    notify(
+        recipients=_recipients(deadline, escalate=False), kind="period_elapsed", context=_notice_context(deadline),
+        event_key=f"deadline:{deadline.pk}:elapsed",
+    )
+
+
 @dataclass(frozen=True)
 class CheckSummary:
     warned: int
@@ -213,7 +227,9 @@ def check_deadlines(*, today: date | None = None) -> CheckSummary:
             deadline = Deadline.objects.select_for_update(skip_locked=True).filter(pk=pk).active().first()
             if deadline is None:  # closed meanwhile, or another worker holds it
                 continue
-            if deadline.due_on < today:
+            if deadline.due_on < today and deadline.rule.elapses:
+                _elapse(deadline)
+            elif deadline.due_on < today:
                 _breach(deadline)
                 breached += 1
             elif _warn(deadline, today):

@@ -227,3 +227,20 @@ def test_yearly_review_changes_the_category_then_exit_and_re_entry(orgs, staff):
     new_file = HardshipFile.objects.get(previous_file=file)
     assert new_file.status == H.IDENTIFIED and new_file.household == file.household
     assert [t.flow_task.name for t in new_file.process.task_set.filter(finished__isnull=True)] == ["take_application"]
+
+
+def test_a_publicity_that_has_run_is_met_and_its_preparer_told_never_breached(orgs, staff):
+    from cases.services.deadlines import check_deadlines
+    from notifications.models import Notification
+
+    file = identify_until_publicity(orgs, staff)
+    summary = check_deadlines(today=date(2026, 3, 10))
+    assert summary.breached == 0
+    assert Deadline.objects.for_subject(file).get(clock="hardship.publicity").state == DeadlineState.OPEN
+    summary = check_deadlines(today=date(2026, 3, 11))
+    assert summary.breached == 0
+    assert Deadline.objects.for_subject(file).get(clock="hardship.publicity").state == DeadlineState.MET
+    told = Notification.objects.get(recipient=staff["caseworker"], kind="period_elapsed")
+    assert "困难职工认定公示期" in told.title and "2026年3月10日" in told.body
+    check_deadlines(today=date(2026, 3, 12))
+    assert Notification.objects.filter(kind="period_elapsed").count() == 1
