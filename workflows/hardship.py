@@ -305,6 +305,20 @@ def start_re_entry_flow(file: HardshipFile, *, by=None, today=None) -> HardshipP
     return start_hardship_flow(new_file, by=by) if new_file else None
 
 
+def close_objection_reviews(file: HardshipFile, *, by=None, today=None) -> int:
+    """Door effect of reject and cancel_exit: the publicity is over, so reviews of objections
+    still pending are cancelled (their objections stay recorded as lodged, unresolved)."""
+    closed = 0
+    for process in ObjectionProcess.objects.filter(objection__file=file, status=PROCESS.NEW):
+        with ObjectionFlow.lock(process.pk), transaction.atomic():
+            for task in process.task_set.filter(finished__isnull=True):
+                task.flow_task.activation_class(task).cancel()
+            process.status, process.finished = PROCESS.CANCELED, timezone.now()
+            process.save(update_fields=["status", "finished"])
+            closed += 1
+    return closed
+
+
 # Where the flow resumes when the file's status changed outside it.
 RESUME_AT = {
     H.NOT_IDENTIFIED: "not_identified",

@@ -79,7 +79,7 @@ class HardshipCareTransitions(models.Model):
         self.exit_publicity_started_on, self.publicity_place = timezone.localdate(), place.strip()
 
     @transition(field="status", source=H.EXIT_PUBLICITY, target=H.OPEN, permission=may_prepare,
-                custom={"label": _("中止退档"), "reason_required": True, "effects": ["workflows.hardship.follow_file"]})
+                custom={"label": _("中止退档"), "reason_required": True, "effects": ["workflows.hardship.follow_file", "workflows.hardship.close_objection_reviews"]})
     def cancel_exit(self, *, by, reason="", **data):
         self.exit_reason, self.exit_publicity_started_on = "", None
 

@@ -344,7 +344,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     @transition(field=status, source=list(IDENTIFICATION_STATES), target=H.NOT_IDENTIFIED,
                 permission=may_handle_objection,
                 custom={"label": _("不予认定"), "reason_required": True, "documents": ["not_identified_notice"],
-                        "effects": ["workflows.hardship.follow_file"]})
+                        "effects": ["workflows.hardship.follow_file", "workflows.hardship.close_objection_reviews"]})
     def reject(self, *, by, reason="", **data):
         self.closed_reason = reason.strip()
 

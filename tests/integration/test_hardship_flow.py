@@ -244,3 +244,14 @@ def test_a_publicity_that_has_run_is_met_and_its_preparer_told_never_breached(or
     assert "困难职工认定公示期" in told.title and "2026年3月10日" in told.body
     check_deadlines(today=date(2026, 3, 12))
     assert Notification.objects.filter(kind="period_elapsed").count() == 1
+
+
+def test_rejecting_a_file_cancels_the_reviews_of_objections_still_pending(orgs, staff):
+    file = identify_until_publicity(orgs, staff)
+    with freeze_time(at("2026-03-05", 9)):
+        apply(file, "lodge_objection", by=staff["caseworker"], data={"content": "申报收入不实。"})
+        apply(file, "reject", by=staff["caseworker"], reason="本人撤回申请。")
+    objection = Objection.objects.get(file=file)
+    assert objection.process.status == PROCESS.CANCELED
+    assert not objection.process.task_set.filter(finished__isnull=True).exists()
+    assert file.process.status == PROCESS.DONE
