@@ -275,6 +275,68 @@ def _duplicate_message(file: HardshipFile) -> str:
     return _("该家庭已有未结束的困难职工档案（%(file)s），不能重复建立。") % {"file": file}
 
 
+@dataclass
+class _Plan:
+    """The rows to write, built and checked before anything is written."""
+
+    source: str
+    referred_by: str
+    year: int | None
+    region_code: str
+    address: str
+    head_input: WorkerInput
+    head_member: HouseholdMember
+    members: list[HouseholdMember]
+    items: list
+
+
+def _plan(*, organisation, source, referred_by, year, head, members, incomes, expenses, hardship_costs,
+          region_code, address) -> tuple[_Plan, Errors]:
+    errors: Errors = {}
+    if source not in (IdentificationSource.APPLICATION, IdentificationSource.REFERRAL):
+        _add(errors, "source", _("请选择职工申请或基层工会推荐。"))
+    referred_by = (referred_by or "").strip()
+    if source == IdentificationSource.REFERRAL and not referred_by:
+        _add(errors, "referred_by", _("基层工会推荐的，请填写推荐单位。"))
+    year = _check_year(errors, year)
+    region_code, address = (region_code or "").strip(), (address or "").strip()
+    probe = Household(organisation=organisation, region_code=region_code, address=address)
+    if not region_code:
+        _add(errors, "region_code", _("请填写家庭所在地的行政区划代码（6位数字），例如海淀区 110108。"))
+    _model_errors(errors, probe, "", ["head", "organisation", *(["region_code"] if not region_code else [])])
+    if year is not None and "region_code" not in errors:
+        try:
+            standard_for(region_code, year)
+        except ValidationError as error:
+            _add(errors, "region_code", error.messages[0])
+
+    head_input, found, head_birth = _check_head(errors, head, address)
+    head_member = _member_row(errors, "head", {**head, "resident_id": head_input.resident_id,
+                                               "name": head_input.name, "birth_date": head_birth},
+                              relation=Relation.SELF, check_id=False)
+    member_rows = _check_members(errors, head_member, members)
+    income_rows, expense_rows, cost_rows = _check_items(errors, year, incomes, expenses, hardship_costs)
+    active = _active_file_of(found)
+    if active is not None:
+        _add(errors, "__all__", _duplicate_message(active))
+    plan = _Plan(source=source, referred_by=referred_by, year=year, region_code=region_code, address=address,
+                 head_input=head_input, head_member=head_member, members=member_rows,
+                 items=[*income_rows, *expense_rows, *cost_rows])
+    return plan, errors
+
+
+def check_household_application(
+    *, organisation: Organisation, source: str, referred_by: str = "", year, head: dict, members: list[dict],
+    incomes: list[dict], expenses: list[dict], hardship_costs: list[dict], region_code: str, address: str = "",
+) -> Errors:
+    """What register_household_application would refuse, keyed by field; writes nothing."""
+    _plan_, errors = _plan(
+        organisation=organisation, source=source, referred_by=referred_by, year=year, head=head, members=members,
+        incomes=incomes, expenses=expenses, hardship_costs=hardship_costs, region_code=region_code, address=address,
+    )
+    return errors
+
+
 def register_household_application(
     *, organisation: Organisation, by, source: str, referred_by: str = "", year: int, head: dict,
     members: list[dict], incomes: list[dict], expenses: list[dict], hardship_costs: list[dict],
@@ -294,58 +356,37 @@ def register_household_application(
     """
     if not is_system(by):
         require_can_act(by, organisation, [Role.HARDSHIP_CASEWORKER])
-    errors: Errors = {}
-    if source not in (IdentificationSource.APPLICATION, IdentificationSource.REFERRAL):
-        _add(errors, "source", _("请选择职工申请或基层工会推荐。"))
-    referred_by = (referred_by or "").strip()
-    if source == IdentificationSource.REFERRAL and not referred_by:
-        _add(errors, "referred_by", _("基层工会推荐的，请填写推荐单位。"))
-    year = _check_year(errors, year)
-    region_code, address = (region_code or "").strip(), (address or "").strip()
-    probe = Household(organisation=organisation, region_code=region_code, address=address)
-    if not region_code:
-        _add(errors, "region_code", _("请填写家庭所在地的行政区划代码（6位数字），例如海淀区 110108。"))
-    _model_errors(errors, probe, "", ["head", *(["region_code"] if not region_code else [])])
-    if year is not None and "region_code" not in errors:
-        try:
-            standard_for(region_code, year)
-        except ValidationError as error:
-            _add(errors, "region_code", error.messages[0])
-
-    head_input, found, head_birth = _check_head(errors, head, address)
-    head_member = _member_row(errors, "head", {**head, "resident_id": head_input.resident_id,
-                                               "name": head_input.name, "birth_date": head_birth},
-                              relation=Relation.SELF, check_id=False)
-    member_rows = _check_members(errors, head_member, members)
-    income_rows, expense_rows, cost_rows = _check_items(errors, year, incomes, expenses, hardship_costs)
-    active = _active_file_of(found)
-    if active is not None:
-        _add(errors, "__all__", _duplicate_message(active))
+    plan, errors = _plan(
+        organisation=organisation, source=source, referred_by=referred_by, year=year, head=head, members=members,
+        incomes=incomes, expenses=expenses, hardship_costs=hardship_costs, region_code=region_code, address=address,
+    )
     if errors:
         raise ValidationError(errors)
 
     from workflows.hardship import start_hardship_flow
 
     with transaction.atomic():
-        worker, _notes = _save_worker(head_input)
+        worker, _notes = _save_worker(plan.head_input)
         active = _active_file_of(worker)  # someone registered the same head a moment ago
         if active is not None:
             raise ValidationError({"__all__": [_duplicate_message(active)]})
-        household = Household(organisation=organisation, head=worker, region_code=region_code, address=address)
+        household = Household(organisation=organisation, head=worker, region_code=plan.region_code,
+                              address=plan.address)
         household.full_clean()
         household.save()
-        head_member.household, head_member.worker = household, worker
-        head_member.name = worker.name
-        for member in [head_member, *member_rows]:
+        head_member = plan.head_member
+        head_member.worker, head_member.name = worker, worker.name
+        for member in [head_member, *plan.members]:
             member.household = household
             if member.worker is None and member.resident_id:
                 member.worker = Worker.objects.filter(resident_id=member.resident_id).first()
             member.full_clean()
             member.save()
-        for item in [*income_rows, *expense_rows, *cost_rows]:
-            item.household, item.year = household, year
+        for item in plan.items:
+            item.household, item.year = household, plan.year
             item.full_clean()
             item.save()
-        file = open_hardship_file(household=household, by=by, source=source, year=year, referred_by=referred_by)
+        file = open_hardship_file(household=household, by=by, source=plan.source, year=plan.year,
+                                  referred_by=plan.referred_by)
         start_hardship_flow(file, by=by)
     return file
