@@ -13,6 +13,7 @@ from . import candidate_views, case_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
 from .hardship import HardshipFlow, ObjectionFlow
+from .hardship_register_views import HardshipAssessView, HardshipRegisterView
 from .hardship_views import HardshipAppViewset
 from .views import HomeView
 
@@ -41,6 +42,8 @@ class WorkbenchApp(Application):
                                name="candidate_list")
     candidate_detail_path = path("hardship/candidates/<int:pk>/", candidate_views.CandidateDetailView.as_view(),
                                  name="candidate_detail")
+    hardship_register_path = path("hardship/register/", HardshipRegisterView.as_view(), name="hardship_register")
+    hardship_assess_path = path("hardship/assess/", HardshipAssessView.as_view(), name="hardship_assess")
 
     def get_context_data(self, request):
         return {"case_menu": case_views.menu_flags(request.user)}
