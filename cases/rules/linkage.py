@@ -13,20 +13,20 @@ record: its best worker candidate, a score in 0..1 and a decision:
   "review", and so is a match whose runner-up candidate scores within AMBIGUITY_MARGIN.
 
 `score_pair` is the definition of the score and gives the reasons; the candidate scan
-(`_scan`) repeats its arithmetic without the reasons, in the same order of operations, so
+(`linkage_index._scan`, with the worker index, the blocking and the forked processes)
+repeats its arithmetic without the reasons, in the same order of operations, so
 both give the same float. The scan skips the candidates that provably score below the
 review band (below min(review, match - AMBIGUITY_MARGIN)): two valid IDs that differ, or
 no ID agreement and another birth date, cap the score at 0.60. So "match" and "review"
 results are those of scoring every candidate; a "none" result carries the best score among
 the candidates that were scored (0.0, "无候选记录", when none was). `processes=N` splits
 the civil records over N forked processes with the same results (bench/linkage.py:
-1,000,000 civil records against 200,000 workers).
+1,000,000 civil records against 200,000 workers). A civil ID that is a valid ID on file
+decides the record by a dict lookup before anything else of it is read.
 """
 
 from __future__ import annotations
 
-import math
-import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -147,22 +147,6 @@ def _prepare(record: PersonRecord, today: date | None = None) -> _Prepared:
     )
 
 
-def _blocking_keys(person: _Prepared) -> set[tuple]:
-    keys: set[tuple] = set()
-    for birth in {person.birth, person.id_birth} - {None}:
-        # Day and month in either order, so a swapped date lands in the same block.
-        low, high = sorted((birth.month, birth.day))
-        keys.add(("birth", birth.year, low, high))
-        if person.region and person.name:
-            keys.add(("region-year-surname", person.region, birth.year, person.name[0]))
-    if person.name:
-        keys.add(("name", person.name))
-    if len(person.id_number) >= 17:
-        keys.add(("id-head", person.id_number[:14]))
-        keys.add(("id-region-seq", person.id_number[:6], person.id_number[14:17]))
-    return keys
-
-
 def _name_score(a: str, b: str) -> tuple[float, str]:
     if not a or not b:
         return 0.0, "缺少姓名"
@@ -248,201 +232,37 @@ def link(
 ) -> list[LinkResult]:
     """One LinkResult per civil record, in input order. `processes` > 1 scores the civil
     records in that many forked processes (same results, where fork is available)."""
+    # The index, the blocking and the scan live in linkage_index, which imports this module.
+    from cases.rules.linkage_index import _Index, exact_id_matches, link_rows
+
     if not 0 <= review_threshold <= match_threshold <= 1:
         raise ValueError("need 0 <= review_threshold <= match_threshold <= 1")
     index = _Index(workers, timezone.localdate())
-    job = (civil, index, match_threshold, review_threshold)
-    if processes > 1 and len(civil) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        rows = _link_forked(job, processes)
-    else:
-        rows = _link_range(job, 0, len(civil))
+    # Most civil records carry a valid ID that is on file or belongs to nobody: a dict
+    # lookup decides the first kind here, before the rest is read (the second in link_rows).
+    exact, rest = exact_id_matches(civil, index)
+    decided = {row[0]: row for row in link_rows(civil, rest, index, match_threshold, review_threshold, processes)}
+    refs = [worker.ref for worker in workers]
     results: list[LinkResult] = []
-    for record, (worker_index, score, decision, reasons, _) in zip(civil, rows):
-        worker_ref = index.people[worker_index].record.ref if worker_index is not None else None
-        results.append(LinkResult(record.ref, worker_ref, score, decision, reasons))
-    _enforce_unique_assignment(results, [row[4] for row in rows])
+    exact_positions: set[int] = set(exact)
+    for position, record in enumerate(civil):
+        worker = exact.get(position)
+        if worker is not None:
+            results.append(LinkResult(record.ref, refs[worker], 1.0, MATCH, ["身份证号一致且有效"]))
+            continue
+        row = decided.get(position)
+        if row is None:
+            results.append(LinkResult(record.ref, None, 0.0, NONE, ["无候选记录"]))
+            continue
+        _, worker, score, decision, reasons, is_exact = row
+        if is_exact:
+            exact_positions.add(position)
+        results.append(LinkResult(record.ref, refs[worker] if worker >= 0 else None, score, decision, reasons))
+    _enforce_unique_assignment(results, exact_positions)
     return results
 
 
-class _Index:
-    """The workers, prepared once: blocks, valid IDs, and per worker the tuple the scan reads."""
-
-    def __init__(self, workers: list[PersonRecord], today: date):
-        self.today = today
-        self.people = [_prepare(worker, today) for worker in workers]
-        self.by_valid_id: dict[str, int] = {}
-        blocks: dict[tuple, list[int]] = defaultdict(list)
-        for position, worker in enumerate(self.people):
-            if worker.id_valid:
-                self.by_valid_id.setdefault(worker.id_number, position)
-            for key in _blocking_keys(worker):
-                blocks[key].append(position)
-        # Blocks bigger than MAX_BLOCK_SIZE are never expanded: leave them out.
-        self.blocks = {key: block for key, block in blocks.items() if len(block) <= MAX_BLOCK_SIZE}
-        # The same blocks without the workers whose ID is valid: all a civil record with a
-        # valid ID (and no exact match) needs when two different valid IDs cannot reach review.
-        self.loose_blocks = {}
-        for key, block in self.blocks.items():
-            loose = [position for position in block if not self.people[position].id_valid]
-            if loose:
-                self.loose_blocks[key] = loose
-        self.rows = [
-            (w.name, _date_text(w.birth) if w.birth else None, w.region, w.id_number, w.id_valid)
-            for w in self.people
-        ]
-        self.birth_texts = {row[1] for row in self.rows} - {None}
-        self.odd_birth_texts = [text for text in self.birth_texts if len(text) != 8]
-        self._near: dict[str, frozenset[str]] = {}
-
-    def near_births(self, text: str) -> frozenset[str]:
-        """The workers' birth texts at Hamming distance 1 from `text`."""
-        near = self._near.get(text)
-        if near is None:
-            if len(text) == 8:  # years 1000..9999: every other such text is 8 digits too
-                one_off = {text[:i] + d + text[i + 1:] for i in range(8) for d in "0123456789" if d != text[i]}
-                others = self.odd_birth_texts
-            else:
-                one_off, others = set(), self.birth_texts
-            one_off.update(other for other in others if Hamming.distance(text, other) == 1)
-            near = self._near[text] = frozenset(one_off)
-        return near
-
-
-@lru_cache(maxsize=1 << 16)
-def _date_text(day: date) -> str:
-    return day.strftime("%Y%m%d")  # as _birth_score compares them
-
-
-_Row = tuple[int | None, float, str, list[str], bool]  # worker, score, decision, reasons, exact ID
-_FORKED_JOB: tuple | None = None
-
-
-def _link_forked(job: tuple, processes: int) -> list[_Row]:
-    global _FORKED_JOB
-    size = len(job[0])
-    chunk = max(1, min(20000, math.ceil(size / (processes * 4))))
-    _FORKED_JOB = job  # the children inherit it: nothing but the chunk bounds is pickled
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            chunks = pool.imap(_link_chunk, [(start, min(start + chunk, size)) for start in range(0, size, chunk)])
-            return [row for rows in chunks for row in rows]
-    finally:
-        _FORKED_JOB = None
-
-
-def _link_chunk(bounds: tuple[int, int]) -> list[_Row]:
-    return _link_range(_FORKED_JOB, *bounds)
-
-
-def _link_range(job: tuple, start: int, stop: int) -> list[_Row]:
-    civil, index, match_threshold, review_threshold = job
-    people, by_valid_id = index.people, index.by_valid_id
-    floor = _Floor(min(review_threshold, match_threshold - AMBIGUITY_MARGIN))
-    rows: list[_Row] = []
-    for record in civil[start:stop]:
-        person = _prepare(record, index.today)
-        if person.id_valid and person.id_number in by_valid_id:
-            rows.append((by_valid_id[person.id_number], 1.0, MATCH, ["身份证号一致且有效"], True))
-            continue
-        blocks = index.loose_blocks if person.id_valid and floor.other_valid_id else index.blocks
-        candidates: set[int] = set()
-        for key in _blocking_keys(person):
-            block = blocks.get(key)
-            if block:
-                candidates.update(block)
-        best_score, best_index, runner_up = _scan(person, candidates, index, floor) if candidates else (0, -1, 0)
-        if best_index < 0:
-            rows.append((None, 0.0, NONE, ["无候选记录"], False))
-            continue
-        reasons = score_pair(person, people[best_index])[1]
-        decision = _decide(best_score, match_threshold, review_threshold)
-        if decision == MATCH and best_score - runner_up < AMBIGUITY_MARGIN:
-            decision = REVIEW
-            reasons = [*reasons, "另有分数接近的候选"]
-        rows.append((best_index if decision != NONE else None, best_score, decision, reasons, False))
-    return rows
-
-
-class _Floor:
-    """Which candidates cannot reach `floor`: their score is capped below it (with 1e-6 to
-    spare for the rounding) when two IDs disagree completely, or without two IDs when the
-    birth dates differ."""
-
-    def __init__(self, floor: float):
-        w, wo = WEIGHTS_WITH_ID, WEIGHTS_WITHOUT_ID
-        self.other_valid_id = self.no_id_agreement = w["name"] + w["birth"] + w["region"] < floor - 1e-6
-        self.other_birth = wo["name"] + wo["region"] < floor - 1e-6
-
-
-def _scan(person: _Prepared, candidates: set[int], index: _Index, floor: _Floor) -> tuple[float, int, float]:
-    """The best score_pair() score over the candidates that `floor` does not rule out, its
-    worker (the lowest index among equal scores; -1 when none is scored) and the runner-up
-    score (-inf when there is none). Each branch below is the corresponding branch of
-    _name_score, _birth_score, _region_score and _id_score."""
-    name, region, number, valid = person.name, person.region, person.id_number, person.id_valid
-    birth = _date_text(person.birth) if person.birth else None
-    swapped = birth[:-4] + birth[-2:] + birth[-4:-2] if birth else None
-    near = index.near_births(birth) if birth else frozenset()
-    city = region[:4] if len(region) == 6 else None
-    with_id, without_id = WEIGHTS_WITH_ID, WEIGHTS_WITHOUT_ID
-    id_w, name_w, birth_w, region_w = with_id["id"], with_id["name"], with_id["birth"], with_id["region"]
-    name_wo, birth_wo, region_wo = without_id["name"], without_id["birth"], without_id["region"]
-    by_distance, similarity, distance = _ID_SCORE_BY_DISTANCE, Indel.normalized_similarity, OSA.distance
-    rows, no_id_agreement, other_birth = index.rows, floor.no_id_agreement, floor.other_birth
-    best, best_index, runner_up = -math.inf, -1, -math.inf
-    for position in candidates:
-        w_name, w_birth, w_region, w_number, w_valid = rows[position]
-        if birth is None or w_birth is None:
-            birth_score = 0.5  # missing: half agreement
-        elif birth == w_birth:
-            birth_score = 1.0
-        elif w_birth == swapped:
-            birth_score = 0.8
-        elif w_birth in near:
-            birth_score = 0.6
-        else:
-            birth_score = 0.0
-        if number and w_number:
-            if number == w_number:
-                id_score = 1.0
-            elif valid and w_valid:
-                id_score = 0.0
-            else:
-                id_score = by_distance.get(distance(number, w_number), 0.0)
-            if id_score == 0.0 and no_id_agreement:
-                continue
-        elif birth_score == 0.0 and other_birth:
-            continue
-        if not name or not w_name:
-            name_score = 0.0
-        elif name == w_name:
-            name_score = 1.0
-        else:
-            name_score = similarity(name, w_name)
-        if not region or not w_region:
-            region_score = 0.5
-        elif region == w_region:
-            region_score = 1.0
-        elif city is not None and len(w_region) == 6 and w_region[:4] == city:
-            region_score = 0.5
-        else:
-            region_score = 0.0
-        if number and w_number:
-            score = round(0.0 + name_w * name_score + birth_w * birth_score + region_w * region_score
-                          + id_w * id_score, 6)
-        else:
-            score = round(0.0 + name_wo * name_score + birth_wo * birth_score + region_wo * region_score, 6)
-        if score > best:
-            best, best_index, runner_up = score, position, best
-        elif score == best:
-            runner_up = score
-            best_index = min(best_index, position)
-        elif score > runner_up:
-            runner_up = score
-    return best, best_index, runner_up
-
-
-def _enforce_unique_assignment(results: list[LinkResult], exact: list[bool]) -> None:
+def _enforce_unique_assignment(results: list[LinkResult], exact: set[int]) -> None:
     """A worker keeps at most one "match": the strongest claim (an exact valid-ID match
     over a fuzzy one, then the higher score). Ties at the top all go to review."""
     claims: dict[str, list[int]] = defaultdict(list)
@@ -452,9 +272,10 @@ def _enforce_unique_assignment(results: list[LinkResult], exact: list[bool]) -> 
     for indices in claims.values():
         if len(indices) < 2:
             continue
-        ranked = sorted(indices, key=lambda i: (not exact[i], -results[i].score))
+        ranked = sorted(indices, key=lambda i: (i not in exact, -results[i].score))
         top = ranked[0]
-        tied = [i for i in ranked if exact[i] == exact[top] and results[i].score == results[top].score]
+        top_exact = top in exact
+        tied = [i for i in ranked if (i in exact) == top_exact and results[i].score == results[top].score]
         keep = top if len(tied) == 1 else None
         for i in indices:
             if i != keep:

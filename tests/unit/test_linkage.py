@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 import time
 from datetime import date
 
@@ -159,28 +160,139 @@ def test_forked_processes_give_the_serial_results():
 def test_scan_scores_as_score_pair_on_every_candidate():
     from django.utils import timezone
 
-    from cases.rules.linkage import _blocking_keys, _Floor, _Index, _prepare, _scan, score_pair
+    from cases.rules.linkage import _prepare, score_pair
+    from cases.rules.linkage_index import _blocking_keys, _Floor, _Index, _row, _scan
 
     data = generate(2000, 1000, seed=2)
-    index = _Index(data.workers, timezone.localdate())
+    today = timezone.localdate()
+    index = _Index(data.workers, today)
     everything = _Floor(0.0)  # rules nothing out
     for record in data.civil[:300]:
-        person = _prepare(record)
-        candidates = {i for key in _blocking_keys(person) for i in index.blocks.get(key, ())}
+        person, row = _prepare(record), _row(record, today)
+        candidates = {i for key in _blocking_keys(row) for i in index.blocks.get(key, ())}
         for i in candidates:
-            expected = score_pair(person, index.people[i])[0]
-            assert _scan(person, {i}, index, everything)[0] == expected
+            expected = score_pair(person, _prepare(data.workers[i]))[0]
+            assert _scan(row, {i}, index, everything)[0] == expected
+        # Without an ID the scan drops the candidates born another day: it keeps the best.
+        if not row[3] and candidates:
+            expected = max(score_pair(person, _prepare(data.workers[i]))[0] for i in candidates)
+            best = _scan(row, candidates, index, _Floor(0.82))[0]
+            assert best == expected if expected >= 0.82 else best <= expected
+
+
+def test_blocking_keys_give_the_old_blocks():
+    """The keys as text name the same blocks as the former keys from dates."""
+    from django.utils import timezone
+
+    from cases.rules.linkage import _prepare
+    from cases.rules.linkage_index import _blocking_keys, _row
+
+    def former(person):
+        keys = set()
+        for birth in {person.birth, person.id_birth} - {None}:
+            low, high = sorted((birth.month, birth.day))
+            keys.add(("birth", birth.year, low, high))
+            if person.region and person.name:
+                keys.add(("region-year-surname", person.region, birth.year, person.name[0]))
+        if person.name:
+            keys.add(("name", person.name))
+        if len(person.id_number) >= 17:
+            keys.add(("id-head", person.id_number[:14]))
+            keys.add(("id-region-seq", person.id_number[:6], person.id_number[14:17]))
+        return keys
+
+    def as_old(key):
+        if key[0] == "birth":
+            return ("birth", int(key[1]), int(key[2]), int(key[3]))
+        if key[0] == "region-year-surname":
+            return (key[0], key[1], int(key[2]), key[3])
+        return key
+
+    data = generate(500, 500, seed=5)
+    today = timezone.localdate()
+    odd = [PersonRecord("X", " 王 建华 ", WANG_ID, date(1985, 7, 3), " 110105 "),
+           PersonRecord("X", "", WANG_ID[:6] + "19850230" + WANG_ID[14:], None, ""),
+           PersonRecord("X", "李", " " + WANG_ID.lower() + " ", None, "110105")]
+    for record in data.civil + data.workers + odd:
+        assert {as_old(key) for key in _blocking_keys(_row(record, today))} == former(_prepare(record, today))
+
+
+def _reference_link(civil_records, workers):
+    """link() without its shortcuts: every record prepared, every candidate of every block
+    scored by score_pair (valid ID on file: score 1.0), then the same decision rules."""
+    from django.utils import timezone
+
+    from cases.rules.linkage import (
+        AMBIGUITY_MARGIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, LinkResult, _enforce_unique_assignment, _prepare,
+        score_pair,
+    )
+    from cases.rules.linkage_index import _blocking_keys, _Index, _row
+
+    today = timezone.localdate()
+    index = _Index(workers, today)
+    people = [_prepare(worker, today) for worker in workers]
+    results, exact = [], set()
+    for position, record in enumerate(civil_records):
+        person = _prepare(record, today)
+        if person.id_valid and person.id_number in index.by_valid_id:
+            worker = workers[index.by_valid_id[person.id_number]]
+            results.append(LinkResult(record.ref, worker.ref, 1.0, MATCH, ["身份证号一致且有效"]))
+            exact.add(position)
+            continue
+        candidates = {i for key in _blocking_keys(_row(record, today)) for i in index.blocks.get(key, ())}
+        scored = sorted((-score_pair(person, people[i])[0], i) for i in candidates)
+        if not scored:
+            results.append(LinkResult(record.ref, None, 0.0, NONE, ["无候选记录"]))
+            continue
+        best, worker = -scored[0][0], scored[0][1]
+        runner_up = -scored[1][0] if len(scored) > 1 else -math.inf
+        reasons = score_pair(person, people[worker])[1]
+        decision = MATCH if best >= MATCH_THRESHOLD else REVIEW if best >= REVIEW_THRESHOLD else NONE
+        if decision == MATCH and best - runner_up < AMBIGUITY_MARGIN:
+            decision, reasons = REVIEW, [*reasons, "另有分数接近的候选"]
+        results.append(LinkResult(record.ref, workers[worker].ref if decision != NONE else None, best, decision,
+                                  reasons))
+    _enforce_unique_assignment(results, exact)
+    return results
+
+
+def test_link_gives_the_results_of_scoring_every_candidate():
+    """The exact-ID lookup before preparation, the scan's floor and the birth-date filter
+    change no "match" or "review" result, nor which records are "none"."""
+    data = generate(2000, 1000, seed=6)
+    civil_records = list(data.civil)
+    # IDs not in their normalised form (blanks, a lower-case x), some of them on file.
+    for position in range(0, 200, 7):
+        record = civil_records[position]
+        if record.id_number:
+            number = " " + record.id_number.lower() + " "
+            civil_records[position] = PersonRecord(record.ref, record.name, number, record.birth_date, record.region)
+    # One worker claimed by an exact ID in non-normalised form and by a fuzzy copy.
+    worker = data.workers[0]
+    civil_records += [PersonRecord("CX1", worker.name, None, worker.birth_date, worker.region),
+                      PersonRecord("CX2", "某某", " " + worker.id_number.lower(), None, None)]
+    expected = _reference_link(civil_records, data.workers)
+    for processes in (1, 2):
+        got = link(civil_records, data.workers, processes=processes)
+        assert [r.decision for r in got] == [r.decision for r in expected]
+        assert [_rows([r]) for r in got if r.decision != NONE] == [_rows([r]) for r in expected if r.decision != NONE]
+    assert [(r.worker_ref, r.decision) for r in got[-2:]] == [(worker.ref, REVIEW), (worker.ref, MATCH)]
 
 
 def test_fast_id_validity_agrees_with_the_validator():
+    from django.utils import timezone
+
     from cases.rules.linkage import _prepare
+    from cases.rules.linkage_index import _id_fields
 
     data = generate(1000, 600, seed=3)
     numbers = [r.id_number for r in data.civil + data.workers if r.id_number]
     numbers += ["", "11010519491231002x", "1101051949123100", "110105209912310021", "１１0105198503071234",
                 WANG_ID[:6] + "19850230" + WANG_ID[14:], " " + WANG_ID + " "]
+    today = timezone.localdate()
     for number in numbers:
         assert _prepare(PersonRecord("X", "某", number)).id_valid == is_valid_resident_id(number), number
+        assert _id_fields(number, today)[1] == is_valid_resident_id(number), number
 
 
 # --- the command --------------------------------------------------------------------
