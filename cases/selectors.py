@@ -138,13 +138,13 @@ def open_deadlines(case: DisputeCase, *, today: date | None = None) -> list[Open
 
 # -- the timeline ------------------------------------------------------------------------------
 
-def transition_labels() -> dict[str, str]:
-    """Each DisputeCase transition's Chinese label, by method name."""
+def transition_labels(model=DisputeCase) -> dict[str, str]:
+    """Each transition's Chinese label (a DisputeCase's unless another model is named), by method name."""
     from django_fsm import FSMFieldMixin
 
-    field_ = next(f for f in DisputeCase._meta.fields if isinstance(f, FSMFieldMixin))
+    field_ = next(f for f in model._meta.fields if isinstance(f, FSMFieldMixin))
     labels = {"register": _("登记申请")}
-    for spec in field_.get_all_transitions(DisputeCase):
+    for spec in field_.get_all_transitions(model):
         labels[spec.name] = str(spec.custom.get("label") or spec.name)
     return labels
 
@@ -255,19 +255,25 @@ def _deadline_lines(data: dict) -> tuple[list[str], list[str], list[str]]:
 
 def case_timeline(case: DisputeCase) -> list[TimelineEntry]:
     """Every audit event about the case and its records, oldest first, in words."""
-    events = list(AuditEvent.objects.filter(_related_subjects(case)).select_related("actor").order_by("seq"))
-    documents = {document.pk: document for document in case_documents(case)}
+    return events_timeline(_related_subjects(case), case_documents(case), labels=transition_labels(),
+                           state_label=status_label)
+
+
+def events_timeline(condition: Q, documents, *, labels: dict[str, str], state_label) -> list[TimelineEntry]:
+    """The audit events matching `condition` (a subject and its records), oldest first, in words:
+    `documents` are the subject's, `labels` name its transitions, `state_label` its states."""
+    events = list(AuditEvent.objects.filter(condition).select_related("actor").order_by("seq"))
+    documents = {document.pk: document for document in documents}
     produced: dict[int, list[Document]] = {}
     for document in documents.values():
         if document.transition_event_id:
             produced.setdefault(document.transition_event_id, []).append(document)
-    labels = transition_labels()
     entries = []
     for event in events:
         opened, met, cancelled = _deadline_lines(event.data or {})
         entries.append(TimelineEntry(
             event=event, title=_title(event, labels, documents), actor=_actor(event),
-            from_state=status_label(event.from_state), to_state=status_label(event.to_state),
+            from_state=state_label(event.from_state), to_state=state_label(event.to_state),
             reason=event.reason, documents=produced.get(event.pk, []) if event.action == AuditAction.TRANSITION else [],
             deadlines_opened=opened, deadlines_met=met, deadlines_cancelled=cancelled,
         ))

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +24,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.access import can_act, scoped, visible_organisations
-from cases.models import AuditAction, DisputeCase
+from cases.models import AuditAction, DisputeCase, HardshipFile
 from cases.models.dispute import CASE_HANDLERS
 from cases.rules.validators import parse_resident_id
 from cases.selectors import (
@@ -229,10 +230,25 @@ def task_title(task) -> str:
     return str(getattr(task.flow_task, "task_title", "") or task.flow_task)
 
 
+# Where the flow tasks about a subject are found: the processes that point at it.
+TASK_SUBJECT_PATHS = {
+    DisputeCase: ("process__disputeprocess__case",),
+    HardshipFile: ("process__hardshipprocess__file", "process__objectionprocess__objection__file"),
+}
+
+
+def subject_tasks(subject):
+    """The flow tasks about `subject` (a dispute case; a hardship file and its objections)."""
+    condition = Q()
+    for path in TASK_SUBJECT_PATHS[type(subject)]:
+        condition |= Q(**{path: subject})
+    return Task.objects.filter(condition)
+
+
 def flow_step_transitions(case) -> dict[str, str]:
     """Transitions done in the case's open flow tasks (their outcomes and in-task actions): name → task title."""
     steps = {}
-    tasks = Task.objects.filter(process__disputeprocess__case=case, status__in=OPEN_TASK_STATUSES)
+    tasks = subject_tasks(case).filter(status__in=OPEN_TASK_STATUSES)
     for task in tasks:
         flow_task = task.flow_task
         for name in (*getattr(flow_task, "outcomes", ()), *getattr(flow_task, "actions", ())):
@@ -259,9 +275,9 @@ def _task_link(task, user) -> tuple[str, str]:
 def open_flow_tasks(case, user) -> list[dict]:
     """The case's open human tasks, who has each, and a link for this user."""
     rows = []
-    tasks = Task.objects.filter(
-        process__disputeprocess__case=case, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN",
-    ).select_related("owner", "process")
+    tasks = subject_tasks(case).filter(
+        status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN",
+    ).select_related("owner", "process").order_by("created", "pk")
     for task in tasks:
         url, label = _task_link(task, user)
         rows.append({"title": task_title(task), "owner": person_name(task.owner) if task.owner_id else "",
@@ -358,21 +374,31 @@ class CaseActionView(LoginRequiredMixin, View):
 
 
 class DocumentDownloadView(LoginRequiredMixin, View):
-    """Streams a stored document of a case the user may read; the download is journalled."""
+    """Streams a stored document of a subject the user may read (a case here; subclasses name
+    another subject through the three hooks below); the download is journalled."""
+
+    subject_key = "case"  # how the journal names the subject's number
+
+    def readable_subject(self, user, pk):
+        return readable_case(user, pk)
+
+    def subject_documents(self, subject):
+        return case_documents(subject)
 
     def get(self, request, pk, document_pk):
-        case = readable_case(request.user, pk)
-        document = get_object_or_404(case_documents(case), pk=document_pk)
+        subject = self.readable_subject(request.user, pk)
+        document = get_object_or_404(self.subject_documents(subject), pk=document_pk)
         try:
             handle = document.file.open("rb")
         except FileNotFoundError:
             raise Http404(_("文书文件不存在，请联系系统管理员。")) from None
+        number = subject.number or str(subject.pk)
         append_event(
             action=AuditAction.EXPORT, actor=request.user, subject=document, organisation=document.organisation,
             name="download_document",
-            data={"document_id": document.pk, "case": case.number, "sha256": document.sha256},
+            data={"document_id": document.pk, self.subject_key: number, "sha256": document.sha256},
         )
-        filename = f"{case.number}-{document.title}-v{document.version}.pdf"
+        filename = f"{number}-{document.title}-v{document.version}.pdf"
         return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
 
 
@@ -409,10 +435,13 @@ class CaseSearchView(LoginRequiredMixin, TemplateView):
 
 
 def menu_flags(user) -> dict:
-    """Which case links (and the hardship caseworker's 疑似困难 link) the workbench menu shows this user."""
+    """Which case links and hardship links (疑似困难 for caseworkers; 档案查询 and 帮扶资金 for every
+    hardship role) the workbench menu shows this user."""
     if not getattr(user, "is_authenticated", False):
-        return {"register": False, "search": False, "candidates": False}
+        return {"register": False, "search": False, "candidates": False, "hardship": False}
     from .candidate_views import may_review_candidates
+    from .hardship_file_views import may_read_files
 
-    return {"register": may_register(user), "search": may_search(user), "candidates": may_review_candidates(user)}
+    return {"register": may_register(user), "search": may_search(user), "candidates": may_review_candidates(user),
+            "hardship": may_read_files(user)}
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
-from . import candidate_views, case_views
+from . import candidate_views, case_views, hardship_file_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
 from .hardship import HardshipFlow, ObjectionFlow
@@ -44,6 +44,21 @@ class WorkbenchApp(Application):
                                  name="candidate_detail")
     hardship_register_path = path("hardship/register/", HardshipRegisterView.as_view(), name="hardship_register")
     hardship_assess_path = path("hardship/assess/", HardshipAssessView.as_view(), name="hardship_assess")
+    hardship_file_list_path = path("hardship/files/", hardship_file_views.FileListView.as_view(),
+                                   name="hardship_file_list")
+    hardship_file_path = path("hardship/files/<int:pk>/", hardship_file_views.FileDetailView.as_view(),
+                              name="hardship_file")
+    hardship_file_action_path = path("hardship/files/<int:pk>/actions/<slug:name>/",
+                                     hardship_file_views.FileActionView.as_view(), name="hardship_file_action")
+    hardship_file_document_path = path("hardship/files/<int:pk>/documents/<int:document_pk>/",
+                                       hardship_file_views.FileDocumentDownloadView.as_view(),
+                                       name="hardship_file_document")
+    hardship_fund_list_path = path("hardship/funds/", hardship_file_views.FundListView.as_view(),
+                                   name="hardship_fund_list")
+    hardship_fund_path = path("hardship/funds/<int:pk>/", hardship_file_views.FundDetailView.as_view(),
+                              name="hardship_fund")
+    hardship_fund_export_path = path("hardship/funds/<int:pk>/ledger.xlsx", hardship_file_views.FundExportView.as_view(),
+                                     name="hardship_fund_export")
 
     def get_context_data(self, request):
         return {"case_menu": case_views.menu_flags(request.user)}

@@ -1,0 +1,516 @@
+"""The hardship file pages: 档案查询 (the file list), 档案详情 (one file with its actions and
+documents) and 帮扶资金 (the funds, a fund's ledger, its budget and its XLSX export).
+
+Scope: a file is found only through cases.access.scoped, narrowed to the subtrees where the
+user holds a hardship role (caseworker, reviewer, auditor), so a file elsewhere is a 404
+whether or not it exists. Lists mask resident IDs and show no incomes or illnesses; the full
+record is on the file page, and every view of it is journalled (AuditAction.SENSITIVE_VIEW).
+
+Actions reuse the case page's machinery (workflows.case_views): the door's list of what this
+user may take now, minus what the file's flow does in its tasks — the outcomes of its open
+tasks, and every transition that only a flow task takes (a transition the flow follows when
+taken elsewhere declares the effect workflows.hardship.follow_file: not identified, an exit
+begun mid-year, an exit cancelled). Each action posts its small form to one view that calls
+cases.services.transitions.apply and puts the door's refusal on the form.
+"""
+
+import functools
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from cases.access import can_act, scoped
+from cases.models import (
+    AidPlan, AuditAction, Disbursement, Document, Fund, HardshipAttachment, HardshipFile, HardshipStatus, Objection,
+    PlanStatus, Role, YearlyReview,
+)
+from cases.models.hardship_states import HOME_VISIT_CHECKLIST
+from cases.selectors import events_timeline, mask_resident_id, person_name, transition_labels, yuan
+from cases.services import aid
+from cases.services.audit import append_event
+from cases.services.transitions import apply, available_transitions, fsm_transition, transition_spec
+from cases.rules.eligibility import Category
+from cases.rules.validators import normalise_resident_id
+
+from .case_views import DocumentDownloadView, action_label, flow_step_transitions, open_flow_tasks
+from .dispute import organisations_where
+from .dispute_views import submitted_through_door
+from .hardship import HARDSHIP_READERS, HardshipFlow, ObjectionFlow
+from .hardship_file_forms import AllocateBudgetForm, FileSearchForm, file_action_form, plans_of
+from .hardship_views import HANDLERS, file_context
+
+FUND_READERS = (*HARDSHIP_READERS, Role.ORG_ADMIN)
+FOLLOWED_BY_FLOW = "workflows.hardship.follow_file"
+PAGE_SIZE = 20
+FILE_TABS = (
+    ("household", gettext_lazy("家庭情况")),
+    ("computation", gettext_lazy("计算过程")),
+    ("identification", gettext_lazy("认定过程")),
+    ("aid", gettext_lazy("帮扶计划与发放")),
+    ("documents", gettext_lazy("文书")),
+    ("timeline", gettext_lazy("时间线")),
+)
+
+
+# -- who reads what --------------------------------------------------------------------------
+
+def file_organisations(user):
+    return organisations_where(user, HARDSHIP_READERS)
+
+
+def may_read_files(user) -> bool:
+    return file_organisations(user).exists()
+
+
+def readable_files(user):
+    files = HardshipFile.objects.select_related("organisation", "household__head")
+    return scoped(files, user).filter(organisation__in=file_organisations(user).values("pk"))
+
+
+def readable_file(user, pk) -> HardshipFile:
+    """The file if `user` reads hardship files of its organisation; 404 otherwise, whether it exists or not."""
+    return get_object_or_404(readable_files(user), pk=pk)
+
+
+def file_url(file) -> str:
+    return reverse("workbench:hardship_file", args=[file.pk])
+
+
+def fund_organisations(user):
+    return organisations_where(user, FUND_READERS)
+
+
+def readable_funds(user):
+    funds = Fund.objects.select_related("organisation")
+    return scoped(funds, user).filter(organisation__in=fund_organisations(user).values("pk"))
+
+
+def may_allocate(user, fund) -> bool:
+    return can_act(user, fund.organisation, aid.FUND_KEEPERS)
+
+
+class HardshipReadersOnly(LoginRequiredMixin):
+    refusal = gettext_lazy("只有帮扶工作人员、审核人或审计员可以查阅困难职工档案。")
+
+    def permitted(self, user) -> bool:
+        return may_read_files(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.permitted(request.user):
+            raise PermissionDenied(str(self.refusal))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FundReadersOnly(HardshipReadersOnly):
+    refusal = gettext_lazy("只有帮扶工作人员、审核人、审计员或组织管理员可以查阅帮扶资金。")
+
+    def permitted(self, user) -> bool:
+        return fund_organisations(user).exists()
+
+
+# -- 档案查询 ----------------------------------------------------------------------------------
+
+def search_files(user, query="", *, status="", category=""):
+    """Files in `user`'s hardship subtrees: a file number or the head's name in part, the head's
+    resident ID only in full (nobody fishes for ID numbers digit by digit)."""
+    files = readable_files(user)
+    query = (query or "").strip()
+    if query:
+        files = files.filter(Q(number__icontains=query) | Q(household__head__name__icontains=query)
+                             | Q(household__head__resident_id=normalise_resident_id(query)))
+    if status:
+        files = files.filter(status=status)
+    if category:
+        files = files.filter(category=category)
+    return files.order_by("-created_at", "-pk")
+
+
+class FileListView(HardshipReadersOnly, TemplateView):
+    template_name = "workflows/hardship/file_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = FileSearchForm(self.request.GET or None)
+        query = status = category = ""
+        if form.is_bound and form.is_valid():
+            query, status, category = (form.cleaned_data[name] for name in ("q", "status", "category"))
+        files = search_files(self.request.user, query, status=status, category=category)
+        page = Paginator(files, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        rows = [{"file": file, "url": file_url(file), "masked_id": mask_resident_id(file.household.head.resident_id)}
+                for file in page.object_list]
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(form=form, page=page, rows=rows, query_string=params.urlencode(), **kwargs)
+
+
+# -- 档案详情 ----------------------------------------------------------------------------------
+
+@functools.cache
+def flow_only_transitions() -> frozenset[str]:
+    """Transitions some task of the hardship flows takes (their outcomes and in-task actions)."""
+    names = set()
+    for flow_class in (HardshipFlow, ObjectionFlow):
+        for node in flow_class.instance.nodes():
+            names.update(getattr(node, "outcomes", ()) or ())
+            names.update(getattr(node, "actions", ()) or ())
+    return frozenset(names)
+
+
+def done_in_flow(file, spec, steps: dict[str, str]) -> bool:
+    if spec.name in steps:
+        return True
+    return spec.name in flow_only_transitions() and FOLLOWED_BY_FLOW not in spec.custom.get("effects", ())
+
+
+# The order of the page's actions: the everyday ones first, the file's end last.
+ACTION_ORDER = ("lodge_objection", "propose_aid_plan", "approve_aid_plan", "disburse", "cancel_exit", "begin_exit",
+                "reject", "re_enter")
+
+
+def page_transitions(file, user) -> list:
+    """The transitions `user` may take now from the file's page."""
+    steps = flow_step_transitions(file)
+    offered = [spec for spec in available_transitions(file, user) if not done_in_flow(file, spec, steps)]
+    return sorted(offered, key=lambda spec: ACTION_ORDER.index(spec.name) if spec.name in ACTION_ORDER
+                  else len(ACTION_ORDER))
+
+
+def action_key(name: str, plan=None) -> str:
+    return f"{name}-{plan.pk}" if plan is not None else name
+
+
+def file_actions(file, user, *, bound=None, bound_key="") -> list[dict]:
+    """One small form per action (per proposed plan for approvals); `bound` replaces the one posted."""
+    rows = []
+    for spec in page_transitions(file, user):
+        url = reverse("workbench:hardship_file_action", args=[file.pk, spec.name])
+        label = action_label(spec)
+        if spec.name == "approve_aid_plan":
+            for plan in plans_of(file, PlanStatus.PROPOSED):
+                key = action_key(spec.name, plan)
+                form = bound if bound_key == key else file_action_form(spec, file=file, user=user, plan=plan)
+                rows.append({"key": key, "name": spec.name, "label": label, "form": form, "url": url, "plan": plan,
+                             "preparer": person_name(plan.prepared_by)})
+            continue
+        if spec.name == "disburse" and not plans_of(file, PlanStatus.APPROVED).exists():
+            continue
+        form = bound if bound_key == spec.name else file_action_form(spec, file=file, user=user)
+        rows.append({"key": spec.name, "name": spec.name, "label": label, "form": form, "url": url})
+    if bound is not None and not any(row["form"] is bound for row in rows):
+        spec = bound.spec
+        rows.insert(0, {"key": bound_key, "name": spec.name, "label": action_label(spec), "form": bound,
+                        "url": reverse("workbench:hardship_file_action", args=[file.pk, spec.name])})
+    return rows
+
+
+def file_documents(file):
+    return Document.objects.filter(
+        subject_type=ContentType.objects.get_for_model(HardshipFile), subject_id=str(file.pk),
+    ).select_related("created_by").order_by("created_at", "pk")
+
+
+def hardship_status_label(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return str(HardshipStatus(value).label)
+    except ValueError:
+        return value
+
+
+def file_timeline(file) -> list:
+    """Every audit event about the file and its records (objections, reviews, plans, payments,
+    attachments, documents), oldest first, in words."""
+    documents = list(file_documents(file))
+    condition = Q(subject_type=HardshipFile._meta.label_lower, subject_id=str(file.pk))
+    related = {
+        Objection: Objection.objects.filter(file=file), YearlyReview: YearlyReview.objects.filter(file=file),
+        AidPlan: AidPlan.objects.filter(file=file), Disbursement: Disbursement.objects.filter(plan__file=file),
+        HardshipAttachment: HardshipAttachment.objects.filter(file=file),
+    }
+    for model, queryset in related.items():
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        if ids:
+            condition |= Q(subject_type=model._meta.label_lower, subject_id__in=ids)
+    if documents:
+        condition |= Q(subject_type=Document._meta.label_lower, subject_id__in=[str(d.pk) for d in documents])
+    entries = events_timeline(condition, documents, labels=transition_labels(HardshipFile),
+                              state_label=hardship_status_label)
+    for entry in entries:
+        if entry.event.action == AuditAction.SENSITIVE_VIEW:
+            entry.title = _("查阅档案详情")
+    return entries
+
+
+def money_rows(items, amount=lambda item: item.amount):
+    rows = [{"item": item, "amount": yuan(amount(item))} for item in items]
+    total = sum((amount(item) for item in items), aid.ZERO)
+    return rows, yuan(total)
+
+
+def aid_rows(file, user) -> list[dict]:
+    plans = AidPlan.objects.filter(file=file).select_related("fund__organisation", "prepared_by", "approved_by")
+    rows = []
+    for plan in plans.order_by("pk"):
+        payments = list(plan.disbursements.select_related("disbursed_by").order_by("paid_on", "pk"))
+        paid = sum((payment.amount for payment in payments), aid.ZERO)
+        rows.append({
+            "plan": plan, "amount": yuan(plan.amount), "paid": yuan(paid), "left": yuan(plan.amount - paid),
+            "preparer": person_name(plan.prepared_by), "approver": person_name(plan.approved_by),
+            "fund_url": reverse("workbench:hardship_fund", args=[plan.fund_id])
+            if readable_funds(user).filter(pk=plan.fund_id).exists() else "",
+            "payments": [{"payment": payment, "amount": yuan(payment.amount),
+                          "by": person_name(payment.disbursed_by)} for payment in payments],
+        })
+    return rows
+
+
+class FileDetailView(HardshipReadersOnly, TemplateView):
+    template_name = "workflows/hardship/file_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        file = readable_file(request.user, kwargs["pk"])
+        return self.render_to_response(self.file_page(file))
+
+    def file_page(self, file, *, bound=None, bound_key=""):
+        """The page's context; every rendering shows the full record, so every one is journalled."""
+        user = self.request.user
+        append_event(action=AuditAction.SENSITIVE_VIEW, actor=user, subject=file, organisation=file.organisation,
+                     name="view_hardship_file", data={"file": file.number or file.pk})
+        household, year = file.household, file.year
+        incomes, income_total = money_rows(list(household.income_items.filter(year=year)))
+        expenses, expense_total = money_rows(list(household.rigid_expenses.filter(year=year)))
+        costs, cost_total = money_rows(list(household.hardship_costs.filter(year=year)),
+                                       amount=lambda item: item.net_amount)
+        tab = "actions" if bound is not None else self.request.GET.get("tab") or "household"
+        if tab not in dict(FILE_TABS) and tab != "actions":
+            tab = "household"
+        documents = [{"document": document,
+                      "url": reverse("workbench:hardship_file_document", args=[file.pk, document.pk])}
+                     for document in file_documents(file)]
+        readable = readable_files(user)
+        summary = file_context(file)
+        live = summary["assessment"]
+        return self.get_context_data(
+            **summary, live_category=str(Category(live.category).label) if live is not None else "",
+            head_masked_id=mask_resident_id(household.head.resident_id),
+            incomes=incomes, income_total=income_total, expenses=expenses, expense_total=expense_total,
+            costs=costs, cost_total=cost_total, file_documents=documents,
+            second_approver_name=person_name(file.second_approved_by), per_capita=yuan(file.per_capita_monthly),
+            yearly_reviews=list(file.yearly_reviews.select_related("reviewed_by")),
+            attachments=list(file.attachments.select_related("uploaded_by")),
+            aid=aid_rows(file, user), timeline=file_timeline(file), flow_tasks=open_flow_tasks(file, user),
+            actions=file_actions(file, user, bound=bound, bound_key=bound_key),
+            read_only=not can_act(user, file.organisation, HANDLERS), tabs=FILE_TABS, tab=tab,
+            previous_file=readable.filter(pk=file.previous_file_id).first() if file.previous_file_id else None,
+            re_entries=list(readable.filter(previous_file=file)),
+            checklist=[(label, file.visit_checklist.get(key)) for key, label in HOME_VISIT_CHECKLIST]
+            if file.visit_checklist else [],
+        )
+
+
+class FileActionView(HardshipReadersOnly, View):
+    """One action of the file page: its small form, then the door; a refusal goes back on the form."""
+
+    def post(self, request, pk, name):
+        file = readable_file(request.user, pk)
+        try:
+            fsm_transition(file, name)
+        except ValueError:
+            raise Http404(_("没有这项操作。")) from None
+        spec = transition_spec(file, name)
+        steps = flow_step_transitions(file)
+        if spec is None:
+            messages.error(request, _("档案当前为“%(status)s”，不能执行这项操作。") % {"status": file.get_status_display()})
+            return HttpResponseRedirect(file_url(file))
+        if done_in_flow(file, spec, steps):
+            where = steps.get(name) or _("帮扶流程")
+            messages.error(request, _("“%(action)s”请在流程任务“%(task)s”中办理。") % {
+                "action": action_label(spec), "task": where})
+            return HttpResponseRedirect(file_url(file))
+        plan = None
+        if name == "approve_aid_plan":
+            plan = plans_of(file, PlanStatus.PROPOSED).filter(pk=_int(request.POST.get(f"{name}-plan"))).first()
+        form = file_action_form(spec, file=file, user=request.user, data=request.POST, plan=plan)
+        key = action_key(name, plan)
+        outcome = []
+        if form.is_valid() and submitted_through_door(
+                form, lambda: outcome.append(apply(file, name, by=request.user, **form.arguments()))):
+            messages.success(request, self.done_message(file, spec, outcome[0]))
+            return HttpResponseRedirect(file_url(file) + ("?tab=aid" if name in AID_ACTIONS else ""))
+        problems = "；".join(str(message) for errors in form.errors.values() for message in errors)
+        messages.error(request, _("“%(action)s”未办理：%(problems)s") % {"action": action_label(spec), "problems": problems})
+        page = FileDetailView(request=request, kwargs={"pk": pk}, args=())
+        return page.render_to_response(page.file_page(file, bound=form, bound_key=key))
+
+    def done_message(self, file, spec, outcome) -> str:
+        created = (outcome.event.data or {}).get("created") or {}
+        if spec.name == "disburse" and created.get("pk"):
+            payment = Disbursement.objects.select_related("plan__fund").get(pk=created["pk"])
+            fund = payment.plan.fund
+            return _("已发放%(amount)s，领款凭证编号%(receipt)s；“%(fund)s”余额%(balance)s。") % {
+                "amount": yuan(payment.amount), "receipt": payment.receipt_number, "fund": fund.name,
+                "balance": yuan(aid.fund_summary(fund).balance)}
+        if spec.name == "propose_aid_plan":
+            return _("已制定帮扶计划，待审核人审批后方可发放。")
+        if spec.name == "approve_aid_plan":
+            return _("已批准帮扶计划，可以发放。")
+        return _("已办理“%(action)s”。档案状态：%(status)s。") % {
+            "action": action_label(spec), "status": file.get_status_display()}
+
+
+AID_ACTIONS = ("propose_aid_plan", "approve_aid_plan", "disburse")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class FileDocumentDownloadView(HardshipReadersOnly, DocumentDownloadView):
+    """A document of a file the user may read; the download is journalled like a case's."""
+
+    subject_key = "file"
+
+    def readable_subject(self, user, pk):
+        return readable_file(user, pk)
+
+    def subject_documents(self, subject):
+        return file_documents(subject)
+
+
+# -- 帮扶资金 ----------------------------------------------------------------------------------
+
+def fund_row(fund) -> dict:
+    summary = aid.fund_summary(fund)
+    return {"fund": fund, "budget": yuan(summary.budget), "paid": yuan(summary.paid), "balance": yuan(summary.balance),
+            "url": reverse("workbench:hardship_fund", args=[fund.pk])}
+
+
+class FundListView(FundReadersOnly, TemplateView):
+    template_name = "workflows/hardship/file_funds.html"
+
+    def get_context_data(self, **kwargs):
+        funds = readable_funds(self.request.user).order_by("-year", "organisation__path", "aid_type", "pk")
+        return super().get_context_data(rows=[fund_row(fund) for fund in funds], **kwargs)
+
+
+def ledger_rows(fund, user) -> list[dict]:
+    readable = set(readable_files(user).values_list("pk", flat=True))
+    rows = []
+    for row in aid.fund_ledger(fund):
+        plan, payment = row.plan, row.disbursement
+        file = plan.file if plan is not None else None
+        rows.append({
+            "row": row, "entry": row.entry, "in": yuan(row.amount_in) if row.amount_in else "",
+            "out": yuan(row.amount_out) if row.amount_out else "", "balance": yuan(row.balance),
+            "recorded_by": person_name(row.entry.recorded_by), "payment": payment, "plan": plan, "file": file,
+            "file_url": f"{file_url(file)}?tab=aid" if file is not None and file.pk in readable else "",
+            "approver": person_name(plan.approved_by) if plan is not None else "",
+        })
+    return rows
+
+
+class FundDetailView(FundReadersOnly, TemplateView):
+    template_name = "workflows/hardship/file_fund_detail.html"
+
+    def fund(self):
+        return get_object_or_404(readable_funds(self.request.user), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.fund_page(self.fund(), AllocateBudgetForm()))
+
+    def post(self, request, *args, **kwargs):
+        fund = self.fund()
+        form = AllocateBudgetForm(request.POST)
+        if form.is_valid() and submitted_through_door(form, lambda: aid.allocate_budget(
+                fund=fund, amount=form.cleaned_data["amount"], by=request.user, note=form.cleaned_data["note"])):
+            messages.success(request, _("已拨入%(amount)s；“%(fund)s”余额%(balance)s。") % {
+                "amount": yuan(form.cleaned_data["amount"]), "fund": fund.name,
+                "balance": yuan(aid.fund_summary(fund).balance)})
+            return HttpResponseRedirect(reverse("workbench:hardship_fund", args=[fund.pk]))
+        messages.error(request, _("预算未拨入：请按提示修改，已填写的内容都保留着。"))
+        return self.render_to_response(self.fund_page(fund, form))
+
+    def fund_page(self, fund, form):
+        return self.get_context_data(
+            fund=fund, summary=fund_row(fund), ledger=ledger_rows(fund, self.request.user), form=form,
+            may_allocate=may_allocate(self.request.user, fund),
+            export_url=reverse("workbench:hardship_fund_export", args=[fund.pk]),
+        )
+
+
+LEDGER_COLUMNS = (
+    gettext_lazy("序号"), gettext_lazy("记账时间"), gettext_lazy("类别"), gettext_lazy("摘要"),
+    gettext_lazy("拨入（元）"), gettext_lazy("支出（元）"), gettext_lazy("余额（元）"), gettext_lazy("档案编号"),
+    gettext_lazy("帮扶计划"), gettext_lazy("审批人"), gettext_lazy("领款凭证编号"), gettext_lazy("发放日期"),
+    gettext_lazy("领款人"), gettext_lazy("记账人"),
+)
+MONEY_FORMAT = "#,##0.00"
+
+
+def ledger_workbook(fund) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("资金台账")
+    summary = aid.fund_summary(fund)
+    sheet.append([str(fund), fund.organisation.name])
+    sheet.append([_("预算合计"), summary.budget, _("已发放"), summary.paid, _("余额"), summary.balance])
+    sheet.append([str(column) for column in LEDGER_COLUMNS])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(aid.fund_ledger(fund), start=1):
+        plan, payment = row.plan, row.disbursement
+        sheet.append([
+            number, timezone.localtime(row.entry.recorded_at).replace(tzinfo=None), row.entry.get_kind_display(),
+            row.entry.note, row.amount_in or None, row.amount_out or None, row.balance,
+            (plan.file.number or str(plan.file.pk)) if plan else "", str(plan) if plan else "",
+            person_name(plan.approved_by) if plan else "", row.receipt_number,
+            payment.paid_on if payment else None, payment.recipient if payment else "",
+            person_name(row.entry.recorded_by),
+        ])
+    for column in (2, 4, 6):
+        sheet.cell(row=2, column=column).number_format = MONEY_FORMAT
+    formats = {2: "yyyy-mm-dd hh:mm", 5: MONEY_FORMAT, 6: MONEY_FORMAT, 7: MONEY_FORMAT, 12: "yyyy-mm-dd"}
+    for line in sheet.iter_rows(min_row=4):
+        for cell in line:
+            if cell.column in formats:
+                cell.number_format = formats[cell.column]
+    for letter, width in zip("ABCDEFGHIJKLMN", (6, 18, 10, 36, 14, 14, 14, 20, 28, 10, 22, 12, 10, 10)):
+        sheet.column_dimensions[letter].width = width
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class FundExportView(FundReadersOnly, View):
+    """The fund's ledger as XLSX; the export is journalled."""
+
+    def get(self, request, pk):
+        fund = get_object_or_404(readable_funds(request.user), pk=pk)
+        content = ledger_workbook(fund)
+        append_event(action=AuditAction.EXPORT, actor=request.user, subject=fund, organisation=fund.organisation,
+                     name="export_fund_ledger", data={"fund": fund.pk, "name": fund.name,
+                                                      "rows": fund.entries.count()})
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        filename = f"{fund.organisation.code}-{fund.year}-{fund.aid_type}-ledger.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
