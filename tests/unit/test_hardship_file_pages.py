@@ -91,7 +91,7 @@ def propose(client, user, file, fund, today, amount="1000.00") -> AidPlan:
     return AidPlan.objects.filter(file=file).latest("pk")
 
 
-def approve(client, user, file, plan, **capture):
+def approve(client, user, file, plan):
     client.force_login(user)
     return client.post(action(file, "approve_aid_plan"), {"approve_aid_plan-plan": str(plan.pk)})
 
