@@ -28,6 +28,7 @@ decides the record by a dict lookup before anything else of it is read.
 from __future__ import annotations
 
 from collections import defaultdict
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -232,11 +233,24 @@ def link(
 ) -> list[LinkResult]:
     """One LinkResult per civil record, in input order. `processes` > 1 scores the civil
     records in that many forked processes (same results, where fork is available)."""
+    if not 0 <= review_threshold <= match_threshold <= 1:
+        raise ValueError("need 0 <= review_threshold <= match_threshold <= 1")
+    # Nothing here makes a reference cycle: without the collector, millions of new tuples
+    # and results do not make it walk every object (nor the forked children copy them).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _link(civil, workers, match_threshold, review_threshold, processes)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _link(civil: list[PersonRecord], workers: list[PersonRecord], match_threshold: float,
+          review_threshold: float, processes: int) -> list[LinkResult]:
     # The index, the blocking and the scan live in linkage_index, which imports this module.
     from cases.rules.linkage_index import _Index, exact_id_matches, link_rows
 
-    if not 0 <= review_threshold <= match_threshold <= 1:
-        raise ValueError("need 0 <= review_threshold <= match_threshold <= 1")
     index = _Index(workers, timezone.localdate())
     # Most civil records carry a valid ID that is on file or belongs to nobody: a dict
     # lookup decides the first kind here, before the rest is read (the second in link_rows).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+from array import array
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
@@ -102,9 +103,10 @@ def _blocking_keys(row: _Row) -> list[tuple]:
 class _Floor:
     """Which candidates cannot reach `floor`: their score is capped below it (with 1e-6 to
     spare for the rounding) when two IDs disagree completely, or without two IDs when the
-    birth dates differ."""
+    birth dates differ; and in general when the score with equal names is below `cut`."""
 
     def __init__(self, floor: float):
+        self.cut = floor - 1e-6
         w, wo = WEIGHTS_WITH_ID, WEIGHTS_WITHOUT_ID
         self.other_valid_id = self.no_id_agreement = w["name"] + w["birth"] + w["region"] < floor - 1e-6
         self.other_birth = wo["name"] + wo["region"] < floor - 1e-6
@@ -119,6 +121,10 @@ class _Index:
         self.rows = rows = [_row(worker, today) for worker in workers]
         self.by_valid_id: dict[str, int] = {}
         blocks: dict[tuple, list[int]] = defaultdict(list)
+        # The same blocks with only the workers whose ID is not valid: all a civil record
+        # with a valid ID (and no exact match) needs when two different valid IDs cannot
+        # reach the review band.
+        loose_blocks: dict[tuple, list[int]] = defaultdict(list)
         for position, row in enumerate(rows):
             if row[4]:
                 self.by_valid_id.setdefault(row[3], position)
@@ -126,20 +132,20 @@ class _Index:
                 block = blocks[key]
                 if not block or block[-1] != position:  # a key may come twice from one worker
                     block.append(position)
+                    if not row[4]:
+                        loose_blocks[key].append(position)
         # Blocks bigger than MAX_BLOCK_SIZE are never expanded: leave them out.
         self.blocks = {key: block for key, block in blocks.items() if len(block) <= MAX_BLOCK_SIZE}
-        # The same blocks without the workers whose ID is valid: all a civil record with a
-        # valid ID (and no exact match) needs when two different valid IDs cannot reach review.
-        self.loose_blocks = {}
-        for key, block in self.blocks.items():
-            loose = [position for position in block if not rows[position][4]]
-            if loose:
-                self.loose_blocks[key] = loose
-        self.births = [row[1] for row in rows]
-        self.birth_texts = set(self.births) - {None}
+        self.loose_blocks = {key: block for key, block in loose_blocks.items() if key in self.blocks}
+        self.birth_texts = {row[1] for row in rows} - {None}
+        # Per worker a small number for its birth text (-1: none), in one flat array the
+        # scan filters on without following a pointer per candidate.
+        self.birth_codes = {text: code for code, text in enumerate(sorted(self.birth_texts))}
+        self.birth_codes[None] = -1
+        self.births = array("i", [self.birth_codes[row[1]] for row in rows])
         self.odd_birth_texts = [text for text in self.birth_texts if len(text) != 8]
         self._near: dict[str, frozenset[str]] = {}
-        self._scored_births: dict[str, frozenset[str | None]] = {}
+        self._scored_births: dict[str, frozenset[int]] = {}
 
     def prepared(self, position: int):
         return _prepare(self.workers[position], self.today)
@@ -158,13 +164,15 @@ class _Index:
             near = self._near[text] = frozenset(one_off)
         return near
 
-    def scored_births(self, text: str) -> frozenset[str | None]:
-        """The worker birth texts (None: missing) that give a birth score above 0 against
-        `text`: equal, day and month swapped, one digit off."""
+    def scored_births(self, text: str) -> frozenset[int]:
+        """The codes of the worker birth texts (-1: missing) that give a birth score above 0
+        against `text`: equal, day and month swapped, one digit off."""
         births = self._scored_births.get(text)
         if births is None:
             swapped = text[:-4] + text[-2:] + text[-4:-2]
-            births = self._scored_births[text] = self.near_births(text) | {text, swapped, None}
+            codes = self.birth_codes
+            births = frozenset(codes[t] for t in self.near_births(text) | {text, swapped, None} if t in codes)
+            self._scored_births[text] = births
         return births
 
 
@@ -186,7 +194,7 @@ def _scan(row: _Row, candidates, index: _Index, floor: _Floor) -> tuple[float, i
     id_w, name_w, birth_w, region_w = with_id["id"], with_id["name"], with_id["birth"], with_id["region"]
     name_wo, birth_wo, region_wo = without_id["name"], without_id["birth"], without_id["region"]
     by_distance, similarity, distance = _ID_SCORE_BY_DISTANCE, Indel.normalized_similarity, OSA.distance
-    rows, no_id_agreement, other_birth = index.rows, floor.no_id_agreement, floor.other_birth
+    rows, no_id_agreement, other_birth, cut = index.rows, floor.no_id_agreement, floor.other_birth, floor.cut
     best, best_index, runner_up = -math.inf, -1, -math.inf
     for position in candidates:
         w_name, w_birth, w_region, w_number, w_valid, _ = rows[position]
@@ -211,12 +219,6 @@ def _scan(row: _Row, candidates, index: _Index, floor: _Floor) -> tuple[float, i
                 continue
         elif birth_score == 0.0 and other_birth:
             continue
-        if not name or not w_name:
-            name_score = 0.0
-        elif name == w_name:
-            name_score = 1.0
-        else:
-            name_score = similarity(name, w_name)
         if not region or not w_region:
             region_score = 0.5
         elif region == w_region:
@@ -225,6 +227,18 @@ def _scan(row: _Row, candidates, index: _Index, floor: _Floor) -> tuple[float, i
             region_score = 0.5
         else:
             region_score = 0.0
+        # The score with equal names: below the floor, the name need not be compared.
+        if number and w_number:
+            if name_w + birth_w * birth_score + region_w * region_score + id_w * id_score < cut:
+                continue
+        elif name_wo + birth_wo * birth_score + region_wo * region_score < cut:
+            continue
+        if not name or not w_name:
+            name_score = 0.0
+        elif name == w_name:
+            name_score = 1.0
+        else:
+            name_score = similarity(name, w_name)
         if number and w_number:
             score = round(0.0 + name_w * name_score + birth_w * birth_score + region_w * region_score
                           + id_w * id_score, 6)
