@@ -157,30 +157,50 @@ def lead_cards(user, organisations, orgs) -> list[RoleCard]:
 
 
 def caseworker_cards(user, organisations, orgs) -> list[RoleCard]:
+    from cases.models import LinkCandidate, LinkStatus
+
+    from .hardship import HardshipFlow
+    from .hardship_views import hardship_inbox, hardship_queue
+
+    pending = LinkCandidate.objects.filter(organisation__in=organisations, status=LinkStatus.PENDING).count()
     return [
         RoleCard(
             role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
             title=_("疑似困难"), icon="person_search",
             description=_("民政比对发现的疑似困难职工：两份记录并排显示匹配得分和异同，由您确认或排除。"),
             organisations=orgs,
-            note=_("暂无待核对的疑似困难职工。"),
+            metrics=[Metric(_("待核对"), pending, _("暂无待核对的疑似困难职工"))],
+            link=reverse("workbench:candidate_list"), link_label=_("去核对"),
         ),
         RoleCard(
             role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
-            title=_("入户调查"), icon="home_work",
-            description=_("入户调查任务：核查清单、上传材料，录入家庭收支后自动计算困难类别。"),
+            title=_("帮扶待办"), icon="home_work",
+            description=_("登记申请、入户调查、民政核对、民主评议、公示、建档、年度复核和退档：录入家庭收支后自动计算困难类别。"),
             organisations=orgs,
-            metrics=[Metric(_("分配给您的任务（全部流程）"), my_assigned_tasks(user).count(), _("暂无入户调查任务"))],
+            metrics=[Metric(_("我的帮扶待办"), hardship_inbox(user).count(), _("暂无帮扶待办")),
+                     Metric(_("待领取"), hardship_queue(user).count(), _("暂无待领取的帮扶任务"))],
+            link=HardshipFlow.instance.reverse("inbox"), link_label=_("去办理"),
         ),
     ]
 
 
 def reviewer_cards(user, organisations, orgs) -> list[RoleCard]:
+    from .hardship import HardshipFlow
+    from .hardship_views import hardship_inbox, hardship_queue
+
+    approvals = [HardshipFlow.approve, HardshipFlow.second_approval]
+    waiting = [task for task in hardship_queue(user).filter(flow_task__in=approvals)]
+    not_mine = sum(1 for task in waiting if task.flow_task.excluded(user, task))
     return [RoleCard(
         role=Role.REVIEWER, role_label=Role.REVIEWER.label, title=_("待审批"), icon="fact_check",
         description=_("帮扶档案审批队列：对照低保标准的测算、入户调查结论、民政核对、公示与异议；批准或附理由退回。本人经办的档案不能由本人审批。"),
         organisations=orgs,
-        metrics=[Metric(_("分配给您的任务（全部流程）"), my_assigned_tasks(user).count(), _("暂无待审批的帮扶档案"))],
+        metrics=[
+            Metric(_("待审批的档案"), len(waiting) - not_mine, _("暂无待审批的帮扶档案")),
+            Metric(_("本人经办、须由他人审批"), not_mine, _("无")),
+            Metric(_("我正在审批"), hardship_inbox(user).filter(flow_task__in=approvals).count(), _("无")),
+        ],
+        link=HardshipFlow.instance.reverse("queue"), link_label=_("去审批"),
     )]
 
 

@@ -214,10 +214,22 @@ def test_lead_board_counts_their_subtree_only(client, orgs, people):
     assert metric(board, "已超期") == 1
 
 
-def test_caseworker_sees_candidates_and_home_visits(client, people):
+def test_caseworker_sees_candidates_and_hardship_work(client, people):
     html = text(home(client, people["caseworker"]))
-    assert "疑似困难" in html and "入户调查" in html
-    assert "暂无入户调查任务" in html
+    assert "疑似困难" in html and "帮扶待办" in html
+    assert "暂无待核对的疑似困难职工" in html and "暂无帮扶待办" in html
+
+
+def test_caseworker_home_counts_the_application_waiting_in_the_queue(client, orgs, people):
+    from cases.services.identification import open_hardship_file
+    from tests.hardship_fixtures import household_in_hardship
+    from workflows.hardship import start_hardship_flow
+
+    file = open_hardship_file(household=household_in_hardship(orgs["hd"]), by=people["caseworker"],
+                              source="application", year=2025)
+    start_hardship_flow(file, by=people["caseworker"])
+    html = text(home(client, people["caseworker"]))
+    assert '<span>待领取</span><span class="uc-metric__value">1</span>' in html
 
 
 def test_reviewer_sees_the_approval_queue(client, people):
