@@ -184,6 +184,14 @@ def caseworker_cards(user, organisations, orgs) -> list[RoleCard]:
     ]
 
 
+def plans_awaiting_approval(user, organisations):
+    """Proposed aid plans in `organisations` that `user` may approve (not the ones they prepared)."""
+    from cases.models import AidPlan, PlanStatus
+
+    return AidPlan.objects.filter(file__organisation__in=organisations, status=PlanStatus.PROPOSED) \
+        .exclude(prepared_by=user)
+
+
 def reviewer_cards(user, organisations, orgs) -> list[RoleCard]:
     from .hardship import HardshipFlow
     from .hardship_views import hardship_inbox, hardship_queue
@@ -199,6 +207,8 @@ def reviewer_cards(user, organisations, orgs) -> list[RoleCard]:
             Metric(_("待审批的档案"), len(waiting) - not_mine, _("暂无待审批的帮扶档案")),
             Metric(_("本人经办、须由他人审批"), not_mine, _("无")),
             Metric(_("我正在审批"), hardship_inbox(user).filter(flow_task__in=approvals).count(), _("无")),
+            Metric(_("待审批的帮扶计划（在档案详情页审批）"), plans_awaiting_approval(user, organisations).count(),
+                   _("暂无待审批的帮扶计划")),
         ],
         link=HardshipFlow.instance.reverse("queue"), link_label=_("去审批"),
     )]

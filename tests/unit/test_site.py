@@ -347,3 +347,19 @@ def test_500_is_chinese_and_hides_the_error(people):
     html = response.content.decode()
     assert "系统出错" in html and "系统管理员" in html
     assert "secret internal detail" not in html and "Traceback" not in html
+
+
+def test_reviewer_home_counts_aid_plans_waiting_for_approval_but_not_their_own(client, orgs, people):
+    from datetime import date
+    from decimal import Decimal
+
+    from cases.models import AidPlan
+    from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
+
+    file = file_in_state(household_in_hardship(orgs["hd"]), prepared_by=people["caseworker"])
+    fund = fund_with_budget(orgs["hd"])
+    for preparer in (people["caseworker"], people["reviewer"]):
+        AidPlan.objects.create(file=file, aid_type="living", fund=fund, amount=Decimal("1000.00"),
+                               first_payment_on=date(2026, 6, 1), purpose="生活救助", prepared_by=preparer)
+    html = text(home(client, people["reviewer"]))
+    assert '<span>待审批的帮扶计划（在档案详情页审批）</span><span class="uc-metric__value">1</span>' in html
