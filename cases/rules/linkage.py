@@ -17,7 +17,8 @@ record: its best worker candidate, a score in 0..1 and a decision:
 repeats its arithmetic without the reasons, in the same order of operations, so
 both give the same float. The scan skips the candidates that provably score below the
 review band (below min(review, match - AMBIGUITY_MARGIN)): two valid IDs that differ, or
-no ID agreement and another birth date, cap the score at 0.60. So "match" and "review"
+no ID agreement and another birth date, cap the score at 0.60; it also skips a candidate whose
+score would stay below the band even with an equal name. So "match" and "review"
 results are those of scoring every candidate; a "none" result carries the best score among
 the candidates that were scored (0.0, "无候选记录", when none was). `processes=N` splits
 the civil records over N forked processes with the same results (bench/linkage.py:

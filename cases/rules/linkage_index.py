@@ -179,7 +179,10 @@ class _Index:
 def _scan(row: _Row, candidates, index: _Index, floor: _Floor) -> tuple[float, int, float]:
     """The best score_pair() score over the candidates that `floor` does not rule out, its
     worker (the lowest index among equal scores; -1 when none is scored) and the runner-up
-    score (-inf when there is none). Each branch below is the corresponding branch of
+    score (-inf when there is none). Ruled out: candidates whose score would stay below
+    the floor even with equal names (so their names are never compared), and, for a record
+    without an ID, before the loop, every candidate born on a day that scores 0 (other
+    birth date, one that caps the score at 0.60). Each branch below is the corresponding branch of
     _name_score, _birth_score, _region_score and _id_score, in the same order of operations
     so that the float is the same."""
     name, birth, region, number, valid, _ = row
