@@ -3,7 +3,7 @@
 The list shows the pending links of the organisations where the user is a hardship caseworker,
 highest score first, ID numbers masked. The detail page puts the civil-affairs record and the
 person on file side by side with the score and what agreed or differed, and posts the
-caseworker's decision to cases.services.civil_affairs (confirm_link / reject_link). A link
+caseworker's decision to cases.services.civil_affairs_links (confirm_link / reject_link). A link
 outside those organisations is a 404 whether or not it exists; every view of a detail page is
 journalled (it shows a person's aid category and amount).
 """
@@ -25,7 +25,7 @@ from cases.models.hardship_states import ENDED_STATES
 from cases.rules.linkage import is_valid_resident_id
 from cases.selectors import mask_resident_id, yuan
 from cases.services.audit import append_event
-from cases.services.civil_affairs import confirm_link, reject_link
+from cases.services.civil_affairs_links import confirm_link, reject_link
 
 from .dispute import organisations_where
 

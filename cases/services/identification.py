@@ -3,7 +3,8 @@ file numbers, the yearly-review clock, the review itself and re-entry after exit
 
 Status changes go through the door (cases.services.transitions.apply); the functions named
 in the file's transitions (`effects`, or called from a transition method) run inside it.
-Civil-affairs imports and their links are in cases.services.civil_affairs.
+Civil-affairs imports are in cases.services.civil_affairs, their links in
+cases.services.civil_affairs_links.
 """
 
 from datetime import date

@@ -13,9 +13,8 @@ from openpyxl import Workbook
 
 from cases.models import AuditAction, AuditEvent, CivilAffairsImport, CivilAffairsRecord, LinkCandidate
 from cases.services.actors import system
-from cases.services.civil_affairs import (
-    CivilAffairsFileError, CivilAffairsImportRefused, import_civil_affairs, read_civil_affairs_rows,
-)
+from cases.services.civil_affairs import CivilAffairsImportRefused, import_civil_affairs
+from cases.services.civil_affairs_file import CivilAffairsFileError, read_civil_affairs_rows
 
 pytestmark = pytest.mark.django_db
 

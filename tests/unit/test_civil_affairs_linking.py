@@ -14,7 +14,9 @@ from cases.models import (
 )
 from cases.rules.validators import resident_id_check_char
 from cases.services.actors import system
-from cases.services.civil_affairs import confirm_link, import_civil_affairs, link_civil_records, record_key, reject_link
+from cases.services.civil_affairs import import_civil_affairs
+from cases.services.civil_affairs_file import record_key
+from cases.services.civil_affairs_links import confirm_link, link_civil_records, reject_link
 from tests.hardship_fixtures import file_in_state, household_in_hardship
 
 pytestmark = pytest.mark.django_db

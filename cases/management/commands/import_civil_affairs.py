@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import Organisation
 from cases.services.actors import system
-from cases.services.civil_affairs import (
-    ACTOR_NAME, DEFAULT_PURPOSE, CivilAffairsFileError, CivilAffairsImportRefused, import_civil_affairs,
-)
+from cases.services.civil_affairs import DEFAULT_PURPOSE, CivilAffairsImportRefused, import_civil_affairs
+from cases.services.civil_affairs_file import CivilAffairsFileError
+from cases.services.civil_affairs_links import ACTOR_NAME
 
 BAR_WIDTH = 30
 
