@@ -440,7 +440,7 @@ def menu_flags(user) -> dict:
     if not getattr(user, "is_authenticated", False):
         return {"register": False, "search": False, "candidates": False, "hardship": False}
     from .candidate_views import may_review_candidates
-    from .hardship_file_views import may_read_files
+    from .hardship_file_access import may_read_files
 
     return {"register": may_register(user), "search": may_search(user), "candidates": may_review_candidates(user),
             "hardship": may_read_files(user)}

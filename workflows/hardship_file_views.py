@@ -1,5 +1,6 @@
-"""The hardship file pages: 档案查询 (the file list), 档案详情 (one file with its actions and
-documents) and 帮扶资金 (the funds, a fund's ledger, its budget and its XLSX export).
+"""The hardship file pages: 档案查询 (the file list) and 档案详情 (one file with its actions and
+documents). The fund pages (帮扶资金) are workflows.hardship_fund_views; who may read either
+is workflows.hardship_file_access.
 
 Scope: a file is found only through cases.access.scoped, narrowed to the subtrees where the
 user holds a hardship role (caseworker, reviewer, auditor), so a file elsewhere is a 404
@@ -10,50 +11,43 @@ Actions reuse the case page's machinery (workflows.case_views): the door's list 
 user may take now, minus what the file's flow does in its tasks — the outcomes of its open
 tasks, and every transition that only a flow task takes (a transition the flow follows when
 taken elsewhere declares the effect workflows.hardship.follow_file: not identified, an exit
-begun mid-year, an exit cancelled). Each action posts its small form to one view that calls
+begun mid-year, an exit cancelled); which actions the page offers is
+workflows.hardship_file_actions. Each action posts its small form to one view that calls
 cases.services.transitions.apply and puts the door's refusal on the form.
 """
 
-import functools
-from io import BytesIO
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.access import can_act, scoped
+from cases.access import can_act
 from cases.models import (
-    AidPlan, AuditAction, Disbursement, Document, Fund, HardshipAttachment, HardshipFile, HardshipStatus, Objection,
-    PlanStatus, Role, YearlyReview,
+    AidPlan, AuditAction, Disbursement, Document, HardshipAttachment, HardshipFile, HardshipStatus, Objection,
+    PlanStatus, YearlyReview,
 )
 from cases.models.hardship_states import HOME_VISIT_CHECKLIST
+from cases.rules.eligibility import Category
+from cases.rules.validators import normalise_resident_id
 from cases.selectors import events_timeline, mask_resident_id, person_name, transition_labels, yuan
 from cases.services import aid
 from cases.services.audit import append_event
-from cases.services.transitions import apply, available_transitions, fsm_transition, transition_spec
-from cases.rules.eligibility import Category
-from cases.rules.validators import normalise_resident_id
+from cases.services.transitions import apply, fsm_transition, transition_spec
 
 from .case_views import DocumentDownloadView, action_label, flow_step_transitions, open_flow_tasks
-from .dispute import organisations_where
 from .dispute_views import submitted_through_door
-from .hardship import HARDSHIP_READERS, HardshipFlow, ObjectionFlow
-from .hardship_file_forms import AllocateBudgetForm, FileSearchForm, file_action_form, plans_of
+from .hardship_file_access import HardshipReadersOnly, file_url, readable_file, readable_files, readable_funds
+from .hardship_file_actions import AID_ACTIONS, action_key, done_in_flow, file_actions
+from .hardship_file_forms import FileSearchForm, file_action_form, plans_of
 from .hardship_views import HANDLERS, file_context
 
-FUND_READERS = (*HARDSHIP_READERS, Role.ORG_ADMIN)
-FOLLOWED_BY_FLOW = "workflows.hardship.follow_file"
 PAGE_SIZE = 20
 FILE_TABS = (
     ("household", gettext_lazy("家庭情况")),
@@ -63,62 +57,6 @@ FILE_TABS = (
     ("documents", gettext_lazy("文书")),
     ("timeline", gettext_lazy("时间线")),
 )
-
-
-# -- who reads what --------------------------------------------------------------------------
-
-def file_organisations(user):
-    return organisations_where(user, HARDSHIP_READERS)
-
-
-def may_read_files(user) -> bool:
-    return file_organisations(user).exists()
-
-
-def readable_files(user):
-    files = HardshipFile.objects.select_related("organisation", "household__head")
-    return scoped(files, user).filter(organisation__in=file_organisations(user).values("pk"))
-
-
-def readable_file(user, pk) -> HardshipFile:
-    """The file if `user` reads hardship files of its organisation; 404 otherwise, whether it exists or not."""
-    return get_object_or_404(readable_files(user), pk=pk)
-
-
-def file_url(file) -> str:
-    return reverse("workbench:hardship_file", args=[file.pk])
-
-
-def fund_organisations(user):
-    return organisations_where(user, FUND_READERS)
-
-
-def readable_funds(user):
-    funds = Fund.objects.select_related("organisation")
-    return scoped(funds, user).filter(organisation__in=fund_organisations(user).values("pk"))
-
-
-def may_allocate(user, fund) -> bool:
-    return can_act(user, fund.organisation, aid.FUND_KEEPERS)
-
-
-class HardshipReadersOnly(LoginRequiredMixin):
-    refusal = gettext_lazy("只有帮扶工作人员、审核人或审计员可以查阅困难职工档案。")
-
-    def permitted(self, user) -> bool:
-        return may_read_files(user)
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.permitted(request.user):
-            raise PermissionDenied(str(self.refusal))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class FundReadersOnly(HardshipReadersOnly):
-    refusal = gettext_lazy("只有帮扶工作人员、审核人、审计员或组织管理员可以查阅帮扶资金。")
-
-    def permitted(self, user) -> bool:
-        return fund_organisations(user).exists()
 
 
 # -- 档案查询 ----------------------------------------------------------------------------------
@@ -156,64 +94,6 @@ class FileListView(HardshipReadersOnly, TemplateView):
 
 
 # -- 档案详情 ----------------------------------------------------------------------------------
-
-@functools.cache
-def flow_only_transitions() -> frozenset[str]:
-    """Transitions some task of the hardship flows takes (their outcomes and in-task actions)."""
-    names = set()
-    for flow_class in (HardshipFlow, ObjectionFlow):
-        for node in flow_class.instance.nodes():
-            names.update(getattr(node, "outcomes", ()) or ())
-            names.update(getattr(node, "actions", ()) or ())
-    return frozenset(names)
-
-
-def done_in_flow(file, spec, steps: dict[str, str]) -> bool:
-    if spec.name in steps:
-        return True
-    return spec.name in flow_only_transitions() and FOLLOWED_BY_FLOW not in spec.custom.get("effects", ())
-
-
-# The order of the page's actions: the everyday ones first, the file's end last.
-ACTION_ORDER = ("lodge_objection", "propose_aid_plan", "approve_aid_plan", "disburse", "cancel_exit", "begin_exit",
-                "reject", "re_enter")
-
-
-def page_transitions(file, user) -> list:
-    """The transitions `user` may take now from the file's page."""
-    steps = flow_step_transitions(file)
-    offered = [spec for spec in available_transitions(file, user) if not done_in_flow(file, spec, steps)]
-    return sorted(offered, key=lambda spec: ACTION_ORDER.index(spec.name) if spec.name in ACTION_ORDER
-                  else len(ACTION_ORDER))
-
-
-def action_key(name: str, plan=None) -> str:
-    return f"{name}-{plan.pk}" if plan is not None else name
-
-
-def file_actions(file, user, *, bound=None, bound_key="") -> list[dict]:
-    """One small form per action (per proposed plan for approvals); `bound` replaces the one posted."""
-    rows = []
-    for spec in page_transitions(file, user):
-        url = reverse("workbench:hardship_file_action", args=[file.pk, spec.name])
-        label = action_label(spec)
-        if spec.name == "approve_aid_plan":
-            for plan in plans_of(file, PlanStatus.PROPOSED):
-                key = action_key(spec.name, plan)
-                form = bound if bound_key == key else file_action_form(spec, file=file, user=user, plan=plan)
-                rows.append({"key": key, "name": spec.name, "label": label, "form": form, "url": url, "plan": plan,
-                             "preparer": person_name(plan.prepared_by)})
-            continue
-        if spec.name == "disburse" and not plans_of(file, PlanStatus.APPROVED).exists():
-            continue
-        form = bound if bound_key == spec.name else file_action_form(spec, file=file, user=user)
-        rows.append({"key": spec.name, "name": spec.name, "label": label, "form": form, "url": url})
-    if bound is not None and not any(row["form"] is bound for row in rows):
-        spec = bound.spec
-        rows.insert(0, {"key": bound_key, "name": spec.name, "label": action_label(spec), "form": bound,
-                        "url": reverse("workbench:hardship_file_action", args=[file.pk, spec.name])})
-    return rows
-
 
 def file_documents(file):
     return Document.objects.filter(
@@ -371,8 +251,6 @@ class FileActionView(HardshipReadersOnly, View):
             "action": action_label(spec), "status": file.get_status_display()}
 
 
-AID_ACTIONS = ("propose_aid_plan", "approve_aid_plan", "disburse")
-
 
 def _int(value) -> int | None:
     try:
@@ -392,125 +270,3 @@ class FileDocumentDownloadView(HardshipReadersOnly, DocumentDownloadView):
     def subject_documents(self, subject):
         return file_documents(subject)
 
-
-# -- 帮扶资金 ----------------------------------------------------------------------------------
-
-def fund_row(fund) -> dict:
-    summary = aid.fund_summary(fund)
-    return {"fund": fund, "budget": yuan(summary.budget), "paid": yuan(summary.paid), "balance": yuan(summary.balance),
-            "url": reverse("workbench:hardship_fund", args=[fund.pk])}
-
-
-class FundListView(FundReadersOnly, TemplateView):
-    template_name = "workflows/hardship/file_funds.html"
-
-    def get_context_data(self, **kwargs):
-        funds = readable_funds(self.request.user).order_by("-year", "organisation__path", "aid_type", "pk")
-        return super().get_context_data(rows=[fund_row(fund) for fund in funds], **kwargs)
-
-
-def ledger_rows(fund, user) -> list[dict]:
-    readable = set(readable_files(user).values_list("pk", flat=True))
-    rows = []
-    for row in aid.fund_ledger(fund):
-        plan, payment = row.plan, row.disbursement
-        file = plan.file if plan is not None else None
-        rows.append({
-            "row": row, "entry": row.entry, "in": yuan(row.amount_in) if row.amount_in else "",
-            "out": yuan(row.amount_out) if row.amount_out else "", "balance": yuan(row.balance),
-            "recorded_by": person_name(row.entry.recorded_by), "payment": payment, "plan": plan, "file": file,
-            "file_url": f"{file_url(file)}?tab=aid" if file is not None and file.pk in readable else "",
-            "approver": person_name(plan.approved_by) if plan is not None else "",
-        })
-    return rows
-
-
-class FundDetailView(FundReadersOnly, TemplateView):
-    template_name = "workflows/hardship/file_fund_detail.html"
-
-    def fund(self):
-        return get_object_or_404(readable_funds(self.request.user), pk=self.kwargs["pk"])
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.fund_page(self.fund(), AllocateBudgetForm()))
-
-    def post(self, request, *args, **kwargs):
-        fund = self.fund()
-        form = AllocateBudgetForm(request.POST)
-        if form.is_valid() and submitted_through_door(form, lambda: aid.allocate_budget(
-                fund=fund, amount=form.cleaned_data["amount"], by=request.user, note=form.cleaned_data["note"])):
-            messages.success(request, _("已拨入%(amount)s；“%(fund)s”余额%(balance)s。") % {
-                "amount": yuan(form.cleaned_data["amount"]), "fund": fund.name,
-                "balance": yuan(aid.fund_summary(fund).balance)})
-            return HttpResponseRedirect(reverse("workbench:hardship_fund", args=[fund.pk]))
-        messages.error(request, _("预算未拨入：请按提示修改，已填写的内容都保留着。"))
-        return self.render_to_response(self.fund_page(fund, form))
-
-    def fund_page(self, fund, form):
-        return self.get_context_data(
-            fund=fund, summary=fund_row(fund), ledger=ledger_rows(fund, self.request.user), form=form,
-            may_allocate=may_allocate(self.request.user, fund),
-            export_url=reverse("workbench:hardship_fund_export", args=[fund.pk]),
-        )
-
-
-LEDGER_COLUMNS = (
-    gettext_lazy("序号"), gettext_lazy("记账时间"), gettext_lazy("类别"), gettext_lazy("摘要"),
-    gettext_lazy("拨入（元）"), gettext_lazy("支出（元）"), gettext_lazy("余额（元）"), gettext_lazy("档案编号"),
-    gettext_lazy("帮扶计划"), gettext_lazy("审批人"), gettext_lazy("领款凭证编号"), gettext_lazy("发放日期"),
-    gettext_lazy("领款人"), gettext_lazy("记账人"),
-)
-MONEY_FORMAT = "#,##0.00"
-
-
-def ledger_workbook(fund) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("资金台账")
-    summary = aid.fund_summary(fund)
-    sheet.append([str(fund), fund.organisation.name])
-    sheet.append([_("预算合计"), summary.budget, _("已发放"), summary.paid, _("余额"), summary.balance])
-    sheet.append([str(column) for column in LEDGER_COLUMNS])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for number, row in enumerate(aid.fund_ledger(fund), start=1):
-        plan, payment = row.plan, row.disbursement
-        sheet.append([
-            number, timezone.localtime(row.entry.recorded_at).replace(tzinfo=None), row.entry.get_kind_display(),
-            row.entry.note, row.amount_in or None, row.amount_out or None, row.balance,
-            (plan.file.number or str(plan.file.pk)) if plan else "", str(plan) if plan else "",
-            person_name(plan.approved_by) if plan else "", row.receipt_number,
-            payment.paid_on if payment else None, payment.recipient if payment else "",
-            person_name(row.entry.recorded_by),
-        ])
-    for column in (2, 4, 6):
-        sheet.cell(row=2, column=column).number_format = MONEY_FORMAT
-    formats = {2: "yyyy-mm-dd hh:mm", 5: MONEY_FORMAT, 6: MONEY_FORMAT, 7: MONEY_FORMAT, 12: "yyyy-mm-dd"}
-    for line in sheet.iter_rows(min_row=4):
-        for cell in line:
-            if cell.column in formats:
-                cell.number_format = formats[cell.column]
-    for letter, width in zip("ABCDEFGHIJKLMN", (6, 18, 10, 36, 14, 14, 14, 20, 28, 10, 22, 12, 10, 10)):
-        sheet.column_dimensions[letter].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-class FundExportView(FundReadersOnly, View):
-    """The fund's ledger as XLSX; the export is journalled."""
-
-    def get(self, request, pk):
-        fund = get_object_or_404(readable_funds(request.user), pk=pk)
-        content = ledger_workbook(fund)
-        append_event(action=AuditAction.EXPORT, actor=request.user, subject=fund, organisation=fund.organisation,
-                     name="export_fund_ledger", data={"fund": fund.pk, "name": fund.name,
-                                                      "rows": fund.entries.count()})
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        filename = f"{fund.organisation.code}-{fund.year}-{fund.aid_type}-ledger.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response

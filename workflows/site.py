@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
-from . import candidate_views, case_views, hardship_file_views
+from . import candidate_views, case_views, hardship_file_views, hardship_fund_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
 from .hardship import HardshipFlow, ObjectionFlow
@@ -53,11 +53,11 @@ class WorkbenchApp(Application):
     hardship_file_document_path = path("hardship/files/<int:pk>/documents/<int:document_pk>/",
                                        hardship_file_views.FileDocumentDownloadView.as_view(),
                                        name="hardship_file_document")
-    hardship_fund_list_path = path("hardship/funds/", hardship_file_views.FundListView.as_view(),
+    hardship_fund_list_path = path("hardship/funds/", hardship_fund_views.FundListView.as_view(),
                                    name="hardship_fund_list")
-    hardship_fund_path = path("hardship/funds/<int:pk>/", hardship_file_views.FundDetailView.as_view(),
+    hardship_fund_path = path("hardship/funds/<int:pk>/", hardship_fund_views.FundDetailView.as_view(),
                               name="hardship_fund")
-    hardship_fund_export_path = path("hardship/funds/<int:pk>/ledger.xlsx", hardship_file_views.FundExportView.as_view(),
+    hardship_fund_export_path = path("hardship/funds/<int:pk>/ledger.xlsx", hardship_fund_views.FundExportView.as_view(),
                                      name="hardship_fund_export")
 
     def get_context_data(self, request):
