@@ -249,15 +249,19 @@ class InboxView(UrgencyColumns, flow_views.FlowInboxListView):
         return inbox_tasks(self.request.user)
 
 
-class QueueView(UrgencyColumns, flow_views.FlowQueueListView):
-    title = gettext_lazy("待领取")
-    columns = UrgencyColumns.columns + ("claim_link",)
+class ClaimLinkColumn:
+    """The 领取 button of a queue: the task's assign page (dispute and hardship queues alike)."""
 
     def claim_link(self, task):
         return format_html('<a class="mdc-button" href="{}">{}</a>',
                            task.flow_task.reverse("assign", args=[task.process_id, task.pk]), _("领取"))
 
     claim_link.short_description = gettext_lazy("操作")
+
+
+class QueueView(ClaimLinkColumn, UrgencyColumns, flow_views.FlowQueueListView):
+    title = gettext_lazy("待领取")
+    columns = UrgencyColumns.columns + ("claim_link",)
 
     @viewprop
     def queryset(self):

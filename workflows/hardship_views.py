@@ -12,7 +12,6 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.utils import viewprop
@@ -28,7 +27,7 @@ from cases.selectors import mask_resident_id
 
 from . import hardship_forms as f
 from .dispute import organisations_where
-from .dispute_views import CaseTaskView, person_label
+from .dispute_views import CaseTaskView, ClaimLinkColumn, person_label
 from .hardship import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
 
 FILE_PATH = "process__hardshipprocess__file"
@@ -192,15 +191,9 @@ class HardshipInboxView(FileColumns, flow_views.FlowInboxListView):
         return hardship_inbox(self.request.user)
 
 
-class HardshipQueueView(FileColumns, flow_views.FlowQueueListView):
+class HardshipQueueView(ClaimLinkColumn, FileColumns, flow_views.FlowQueueListView):
     title = gettext_lazy("待领取")
     columns = FileColumns.columns + ("claim_link",)
-
-    def claim_link(self, task):
-        return format_html('<a class="mdc-button" href="{}">{}</a>',
-                           task.flow_task.reverse("assign", args=[task.process_id, task.pk]), _("领取"))
-
-    claim_link.short_description = gettext_lazy("操作")
 
     @viewprop
     def queryset(self):
