@@ -6,7 +6,6 @@ The flow is driven both from code (claim_task / complete_task, as imports and co
 and through its pages with Django's test client, as a mediator and a lead would.
 """
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -39,6 +38,8 @@ from workflows.dispute import (
 from workflows.dispute_views import claimable_tasks, inbox_tasks, visible_tasks
 from workflows.models import DisputeProcess
 from workflows.views import unassigned_tasks
+
+from .concurrency import run_at_once
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 _sequence = iter(range(1, 10_000))
@@ -420,24 +421,12 @@ def test_two_mediators_claiming_at_once_exactly_one_wins(orgs, people, make_user
     second = make_user("hd_mediator2", orgs["hd_street"], Role.MEDIATOR)
     process = start_dispute_flow(make_case(orgs["hd_ent"]), by=people["mediator"])
     task = the_task(process, "decide_acceptance")
-    barrier = threading.Barrier(2)
+    claimants = (people["mediator"], second)
+    results = run_at_once([lambda user=user: claim_task(Task.objects.get(pk=task.pk), user) for user in claimants])
     outcomes = {}
-
-    def claim_as(user):
-        try:
-            barrier.wait()
-            claim_task(Task.objects.get(pk=task.pk), user)
-            outcomes[user.username] = "won"
-        except TaskAlreadyClaimed as refusal:
-            outcomes[user.username] = str(refusal)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim_as, args=(user,)) for user in (people["mediator"], second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for user, (kind, value) in zip(claimants, results, strict=True):
+        assert kind == "ok" or isinstance(value, TaskAlreadyClaimed), value
+        outcomes[user.username] = "won" if kind == "ok" else str(value)
 
     assert sorted(outcome == "won" for outcome in outcomes.values()) == [False, True]
     winner = next(name for name, outcome in outcomes.items() if outcome == "won")

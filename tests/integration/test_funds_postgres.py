@@ -1,11 +1,9 @@
 """On PostgreSQL: twenty payments drawn on one fund at the same moment never overdraw it."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -14,6 +12,8 @@ from cases.services.aid import fund_ledger, fund_summary
 from cases.services.transitions import apply
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 
+from .concurrency import run_at_once
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PAYERS = 20
@@ -21,35 +21,11 @@ BUDGET = Decimal("10000.00")
 EACH = Decimal("1000.00")
 
 
-
 def resident_id(n: int) -> str:
     """A valid GB 11643 number for the n-th test household."""
     body = f"11010819750101{n:03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-
-
-def run_at_once(functions):
-    """Each function in its own thread and database connection, all released by one barrier."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(index, function):
-        try:
-            barrier.wait()
-            results[index] = ("ok", function())
-        except Exception as error:  # collected and asserted on by the caller
-            results[index] = ("error", error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a payment never finished"
-    return results
 
 
 def test_twenty_payments_at_once_from_a_fund_that_covers_ten_pay_exactly_ten(orgs, people):
@@ -72,7 +48,7 @@ def test_twenty_payments_at_once_from_a_fund_that_covers_ten_pay_exactly_ten(org
         return apply(file, "disburse", by=people["caseworker"], data={
             "plan": plan, "amount": EACH, "paid_on": today, "recipient": file.household.head.name}).event.pk
 
-    results = run_at_once([lambda pk=plan.pk: pay(pk) for plan in plans])
+    results = run_at_once([lambda pk=plan.pk: pay(pk) for plan in plans], timeout=120)
 
     succeeded = [value for kind, value in results if kind == "ok"]
     refused = [value for kind, value in results if kind == "error"]

@@ -12,7 +12,7 @@ from cases.rules.validators import resident_id_check_char
 from cases.services.intake import register_dispute
 from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
 
-from .test_postgres_concurrency import run_at_once
+from .concurrency import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,10 +1,8 @@
 """On PostgreSQL: two people acting at once, and concurrent audit appends."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from cases.models import AuditEvent, HolidaySchedule, ScheduleStatus
 from cases.services.actors import system
@@ -12,29 +10,9 @@ from cases.services.audit import append_event, verify_chain
 from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.services.transitions import apply
 
+from .concurrency import run_at_once
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(functions):
-    """Run each function in its own thread and database connection, released together."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def runner(index, function):
-        try:
-            barrier.wait()
-            results[index] = ("ok", function())
-        except Exception as error:  # collected and asserted on by the caller
-            results[index] = ("error", error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_admins_deciding_the_same_schedule_at_once_exactly_one_wins(orgs, people, make_user):
