@@ -1,9 +1,11 @@
 """Browser tests: Debian's chromium driven by Playwright's sync API against live_server."""
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API keeps an asyncio loop running in this thread; Django would then
 # refuse ORM calls made from the test (seeding, assertions) as "async context".
@@ -36,3 +38,20 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo organisations and people (seed_demo), with their demo passwords."""
+    call_command("seed_demo", "--force", stdout=StringIO())
+
+
+def sign_in(page, base_url, username, password):
+    """Sign in on the login page and land on the workbench."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(base_url + "/")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.timers import fire_due_timers
 
 from cases.models import HardshipStatus, Membership, Role
+from tests.e2e.conftest import sign_in
 from tests.integration.test_hardship_flow import at, do, identify_until_publicity
 
 pytestmark = [pytest.mark.e2e]
@@ -27,20 +28,12 @@ def awaiting_approval(transactional_db, orgs, people, make_user):
     return file
 
 
-def sign_in(page, base_url, username):
-    page.goto(base_url + "/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("pw-" + username)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(base_url + "/")
-
-
 def test_a_reviewer_reads_the_computation_and_approves_but_the_preparer_cannot(
         live_server, awaiting_approval, page, browser):
     file = awaiting_approval
 
     # The preparer: the file is in the queue, marked as not theirs, and claiming is refused.
-    sign_in(page, live_server.url, "hd_caseworker")
+    sign_in(page, live_server.url, "hd_caseworker", "pw-hd_caseworker")
     page.goto(live_server.url + "/hardship/queue/")
     row = page.locator("tr", has_text="王建国")
     expect(row).to_contain_text("本人经办，不能审批")
@@ -51,7 +44,7 @@ def test_a_reviewer_reads_the_computation_and_approves_but_the_preparer_cannot(
 
     # The reviewer: claims the approval, reads the computation, approves.
     reviewer_page = browser.new_context(locale="zh-CN").new_page()
-    sign_in(reviewer_page, live_server.url, "hd_reviewer")
+    sign_in(reviewer_page, live_server.url, "hd_reviewer", "pw-hd_reviewer")
     reviewer_page.goto(live_server.url + "/hardship/queue/")
     reviewer_page.locator("tr", has_text="王建国").get_by_role("link", name="领取").click()
     reviewer_page.get_by_role("button", name="分配", exact=True).click()  # viewflow's claim confirmation

@@ -3,14 +3,13 @@ the birth date, sex and region; a member is added; the 计算结果 panel follow
 is typed (相对困难, then 深度困难 with the numbers); saving lands on the file's 登记申请 task."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cases.models import HardshipFile
 from cases.rules.validators import resident_id_check_char
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -19,19 +18,6 @@ HEAD_ID = HEAD_FIRST17 + resident_id_check_char(HEAD_FIRST17)
 WRONG_CHECK = HEAD_FIRST17 + ("1" if HEAD_ID[-1] != "1" else "2")
 CHILD_FIRST17 = "11010820100615002"
 CHILD_ID = CHILD_FIRST17 + resident_id_check_char(CHILD_FIRST17)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", "--force", stdout=StringIO())
-
-
-def sign_in(page, base_url, username, password):
-    page.goto(base_url + "/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(base_url + "/")
 
 
 def test_a_caseworker_registers_a_household_and_watches_the_category(live_server, demo, page):

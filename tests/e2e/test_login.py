@@ -1,20 +1,13 @@
 """Signing in through a real browser: Chinese login page, mediator's empty home, bad password."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e]
 
 SITE_TITLE = "工会劳动争议调解与困难职工帮扶系统"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", "--force", stdout=StringIO())
 
 
 def sign_in(page, base_url, username, password):

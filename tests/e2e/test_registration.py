@@ -1,33 +1,19 @@
 """A mediator registers an oral application in a real browser and lands on the case page."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from cases.models import DisputeCase, Document
 from cases.rules.validators import resident_id_check_char
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e]
 
 FIRST17 = "11010519900307002"
 RESIDENT_ID = FIRST17 + resident_id_check_char(FIRST17)
 WRONG_CHECK = FIRST17 + ("1" if RESIDENT_ID[-1] != "1" else "2")
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", "--force", stdout=StringIO())
-
-
-def sign_in(page, base_url, username, password):
-    page.goto(base_url + "/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(base_url + "/")
 
 
 def test_a_mediator_registers_an_oral_application_and_sees_the_case(live_server, demo, page):
