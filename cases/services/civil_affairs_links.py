@@ -285,7 +285,9 @@ def _open_file(household: Household, candidate: LinkCandidate, *, by) -> Hardshi
 # -- the caseworker's decision --------------------------------------------------------------------------
 
 def _locked_pending(candidate: LinkCandidate) -> LinkCandidate:
-    locked = LinkCandidate.objects.select_for_update().select_related(
+    # Lock the link's own row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer joins (member, decided_by) select_related would add.
+    locked = LinkCandidate.objects.select_for_update(of=("self",)).select_related(
         "civil_record", "worker", "member__household", "organisation", "decided_by").get(pk=candidate.pk)
     if locked.status != LinkStatus.PENDING:
         who = locked.decided_by.get_username() if locked.decided_by else _("系统自动匹配")
