@@ -39,7 +39,7 @@ CENT = Decimal("0.01")
 Errors = dict[str, list[str]]
 
 
-def _add(errors: Errors, key: str, message: str) -> None:
+def add_error(errors: Errors, key: str, message: str) -> None:
     errors.setdefault(key, []).append(str(message))
 
 
@@ -74,15 +74,15 @@ def _amount(errors: Errors, key: str, value, label: str, *, negative_allowed=Fal
     if value in (None, "") and not required:
         return ZERO
     if value in (None, ""):
-        _add(errors, key, _("请填写%(label)s。") % {"label": label})
+        add_error(errors, key, _("请填写%(label)s。") % {"label": label})
         return None
     amount = money(value)
     if amount is None:
-        _add(errors, key, _("%(label)s“%(value)s”不是有效的金额，请填写元，最多两位小数，例如 2000.50。")
+        add_error(errors, key, _("%(label)s“%(value)s”不是有效的金额，请填写元，最多两位小数，例如 2000.50。")
              % {"label": label, "value": value})
         return None
     if amount < 0 and not negative_allowed:
-        _add(errors, key, _("%(label)s不能为负数。") % {"label": label})
+        add_error(errors, key, _("%(label)s不能为负数。") % {"label": label})
         return None
     return amount
 
@@ -95,7 +95,7 @@ def _model_errors(errors: Errors, instance, prefix: str, exclude: list[str]) -> 
         for name, messages in error.message_dict.items():
             key = name if name == "__all__" or not prefix else f"{prefix}-{name}"
             for message in messages:
-                _add(errors, key, message)
+                add_error(errors, key, message)
 
 
 def standard_for(region_code: str, year: int) -> MinimumLivingStandard:
@@ -134,15 +134,15 @@ def preview_assessment(*, region_code: str, year: int, household_size: int, inco
                    rigid_expenses=rigid, hardship_costs=costs)
 
 
-def _check_year(errors: Errors, year) -> int | None:
+def check_year(errors: Errors, year) -> int | None:
     try:
         year = int(year)
     except (TypeError, ValueError):
-        _add(errors, "year", _("请填写认定年度，例如 %(year)s。") % {"year": timezone.localdate().year - 1})
+        add_error(errors, "year", _("请填写认定年度，例如 %(year)s。") % {"year": timezone.localdate().year - 1})
         return None
     this_year = timezone.localdate().year
     if not 2000 <= year <= this_year:
-        _add(errors, "year", _("认定年度应在2000年至%(year)s年之间（通常为上一年度）。") % {"year": this_year})
+        add_error(errors, "year", _("认定年度应在2000年至%(year)s年之间（通常为上一年度）。") % {"year": this_year})
         return None
     return year
 
@@ -157,28 +157,28 @@ def _head_worker_input(head: dict, address: str) -> WorkerInput:
 def _check_head(errors: Errors, head: dict, address: str) -> tuple[WorkerInput, Worker | None, date | None]:
     worker = _head_worker_input(head, address)
     if not worker.name:
-        _add(errors, "head-name", _("请填写申请人（户主）姓名。"))
+        add_error(errors, "head-name", _("请填写申请人（户主）姓名。"))
     birth_date = None
     found = None
     if not worker.resident_id:
-        _add(errors, "head-resident_id", _("请填写申请人（户主）的公民身份号码，入户调查时据此核对户口簿和身份证。"))
+        add_error(errors, "head-resident_id", _("请填写申请人（户主）的公民身份号码，入户调查时据此核对户口簿和身份证。"))
     else:
         try:
             birth_date = parse_resident_id(worker.resident_id).birth_date
         except ValidationError as error:
             for message in error.messages:
-                _add(errors, "head-resident_id", message)
+                add_error(errors, "head-resident_id", message)
         else:
             found = Worker.objects.filter(resident_id=worker.resident_id).first()
             if found is not None and worker.name and found.name != worker.name:
-                _add(errors, "head-name", _("公民身份号码 %(id)s 已登记为“%(stored)s”，与填写的姓名“%(typed)s”不一致，请核对。")
+                add_error(errors, "head-name", _("公民身份号码 %(id)s 已登记为“%(stored)s”，与填写的姓名“%(typed)s”不一致，请核对。")
                      % {"id": worker.resident_id, "stored": found.name, "typed": worker.name})
     probe = Worker(name=worker.name or "-", resident_id=None, phone=worker.phone, address=worker.address)
     _model_errors(errors, probe, "head", ["resident_id"])
     return worker, found, birth_date
 
 
-def _member_row(errors: Errors, key: str, row: dict, *, relation: str, check_id: bool = True) -> HouseholdMember:
+def member_row(errors: Errors, key: str, row: dict, *, relation: str, check_id: bool = True) -> HouseholdMember:
     resident_id = normalise_resident_id(_text(row, "resident_id"))
     birth_date = row.get("birth_date") or None
     if resident_id:
@@ -194,34 +194,35 @@ def _member_row(errors: Errors, key: str, row: dict, *, relation: str, check_id:
     )
     exclude = ["household", "worker", *([] if check_id else ["resident_id"])]
     if not member.name:
-        _add(errors, f"{key}-name", _("请填写家庭成员姓名。"))
+        add_error(errors, f"{key}-name", _("请填写家庭成员姓名。"))
         exclude.append("name")
     if member.relation in ("", None):
-        _add(errors, f"{key}-relation", _("请选择与户主的关系。"))
+        add_error(errors, f"{key}-relation", _("请选择与户主的关系。"))
         exclude.append("relation")
     elif member.relation == Relation.SELF and key.startswith("members-"):
-        _add(errors, f"{key}-relation", _("户主本人已在申请人一栏登记，家庭成员请选择配偶、子女、父母或其他。"))
+        add_error(errors, f"{key}-relation", _("户主本人已在申请人一栏登记，家庭成员请选择配偶、子女、父母或其他。"))
         exclude.append("relation")
     if member.birth_date is None:
         if not resident_id and check_id:
-            _add(errors, f"{key}-birth_date", _("没有公民身份号码的家庭成员，请填写出生日期。"))
+            add_error(errors, f"{key}-birth_date", _("没有公民身份号码的家庭成员，请填写出生日期。"))
         exclude.append("birth_date")
     if not member.employment:
-        _add(errors, f"{key}-employment", _("请选择就业状况。"))
+        add_error(errors, f"{key}-employment", _("请选择就业状况。"))
         exclude.append("employment")
     _model_errors(errors, member, key, exclude)
     return member
 
 
-def _check_members(errors: Errors, head_member: HouseholdMember, members: list[dict]) -> list[HouseholdMember]:
+def _check_members(errors: Errors, head_member: HouseholdMember, members: list[dict],
+                   keys: list[str] | None = None) -> list[HouseholdMember]:
     rows = []
     seen = {head_member.resident_id: "head-resident_id"} if head_member.resident_id else {}
-    for index, row in enumerate(members):
-        key = f"members-{index}"
-        member = _member_row(errors, key, row, relation=_text(row, "relation"))
+    keys = keys if keys is not None else [f"members-{index}" for index in range(len(members))]
+    for key, row in zip(keys, members, strict=True):
+        member = member_row(errors, key, row, relation=_text(row, "relation"))
         if member.resident_id:
             if member.resident_id in seen:
-                _add(errors, f"{key}-resident_id",
+                add_error(errors, f"{key}-resident_id",
                      _("该公民身份号码与本户另一位成员相同，一人只能登记一次。"))
             seen.setdefault(member.resident_id, f"{key}-resident_id")
         rows.append(member)
@@ -236,7 +237,7 @@ def _check_items(errors: Errors, year: int | None, incomes, expenses, hardship_c
         amount = _amount(errors, f"{key}-amount", row.get("amount"), _("收入金额"), negative_allowed=True)
         item = IncomeItem(year=item_year, kind=_text(row, "kind"), amount=amount if amount is not None else ZERO)
         if not item.kind:
-            _add(errors, f"{key}-kind", _("请选择收入类别。"))
+            add_error(errors, f"{key}-kind", _("请选择收入类别。"))
         _model_errors(errors, item, key, ["household", "year", "amount", *(["kind"] if not item.kind else [])])
         income_rows.append(item)
     for index, row in enumerate(expenses):
@@ -245,7 +246,7 @@ def _check_items(errors: Errors, year: int | None, incomes, expenses, hardship_c
         item = RigidExpense(year=item_year, kind=_text(row, "kind"), amount=amount if amount is not None else ZERO,
                             note=_text(row, "note"))
         if not item.kind:
-            _add(errors, f"{key}-kind", _("请选择支出类别。"))
+            add_error(errors, f"{key}-kind", _("请选择支出类别。"))
         _model_errors(errors, item, key, ["household", "year", "amount", *(["kind"] if not item.kind else [])])
         expense_rows.append(item)
     for index, row in enumerate(hardship_costs):
@@ -256,11 +257,38 @@ def _check_items(errors: Errors, year: int | None, incomes, expenses, hardship_c
         item = HardshipCostItem(year=item_year, event=_text(row, "event"), gross_amount=gross or ZERO,
                                 compensation=compensation or ZERO, note=_text(row, "note"))
         if not item.event:
-            _add(errors, f"{key}-event", _("请选择致困事由。"))
+            add_error(errors, f"{key}-event", _("请选择致困事由。"))
         _model_errors(errors, item, key, ["household", "year", "gross_amount", "compensation",
                                           *(["event"] if not item.event else [])])
         cost_rows.append(item)
     return income_rows, expense_rows, cost_rows
+
+
+def check_household_rows(errors: Errors, *, year: int | None, head_member: HouseholdMember, members: list[dict],
+                         incomes: list[dict], expenses: list[dict], hardship_costs: list[dict],
+                         member_keys: list[str] | None = None) -> tuple[list[HouseholdMember], list]:
+    """The other members and the year's income items, rigid expenses and hardship costs, built
+    (not saved) and checked into `errors` keyed like the page's fields ("members-0-name",
+    "incomes-1-amount"); registration and the household editor both call it. `member_keys`:
+    each member row's key prefix when the rows are not numbered from 0 (default members-N)."""
+    member_rows = _check_members(errors, head_member, members, member_keys)
+    income_rows, expense_rows, cost_rows = _check_items(errors, year, incomes, expenses, hardship_costs)
+    return member_rows, [*income_rows, *expense_rows, *cost_rows]
+
+
+def check_place(errors: Errors, organisation, region_code: str, address: str, year: int | None) -> tuple[str, str]:
+    """Where the household lives: a valid region code with a 低保 amount for `year`, an address."""
+    region_code, address = (region_code or "").strip(), (address or "").strip()
+    probe = Household(organisation=organisation, region_code=region_code, address=address)
+    if not region_code:
+        add_error(errors, "region_code", _("请填写家庭所在地的行政区划代码（6位数字），例如海淀区 110108。"))
+    _model_errors(errors, probe, "", ["head", "organisation", *(["region_code"] if not region_code else [])])
+    if year is not None and "region_code" not in errors:
+        try:
+            standard_for(region_code, year)
+        except ValidationError as error:
+            add_error(errors, "region_code", error.messages[0])
+    return region_code, address
 
 
 def _active_file_of(worker: Worker | None) -> HardshipFile | None:
@@ -294,34 +322,25 @@ def _plan(*, organisation, source, referred_by, year, head, members, incomes, ex
           region_code, address) -> tuple[_Plan, Errors]:
     errors: Errors = {}
     if source not in (IdentificationSource.APPLICATION, IdentificationSource.REFERRAL):
-        _add(errors, "source", _("请选择职工申请或基层工会推荐。"))
+        add_error(errors, "source", _("请选择职工申请或基层工会推荐。"))
     referred_by = (referred_by or "").strip()
     if source == IdentificationSource.REFERRAL and not referred_by:
-        _add(errors, "referred_by", _("基层工会推荐的，请填写推荐单位。"))
-    year = _check_year(errors, year)
-    region_code, address = (region_code or "").strip(), (address or "").strip()
-    probe = Household(organisation=organisation, region_code=region_code, address=address)
-    if not region_code:
-        _add(errors, "region_code", _("请填写家庭所在地的行政区划代码（6位数字），例如海淀区 110108。"))
-    _model_errors(errors, probe, "", ["head", "organisation", *(["region_code"] if not region_code else [])])
-    if year is not None and "region_code" not in errors:
-        try:
-            standard_for(region_code, year)
-        except ValidationError as error:
-            _add(errors, "region_code", error.messages[0])
+        add_error(errors, "referred_by", _("基层工会推荐的，请填写推荐单位。"))
+    year = check_year(errors, year)
+    region_code, address = check_place(errors, organisation, region_code, address, year)
 
     head_input, found, head_birth = _check_head(errors, head, address)
-    head_member = _member_row(errors, "head", {**head, "resident_id": head_input.resident_id,
+    head_member = member_row(errors, "head", {**head, "resident_id": head_input.resident_id,
                                                "name": head_input.name, "birth_date": head_birth},
                               relation=Relation.SELF, check_id=False)
-    member_rows = _check_members(errors, head_member, members)
-    income_rows, expense_rows, cost_rows = _check_items(errors, year, incomes, expenses, hardship_costs)
+    member_rows, items = check_household_rows(errors, year=year, head_member=head_member, members=members,
+                                              incomes=incomes, expenses=expenses, hardship_costs=hardship_costs)
     active = _active_file_of(found)
     if active is not None:
-        _add(errors, "__all__", _duplicate_message(active))
+        add_error(errors, "__all__", _duplicate_message(active))
     plan = _Plan(source=source, referred_by=referred_by, year=year, region_code=region_code, address=address,
                  head_input=head_input, head_member=head_member, members=member_rows,
-                 items=[*income_rows, *expense_rows, *cost_rows])
+                 items=items)
     return plan, errors
 
 
