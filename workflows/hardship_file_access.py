@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from cases.access import can_act, scoped
 from cases.models import Fund, HardshipFile, Role
 from cases.services import aid
+from cases.services.household import household_locked_reason
 
 from .dispute import organisations_where
 from .hardship import HARDSHIP_READERS
@@ -42,6 +43,18 @@ def readable_file(user, pk) -> HardshipFile:
 
 def file_url(file) -> str:
     return reverse("workbench:hardship_file", args=[file.pk])
+
+
+def may_edit_household(user, file) -> bool:
+    """家庭信息维护 is for the hardship caseworkers of the file's organisation (or above)."""
+    return can_act(user, file.organisation, [Role.HARDSHIP_CASEWORKER])
+
+
+def household_editor_url(file, user) -> str:
+    """The 维护家庭信息 link for `user`: "" unless they may edit the household now."""
+    if not may_edit_household(user, file) or household_locked_reason(file):
+        return ""
+    return reverse("workbench:hardship_household", args=[file.pk])
 
 
 def fund_organisations(user):

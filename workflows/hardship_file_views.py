@@ -39,11 +39,14 @@ from cases.rules.validators import normalise_resident_id
 from cases.selectors import events_timeline, mask_resident_id, person_name, transition_labels, yuan
 from cases.services import aid
 from cases.services.audit import append_event
+from cases.services.household import HOUSEHOLD_UPDATED
 from cases.services.transitions import apply, fsm_transition, transition_spec
 
 from .case_views import DocumentDownloadView, action_label, flow_step_transitions, open_flow_tasks
 from .dispute_views import submitted_through_door
-from .hardship_file_access import HardshipReadersOnly, file_url, readable_file, readable_files, readable_funds
+from .hardship_file_access import (
+    HardshipReadersOnly, file_url, household_editor_url, readable_file, readable_files, readable_funds,
+)
 from .hardship_file_actions import AID_ACTIONS, action_key, done_in_flow, file_actions
 from .hardship_file_forms import FileSearchForm, file_action_form, plans_of
 from .hardship_views import HANDLERS, file_context
@@ -130,7 +133,9 @@ def file_timeline(file) -> list:
                               state_label=hardship_status_label)
     for entry in entries:
         if entry.event.action == AuditAction.SENSITIVE_VIEW:
-            entry.title = _("查阅档案详情")
+            entry.title = _("查阅家庭信息") if entry.event.name == "view_household_editor" else _("查阅档案详情")
+        elif entry.event.name == HOUSEHOLD_UPDATED:
+            entry.title = _("维护家庭信息（%(year)s年度）") % {"year": (entry.event.data or {}).get("year", "")}
     return entries
 
 
@@ -194,6 +199,7 @@ class FileDetailView(HardshipReadersOnly, TemplateView):
             aid=aid_rows(file, user), timeline=file_timeline(file), flow_tasks=open_flow_tasks(file, user),
             actions=file_actions(file, user, bound=bound, bound_key=bound_key),
             read_only=not can_act(user, file.organisation, HANDLERS), tabs=FILE_TABS, tab=tab,
+            household_edit_url=household_editor_url(file, user),
             previous_file=readable.filter(pk=file.previous_file_id).first() if file.previous_file_id else None,
             re_entries=list(readable.filter(previous_file=file)),
             checklist=[(label, file.visit_checklist.get(key)) for key, label in HOME_VISIT_CHECKLIST]

@@ -105,7 +105,21 @@ class ApplicationForm(forms.Form):
                 self.initial.setdefault("organisation", home.pk)
 
 
-class HeadForm(forms.Form):
+class HeadStatusForm(forms.Form):
+    """What the household's 本人 row says of the head beside the worker's name and ID; the
+    household editor changes only these."""
+
+    health = select(_("健康状况"), choices(Health.choices), _("请选择健康状况。"), initial=Health.HEALTHY)
+    employment = select(_("就业状况"), choices(EmploymentStatus.choices, blank=_("请选择")), _("请选择就业状况。"))
+    schooling = select(_("就学阶段"), choices(SchoolingStage.choices), _("请选择就学阶段。"),
+                       initial=SchoolingStage.NONE)
+
+    def as_input(self) -> dict:
+        data = raw_values(self)
+        return {name: data[name] for name in ("health", "employment", "schooling")}
+
+
+class HeadForm(HeadStatusForm):
     """The applicant, head of the household (户主), as a worker and as the household's 本人."""
 
     name = forms.CharField(label=_("申请人（户主）姓名"), max_length=50,
@@ -120,10 +134,6 @@ class HeadForm(forms.Form):
     birth_date = forms.CharField(label=_("出生日期"), required=False, widget=forms.TextInput(attrs=READONLY))
     sex = forms.CharField(label=_("性别"), required=False, widget=forms.TextInput(attrs=READONLY))
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
-    health = select(_("健康状况"), choices(Health.choices), _("请选择健康状况。"), initial=Health.HEALTHY)
-    employment = select(_("就业状况"), choices(EmploymentStatus.choices, blank=_("请选择")), _("请选择就业状况。"))
-    schooling = select(_("就学阶段"), choices(SchoolingStage.choices), _("请选择就学阶段。"),
-                       initial=SchoolingStage.NONE)
 
     def as_input(self) -> dict:
         data = raw_values(self)
@@ -193,3 +203,26 @@ MemberFormSet = formset(MemberForm, 20)
 IncomeFormSet = formset(IncomeForm, 30)
 ExpenseFormSet = formset(ExpenseForm, 30)
 HardshipCostFormSet = formset(HardshipCostForm, 30)
+
+
+# -- 家庭信息维护 (the household editor of an existing file) ------------------------------------
+
+class HouseholdForm(forms.Form):
+    """The year whose figures are edited (chosen above the form) and where the household lives."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100,
+                              error_messages={"required": _("请选择年度。"), "invalid": _("年度应为四位数字的年份。")})
+    region_code = ApplicationForm.base_fields["region_code"]
+    address = ApplicationForm.base_fields["address"]
+
+
+class HouseholdMemberForm(MemberForm):
+    """A member row of the editor: an existing member keeps its pk (and so its history)."""
+
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def as_input(self) -> dict:
+        return {**super().as_input(), "pk": raw_values(self)["pk"]}
+
+
+HouseholdMemberFormSet = formset(HouseholdMemberForm, 20)

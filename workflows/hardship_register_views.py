@@ -70,11 +70,17 @@ def _deleted(form) -> bool:
     return bool(field.widget.value_from_datadict(form.data, form.files, form.add_prefix("DELETE")))
 
 
+def _stored(form) -> bool:
+    """A row of a record on file (the household editor's member rows carry its pk)."""
+    return "pk" in form.fields and bool(form["pk"].value())
+
+
 def live_rows(formset) -> list[tuple[int, object]]:
-    """The rows the caseworker filled in and did not remove, with their formset index."""
+    """The rows the caseworker filled in (or that are on file) and did not remove, with their formset index."""
     if not formset.is_bound or not formset.management_form.is_valid():
         return []
-    return [(index, form) for index, form in enumerate(formset.forms) if form.has_changed() and not _deleted(form)]
+    return [(index, form) for index, form in enumerate(formset.forms)
+            if (form.has_changed() or _stored(form)) and not _deleted(form)]
 
 
 class HardshipRegistrationForms:
@@ -191,6 +197,13 @@ def computation(forms: HardshipRegistrationForms) -> dict:
     if negative:
         return {"ok": False, "message": _("刚性支出和致困费用不能为负数，请修改后再计算。"), "notes": notes}
     size = 1 + len(live_rows(forms.formsets["members"]))
+    return assessment_result(region=region, year=year, size=size, incomes=incomes, expenses=expenses, costs=costs,
+                             notes=notes)
+
+
+def assessment_result(*, region, year, size, incomes, expenses, costs, notes=()) -> dict:
+    """The 计算结果 panel's content for figures read as Decimal (costs: (gross, compensation) pairs)."""
+    notes = list(notes)
     try:
         preview = preview_assessment(region_code=region, year=year, household_size=size, incomes=incomes,
                                      expenses=expenses, hardship_costs=costs)

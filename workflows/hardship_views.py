@@ -28,6 +28,7 @@ from cases.selectors import mask_resident_id
 from . import hardship_forms as f
 from .dispute import organisations_where
 from .dispute_views import CaseTaskView, ClaimLinkColumn, person_label
+from .hardship_file_access import household_editor_url
 from .hardship import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
 
 FILE_PATH = "process__hardshipprocess__file"
@@ -77,7 +78,7 @@ class HardshipTaskView(CaseTaskView):
         }
 
     def case_context(self):
-        return file_context(self.case)
+        return {**file_context(self.case), "household_edit_url": household_editor_url(self.case, self.request.user)}
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

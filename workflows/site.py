@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
-from . import candidate_views, case_views, hardship_file_views, hardship_fund_views
+from . import candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
 from .hardship import HardshipFlow, ObjectionFlow
@@ -48,6 +48,8 @@ class WorkbenchApp(Application):
                                    name="hardship_file_list")
     hardship_file_path = path("hardship/files/<int:pk>/", hardship_file_views.FileDetailView.as_view(),
                               name="hardship_file")
+    hardship_household_path = path("hardship/files/<int:pk>/household/",
+                                   hardship_household_views.HouseholdEditView.as_view(), name="hardship_household")
     hardship_file_action_path = path("hardship/files/<int:pk>/actions/<slug:name>/",
                                      hardship_file_views.FileActionView.as_view(), name="hardship_file_action")
     hardship_file_document_path = path("hardship/files/<int:pk>/documents/<int:document_pk>/",

@@ -10,6 +10,7 @@ simple_history shows before and after; the year's items are replaced. One transa
 audit event on the file (name "household_updated") saying what changed.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -91,6 +92,51 @@ def _split_members(errors: Errors, members: list[dict], stored: dict, head: Hous
     return head_row or {}, others, keys
 
 
+@dataclass
+class _Plan:
+    """The rows to write, built and checked before anything is written."""
+
+    year: int | None
+    region_code: str
+    address: str
+    head: HouseholdMember | None
+    checked_head: HouseholdMember
+    stored: dict
+    others: list[dict]
+    member_rows: list[HouseholdMember]
+    items: list
+
+
+def _plan(file, *, year, members, incomes, expenses, hardship_costs, region_code, address) -> tuple[_Plan, Errors]:
+    household = file.household
+    errors: Errors = {}
+    year = check_year(errors, year)
+    region_code, address = check_place(errors, household.organisation, region_code, address, year)
+    stored = {member.pk: member for member in household.members.all()}
+    head = head_member_of(household)
+    head_row, others, keys = _split_members(errors, members, stored, head)
+    source = head or HouseholdMember(name=household.head.name, resident_id=household.head.resident_id or "",
+                                     birth_date=household.head.birth_date)
+    checked_head = member_row(errors, "head", {
+        "name": source.name, "resident_id": source.resident_id, "birth_date": source.birth_date,
+        **{name: head_row.get(name, getattr(source, name, "")) for name in HEAD_FIELDS},
+    }, relation=Relation.SELF, check_id=False)
+    member_rows, items = check_household_rows(
+        errors, year=year, head_member=checked_head, members=others, incomes=incomes, expenses=expenses,
+        hardship_costs=hardship_costs, member_keys=keys)
+    plan = _Plan(year=year, region_code=region_code, address=address, head=head, checked_head=checked_head,
+                 stored=stored, others=others, member_rows=member_rows, items=items)
+    return plan, errors
+
+
+def check_household_update(*, file: HardshipFile, year, members: list[dict], incomes: list[dict],
+                           expenses: list[dict], hardship_costs: list[dict], region_code: str,
+                           address: str = "") -> Errors:
+    """What update_household would refuse in the rows, keyed by field; writes nothing."""
+    return _plan(file, year=year, members=members, incomes=incomes, expenses=expenses,
+                 hardship_costs=hardship_costs, region_code=region_code, address=address)[1]
+
+
 def update_household(*, file: HardshipFile, by, year, members: list[dict], incomes: list[dict],
                      expenses: list[dict], hardship_costs: list[dict], region_code: str,
                      address: str = "") -> HardshipFile:
@@ -111,24 +157,12 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
     refusal = household_locked_reason(file)
     if refusal:
         raise ValidationError({"__all__": [refusal]})
-    household = file.household
-    errors: Errors = {}
-    year = check_year(errors, year)
-    region_code, address = check_place(errors, household.organisation, region_code, address, year)
-    stored = {member.pk: member for member in household.members.all()}
-    head = head_member_of(household)
-    head_row, others, keys = _split_members(errors, members, stored, head)
-    source = head or HouseholdMember(name=household.head.name, resident_id=household.head.resident_id or "",
-                                     birth_date=household.head.birth_date)
-    checked_head = member_row(errors, "head", {
-        "name": source.name, "resident_id": source.resident_id, "birth_date": source.birth_date,
-        **{name: head_row.get(name, getattr(source, name, "")) for name in HEAD_FIELDS},
-    }, relation=Relation.SELF, check_id=False)
-    member_rows, items = check_household_rows(
-        errors, year=year, head_member=checked_head, members=others, incomes=incomes, expenses=expenses,
-        hardship_costs=hardship_costs, member_keys=keys)
+    plan, errors = _plan(file, year=year, members=members, incomes=incomes, expenses=expenses,
+                         hardship_costs=hardship_costs, region_code=region_code, address=address)
     if errors:
         raise ValidationError(errors)
+    household, year, head, checked_head = file.household, plan.year, plan.head, plan.checked_head
+    stored, region_code, address = plan.stored, plan.region_code, plan.address
 
     with transaction.atomic():
         locked = HardshipFile.objects.select_for_update().get(pk=file.pk)
@@ -144,7 +178,7 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
                 head.full_clean()
                 head.save()
                 changed.append({"pk": head.pk, "name": head.name, "fields": fields})
-        for row, member in zip(others, member_rows, strict=True):
+        for row, member in zip(plan.others, plan.member_rows, strict=True):
             pk = _pk(row.get("pk"))
             target, fields = member, []
             if pk is not None:
@@ -176,7 +210,7 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
         for related in (household.income_items, household.rigid_expenses, household.hardship_costs):
             for item in related.filter(year=year):
                 item.delete()  # one by one: each deletion is in the item's history
-        for item in items:
+        for item in plan.items:
             item.household, item.year = household, year
             item.full_clean()
             item.save()

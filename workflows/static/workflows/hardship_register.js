@@ -1,4 +1,4 @@
-/* 登记困难职工申请: adding and removing household rows, the region code from the head's resident
+/* The household editor (登记困难职工申请 and 家庭信息维护, forms marked data-household-editor): adding and removing household rows, the region code from the head's resident
  * ID, and the 计算结果 panel kept up to date as figures are typed (debounced POST of the form to
  * the assess endpoint). Resident-ID hints come from registration.js. The server computes and
  * checks everything again; without this script the 计算 button posts the page back. */
@@ -6,12 +6,12 @@
   "use strict";
   if (window.ucHardshipRegister) { return; }
 
-  var FORM_ID = "hardship-registration-form";
+  var FORM_SELECTOR = "form[data-household-editor]";
   var DELAY = 350;
   var timer = null;
   var sequence = 0;
 
-  function theForm() { return document.getElementById(FORM_ID); }
+  function theForm() { return document.querySelector(FORM_SELECTOR); }
   function field(form, name) { return form.querySelector("[name='" + name + "']"); }
 
   function addRow(button) {
@@ -104,7 +104,7 @@
     timer = setTimeout(assess, DELAY);
   }
 
-  function inForm(target) { return target && target.form && target.form.id === FORM_ID; }
+  function inForm(target) { return target && target.form && target.form === theForm(); }
 
   document.addEventListener("input", function (event) {
     var target = event.target;
