@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     DEADLINE = "deadline", _("时限变化")
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
+    RECORD_CHANGED = "record_changed", _("资料变更")
 
 
 class ImmutableError(Exception):

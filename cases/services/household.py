@@ -28,8 +28,6 @@ from .hardship_intake import Errors, add_error, check_household_rows, check_plac
 ZERO = Decimal("0.00")
 MEMBER_FIELDS = ("name", "relation", "resident_id", "birth_date", "health", "employment", "schooling")
 HEAD_FIELDS = ("health", "employment", "schooling")
-# AuditAction has no "record changed" action and a new choice would need a migration; the
-# figures entered here are data brought into the file, so IMPORT (导入) is the nearest.
 HOUSEHOLD_UPDATED = "household_updated"
 
 
@@ -215,7 +213,7 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
             item.full_clean()
             item.save()
         append_event(
-            action=AuditAction.IMPORT, actor=by, subject=locked, organisation=locked.organisation,
+            action=AuditAction.RECORD_CHANGED, actor=by, subject=locked, organisation=locked.organisation,
             name=HOUSEHOLD_UPDATED,
             data={"year": year, "members": {"added": added, "removed": removed, "changed": changed},
                   "place": place, "before": before, "after": year_figures(household, year)},

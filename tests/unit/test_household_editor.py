@@ -75,7 +75,7 @@ def test_edits_keep_member_pks_remove_the_others_add_new_and_replace_the_years_f
     assert household.income_items.filter(year=2025).count() == 1  # other years untouched
 
     event = AuditEvent.objects.for_subject(hd_file).get(name="household_updated")
-    assert event.action == AuditAction.IMPORT
+    assert event.action == AuditAction.RECORD_CHANGED
     assert event.data["year"] == 2026
     assert [m["name"] for m in event.data["members"]["removed"]] == ["王家属2"]
     assert [m["name"] for m in event.data["members"]["added"]] == ["李秀兰"]
