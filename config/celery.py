@@ -20,4 +20,6 @@ EVERY_MINUTE = crontab()
 app.conf.beat_schedule = {
     "fire-workflow-timers": {"task": "cases.tasks.fire_workflow_timers", "schedule": EVERY_MINUTE},
     "check-deadlines": {"task": "cases.tasks.check_deadlines", "schedule": EVERY_MINUTE},
+    # Deferred SMS once quiet hours end, and retries whose Celery message went missing.
+    "send-due-deliveries": {"task": "notifications.tasks.send_due_deliveries", "schedule": EVERY_MINUTE},
 }

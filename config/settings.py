@@ -144,3 +144,17 @@ UNIONCASE["HARDSHIP_SECOND_APPROVAL_ABOVE"] = env.str("HARDSHIP_SECOND_APPROVAL_
 # Civil-affairs links at or above MATCH are matched outright; from REVIEW they wait for a caseworker.
 UNIONCASE["LINKAGE_MATCH_THRESHOLD"] = env.float("LINKAGE_MATCH_THRESHOLD", default=0.85)
 UNIONCASE["LINKAGE_REVIEW_THRESHOLD"] = env.float("LINKAGE_REVIEW_THRESHOLD", default=0.70)
+
+# Notifications: the channels that are on (email, sms; in_app always is); email goes through EMAIL_BACKEND.
+UNIONCASE["NOTIFICATION_CHANNELS"] = env.list("NOTIFICATION_CHANNELS", default=["in_app", "email", "sms"])
+# Attempts per email or SMS delivery before it is marked failed (retries back off 30 s, 60 s, … ≤ 1 h).
+UNIONCASE["NOTIFICATION_MAX_ATTEMPTS"] = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# Links in email and SMS are made absolute with this origin.
+UNIONCASE["SITE_URL"] = env.str("SITE_URL", default="http://localhost:8000")
+# SMS: the recording backend keeps what would be sent (SmsRecord); the HTTP one posts to a provider.
+UNIONCASE["SMS_BACKEND"] = env.str("SMS_BACKEND", default="notifications.sms.RecordingSmsBackend")
+UNIONCASE["SMS_GATEWAY_URL"] = env.str("SMS_GATEWAY_URL", default="")
+UNIONCASE["SMS_GATEWAY_KEY"] = env.str("SMS_GATEWAY_KEY", default="")  # HMAC-SHA256 signing key
+UNIONCASE["SMS_GATEWAY_TIMEOUT"] = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)  # seconds
+# Local time (TIME_ZONE) in which no SMS goes out; those due then wait until it ends.
+UNIONCASE["SMS_QUIET_HOURS"] = env.str("SMS_QUIET_HOURS", default="22:00-08:00")

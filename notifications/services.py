@@ -1,14 +1,34 @@
-"""Sending in-app notifications. One template per kind: templates/notifications/<kind>.txt,
-whose first line is the title and the rest the body. Idempotent per (event, recipient)."""
+"""Sending notifications. One template per kind: templates/notifications/<kind>.txt, whose
+first line is the title and the rest the body.
+
+Staff (`notify`) get the in-app message, always, plus the channels they chose for the kind
+(NotificationPreference; email is opt-in). Parties (`notify_parties`) get SMS and email at their
+recorded contacts, unless the address opted out — except legal notices, which always go out.
+Every (event, recipient, channel) is one Delivery row keyed by its idempotency key, so a
+repeated event sends nothing new; in-app messages are made in the caller's transaction, the
+other channels are sent on Celery after it commits (notifications/delivery.py)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from .models import Notification
+from cases.selectors import person_name
 
-IN_APP = "in_app"
+from .channels import enabled_channels
+from .delivery import deliver, enqueue, record_delivery
+from .models import Channel, ContactOptOut, Delivery, DeliveryStatus, Notification, NotificationPreference
+
+IN_APP = Channel.IN_APP.value
+
+
+@dataclass(frozen=True)
+class PartyContact:
+    """A worker's or employer's recorded contact: the name to address, a mobile, an email."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
 
 
 def render_message(kind: str, context: dict) -> tuple[str, str]:
@@ -17,20 +37,64 @@ def render_message(kind: str, context: dict) -> tuple[str, str]:
     return title.strip(), body.strip()
 
 
+def chosen_channels(user, kind: str) -> set[str]:
+    """The channels besides in-app this user chose for this kind."""
+    chosen = NotificationPreference.objects.filter(user=user, kind=kind, enabled=True)
+    return set(chosen.values_list("channel", flat=True)) & enabled_channels()
+
+
 def notify(*, recipients: Iterable, kind: str, context: dict, event_key: str, link: str = "") -> list[Notification]:
-    """Create one in-app notification per recipient; a repeat with the same key adds none."""
+    """Tell staff: one in-app notification per recipient, plus their chosen channels. A repeat
+    with the same event key sends nothing. Returns the in-app notifications made now."""
     title, body = render_message(kind, context)
-    sent = []
-    for recipient in {user.pk: user for user in recipients if getattr(user, "pk", None)}.values():
-        key = f"{event_key}:{recipient.pk}:{IN_APP}"
-        try:
-            with transaction.atomic():
-                notification, created = Notification.objects.get_or_create(
-                    idempotency_key=key,
-                    defaults={"recipient": recipient, "kind": kind, "title": title, "body": body, "link": link},
-                )
-        except IntegrityError:  # a concurrent delivery of the same event won the race
-            continue
+    message = {"event_key": event_key, "kind": kind, "title": title, "body": body, "link": link}
+    made = []
+    for user in {user.pk: user for user in recipients if getattr(user, "pk", None)}.values():
+        name = person_name(user)
+        key = f"{event_key}:{user.pk}:{IN_APP}"
+        delivery, created = record_delivery(key, channel=IN_APP, recipient_user=user, recipient_name=name, **message)
         if created:
-            sent.append(notification)
-    return sent
+            deliver(delivery.pk)
+            made.append(Notification.objects.get(idempotency_key=key))
+        for channel_name in sorted(chosen_channels(user, kind)):
+            address = user.email.strip()
+            fields = {"channel": channel_name, "recipient_user": user, "recipient_name": name, "address": address}
+            if not address:
+                fields |= {"status": DeliveryStatus.SUPPRESSED, "last_error": "无电子邮箱 (no email address on record)"}
+            delivery, created = record_delivery(f"{event_key}:{user.pk}:{channel_name}", **fields, **message)
+            if created and delivery.status == DeliveryStatus.QUEUED:
+                enqueue(delivery)
+    return made
+
+
+def party_addresses(contact: PartyContact) -> list[tuple[str, str]]:
+    phone = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
+    return [(Channel.SMS.value, phone), (Channel.EMAIL.value, contact.email.strip().lower())]
+
+
+def notify_parties(
+    *, contacts: Iterable[PartyContact], kind: str, context: dict, event_key: str, link: str = "",
+    legal_notice: bool = False,
+) -> list[Delivery]:
+    """Tell parties by SMS and email at their recorded contacts; the template also sees
+    `recipient_name`. An opted-out address is logged as suppressed, unless this is a legal
+    notice, which always goes out (still within SMS quiet hours). Returns the new deliveries."""
+    channels = enabled_channels()
+    made = []
+    for contact in contacts:
+        title, body = render_message(kind, {**context, "recipient_name": contact.name})
+        for channel_name, address in party_addresses(contact):
+            if not address or channel_name not in channels:
+                continue
+            fields = {"event_key": event_key, "kind": kind, "title": title, "body": body, "link": link,
+                      "channel": channel_name, "recipient_name": contact.name, "address": address,
+                      "legal_notice": legal_notice}
+            if not legal_notice and ContactOptOut.objects.filter(address=address, channel=channel_name).exists():
+                fields |= {"status": DeliveryStatus.SUPPRESSED, "last_error": "已退订 (opted out)"}
+            delivery, created = record_delivery(f"{event_key}:{channel_name}:{address}", **fields)
+            if not created:
+                continue
+            made.append(delivery)
+            if delivery.status == DeliveryStatus.QUEUED:
+                enqueue(delivery)
+    return made

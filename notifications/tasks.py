@@ -1,8 +1,10 @@
 from celery import shared_task
+from django.utils import timezone
 
 from cases.models import AuditEvent
 from cases.services.audit import subject_of
 
+from .delivery import deliver, due_delivery_ids
 from .kinds import RESOLVERS
 from .services import notify
 
@@ -18,3 +20,31 @@ def notify_transition_task(self, *, kind: str, transition_event_id: int) -> int:
         event_key=f"audit:{event.pk}:{kind}",
     )
     return len(sent)
+
+
+@shared_task(name="notifications.tasks.deliver", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=None, ignore_result=True)
+def deliver_task(self, delivery_id: int):
+    """Send one delivery (notifications/delivery.py explains why at most one send is recorded
+    per delivery, and how a send repeated after a crash is dropped by the receiver).
+
+    A retryable failure is retried with exponential backoff (the countdown is also recorded as
+    the row's next_attempt_at, which the beat sweep honours if the retry message is lost) until
+    UNIONCASE["NOTIFICATION_MAX_ATTEMPTS"] attempts, counted on the row, not by Celery."""
+    outcome = deliver(delivery_id)
+    if outcome.retry_in is None:
+        return outcome.status
+    if self.request.is_eager:
+        # No broker to wait on (the embedded default, tests): Celery runs a returned Retry inline
+        # at once, whereas a raised one would propagate out of the caller's on_commit.
+        return self.retry(countdown=outcome.retry_in, throw=False)
+    raise self.retry(countdown=outcome.retry_in)
+
+
+@shared_task(name="notifications.tasks.send_due_deliveries", ignore_result=True)
+def send_due_deliveries_task() -> int:
+    """Beat: queue the deliveries that are due (quiet hours over, or an overdue retry)."""
+    ids = due_delivery_ids(timezone.now())
+    for delivery_id in ids:
+        deliver_task.delay(delivery_id)
+    return len(ids)
