@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
+from notifications import views as notification_views
+
 from . import candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
@@ -61,6 +63,15 @@ class WorkbenchApp(Application):
                               name="hardship_fund")
     hardship_fund_export_path = path("hardship/funds/<int:pk>/ledger.xlsx", hardship_fund_views.FundExportView.as_view(),
                                      name="hardship_fund_export")
+
+    notification_inbox_path = path("notifications/", notification_views.InboxView.as_view(),
+                                   name="notification_inbox")
+    notification_open_path = path("notifications/<int:pk>/", notification_views.OpenView.as_view(),
+                                  name="notification_open")
+    notification_read_all_path = path("notifications/read-all/", notification_views.ReadAllView.as_view(),
+                                      name="notification_read_all")
+    notification_preferences_path = path("notifications/preferences/", notification_views.PreferencesView.as_view(),
+                                         name="notification_preferences")
 
     def get_context_data(self, request):
         return {"case_menu": case_views.menu_flags(request.user)}

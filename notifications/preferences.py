@@ -1,0 +1,83 @@
+"""The kinds of message a user can choose channels for, and saving their choices.
+
+The kinds are read from the templates (one `notifications/<kind>.txt` per kind, in any
+template directory), so a new kind appears on the preferences page once its template exists."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.template import engines
+from django.utils.translation import gettext_lazy as _
+
+from .channels import enabled_channels
+from .models import Channel, NotificationPreference
+
+# Names shown on the preferences page; a kind without one is shown by its code.
+KIND_LABELS = {
+    "deadline_warning": _("时限提醒"),
+    "deadline_breached": _("时限超期"),
+    "deadline_moved": _("时限调整"),
+    "period_elapsed": _("期满待办理"),
+    "holiday_schedule_decided": _("节假日安排审批结果"),
+    "task_assigned": _("任务分派"),
+    "case_accepted": _("受理通知"),
+    "case_rejected": _("不予受理通知"),
+    "session_scheduled": _("调解安排"),
+    "session_reminder": _("调解前一日提醒"),
+    "agreement_effective": _("调解协议生效"),
+    "instalment_due": _("履行提醒"),
+    "instalment_overdue": _("逾期未履行"),
+    "publicity_started": _("公示开始"),
+    "objection_lodged": _("公示异议"),
+    "approval_needed": _("待审批"),
+    "approval_decided": _("审批结果"),
+    "yearly_review_due": _("年度复核提醒"),
+    "daily_digest": _("每日待办时限汇总"),
+}
+
+EMAIL = Channel.EMAIL.value
+
+
+def template_dirs() -> list[Path]:
+    dirs = []
+    for backend in engines.all():
+        engine = getattr(backend, "engine", None)
+        for loader in getattr(engine, "template_loaders", []):
+            dirs.extend(Path(d) for d in loader.get_dirs())
+    return dirs
+
+
+def notification_kinds() -> list[str]:
+    """Every kind with a message template, sorted by code."""
+    kinds = set()
+    for directory in template_dirs():
+        kinds.update(path.stem for path in (directory / "notifications").glob("*.txt"))
+    return sorted(kinds)
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    email: bool
+
+
+def preference_rows(user) -> list[KindRow]:
+    chosen = set(
+        NotificationPreference.objects.filter(user=user, channel=EMAIL, enabled=True).values_list("kind", flat=True)
+    )
+    return [KindRow(kind, str(KIND_LABELS.get(kind, kind)), kind in chosen) for kind in notification_kinds()]
+
+
+def email_available() -> bool:
+    return EMAIL in enabled_channels()
+
+
+@transaction.atomic
+def save_email_choices(user, chosen: set[str]) -> None:
+    """Email on for the kinds in `chosen`, off for every other known kind."""
+    for kind in notification_kinds():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, channel=EMAIL, defaults={"enabled": kind in chosen},
+        )

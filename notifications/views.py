@@ -1,0 +1,65 @@
+"""通知: the inbox (newest first, unread marked), opening one (marks it read, then follows its
+link), marking all read, and 通知设置 (email per kind; in-app always on)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from .models import Notification
+from .preferences import email_available, notification_kinds, preference_rows, save_email_choices
+
+INBOX_PAGE_SIZE = 20
+
+
+class InboxView(LoginRequiredMixin, TemplateView):
+    template_name = "workflows/notifications/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        mine = Notification.objects.filter(recipient=self.request.user).order_by("-created_at", "-pk")
+        page = Paginator(mine, INBOX_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, notifications=page.object_list, **kwargs)
+
+
+class OpenView(LoginRequiredMixin, View):
+    """Mark one of the user's notifications read and go to what it is about."""
+
+    def get(self, request, pk):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        if notification.read_at is None:
+            Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+        link = notification.link
+        if not link or not url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()},
+                                                          require_https=request.is_secure()):
+            link = reverse("workbench:notification_inbox")
+        return HttpResponseRedirect(link)
+
+
+class ReadAllView(LoginRequiredMixin, View):
+    def post(self, request):
+        count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+            read_at=timezone.now())
+        if count:
+            messages.success(request, _("已将%(count)d条通知标为已读。") % {"count": count})
+        return HttpResponseRedirect(reverse("workbench:notification_inbox"))
+
+
+class PreferencesView(LoginRequiredMixin, TemplateView):
+    template_name = "workflows/notifications/preferences.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=preference_rows(self.request.user), email_available=email_available(),
+                                        email=self.request.user.email.strip(), **kwargs)
+
+    def post(self, request):
+        kinds = set(notification_kinds())
+        save_email_choices(request.user, {kind for kind in request.POST.getlist("email") if kind in kinds})
+        messages.success(request, _("通知设置已保存。"))
+        return HttpResponseRedirect(reverse("workbench:notification_preferences"))
