@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
     "check-deadlines": {"task": "cases.tasks.check_deadlines", "schedule": EVERY_MINUTE},
     # Deferred SMS once quiet hours end, and retries whose Celery message went missing.
     "send-due-deliveries": {"task": "notifications.tasks.send_due_deliveries", "schedule": EVERY_MINUTE},
+    # CELERY_TIMEZONE is Asia/Shanghai: these run at local time. Both are idempotent, so a
+    # beat restarted around the hour (or run twice) sends nothing twice.
+    "send-session-reminders": {"task": "notifications.tasks.send_session_reminders",
+                               "schedule": crontab(hour="9,18", minute=0)},
+    "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
 }

@@ -1,11 +1,13 @@
 """Who is told what when a transition happens: one entry per notification kind.
 
-Each resolver takes the transition's audit event and its subject and returns the
-recipients and the template context. Issues 4–6 register the dispute and hardship kinds.
+Each resolver takes the transition's audit event and its subject and returns the staff
+recipients, the parties (worker, employer) to reach at their recorded contacts, and the
+template context. The dispute kinds are in kinds_dispute.py, the hardship kinds in
+kinds_hardship.py; both register here when notifications.tasks imports this module.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,9 @@ class TransitionNotice:
     recipients: list
     context: dict
     link: str = ""
+    # PartyContacts told by SMS and email (notify_parties); legal notices ignore opt-outs.
+    parties: list = field(default_factory=list)
+    legal_notice: bool = False
 
 
 Resolver = Callable[[object, object], TransitionNotice]
@@ -35,3 +40,7 @@ def holiday_schedule_decided(event, schedule) -> TransitionNotice:
         context={"schedule": schedule, "actor": event.actor_label, "reason": event.reason},
         link=f"/admin/cases/holidayschedule/{schedule.pk}/change/",
     )
+
+
+# The kinds of issues 4 and 5 register themselves on import (kept last: they use `resolver`).
+from . import kinds_dispute, kinds_hardship  # noqa: E402, F401

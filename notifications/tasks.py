@@ -6,19 +6,25 @@ from cases.services.audit import subject_of
 
 from .delivery import deliver, due_delivery_ids
 from .kinds import RESOLVERS
-from .services import notify
+from .services import notify, notify_parties
 
 
 @shared_task(name="notifications.tasks.notify_transition", bind=True, acks_late=True,
              autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
 def notify_transition_task(self, *, kind: str, transition_event_id: int) -> int:
-    """Tell the people a transition concerns. Idempotent per (event, kind, recipient)."""
+    """Tell the people a transition concerns: staff in-app (and their chosen channels), parties
+    by SMS and email. Idempotent per (event, kind, recipient, channel)."""
     event = AuditEvent.objects.get(pk=transition_event_id)
     notice = RESOLVERS[kind](event, subject_of(event))
+    event_key = f"audit:{event.pk}:{kind}"
     sent = notify(
-        recipients=notice.recipients, kind=kind, context=notice.context, link=notice.link,
-        event_key=f"audit:{event.pk}:{kind}",
+        recipients=notice.recipients, kind=kind, context=notice.context, link=notice.link, event_key=event_key,
     )
+    if notice.parties:
+        sent += notify_parties(
+            contacts=notice.parties, kind=kind, context=notice.context, link=notice.link, event_key=event_key,
+            legal_notice=notice.legal_notice,
+        )
     return len(sent)
 
 
@@ -48,3 +54,19 @@ def send_due_deliveries_task() -> int:
     for delivery_id in ids:
         deliver_task.delay(delivery_id)
     return len(ids)
+
+
+@shared_task(name="notifications.tasks.send_session_reminders", ignore_result=True)
+def send_session_reminders_task() -> int:
+    """Beat: remind the parties and the mediator of tomorrow's mediation sessions (once each)."""
+    from .reminders import send_session_reminders
+
+    return send_session_reminders()
+
+
+@shared_task(name="notifications.tasks.send_daily_digests", ignore_result=True)
+def send_daily_digests_task() -> int:
+    """Beat, 08:00 local time: each mediator's deadlines for the next three working days."""
+    from .reminders import send_daily_digests
+
+    return send_daily_digests()

@@ -193,7 +193,8 @@ class AgreementTransitions(models.Model):
     @transition(field="status", source=S.AGREEMENT_SIGNING, target=S.PERFORMING, permission=may_handle,
                 conditions=[_all_signed],
                 custom={"label": _("协议生效"), "documents": ["mediation_agreement"],
-                        "effects": ["cases.services.recovery.open_instalment_clocks"]})
+                        "effects": ["cases.services.recovery.open_instalment_clocks"],
+                        "notifications": ["agreement_effective"]})
     def make_agreement_effective(self, *, by, reason="", **data):
         self.agreement.effective_on = timezone.localdate()
         self.agreement.save(update_fields=["effective_on"])

@@ -122,23 +122,26 @@ class DisputeCase(MediationTransitions, AgreementTransitions, StatusModel):
     # -- transitions: the legal status machine -------------------------------------------
 
     @transition(field=status, source=S.REGISTERED, target=S.ACCEPTED, permission=may_handle,
-                custom={"label": _("受理"), "documents": ["acceptance_notice"], "notifications": []})
+                custom={"label": _("受理"), "documents": ["acceptance_notice"], "notifications": ["case_accepted"]})
     def accept(self, *, by, reason="", **data):
         self.accepted_on = data.get("accepted_on") or timezone.localdate()
 
     @transition(field=status, source=S.REGISTERED, target=S.REJECTED, permission=may_handle,
-                custom={"label": _("不予受理"), "documents": ["non_acceptance_notice"], "reason_required": True})
+                custom={"label": _("不予受理"), "documents": ["non_acceptance_notice"], "reason_required": True,
+                        "notifications": ["case_rejected"]})
     def reject(self, *, by, reason="", **data):
         self._end(reason)
 
     @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=may_handle,
-                custom={"label": _("分配调解员"), "effects": ["cases.services.deadlines.hand_over_to_assignee"]})
+                custom={"label": _("分配调解员"), "effects": ["cases.services.deadlines.hand_over_to_assignee"],
+                        "notifications": ["task_assigned"]})
     def assign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 
     @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_lead,
                 custom={"label": _("改派调解员"), "reason_required": True,
-                        "effects": ["cases.services.deadlines.hand_over_to_assignee", "workflows.dispute.follow_mediator"]})
+                        "effects": ["cases.services.deadlines.hand_over_to_assignee", "workflows.dispute.follow_mediator"],
+                        "notifications": ["task_assigned"]})
     def reassign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 

@@ -35,7 +35,7 @@ class HardshipCareTransitions(models.Model):
     # -- aid ---------------------------------------------------------------------------
 
     @transition(field="status", source=H.OPEN, target=H.OPEN, permission=may_prepare,
-                custom={"label": _("制定帮扶计划")})
+                custom={"label": _("制定帮扶计划"), "notifications": ["approval_needed"]})
     def propose_aid_plan(self, *, by, reason="", **plan):
         from cases.services import aid
 

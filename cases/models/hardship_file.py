@@ -269,7 +269,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         self.assessment_steps = list(assessment.steps)
 
     @transition(field=status, source=H.REVIEWED, target=H.IN_PUBLICITY, permission=may_prepare,
-                custom={"label": _("开始公示"), "documents": ["publicity_notice"]})
+                custom={"label": _("开始公示"), "documents": ["publicity_notice"], "notifications": ["publicity_started"]})
     def start_publicity(self, *, by, reason="", place="", **data):
         if not place.strip():
             raise ValidationError({"place": _("请填写公示地点。")})
@@ -278,7 +278,8 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     @transition(field=status, source=list(PUBLICITY_STATES),
                 target=RETURN_VALUE(H.IN_PUBLICITY, H.EXIT_PUBLICITY), permission=may_handle_objection,
                 conditions=[publicity_window_open],
-                custom={"label": _("登记公示异议"), "effects": ["workflows.hardship.open_objection_review"]})
+                custom={"label": _("登记公示异议"), "effects": ["workflows.hardship.open_objection_review"],
+                        "notifications": ["objection_lodged"]})
     def lodge_objection(self, *, by, reason="", lodged_by="", contact="", content="", **data):
         from .hardship_records import Objection
 
@@ -306,20 +307,21 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
 
     @transition(field=status, source=H.IN_PUBLICITY, target=H.AWAITING_APPROVAL, permission=may_prepare,
                 conditions=[publicity_period_over, no_objection_pending, no_objection_upheld],
-                custom={"label": _("公示期满，提交审批")})
+                custom={"label": _("公示期满，提交审批"), "notifications": ["approval_needed"]})
     def end_publicity(self, *, by, reason="", **data):
         """The publicity ran its days without an objection left pending or upheld."""
 
     @transition(field=status, source=[H.AWAITING_APPROVAL], permission=may_review,
                 target=RETURN_VALUE(H.APPROVED, H.AWAITING_SECOND_APPROVAL),
-                custom={"label": _("审批同意"), "documents": ["hardship_approval"]})
+                custom={"label": _("审批同意"), "documents": ["hardship_approval"],
+                        "notifications": ["approval_decided", "approval_needed"]})
     def approve(self, *, by, reason="", **data):
         self._refuse_preparer(by)
         self.first_approved_by, self.first_approved_at = _user(by), timezone.now()
         return H.AWAITING_SECOND_APPROVAL if self.needs_second_approval() else H.APPROVED
 
     @transition(field=status, source=H.AWAITING_SECOND_APPROVAL, target=H.APPROVED, permission=may_review,
-                custom={"label": _("复审批同意"), "documents": ["hardship_approval"]})
+                custom={"label": _("复审批同意"), "documents": ["hardship_approval"], "notifications": ["approval_decided"]})
     def approve_second(self, *, by, reason="", **data):
         self._refuse_preparer(by)
         if getattr(by, "pk", None) == self.first_approved_by_id:
@@ -327,13 +329,14 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         self.second_approved_by, self.second_approved_at = _user(by), timezone.now()
 
     @transition(field=status, source=[H.AWAITING_APPROVAL, H.AWAITING_SECOND_APPROVAL], target=H.RETURNED,
-                permission=may_review, custom={"label": _("退回补正"), "reason_required": True})
+                permission=may_review, custom={"label": _("退回补正"), "reason_required": True,
+                                                "notifications": ["approval_decided"]})
     def return_for_revision(self, *, by, reason="", **data):
         self._refuse_preparer(by)
         self.first_approved_by, self.first_approved_at = None, None
 
     @transition(field=status, source=H.RETURNED, target=H.AWAITING_APPROVAL, permission=may_prepare,
-                custom={"label": _("补正后重新提交")})
+                custom={"label": _("补正后重新提交"), "notifications": ["approval_needed"]})
     def resubmit(self, *, by, reason="", proposed_aid_amount=None, **data):
         from cases.rules.eligibility import assess_household
 

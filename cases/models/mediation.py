@@ -90,7 +90,7 @@ class MediationTransitions(models.Model):
         abstract = True
 
     @transition(field="status", source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_handle,
-                custom={"label": _("安排调解"), "documents": ["session_notice"]})
+                custom={"label": _("安排调解"), "documents": ["session_notice"], "notifications": ["session_scheduled"]})
     def schedule_session(self, *, by, reason="", starts_at=None, place="", to_bring="", **data):
         if not isinstance(starts_at, datetime):
             raise ValidationError({"starts_at": _("请填写调解时间。")})

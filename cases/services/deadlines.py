@@ -141,8 +141,33 @@ def _notice_context(deadline: Deadline) -> dict:
     rule = deadline.rule
     return {
         "clock_name": rule.name, "citation": rule.citation, "due_on": deadline.due_on,
-        "provisional": deadline.provisional, "subject_label": str(deadline.subject),
+        "provisional": deadline.provisional, "subject_label": str(deadline.subject), "subject": deadline.subject,
     }
+
+
+# Clocks whose warnings have a message of their own rather than the generic deadline_warning.
+WARNING_KINDS = {"hardship.yearly_review": "yearly_review_due"}
+
+
+def subject_link(subject) -> str:
+    """The page a deadline's subject is handled on: its case or hardship file."""
+    label = subject._meta.label_lower
+    if label == "cases.disputecase":
+        return f"/cases/{subject.pk}/"
+    if label == "cases.hardshipfile":
+        return f"/hardship/files/{subject.pk}/"
+    if label == "cases.instalment":
+        return f"/cases/{subject.agreement.case_id}/"
+    return ""
+
+
+def _tell_parties(deadline: Deadline, moment: str, event_key: str) -> None:
+    """Clocks the parties hear about too (an instalment: due, overdue) — see recovery.py."""
+    from .recovery import PARTY_NOTICES
+
+    hook = PARTY_NOTICES.get((deadline.clock, moment))
+    if hook is not None:
+        hook(deadline, event_key=event_key)
 
 
 def _warning_date(deadline: Deadline, day_of_clock: int) -> date:
@@ -168,10 +193,12 @@ def _warn(deadline: Deadline, today: date) -> bool:
     days = _warning_days_reached(deadline, today)
     if not days:
         return False
+    event_key = f"deadline:{deadline.pk}:warn:{max(days)}:{deadline.due_on}"
     notify(
-        recipients=_recipients(deadline, escalate=False), kind="deadline_warning",
-        context=_notice_context(deadline), event_key=f"deadline:{deadline.pk}:warn:{max(days)}:{deadline.due_on}",
+        recipients=_recipients(deadline, escalate=False), kind=WARNING_KINDS.get(deadline.clock, "deadline_warning"),
+        context=_notice_context(deadline), event_key=event_key, link=subject_link(deadline.subject),
     )
+    _tell_parties(deadline, "warn", event_key)
     deadline.warnings_sent = sorted(set(deadline.warnings_sent) | set(days))
     deadline.save(update_fields=["warnings_sent"])
     return True
@@ -193,8 +220,9 @@ def _breach(deadline: Deadline) -> None:
         context["breach_action"] = _("系统已按规定执行：%(action)s") % {"action": rule.breach_transition}
     notify(
         recipients=_recipients(deadline, escalate=True), kind="deadline_breached", context=context,
-        event_key=f"deadline:{deadline.pk}:breach",
+        event_key=f"deadline:{deadline.pk}:breach", link=subject_link(deadline.subject),
     )
+    _tell_parties(deadline, "breach", f"deadline:{deadline.pk}:breach")
 
 
 def _elapse(deadline: Deadline) -> None:
@@ -207,7 +235,7 @@ def _elapse(deadline: Deadline) -> None:
     )
     notify(
         recipients=_recipients(deadline, escalate=False), kind="period_elapsed", context=_notice_context(deadline),
-        event_key=f"deadline:{deadline.pk}:elapsed",
+        event_key=f"deadline:{deadline.pk}:elapsed", link=subject_link(deadline.subject),
     )
 
 

@@ -10,6 +10,33 @@ from .deadlines import close_deadline, open_deadline
 INSTALMENT_CLOCK = "dispute.instalment"
 
 
+def tell_parties_of_instalment(kind: str):
+    """A clock hook: the parties of the instalment's case hear of it by SMS (the mediator is
+    told by the clock's own deadline_warning / deadline_breached)."""
+
+    def hook(deadline: Deadline, *, event_key: str) -> None:
+        from notifications.contacts import case_link, party_contacts
+        from notifications.services import notify_parties
+
+        from cases.models.agreement import Instalment
+
+        instalment = deadline.subject
+        if not isinstance(instalment, Instalment):  # the clock on something else (a test's stand-in)
+            return
+        case = instalment.agreement.case
+        notify_parties(contacts=party_contacts(case), kind=kind, context={"case": case, "instalment": instalment},
+                       event_key=f"{event_key}:{kind}", link=case_link(case))
+
+    return hook
+
+
+# (clock, moment) → hook, called by cases.services.deadlines when the clock warns or is breached.
+PARTY_NOTICES = {
+    (INSTALMENT_CLOCK, "warn"): tell_parties_of_instalment("instalment_due"),
+    (INSTALMENT_CLOCK, "breach"): tell_parties_of_instalment("instalment_overdue"),
+}
+
+
 def _instalments(case):
     return case.agreement.instalments.all()
 

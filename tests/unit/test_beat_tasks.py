@@ -19,14 +19,21 @@ from tests.workflow_fixtures.flows import WaitAWhileFlow
 pytestmark = pytest.mark.django_db
 
 
-def test_beat_runs_every_sweep_every_minute():
+SWEEPS = {"cases.tasks.fire_workflow_timers", "cases.tasks.check_deadlines", "notifications.tasks.send_due_deliveries"}
+DAILY = {"notifications.tasks.send_session_reminders": {9, 18}, "notifications.tasks.send_daily_digests": {8}}
+
+
+def test_beat_runs_every_sweep_every_minute_and_the_reminders_at_their_hours():
     schedule = app.conf.beat_schedule
-    assert {entry["task"] for entry in schedule.values()} == {
-        "cases.tasks.fire_workflow_timers", "cases.tasks.check_deadlines", "notifications.tasks.send_due_deliveries"}
+    assert {entry["task"] for entry in schedule.values()} == SWEEPS | set(DAILY)
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks
     for entry in schedule.values():
         assert entry["task"] in app.tasks
-        assert entry["schedule"].is_due(timezone.now() - timedelta(minutes=1)).is_due
+        if entry["task"] in SWEEPS:
+            assert entry["schedule"].is_due(timezone.now() - timedelta(minutes=1)).is_due
+        else:
+            assert entry["schedule"].hour == DAILY[entry["task"]] and entry["schedule"].minute == {0}
+    assert app.conf.timezone == "Asia/Shanghai"  # so 08:00 is Beijing time
 
 
 def test_a_due_viewflow_timer_fires_once_and_the_process_ends():
