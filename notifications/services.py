@@ -11,7 +11,9 @@ other channels are sent on Celery after it commits (notifications/delivery.py)."
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from cases.selectors import person_name
 
@@ -32,6 +34,7 @@ class PartyContact:
 
 
 def render_message(kind: str, context: dict) -> tuple[str, str]:
+    """(title, body) in the active language (a test or a preview may choose English)."""
     text = render_to_string(f"notifications/{kind}.txt", context).strip()
     title, _newline, body = text.partition("\n")
     return title.strip(), body.strip()
@@ -43,10 +46,17 @@ def chosen_channels(user, kind: str) -> set[str]:
     return set(chosen.values_list("channel", flat=True)) & enabled_channels()
 
 
+def message_in_site_language(kind: str, context: dict) -> tuple[str, str]:
+    """A message that is sent: in the site's language (Chinese first), never in whatever
+    language the request or task that caused it happened to have active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_message(kind, context)
+
+
 def notify(*, recipients: Iterable, kind: str, context: dict, event_key: str, link: str = "") -> list[Notification]:
     """Tell staff: one in-app notification per recipient, plus their chosen channels. A repeat
     with the same event key sends nothing. Returns the in-app notifications made now."""
-    title, body = render_message(kind, context)
+    title, body = message_in_site_language(kind, context)
     message = {"event_key": event_key, "kind": kind, "title": title, "body": body, "link": link}
     made = []
     for user in {user.pk: user for user in recipients if getattr(user, "pk", None)}.values():
@@ -82,7 +92,7 @@ def notify_parties(
     channels = enabled_channels()
     made = []
     for contact in contacts:
-        title, body = render_message(kind, {**context, "recipient_name": contact.name})
+        title, body = message_in_site_language(kind, {**context, "recipient_name": contact.name})
         for channel_name, address in party_addresses(contact):
             if not address or channel_name not in channels:
                 continue

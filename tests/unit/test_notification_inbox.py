@@ -218,3 +218,19 @@ def test_the_inbox_and_preferences_have_english(client, alice):
     html = client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Deadline reminder" in html and "Legal notices to the parties always go" not in html
     assert "Legal notices to the parties (workers, employers) always go" in html
+
+
+def test_a_message_is_sent_in_the_site_language_whatever_language_is_active(alice):
+    from django.utils import translation
+
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    from notifications.services import render_message
+
+    context = {"family": "王建国"}
+    with translation.override("en"):
+        english_title, _body = render_message("approval_needed", context)
+        notify(recipients=[alice], kind="approval_needed", context=context, event_key="lang-test")
+    assert not english_title.startswith("待审")  # the kind has English: the test can tell them apart
+    assert Notification.objects.get(recipient=alice, kind="approval_needed").title.startswith("待审")
