@@ -20,6 +20,8 @@ from django_fsm import RETURN_VALUE, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cases.rules.eligibility import Category
+from cases.rules.validators import as_past_date
+from cases.services.actors import person
 
 from .civil_affairs import CivilAffairsRecord
 from .fsm import StatusModel
@@ -36,16 +38,6 @@ ZERO = Decimal("0.00")
 
 def second_approval_threshold() -> Decimal:
     return Decimal(str(settings.UNIONCASE["HARDSHIP_SECOND_APPROVAL_ABOVE"]))
-
-
-def _as_date(value, field: str):
-    from datetime import date
-
-    if not isinstance(value, date):
-        raise ValidationError({field: _("请填写日期。")})
-    if value > timezone.localdate():
-        raise ValidationError({field: _("日期不能晚于今天。")})
-    return value
 
 
 def authorisation_on_file(file) -> bool:
@@ -204,11 +196,11 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     @transition(field=status, source=H.IDENTIFIED, target=H.APPLIED, permission=may_prepare,
                 custom={"label": _("登记申请"), "documents": ["hardship_application"]})
     def take_application(self, *, by, reason="", applied_on=None, application_reason="", **data):
-        self.applied_on = _as_date(applied_on or timezone.localdate(), "applied_on")
+        self.applied_on = as_past_date(applied_on or timezone.localdate(), "applied_on")
         if not application_reason.strip():
             raise ValidationError({"application_reason": _("请填写申请理由（致困原因及家庭困难情况）。")})
         self.application_reason = application_reason.strip()
-        self.prepared_by = self.prepared_by or _user(by)
+        self.prepared_by = self.prepared_by or person(by)
 
     @transition(field=status, source=H.APPLIED, target=H.HOME_VISITED, permission=may_prepare,
                 custom={"label": _("入户调查"), "documents": ["home_visit_record"]})
@@ -221,12 +213,12 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         if authorisation_signed_on is None:
             raise ValidationError({"authorisation_signed_on": _(
                 "家庭未签署信息核对授权书，不能进行民政数据核对（个人信息保护法第十三条、第十四条）。")})
-        self.visited_on = _as_date(visited_on, "visited_on")
-        self.authorisation_signed_on = _as_date(authorisation_signed_on, "authorisation_signed_on")
+        self.visited_on = as_past_date(visited_on, "visited_on")
+        self.authorisation_signed_on = as_past_date(authorisation_signed_on, "authorisation_signed_on")
         if not findings.strip():
             raise ValidationError({"findings": _("请填写调查情况。")})
         self.visit_checklist = {key: checklist[key] for key, _label in HOME_VISIT_CHECKLIST}
-        self.visit_findings, self.visited_by = findings.strip(), _user(by)
+        self.visit_findings, self.visited_by = findings.strip(), person(by)
 
     @transition(field=status, source=H.HOME_VISITED, target=H.CIVIL_CHECKED, permission=may_prepare,
                 conditions=[authorisation_on_file],
@@ -235,7 +227,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         if result not in CivilCheckResult.values:
             raise ValidationError({"result": _("请选择民政核对结果。")})
         self.civil_check_result, self.civil_check_note = result, note.strip()
-        self.civil_checked_on = _as_date(checked_on or timezone.localdate(), "checked_on")
+        self.civil_checked_on = as_past_date(checked_on or timezone.localdate(), "checked_on")
 
     @transition(field=status, source=H.CIVIL_CHECKED, target=H.REVIEWED, permission=may_prepare,
                 custom={"label": _("民主评议"), "documents": ["democratic_review_record"]})
@@ -256,11 +248,11 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         if assessment.category == Category.NONE:
             raise ValidationError({"votes_for": _("按%(year)s年家庭收支计算不属于困难职工，不能提交评议结果：%(steps)s")
                                    % {"year": self.year, "steps": "；".join(assessment.steps)}})
-        self.review_held_on = _as_date(held_on, "held_on")
+        self.review_held_on = as_past_date(held_on, "held_on")
         self.review_participants, self.review_opinion = participants.strip(), opinion.strip()
         self.votes_for, self.votes_against, self.votes_abstain = votes
         self.proposed_aid_amount = Decimal(proposed_aid_amount)
-        self.reviewed_by = _user(by)
+        self.reviewed_by = person(by)
         self.record_assessment(assessment)
 
     def record_assessment(self, assessment) -> None:
@@ -284,7 +276,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         from .hardship_records import Objection
 
         objection = Objection(file=self, stage=self.status, lodged_by=lodged_by.strip(), contact=contact.strip(),
-                              content=content.strip(), recorded_by=_user(by))
+                              content=content.strip(), recorded_by=person(by))
         objection.full_clean()
         objection.save()
         self._new_objection = objection
@@ -300,7 +292,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         if not isinstance(upheld, bool):
             raise ValidationError({"upheld": _("请选择异议是否成立。")})
         objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
-        objection.finding, objection.resolved_by, objection.resolved_at = reason.strip(), _user(by), timezone.now()
+        objection.finding, objection.resolved_by, objection.resolved_at = reason.strip(), person(by), timezone.now()
         objection.full_clean()
         objection.save()
         return self.status
@@ -317,7 +309,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
                         "notifications": ["approval_decided", "approval_needed"]})
     def approve(self, *, by, reason="", **data):
         self._refuse_preparer(by)
-        self.first_approved_by, self.first_approved_at = _user(by), timezone.now()
+        self.first_approved_by, self.first_approved_at = person(by), timezone.now()
         return H.AWAITING_SECOND_APPROVAL if self.needs_second_approval() else H.APPROVED
 
     @transition(field=status, source=H.AWAITING_SECOND_APPROVAL, target=H.APPROVED, permission=may_review,
@@ -326,7 +318,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
         self._refuse_preparer(by)
         if getattr(by, "pk", None) == self.first_approved_by_id:
             raise PermissionDenied(_("复审批须由另一名审核人办理，第一审批人不能再次审批。"))
-        self.second_approved_by, self.second_approved_at = _user(by), timezone.now()
+        self.second_approved_by, self.second_approved_at = person(by), timezone.now()
 
     @transition(field=status, source=[H.AWAITING_APPROVAL, H.AWAITING_SECOND_APPROVAL], target=H.RETURNED,
                 permission=may_review, custom={"label": _("退回补正"), "reason_required": True,
@@ -390,10 +382,5 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     def _refuse_preparer(self, by) -> None:
         if getattr(by, "pk", None) in self.preparers():
             raise PermissionDenied(_("您参与了本档案的申请、入户调查或民主评议，不能审批自己经办的档案（双人审核）。"))
-
-
-def _user(by):
-    """The person behind `by`, or None for the system actor."""
-    return by if getattr(by, "pk", None) else None
 
 

@@ -5,7 +5,7 @@ journals it, checks who may act, and issues its documents: 调解通知书 per s
 调解笔录 per session held, 延期调解确认书 per extension.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 from simple_history.models import HistoricalRecords
+
+from cases.rules.validators import as_date
+from cases.services.actors import person
 
 from .dispute_states import S, may_handle, may_lead
 
@@ -75,14 +78,6 @@ class MediationExtension(models.Model):
         return _("延期%(days)s天至%(due)s") % {"days": self.days, "due": self.new_due_on}
 
 
-def _as_date(value, field: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raise ValidationError({field: _("请填写日期。")})
-
-
 class MediationTransitions(models.Model):
     """Transitions of a case in mediation that record sessions and extensions."""
 
@@ -124,15 +119,15 @@ class MediationTransitions(models.Model):
                         "effects": ["cases.services.mediation.extend_mediation_clock"]})
     def extend_mediation(self, *, by, reason="", days=None, worker_consented_on=None, employer_consented_on=None,
                          **data):
-        worker_on = _as_date(worker_consented_on, "worker_consented_on")
-        employer_on = _as_date(employer_consented_on, "employer_consented_on")
+        worker_on = as_date(worker_consented_on, "worker_consented_on")
+        employer_on = as_date(employer_consented_on, "employer_consented_on")
         if not isinstance(days, int) or days <= 0:
             raise ValidationError({"days": _("请填写延长的天数。")})
         if max(worker_on, employer_on) > timezone.localdate():
             raise ValidationError({"worker_consented_on": _("同意日期不能晚于今天。")})
         extension = MediationExtension(
             case=self, days=days, worker_consented_on=worker_on, employer_consented_on=employer_on,
-            approved_by=by if getattr(by, "pk", None) else None,
+            approved_by=person(by),
         )
         extension.full_clean()
         extension.save()

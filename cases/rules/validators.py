@@ -7,7 +7,7 @@ naming the rule); each `normalise_*` gives the form the value should be stored i
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -124,3 +124,20 @@ def validate_mobile(value: str) -> None:
         raise ValidationError(
             _("手机号码应为以1开头的11位数字（可带+86前缀）。"), code="mobile_format",
         )
+
+
+def as_date(value, field: str):
+    """A transition's date input: a date (a datetime counts by its day), else an error on `field`."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise ValidationError({field: _("请填写日期。")})
+
+
+def as_past_date(value, field: str):
+    """As as_date, and not later than today."""
+    day = as_date(value, field)
+    if day > timezone.localdate():
+        raise ValidationError({field: _("日期不能晚于今天。")})
+    return day

@@ -27,6 +27,12 @@ def is_system(actor) -> bool:
     return isinstance(actor, SystemActor)
 
 
+def person(actor):
+    """The user behind `actor`, or None for the system actor (or nobody): what a
+    `…_by` foreign key stores."""
+    return None if actor is None or is_system(actor) or not getattr(actor, "pk", None) else actor
+
+
 def actor_label(actor) -> str:
     if actor is None:
         return "anonymous"

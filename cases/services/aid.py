@@ -33,7 +33,7 @@ from cases.models import (
     Role,
 )
 
-from .actors import is_system
+from .actors import is_system, person
 from .audit import append_event
 
 ZERO = Decimal("0.00")
@@ -45,11 +45,6 @@ RECEIPT_DIGITS = 6
 
 def yuan(amount: Decimal) -> str:
     return f"¥{amount:,.2f}"
-
-
-def _person(by):
-    """The user behind `by`, or None for the system actor."""
-    return None if is_system(by) or not getattr(by, "pk", None) else by
 
 
 def _amount(value, field: str, *, label: str, zero_allowed: bool = False) -> Decimal:
@@ -119,7 +114,7 @@ def allocate_budget(*, fund: Fund, amount: Decimal | int | str, by, note: str) -
     note = _text(note, "note", message=_("请填写摘要（预算来源或拨款文号）。"))
     locked = Fund.objects.select_for_update(no_key=True).select_related("organisation").get(pk=fund.pk)
     entry = _saved(FundEntry(fund=locked, kind=EntryKind.ALLOCATION, amount=amount, note=note,
-                             recorded_by=_person(by)))
+                             recorded_by=person(by)))
     append_event(action=AuditAction.TRANSITION, actor=by, subject=locked, organisation=locked.organisation,
                  name="allocate_budget", reason=note,
                  data={"amount": amount, "entry": entry, "balance": locked.balance()})
@@ -163,7 +158,7 @@ def propose_plan(*, file: HardshipFile, by, aid_type: str, fund: Fund, amount: D
             % {"year": year, "total": yuan(planned + amount), "planned": yuan(planned), "amount": yuan(amount),
                "approved": yuan(file.proposed_aid_amount)}})
     return _saved(AidPlan(file=file, aid_type=aid_type, fund=fund, amount=amount, instalments=instalments,
-                          first_payment_on=first_payment_on, purpose=purpose, prepared_by=_person(by)))
+                          first_payment_on=first_payment_on, purpose=purpose, prepared_by=person(by)))
 
 
 def _plan_of(file: HardshipFile, plan) -> AidPlan:
@@ -184,7 +179,7 @@ def approve_plan(*, file: HardshipFile, plan: AidPlan, by) -> AidPlan:
     plan = _plan_of(file, plan)
     if plan.status != PlanStatus.PROPOSED:
         raise ValidationError({"plan": _("该帮扶计划已经批准，不能重复审批。")})
-    approver = _person(by)
+    approver = person(by)
     if approver is None:
         raise PermissionDenied(_("帮扶计划须由审核人本人审批，系统不能代为审批。"))
     if approver.pk == plan.prepared_by_id or approver.pk in file.preparers():
@@ -238,12 +233,12 @@ def disburse(*, file: HardshipFile, by, plan: AidPlan, amount: Decimal | int | s
         raise ValidationError({"amount": _("“%(fund)s”余额为%(balance)s，不足以发放%(amount)s，资金不能透支。")
                                % {"fund": fund, "balance": yuan(balance), "amount": yuan(amount)}})
     entry = _saved(FundEntry(
-        fund=fund, kind=EntryKind.DISBURSEMENT, amount=-amount, recorded_by=_person(by),
+        fund=fund, kind=EntryKind.DISBURSEMENT, amount=-amount, recorded_by=person(by),
         note=_("%(file)s %(aid_type)s 领款人%(recipient)s") % {
             "file": file.number or file.pk, "aid_type": plan.get_aid_type_display(), "recipient": recipient},
     ))
     return _saved(Disbursement(plan=plan, entry=entry, amount=amount, paid_on=paid_on, recipient=recipient,
-                               receipt_number=next_receipt_number(payer, paid_on.year), disbursed_by=_person(by)))
+                               receipt_number=next_receipt_number(payer, paid_on.year), disbursed_by=person(by)))
 
 
 # -- reading the ledger --------------------------------------------------------------------

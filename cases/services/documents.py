@@ -38,7 +38,7 @@ from weasyprint.urls import URLFetcher
 from cases.document_kinds import DocumentKind, cn_date, get_kind
 from cases.models import AuditAction, AuditEvent, Document, Organisation
 
-from .actors import SystemActor, is_system, system
+from .actors import SystemActor, person, system
 from .audit import append_event
 
 # A person, the system (a beat task, an import), or None for "the document service".
@@ -248,10 +248,6 @@ def _document_context(kind: DocumentKind, organisation: Organisation, context: M
     return {**context, "title": title, "organisation_name": organisation.name}
 
 
-def _person(by: Actor) -> AbstractBaseUser | None:
-    return None if by is None or is_system(by) else by
-
-
 def _new_document(
     *, kind: DocumentKind, rendered: RenderedPdf, title: str, subject: models.Model | None, by: Actor,
     **fields: Any,
@@ -263,7 +259,7 @@ def _new_document(
         sha256=hashlib.sha256(rendered.content).hexdigest(), size=len(rendered.content),
         pages=rendered.pages, template_name=kind.template,
         template_version=template_version(kind.template),
-        created_at=timezone.now(), created_by=_person(by), **fields,
+        created_at=timezone.now(), created_by=person(by), **fields,
     )
 
 

@@ -22,7 +22,7 @@ from cases.rules import deadlines as clocks
 from cases.rules.eligibility import assess_household
 
 from . import deadlines
-from .actors import is_system
+from .actors import is_system, person
 from .audit import append_event
 
 
@@ -102,7 +102,7 @@ def record_yearly_review(file: HardshipFile, *, by, year: int | None, findings: 
         raise ValidationError({"year": _("%(year)s年度已经复核过。") % {"year": year}})
     assessment = assess_household(file.household, year=year)
     review = YearlyReview(
-        file=file, year=year, reviewed_on=timezone.localdate(), reviewed_by=by if getattr(by, "pk", None) else None,
+        file=file, year=year, reviewed_on=timezone.localdate(), reviewed_by=person(by),
         previous_category=file.category, category=assessment.category,
         per_capita_monthly=assessment.per_capita_monthly, steps=list(assessment.steps), findings=findings.strip(),
     )
