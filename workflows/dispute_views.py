@@ -414,11 +414,12 @@ class CaseTaskView(CaseContextMixin, generic.TemplateView):
     forms: dict = {}  # key -> CaseForm class completing the task
 
     def build_forms(self, posted: str | None = None):
-        """The task's completing forms, `posted` bound to the request's data. Their field names
-        do not overlap within a task, so they need no prefix (`_form` tells them apart)."""
+        """The task's completing forms, `posted` bound to the request's data and uploads. Their
+        field names do not overlap within a task, so they need no prefix (`_form` tells them apart)."""
         return {
             key: form_class(case=self.case, user=self.request.user,
-                            data=self.request.POST if key == posted else None)
+                            data=self.request.POST if key == posted else None,
+                            files=self.request.FILES if key == posted else None)
             for key, form_class in self.forms.items()
         }
 

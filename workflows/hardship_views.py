@@ -69,14 +69,6 @@ class HardshipTaskView(CaseTaskView):
     def case(self):
         return self.request.activation.process.subject
 
-    def build_forms(self, posted=None):
-        return {
-            key: form_class(case=self.case, user=self.request.user,
-                            data=self.request.POST if key == posted else None,
-                            files=self.request.FILES if key == posted else None)
-            for key, form_class in self.forms.items()
-        }
-
     def case_context(self):
         return {**file_context(self.case), "household_edit_url": household_editor_url(self.case, self.request.user)}
 
