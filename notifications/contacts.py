@@ -1,7 +1,8 @@
 """Where a dispute's notices go: the case page, and the parties' recorded contacts.
 
-Parties are reached at what a case records: the worker's mobile (Worker.phone) and the
-employer's contact phone (Employer.contact_phone); neither has an email address yet."""
+Parties are reached at what a case records: the worker's mobile and email (Worker.phone,
+Worker.email) and the employer's contact phone and email (Employer.contact_phone,
+Employer.contact_email)."""
 
 from .services import PartyContact
 
@@ -14,8 +15,9 @@ def party_contacts(case) -> list[PartyContact]:
     """The worker and the employer (addressed by its contact person, if recorded)."""
     worker, employer = case.worker, case.employer
     return [
-        PartyContact(name=worker.name, phone=worker.phone),
-        PartyContact(name=employer.contact_name or employer.name, phone=employer.contact_phone),
+        PartyContact(name=worker.name, phone=worker.phone, email=worker.email),
+        PartyContact(name=employer.contact_name or employer.name, phone=employer.contact_phone,
+                     email=employer.contact_email),
     ]
 
 

@@ -121,12 +121,14 @@ class WorkerForm(forms.Form):
     region_code = forms.CharField(label=_("户籍地区代码"), required=False,
                                   widget=forms.TextInput(attrs={"readonly": "readonly", "tabindex": "-1"}))
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
 
     def as_input(self) -> WorkerInput:
         data = raw_values(self)
         return WorkerInput(name=data["name"], resident_id=data["resident_id"], phone=data["phone"],
-                           address=data["address"])
+                           email=data["email"], address=data["address"])
 
 
 class EmployerForm(forms.Form):
@@ -137,13 +139,15 @@ class EmployerForm(forms.Form):
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    contact_email = forms.CharField(label=_("联系邮箱"), max_length=254, required=False,
+                                    widget=forms.EmailInput(attrs={"autocomplete": "off"}))
 
     def as_input(self) -> EmployerInput:
         data = raw_values(self)
         return EmployerInput(
             name=data["name"], uscc=data["uscc"], address=data["address"],
             legal_representative=data["legal_representative"], contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
+            contact_phone=data["contact_phone"], contact_email=data["contact_email"],
         )
 
 

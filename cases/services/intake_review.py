@@ -49,6 +49,7 @@ class WorkerInput:
     resident_id: str = ""
     phone: str = ""
     address: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class EmployerInput:
     legal_representative: str = ""
     contact_name: str = ""
     contact_phone: str = ""
+    contact_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def normalised_worker(worker: WorkerInput) -> WorkerInput:
     return replace(
         worker, name=worker.name.strip(), resident_id=normalise_resident_id(worker.resident_id or ""),
         phone=normalise_mobile(worker.phone or ""), address=worker.address.strip(),
+        email=worker.email.strip().lower(),
     )
 
 
@@ -93,6 +96,7 @@ def normalised_employer(employer: EmployerInput) -> EmployerInput:
         employer, name=employer.name.strip(), uscc=normalise_uscc(employer.uscc or ""),
         address=employer.address.strip(), legal_representative=employer.legal_representative.strip(),
         contact_name=employer.contact_name.strip(), contact_phone=employer.contact_phone.strip(),
+        contact_email=employer.contact_email.strip().lower(),
     )
 
 

@@ -106,6 +106,8 @@ def test_a_registered_case_keeps_its_parties_claims_and_registrar(orgs, people):
     ({"employer": employer(uscc="91350100M000100Y44")}, "employer-uscc", "校验码不正确"),
     ({"employer": employer(uscc="91350100M0001O0Y43")}, "employer-uscc", "不允许的字符"),
     ({"worker": worker(phone="23800138000")}, "worker-phone", "以1开头的11位数字"),
+    ({"worker": worker(email="wang@")}, "worker-email", "有效"),
+    ({"employer": employer(contact_email="hr at example.cn")}, "employer-contact_email", "有效"),
     ({"worker": worker(name="  ")}, "worker-name", "请填写劳动者姓名"),
     ({"employer": employer(name="")}, "employer-name", "请填写用人单位名称"),
     ({"claims": []}, "claims", "至少填写一项请求事项"),

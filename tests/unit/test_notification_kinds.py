@@ -4,11 +4,13 @@ notices ignore opt-outs; the English rendering; the session reminder and the med
 digest with frozen time, each sent once however often its beat task runs."""
 
 import re
+from email.utils import parseaddr
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.utils import translation
 from freezegun import freeze_time
 
@@ -122,6 +124,28 @@ def test_acceptance_is_a_legal_notice_by_sms_to_both_parties_and_in_app_to_the_r
     title, body = english("case_accepted", case)
     assert title == f"Notice of acceptance: {case.number}"
     assert body.startswith("Wang: ") and "accepted the application for mediation" in body
+
+
+def test_parties_with_a_recorded_email_get_the_acceptance_by_email_too(orgs, people, run):
+    with freeze_time(at("2026-11-02", 9)):
+        case = open_dispute(
+            organisation=orgs["hd_street"], by=people["lead"], channel=Channel.WALK_IN_WRITTEN,
+            received_on=date(2026, 11, 2), received_at=at("2026-11-02", 9), facts="拖欠工资。",
+            worker=WorkerInput(name="王秀英", phone=WORKER_PHONE, email=" WangXY@Example.com "),
+            employer=EmployerInput(name="北京某科技有限公司", contact_name="孙丽", contact_email="hr@example.cn"),
+            claims=[ClaimInput(claim_type=ClaimType.WAGE_ARREARS, amount_claimed=Decimal("100.00"))],
+        ).case
+    assert (case.worker.email, case.employer.contact_email) == ("wangxy@example.com", "hr@example.cn")
+    with freeze_time(at("2026-11-03")):
+        run(take, case, "decide_acceptance", people["lead"], "accept")
+    emails = Delivery.objects.filter(kind="case_accepted", channel="email")
+    assert sorted(emails.values_list("address", "status", "legal_notice")) == [
+        ("hr@example.cn", "sent", True), ("wangxy@example.com", "sent", True)]
+    by_address = {parseaddr(message.to[0])[1]: message for message in mail.outbox}
+    assert by_address["wangxy@example.com"].subject == f"受理通知：{case.number}"
+    assert "王秀英：" in by_address["wangxy@example.com"].body and "孙丽：" in by_address["hr@example.cn"].body
+    # The employer has no phone on record: its SMS is simply not addressed, never an error.
+    assert not Delivery.objects.filter(kind="case_accepted", channel="sms", recipient_name="孙丽").exists()
 
 
 def test_rejection_tells_the_parties_why_and_where_to_turn(case, people, run):
