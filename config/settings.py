@@ -123,6 +123,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# JSON, e.g. {"visibility_timeout": 3600}. On Redis a message a worker took and never acknowledged
+# (the worker was killed) is redelivered after visibility_timeout seconds; RabbitMQ redelivers at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
 CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
@@ -150,6 +153,8 @@ UNIONCASE["LINKAGE_REVIEW_THRESHOLD"] = env.float("LINKAGE_REVIEW_THRESHOLD", de
 UNIONCASE["NOTIFICATION_CHANNELS"] = env.list("NOTIFICATION_CHANNELS", default=["in_app", "email", "sms"])
 # Attempts per email or SMS delivery before it is marked failed (retries back off 30 s, 60 s, … ≤ 1 h).
 UNIONCASE["NOTIFICATION_MAX_ATTEMPTS"] = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# The wait after the first failed attempt; it doubles with each further failure, up to an hour.
+UNIONCASE["NOTIFICATION_RETRY_BASE_SECONDS"] = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 # Links in email and SMS are made absolute with this origin.
 UNIONCASE["SITE_URL"] = env.str("SITE_URL", default="http://localhost:8000")
 # SMS: the recording backend keeps what would be sent (SmsRecord); the HTTP one posts to a provider.

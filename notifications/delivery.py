@@ -34,7 +34,6 @@ from .channels import channel
 from .errors import PermanentDeliveryError, RetryableDeliveryError
 from .models import Channel, Delivery, DeliveryStatus
 
-BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 # A retry or a first send this late lost its Celery message (broker restart, enqueue after a
 # failed commit hook); the beat sweep sends it.
@@ -49,8 +48,9 @@ class Outcome:
 
 
 def backoff_seconds(attempts: int) -> int:
-    """30 s after the first failed attempt, doubling, at most an hour."""
-    return min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    """NOTIFICATION_RETRY_BASE_SECONDS (30 s) after the first failed attempt, doubling, at most an hour."""
+    base = settings.UNIONCASE["NOTIFICATION_RETRY_BASE_SECONDS"]
+    return min(base * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
 
 
 def quiet_hours() -> tuple[time, time]:

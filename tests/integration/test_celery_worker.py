@@ -1,71 +1,27 @@
 """A real Celery worker process receives the door's on-commit tasks through the broker."""
 
-import os
-import subprocess
-import sys
-import time
-import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from cases.models import Document, HolidaySchedule
 from cases.services.actors import system
 from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.services.transitions import apply
-from config.celery import app
 from notifications.models import Notification
+from tests.integration.celery_worker import skip_on_sqlite, start_worker, stop_worker, tasks_sent_to_a_fresh_queue, wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url_of_this_test() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
 def worker(settings, tmp_path):
-    if connection.vendor == "sqlite":
-        pytest.skip("the worker process cannot see SQLite's in-memory test database; run on PostgreSQL")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    skip_on_sqlite()
     settings.MEDIA_ROOT = str(tmp_path)
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    env = {
-        **os.environ, "DATABASE_URL": database_url_of_this_test(), "MEDIA_ROOT": str(tmp_path),
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    yield process
-    process.terminate()
-    try:
-        output, _ = process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-    app.conf.task_default_queue = previous_queue
-    print(output[-4000:])
-
-
-def wait_for(condition, *, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
+    with tasks_sent_to_a_fresh_queue() as queue:
+        process = start_worker(queue=queue, media_root=str(tmp_path))
+        yield process
+    print(stop_worker(process))
 
 
 def test_approval_documents_and_notifications_are_made_by_a_real_worker(orgs, people, worker):

@@ -1,13 +1,7 @@
-"""The HTTP SMS gateway backend against a real local HTTP server (http.server in a thread)
+"""The HTTP SMS gateway backend against a real local HTTP server (tests/sms_gateway_server.py)
 that checks the HMAC-SHA256 signature the way a provider would."""
 
-import hashlib
-import hmac
-import json
-import threading
-import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -17,56 +11,14 @@ from notifications.errors import PermanentDeliveryError, RetryableDeliveryError
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.services import PartyContact, notify_parties
 from notifications.sms import HttpSmsBackend
-
-KEY = "gateway-shared-secret"
-
-
-class Gateway(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), GatewayHandler)
-        self.statuses: list[int] = []  # answers to give, in order; then 200
-        self.received: list[dict] = []
-        self.slow_seconds = 0.0
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}/sms"
-
-
-class GatewayHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's name)
-        gateway = self.server
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        timestamp = self.headers["X-Unioncase-Timestamp"]
-        expected = hmac.new(KEY.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-        signed = hmac.compare_digest(self.headers["X-Unioncase-Signature"], f"sha256={expected}")
-        fresh = abs(time.time() - int(timestamp)) < 300
-        gateway.received.append({"json": json.loads(body), "key": self.headers["Idempotency-Key"], "signed": signed})
-        if gateway.slow_seconds:
-            time.sleep(gateway.slow_seconds)
-        status = 401 if not (signed and fresh) else (gateway.statuses.pop(0) if gateway.statuses else 200)
-        answer = json.dumps({"id": f"gw-{len(gateway.received)}"} if status == 200 else {"error": "no"}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
+from tests.sms_gateway_server import KEY, serve, stop
 
 
 @pytest.fixture
 def gateway():
-    server = Gateway()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, thread = serve()
     yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    stop(server, thread)
 
 
 @pytest.fixture
