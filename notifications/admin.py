@@ -1,11 +1,11 @@
-"""The delivery log and what the recording SMS backend kept, read-only; preferences and party
-opt-outs, editable (the preferences page for staff themselves is a later step of issue 6)."""
+"""The delivery log and what the recording SMS backend kept, read-only; preferences, staff
+mobile numbers and party opt-outs, editable (staff set their own on 通知设置)."""
 
 from django.contrib import admin
 
 from cases.admin import ReadOnlyMixin
 
-from .models import ContactOptOut, Delivery, NotificationPreference, SmsRecord
+from .models import ContactOptOut, Delivery, NotificationPreference, SmsRecord, StaffMobile
 
 
 @admin.register(Delivery)
@@ -31,3 +31,9 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class ContactOptOutAdmin(admin.ModelAdmin):
     list_display = ["address", "channel", "created_at"]
     search_fields = ["address"]
+
+
+@admin.register(StaffMobile)
+class StaffMobileAdmin(admin.ModelAdmin):
+    list_display = ["user", "number", "updated_at"]
+    search_fields = ["user__username", "number"]

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.rules.validators import validate_mobile
+
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
@@ -122,16 +124,20 @@ class SmsRecord(models.Model):
         return f"{self.phone} · {self.text[:20]}"
 
 
+# The channels staff may add to in-app, per kind of message.
+STAFF_EXTRA_CHANNELS = (Channel.EMAIL, Channel.SMS)
+
+
 class NotificationPreference(models.Model):
     """A staff member's choice of an extra channel for one kind of message. In-app is always
-    on; without a row a channel is off (email is opt-in)."""
+    on; without a row a channel is off (email and SMS are opt-in)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
         related_name="notification_preferences",
     )
     kind = models.CharField(_("类别"), max_length=64)
-    channel = models.CharField(_("渠道"), max_length=16, choices=[(Channel.EMAIL.value, Channel.EMAIL.label)])
+    channel = models.CharField(_("渠道"), max_length=16, choices=[(c.value, c.label) for c in STAFF_EXTRA_CHANNELS])
     enabled = models.BooleanField(_("接收"), default=True)
 
     class Meta:
@@ -143,6 +149,24 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.kind} · {self.channel}: {self.enabled}"
+
+
+class StaffMobile(models.Model):
+    """The mobile number a staff member receives SMS notifications at (their own choice, set on
+    通知设置); staff email is the account's email."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_mobile",
+    )
+    number = models.CharField(_("手机号码"), max_length=11, validators=[validate_mobile])
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作人员手机号码")
+        verbose_name_plural = _("工作人员手机号码")
+
+    def __str__(self):
+        return f"{self.user} · {self.number}"
 
 
 class ContactOptOut(models.Model):

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.template import engines
 from django.utils.translation import gettext_lazy as _
 
+from cases.rules.validators import normalise_mobile, validate_mobile
+
 from .channels import enabled_channels
-from .models import Channel, NotificationPreference
+from .models import Channel, NotificationPreference, StaffMobile
 
 # Names shown on the preferences page; a kind without one is shown by its code.
 KIND_LABELS = {
@@ -36,7 +38,7 @@ KIND_LABELS = {
     "daily_digest": _("每日待办时限汇总"),
 }
 
-EMAIL = Channel.EMAIL.value
+EMAIL, SMS = Channel.EMAIL.value, Channel.SMS.value
 
 
 def template_dirs() -> list[Path]:
@@ -61,23 +63,42 @@ class KindRow:
     kind: str
     label: str
     email: bool
+    sms: bool
 
 
 def preference_rows(user) -> list[KindRow]:
-    chosen = set(
-        NotificationPreference.objects.filter(user=user, channel=EMAIL, enabled=True).values_list("kind", flat=True)
-    )
-    return [KindRow(kind, str(KIND_LABELS.get(kind, kind)), kind in chosen) for kind in notification_kinds()]
+    chosen = set(NotificationPreference.objects.filter(user=user, enabled=True).values_list("kind", "channel"))
+    return [KindRow(kind, str(KIND_LABELS.get(kind, kind)), (kind, EMAIL) in chosen, (kind, SMS) in chosen)
+            for kind in notification_kinds()]
 
 
-def email_available() -> bool:
-    return EMAIL in enabled_channels()
+def channel_available(channel: str) -> bool:
+    return channel in enabled_channels()
+
+
+def staff_mobile(user) -> str:
+    mobile = StaffMobile.objects.filter(user=user).values_list("number", flat=True).first()
+    return mobile or ""
+
+
+def check_staff_mobile(number: str) -> str:
+    """The number as stored ("" to remove it); a ValidationError in Chinese when it is not a mobile."""
+    number = normalise_mobile(number)
+    if number:
+        validate_mobile(number)
+    return number
 
 
 @transaction.atomic
-def save_email_choices(user, chosen: set[str]) -> None:
-    """Email on for the kinds in `chosen`, off for every other known kind."""
-    for kind in notification_kinds():
-        NotificationPreference.objects.update_or_create(
-            user=user, kind=kind, channel=EMAIL, defaults={"enabled": kind in chosen},
-        )
+def save_choices(user, *, chosen: dict[str, set[str]], mobile: str) -> None:
+    """For email and SMS: on for the kinds in chosen[channel], off for every other known kind;
+    the user's SMS number replaced by `mobile` (checked with check_staff_mobile first)."""
+    for channel in (EMAIL, SMS):
+        for kind in notification_kinds():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, channel=channel, defaults={"enabled": kind in chosen.get(channel, set())},
+            )
+    if mobile:
+        StaffMobile.objects.update_or_create(user=user, defaults={"number": mobile})
+    else:
+        StaffMobile.objects.filter(user=user).delete()

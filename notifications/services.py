@@ -2,7 +2,7 @@
 first line is the title and the rest the body.
 
 Staff (`notify`) get the in-app message, always, plus the channels they chose for the kind
-(NotificationPreference; email is opt-in). Parties (`notify_parties`) get SMS and email at their
+(NotificationPreference; email and SMS are opt-in, SMS going to the number they gave on 通知设置). Parties (`notify_parties`) get SMS and email at their
 recorded contacts, unless the address opted out — except legal notices, which always go out.
 Every (event, recipient, channel) is one Delivery row keyed by its idempotency key, so a
 repeated event sends nothing new; in-app messages are made in the caller's transaction, the
@@ -20,6 +20,7 @@ from cases.selectors import person_name
 from .channels import enabled_channels
 from .delivery import deliver, enqueue, record_delivery
 from .models import Channel, ContactOptOut, Delivery, DeliveryStatus, Notification, NotificationPreference
+from .preferences import staff_mobile
 
 IN_APP = Channel.IN_APP.value
 
@@ -53,6 +54,13 @@ def message_in_site_language(kind: str, context: dict) -> tuple[str, str]:
         return render_message(kind, context)
 
 
+def staff_address(user, channel_name: str) -> tuple[str, str]:
+    """(address, why there is none) for a staff member on email or SMS."""
+    if channel_name == Channel.SMS:
+        return staff_mobile(user), "无手机号码 (no mobile number on record)"
+    return user.email.strip(), "无电子邮箱 (no email address on record)"
+
+
 def notify(*, recipients: Iterable, kind: str, context: dict, event_key: str, link: str = "") -> list[Notification]:
     """Tell staff: one in-app notification per recipient, plus their chosen channels. A repeat
     with the same event key sends nothing. Returns the in-app notifications made now."""
@@ -67,10 +75,10 @@ def notify(*, recipients: Iterable, kind: str, context: dict, event_key: str, li
             deliver(delivery.pk)
             made.append(Notification.objects.get(idempotency_key=key))
         for channel_name in sorted(chosen_channels(user, kind)):
-            address = user.email.strip()
+            address, missing = staff_address(user, channel_name)
             fields = {"channel": channel_name, "recipient_user": user, "recipient_name": name, "address": address}
             if not address:
-                fields |= {"status": DeliveryStatus.SUPPRESSED, "last_error": "无电子邮箱 (no email address on record)"}
+                fields |= {"status": DeliveryStatus.SUPPRESSED, "last_error": missing}
             delivery, created = record_delivery(f"{event_key}:{user.pk}:{channel_name}", **fields, **message)
             if created and delivery.status == DeliveryStatus.QUEUED:
                 enqueue(delivery)

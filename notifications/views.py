@@ -1,8 +1,11 @@
 """通知: the inbox (newest first, unread marked), opening one (marks it read, then follows its
-link), marking all read, and 通知设置 (email per kind; in-app always on)."""
+link), marking all read, and 通知设置 (email and SMS per kind; in-app always on)."""
+
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,7 +17,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .models import Notification
-from .preferences import email_available, notification_kinds, preference_rows, save_email_choices
+from .preferences import (
+    EMAIL, SMS, channel_available, check_staff_mobile, notification_kinds, preference_rows, save_choices, staff_mobile,
+)
 
 INBOX_PAGE_SIZE = 20
 
@@ -54,12 +59,25 @@ class ReadAllView(LoginRequiredMixin, View):
 class PreferencesView(LoginRequiredMixin, TemplateView):
     template_name = "workflows/notifications/preferences.html"
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(rows=preference_rows(self.request.user), email_available=email_available(),
-                                        email=self.request.user.email.strip(), **kwargs)
+    def get_context_data(self, *, mobile=None, mobile_error="", **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            rows=preference_rows(user), email_available=channel_available(EMAIL), sms_available=channel_available(SMS),
+            email=user.email.strip(), mobile=staff_mobile(user) if mobile is None else mobile,
+            mobile_error=mobile_error, **kwargs)
 
     def post(self, request):
         kinds = set(notification_kinds())
-        save_email_choices(request.user, {kind for kind in request.POST.getlist("email") if kind in kinds})
+        chosen = {channel: {kind for kind in request.POST.getlist(channel) if kind in kinds} for channel in (EMAIL, SMS)}
+        typed = request.POST.get("mobile", "")
+        try:
+            mobile = check_staff_mobile(typed)
+        except ValidationError as error:
+            # Nothing is saved; the page comes back with what was ticked and typed.
+            context = self.get_context_data(mobile=typed, mobile_error=" ".join(error.messages))
+            context["rows"] = [replace(row, email=row.kind in chosen[EMAIL], sms=row.kind in chosen[SMS])
+                               for row in context["rows"]]
+            return self.render_to_response(context, status=400)
+        save_choices(request.user, chosen=chosen, mobile=mobile)
         messages.success(request, _("通知设置已保存。"))
         return HttpResponseRedirect(reverse("workbench:notification_preferences"))

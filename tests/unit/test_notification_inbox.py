@@ -1,4 +1,4 @@
-"""The bell (unread count on every page), the 通知 inbox and 通知设置 (email per kind)."""
+"""The bell (unread count on every page), the 通知 inbox and 通知设置 (email and SMS per kind)."""
 
 from datetime import date
 
@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from notifications.context_processors import unread_notifications
-from notifications.models import Channel, Delivery, Notification, NotificationPreference
+from notifications.models import Channel, Delivery, Notification, NotificationPreference, SmsRecord, StaffMobile
 from notifications.preferences import notification_kinds
 from notifications.services import notify
 
@@ -234,3 +234,37 @@ def test_a_message_is_sent_in_the_site_language_whatever_language_is_active(alic
         notify(recipients=[alice], kind="approval_needed", context=context, event_key="lang-test")
     assert not english_title.startswith("待审")  # the kind has English: the test can tell them apart
     assert Notification.objects.get(recipient=alice, kind="approval_needed").title.startswith("待审")
+
+
+def test_staff_choose_sms_per_kind_and_give_the_number_it_goes_to(
+        client, alice, make_user, settings, django_capture_on_commit_callbacks):
+    settings.UNIONCASE = {**settings.UNIONCASE, "SMS_QUIET_HOURS": "00:00-00:00"}
+    no_number = make_user("dave", email="")
+    client.force_login(alice)
+    response = client.post(PREFERENCES, {"sms": ["deadline_warning"], "mobile": "+86 13912345678"})
+    assert response.status_code == 302
+    html = client.get(PREFERENCES).content.decode()
+    assert 'value="13912345678"' in html and 'value="deadline_warning" id="sms-deadline_warning" checked' in html
+    client.force_login(no_number)
+    client.post(PREFERENCES, {"sms": ["deadline_warning"], "mobile": ""})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[alice, no_number], kind="deadline_warning", context=deadline_context(),
+               event_key="deadline:1:warn:5:2026-12-15", link="/cases/1/")
+    [sms] = SmsRecord.objects.all()
+    assert sms.phone == "13912345678" and "调解期限" in sms.text
+    statuses = dict(Delivery.objects.filter(channel=Channel.SMS).values_list("recipient_user", "status"))
+    assert statuses == {alice.pk: "sent", no_number.pk: "suppressed"}
+    assert mail.outbox == []  # email was not chosen
+
+
+def test_a_wrong_mobile_number_saves_nothing_and_keeps_what_was_ticked(client, alice):
+    client.force_login(alice)
+    response = client.post(PREFERENCES, {"sms": ["deadline_breached"], "email": ["deadline_warning"], "mobile": "2391234"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "手机号码应为以1开头的11位数字" in html and 'value="2391234"' in html
+    assert 'value="deadline_breached" id="sms-deadline_breached" checked' in html
+    assert 'value="deadline_warning" id="email-deadline_warning" checked' in html
+    assert not NotificationPreference.objects.filter(user=alice).exists()
+    assert not StaffMobile.objects.filter(user=alice).exists()
