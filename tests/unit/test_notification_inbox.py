@@ -218,6 +218,7 @@ def test_the_inbox_and_preferences_have_english(client, alice):
     html = client.get(PREFERENCES, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Deadline reminder" in html and "Legal notices to the parties always go" not in html
     assert "Legal notices to the parties (workers, employers) always go" in html
+    assert "Mobile number for text messages" in html and "Deadline reminder: text message" in html
 
 
 def test_a_message_is_sent_in_the_site_language_whatever_language_is_active(alice):
