@@ -105,3 +105,13 @@ def people(orgs, make_user):
         "admin2": make_user("bj_admin2", orgs["bj"], Role.ORG_ADMIN),
         "cy_mediator": make_user("cy_mediator", orgs["cy_street"], Role.MEDIATOR),
     }
+
+
+@pytest.fixture
+def gateway():
+    """A provider-like SMS gateway on a local port (tests/sms_gateway_server.py)."""
+    from tests.sms_gateway_server import serve, stop
+
+    server, thread = serve()
+    yield server
+    stop(server, thread)

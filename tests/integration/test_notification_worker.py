@@ -21,7 +21,7 @@ from notifications.services import PartyContact, notify_parties
 from tests.integration.celery_worker import (
     skip_on_sqlite, start_worker, stop_worker, tasks_sent_to_a_fresh_queue, wait_for,
 )
-from tests.sms_gateway_server import KEY, serve, stop
+from tests.sms_gateway_server import KEY
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -30,13 +30,6 @@ PHONES = ["13800138001", "13800138002", "13800138003", "13800138004"]
 # default); the test shortens it and the restore sweep. RabbitMQ redelivers when the
 # connection drops and needs neither.
 FAST_REDIS_RESTORE = {"visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
-
-
-@pytest.fixture
-def gateway():
-    server, thread = serve()
-    yield server
-    stop(server, thread)
 
 
 def worker_environment(gateway) -> dict:

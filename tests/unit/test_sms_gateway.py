@@ -11,14 +11,7 @@ from notifications.errors import PermanentDeliveryError, RetryableDeliveryError
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.services import PartyContact, notify_parties
 from notifications.sms import HttpSmsBackend
-from tests.sms_gateway_server import KEY, serve, stop
-
-
-@pytest.fixture
-def gateway():
-    server, thread = serve()
-    yield server
-    stop(server, thread)
+from tests.sms_gateway_server import KEY
 
 
 @pytest.fixture
