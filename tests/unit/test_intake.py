@@ -116,7 +116,6 @@ def test_a_registered_case_keeps_its_parties_claims_and_registrar(orgs, people):
     ({"claims": [ClaimInput(ClaimType.DAMAGES, Decimal("10.005"))]}, "claims-0-amount_claimed", "最多保留两位小数"),
     ({"claims": [ClaimInput(ClaimType.DAMAGES, Decimal("1E+12"))]}, "claims-0-amount_claimed", "不能超过"),
     ({"claims": [ClaimInput(ClaimType.DAMAGES, "十万")]}, "claims-0-amount_claimed", "不是有效的金额"),
-    ({"received_on": timezone.localdate() + timedelta(days=1)}, "received_on", "不能晚于今天"),
     ({"employment_start": date(2025, 5, 1), "employment_end": date(2025, 4, 30)}, "employment_end", "不能早于入职日期"),
     ({"infringement_known_on": date(2026, 10, 1)}, "infringement_known_on", "不能晚于收到申请日期"),
 ])
@@ -127,6 +126,18 @@ def test_invalid_applications_are_refused_with_chinese_messages_and_nothing_is_w
     with pytest.raises(ValidationError) as refused:
         register(orgs["hd_street"], people["mediator"], **changes)
     assert any(words in message for message in refused.value.message_dict[field])
+    assert nothing_written()
+
+
+def test_an_application_received_tomorrow_is_refused(orgs, people):
+    # "Tomorrow" is taken when the test runs, not when it is collected: a run that
+    # crosses midnight in Asia/Shanghai must not turn tomorrow into today.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    assert any("不能晚于今天" in message
+               for message in review(orgs["hd_street"], received_on=tomorrow).errors["received_on"])
+    with pytest.raises(ValidationError) as refused:
+        register(orgs["hd_street"], people["mediator"], received_on=tomorrow)
+    assert any("不能晚于今天" in message for message in refused.value.message_dict["received_on"])
     assert nothing_written()
 
 
