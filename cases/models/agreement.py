@@ -50,6 +50,7 @@ class Agreement(models.Model):
     class Meta:
         verbose_name = _("调解协议")
         verbose_name_plural = _("调解协议")
+        indexes = [models.Index(fields=["effective_on"], name="agreement_effective_idx")]  # the reports
 
     def __str__(self):
         return _("%(case)s的调解协议") % {"case": self.case.number}
@@ -112,6 +113,7 @@ class Payment(models.Model):
         verbose_name = _("履行款项")
         verbose_name_plural = _("履行款项")
         ordering = ["paid_on", "pk"]
+        indexes = [models.Index(fields=["paid_on"], name="payment_paid_on_idx")]  # the reports
 
     def __str__(self):
         return f"¥{self.amount:,.2f} {self.paid_on} {self.receipt_number}"

@@ -99,7 +99,12 @@ class DisputeCase(MediationTransitions, AgreementTransitions, StatusModel):
                 violation_error_message=_("该组织本年度已有此编号的案件。"),
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"], name="dispute_org_status_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="dispute_org_status_idx"),
+            # The reports count by these dates over a subtree (cases/statistics/disputes.py).
+            models.Index(fields=["accepted_on", "organisation"], name="dispute_accepted_idx"),
+            models.Index(fields=["ended_on", "organisation"], name="dispute_ended_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.worker} 诉 {self.employer}"

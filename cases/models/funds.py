@@ -152,6 +152,7 @@ class Disbursement(models.Model):
         verbose_name = _("帮扶发放")
         verbose_name_plural = _("帮扶发放")
         ordering = ["plan", "pk"]
+        indexes = [models.Index(fields=["paid_on"], name="disbursement_paid_on_idx")]  # the reports
 
     def __str__(self):
         return f"{self.receipt_number} ¥{self.amount:,.2f}"

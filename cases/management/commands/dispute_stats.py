@@ -1,0 +1,52 @@
+"""`manage.py dispute_stats --org BJ-HD --from 2026-01-01 --to 2026-06-30 [--format json|text]`
+
+The federation's dispute figures for an organisation's subtree (cases/statistics/disputes.py
+holds the definitions). JSON prints one object; amounts are decimal strings with two places.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cases.models import Organisation
+from cases.statistics.disputes import dispute_figures
+from cases.statistics.period import custom_period
+
+
+class Command(BaseCommand):
+    help = "按组织（含下级）和期间统计劳动争议调解数据：受理、调解成功、挽回经济损失、履行到位金额等。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="组织代码，如 BJ-HD（统计含其全部下级组织）")
+        parser.add_argument("--from", dest="start", required=True, help="开始日期（含），如 2026-01-01")
+        parser.add_argument("--to", dest="end", required=True, help="结束日期（含），如 2026-06-30")
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args, org, start, end, format, **options):
+        organisation = Organisation.objects.filter(code=org.strip()).first()
+        if organisation is None:
+            raise CommandError(_("没有代码为“%(code)s”的组织。") % {"code": org})
+        try:
+            period = custom_period(start, end)
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages)) from None
+        figures = dispute_figures(organisation=organisation, period=period)
+        if format == "json":
+            self.stdout.write(json.dumps(figures.as_json(), ensure_ascii=False))
+            return
+        self.stdout.write(self._text(figures))
+
+    def _text(self, figures) -> str:
+        rate = "—" if figures.success_rate is None else f"{figures.success_rate}%"
+        days = "—" if figures.average_days_to_close is None else str(figures.average_days_to_close)
+        return "\n".join([
+            f"{figures.organisation}　{figures.period.label}",
+            _("受理：%(n)s件") % {"n": figures.accepted},
+            _("调解成功：%(n)s件（成功率 %(rate)s）") % {"n": figures.mediated_successfully, "rate": rate},
+            _("挽回经济损失：¥%(amount)s") % {"amount": f"{figures.recovered:,.2f}"},
+            _("履行到位金额：¥%(amount)s") % {"amount": f"{figures.paid:,.2f}"},
+            _("法定时限超期：%(n)s次") % {"n": figures.breaches_total},
+            _("平均办结天数：%(days)s") % {"days": days},
+        ])
