@@ -11,7 +11,9 @@ from viewflow.urls import Application, Site, route
 
 from notifications import views as notification_views
 
-from . import candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views
+from . import (
+    candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views, report_views,
+)
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
 from .hardship import HardshipFlow, ObjectionFlow
@@ -63,6 +65,10 @@ class WorkbenchApp(Application):
                               name="hardship_fund")
     hardship_fund_export_path = path("hardship/funds/<int:pk>/ledger.xlsx", hardship_fund_views.FundExportView.as_view(),
                                      name="hardship_fund_export")
+
+    report_path = path("reports/", report_views.ReportView.as_view(), name="report")
+    report_xlsx_path = path("reports/report.xlsx", report_views.ReportXlsxView.as_view(), name="report_xlsx")
+    report_pdf_path = path("reports/report.pdf", report_views.ReportPdfView.as_view(), name="report_pdf")
 
     notification_inbox_path = path("notifications/", notification_views.InboxView.as_view(),
                                    name="notification_inbox")

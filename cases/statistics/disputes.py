@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
 
-from cases.models import Agreement, Deadline, DeadlineState, DisputeCase, DisputeClaim, Organisation, Payment
+from cases.models import Deadline, DeadlineState, DisputeCase, DisputeClaim, Organisation, Payment
 from cases.models.dispute_states import Channel
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock as clock_rule
@@ -130,27 +130,47 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def subtree_ids(organisation: Organisation) -> list[int]:
-    return list(Organisation.objects.subtree_of([organisation]).values_list("pk", flat=True))
+def subtree_ids(organisation: Organisation) -> list[int] | None:
+    """The subtree's organisation keys; None when it is every organisation there is (a city
+    federation's report), so the queries need no organisation filter and no join for one."""
+    ids = list(Organisation.objects.subtree_of([organisation]).values_list("pk", flat=True))
+    return None if len(ids) == Organisation.objects.count() else ids
+
+
+def in_subtree(queryset, org_ids: list[int] | None, *, via: str = "organisation"):
+    return queryset if org_ids is None else queryset.filter(**{f"{via}_id__in": org_ids})
 
 
 def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFigures:
+    """Seven aggregate queries; each grouped one feeds several figures (a total is its groups' sum)."""
     org_ids = subtree_ids(organisation)
     dates = (period.start, period.end)
-    cases = DisputeCase.objects.filter(organisation_id__in=org_ids)
-    accepted = cases.filter(accepted_on__range=dates)
-    successful = cases.filter(agreement__effective_on__range=dates)
-    awarded_claims = DisputeClaim.objects.filter(case__in=successful, amount_awarded__isnull=False)
+    cases = in_subtree(DisputeCase.objects.all(), org_ids)
+    accepted_by_channel = dict(cases.filter(accepted_on__range=dates).values_list("channel").annotate(n=Count("pk")))
+    agreed_by_channel = dict(cases.filter(agreement__effective_on__range=dates).values_list("channel")
+                             .annotate(n=Count("pk")))
+    won = list(
+        in_subtree(DisputeClaim.objects, org_ids, via="case__organisation")
+        .filter(case__agreement__effective_on__range=dates, amount_awarded__isnull=False)
+        .values_list("claim_type", "case__channel").annotate(cases=Count("case", distinct=True),
+                                                             recovered=Sum("amount_awarded"))
+    )
+    asked = {
+        claim_type: (n, claimed)
+        for claim_type, n, claimed in in_subtree(DisputeClaim.objects, org_ids, via="case__organisation")
+        .filter(case__accepted_on__range=dates).values_list("claim_type").annotate(cases=Count("case", distinct=True), claimed=Sum("amount_claimed"))
+    }
     ended, total_days = _closing(cases.filter(ended_on__range=dates, accepted_on__isnull=False))
     return DisputeFigures(
         organisation=organisation,
         period=period,
-        accepted=accepted.count(),
-        mediated_successfully=Agreement.objects.filter(case__in=cases, effective_on__range=dates).count(),
-        recovered=_sum(awarded_claims, "amount_awarded"),
-        paid=_sum(Payment.objects.filter(instalment__agreement__case__in=cases, paid_on__range=dates), "amount"),
-        by_claim_type=_by_claim_type(accepted, awarded_claims),
-        by_channel=_by_channel(accepted, awarded_claims, successful),
+        accepted=sum(accepted_by_channel.values()),
+        mediated_successfully=sum(agreed_by_channel.values()),
+        recovered=sum((recovered for *_keys, recovered in won), ZERO),
+        paid=_sum(in_subtree(Payment.objects, org_ids, via="instalment__agreement__case__organisation")
+                  .filter(paid_on__range=dates), "amount"),
+        by_claim_type=_by_claim_type(asked, won),
+        by_channel=_by_channel(accepted_by_channel, agreed_by_channel, won),
         breaches=_breaches(org_ids, period),
         cases_ended=ended,
         total_days_to_close=total_days,
@@ -161,48 +181,44 @@ def _sum(queryset, field: str) -> Decimal:
     return queryset.aggregate(total=Sum(field))["total"] or ZERO
 
 
-def _by_claim_type(accepted, awarded_claims) -> list[ClaimTypeFigures]:
-    asked = {
-        row["claim_type"]: row
-        for row in DisputeClaim.objects.filter(case__in=accepted).values("claim_type")
-        .annotate(cases=Count("case", distinct=True), claimed=Sum("amount_claimed"))
-    }
-    won = {
-        row["claim_type"]: row
-        for row in awarded_claims.values("claim_type")
-        .annotate(cases=Count("case", distinct=True), recovered=Sum("amount_awarded"))
-    }
+Won = list[tuple[str, str, int, Decimal]]  # claim type, channel, cases, recovered
+
+
+def _by_claim_type(asked: dict[str, tuple[int, Decimal]], won: Won) -> list[ClaimTypeFigures]:
+    won_cases: dict[str, int] = {}
+    recovered: dict[str, Decimal] = {}
+    for claim_type, _channel, cases, amount in won:  # a case has one channel: its cases add up
+        won_cases[claim_type] = won_cases.get(claim_type, 0) + cases
+        recovered[claim_type] = recovered.get(claim_type, ZERO) + amount
     return [
         ClaimTypeFigures(
             claim_type=claim_type, label=str(label),
-            accepted_cases=asked.get(claim_type, {}).get("cases", 0),
-            claimed=asked.get(claim_type, {}).get("claimed") or ZERO,
-            successful_cases=won.get(claim_type, {}).get("cases", 0),
-            recovered=won.get(claim_type, {}).get("recovered") or ZERO,
+            accepted_cases=asked.get(claim_type, (0, ZERO))[0], claimed=asked.get(claim_type, (0, ZERO))[1] or ZERO,
+            successful_cases=won_cases.get(claim_type, 0), recovered=recovered.get(claim_type, ZERO),
         )
         for claim_type, label in ClaimType.choices
-        if claim_type in asked or claim_type in won
+        if claim_type in asked or claim_type in won_cases
     ]
 
 
-def _by_channel(accepted, awarded_claims, successful) -> list[ChannelFigures]:
-    taken = dict(accepted.values_list("channel").annotate(n=Count("pk")))
-    agreed = dict(successful.values_list("channel").annotate(n=Count("pk")))
-    recovered = dict(awarded_claims.values_list("case__channel").annotate(total=Sum("amount_awarded")))
+def _by_channel(accepted: dict[str, int], agreed: dict[str, int], won: Won) -> list[ChannelFigures]:
+    recovered: dict[str, Decimal] = {}
+    for _claim_type, channel, _cases, amount in won:
+        recovered[channel] = recovered.get(channel, ZERO) + amount
     return [
         ChannelFigures(
-            channel=channel, label=str(label), accepted=taken.get(channel, 0),
-            mediated_successfully=agreed.get(channel, 0), recovered=recovered.get(channel) or ZERO,
+            channel=channel, label=str(label), accepted=accepted.get(channel, 0),
+            mediated_successfully=agreed.get(channel, 0), recovered=recovered.get(channel, ZERO),
         )
         for channel, label in Channel.choices
-        if channel in taken or channel in agreed
+        if channel in accepted or channel in agreed
     ]
 
 
-def _breaches(org_ids: list[int], period: Period) -> list[BreachFigures]:
+def _breaches(org_ids: list[int] | None, period: Period) -> list[BreachFigures]:
     counts = (
-        Deadline.objects.filter(
-            organisation_id__in=org_ids, state=DeadlineState.BREACHED,
+        in_subtree(Deadline.objects, org_ids).filter(
+            state=DeadlineState.BREACHED,
             subject_type=ContentType.objects.get_for_model(DisputeCase), due_on__range=(period.start, period.end),
         )
         .values_list("clock").annotate(n=Count("pk")).order_by("clock")

@@ -20,7 +20,7 @@ from cases.models import Disbursement, HardshipFile, HardshipStatus, Organisatio
 from cases.models.hardship_states import AidType
 from cases.rules.eligibility import Category
 
-from .disputes import percent, subtree_ids
+from .disputes import in_subtree, percent, subtree_ids
 from .period import Period
 
 ZERO = Decimal("0.00")
@@ -101,7 +101,7 @@ def on_file_at(files, day):
 
 
 def hardship_figures(*, organisation: Organisation, period: Period) -> HardshipFigures:
-    files = HardshipFile.objects.filter(organisation_id__in=subtree_ids(organisation))
+    files = in_subtree(HardshipFile.objects.all(), subtree_ids(organisation))
     on_file = on_file_at(files, period.end)
     paid = Disbursement.objects.filter(plan__file__in=files, paid_on__range=(period.start, period.end))
     return HardshipFigures(
