@@ -53,3 +53,4 @@ beat: migrate
 bench: install
 	$(PYTHON) bench/documents.py
 	$(PYTHON) bench/linkage.py
+	$(PYTHON) bench/stats.py

@@ -6,11 +6,12 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
 COLOURS = ("#b71c1c", "#37474f")
 LABEL_WIDTH, VALUE_WIDTH, BAR_AREA = 150, 110, 360
-BAR_HEIGHT, GAP, TOP = 16, 10, 34
+BAR_HEIGHT, GAP, TOP = 16, 10, 56
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ def _scale(series: list[Series]) -> Decimal:
 def _legend(series: list[Series]) -> list[str]:
     parts, x = [], LABEL_WIDTH
     for colour, one in zip(COLOURS, series):
-        parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="18" font-size="12">{escape(one.name)}</text>')
+        parts.append(f'<rect x="{x}" y="30" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="40" font-size="12">{escape(one.name)}</text>')
         x += 24 + 13 * len(one.name)
     return parts
 
@@ -44,10 +45,11 @@ def bar_chart(*, title: str, labels: list[str], series: list[Series]) -> SafeStr
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" font-family="{FONT}">',
         f"<title>{escape(title)}</title>",
+        f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',
         *_legend(series),
     ]
     if not labels:
-        parts.append(f'<text x="{LABEL_WIDTH}" y="{TOP + 14}" font-size="12" fill="#757575">无数据</text>')
+        parts.append(f'<text x="{LABEL_WIDTH}" y="{TOP + 14}" font-size="12" fill="#757575">{escape(_("无数据"))}</text>')
     for row, label in enumerate(labels):
         top = TOP + row * group
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{top + BAR_HEIGHT * len(series) / 2 + 4}" '
