@@ -30,7 +30,8 @@ from cases.models import AuditAction, CivilAffairsImport, CivilAffairsRecord, Or
 
 from .actors import is_system
 from .audit import append_event
-from .civil_affairs_file import COMPARED_FIELDS, CivilFile, file_sha256, read_civil_affairs_rows
+from .civil_affairs_file import COMPARED_FIELDS, CivilFile, read_civil_affairs_rows
+from .table_files import file_sha256
 from .civil_affairs_links import BATCH_SIZE, link_civil_records
 
 DEFAULT_PURPOSE = "困难职工精准识别与帮扶"

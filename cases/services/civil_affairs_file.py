@@ -3,7 +3,7 @@
 - `read_civil_affairs_rows(path)`: CSV (UTF-8, BOM or not) or XLSX (first sheet); headers in
   English or Chinese; every row validated with its line number and a reason in Chinese.
 - `record_key(...)`: how one person is keyed across imports.
-- `file_sha256(path)`: the file's fingerprint, journalled with the import.
+- `file_sha256(path)` (from table_files): the file's fingerprint, journalled with the import.
 
 The import itself is cases.services.civil_affairs; linking its records is
 cases.services.civil_affairs_links.
@@ -11,11 +11,9 @@ cases.services.civil_affairs_links.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -27,6 +25,12 @@ from cases.management.commands.link_records import CIVIL_COLUMNS, HEADER_ALIASES
 from cases.rules.linkage import is_valid_resident_id
 from cases.rules.validators import normalise_resident_id, validate_resident_id
 
+from .table_files import TableFileError, cell_text, parse_date, table_rows
+
+# The civil-affairs import's name for a file it cannot read at all.
+CivilAffairsFileError = TableFileError
+_REGION = re.compile(r"[0-9]{6}")
+
 # The columns of the civil-affairs file: link_records' civil columns without its own reference.
 COLUMNS = tuple(column for column in CIVIL_COLUMNS if column != "civil_ref")
 # Accepted and ignored: the department's own row reference.
@@ -37,23 +41,6 @@ COLUMN_LABELS = {
 }
 COMPARED_FIELDS = ("name", "id_number", "birth_date", "region", "category", "household_size", "monthly_amount",
                    "since")
-# Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
-EXCEL_EPOCH = date(1899, 12, 30)
-_REGION = re.compile(r"[0-9]{6}")
-_DATE_PATTERNS = (
-    re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
-    re.compile(r"(?P<y>[0-9]{4})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})"),
-    re.compile(r"(?P<y>[0-9]{4})\.(?P<m>[0-9]{1,2})\.(?P<d>[0-9]{1,2})"),
-    re.compile(r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日?"),
-    re.compile(r"(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})"),
-)
-_TIME_SUFFIX = re.compile(r"[ T]00:00(:00(\.0+)?)?\Z")
-
-
-class CivilAffairsFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, header)."""
-
-
 @dataclass
 class CivilRow:
     line: int
@@ -80,48 +67,8 @@ class CivilFile:
 
 # -- reading -------------------------------------------------------------------------------------------
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _parse_date(value, label: str) -> date | None:
-    """ISO, 2024/1/5, 2024.1.5, 2024年1月5日, 20240105, an Excel date cell or an Excel day number."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        text = str(int(value)) if float(value).is_integer() else ""
-        if len(text) == 8:  # 20240105 typed into a number cell
-            value = text
-        elif 0 < value < 2958466:
-            return EXCEL_EPOCH + timedelta(days=int(value))
-        else:
-            raise ValueError(_("%(label)s“%(value)s”不是有效日期") % {"label": label, "value": value})
-    text = _TIME_SUFFIX.sub("", str(value).strip())
-    if not text:
-        return None
-    if text.isdigit() and 1 <= len(text) <= 5:  # an Excel day number exported to CSV
-        return EXCEL_EPOCH + timedelta(days=int(text))
-    for pattern in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            try:
-                return date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                break
-    raise ValueError(_("%(label)s“%(value)s”不是有效日期（应为2024-01-05、2024/1/5或2024年1月5日）")
-                     % {"label": label, "value": text})
-
-
 def _parse_size(value) -> int | None:
-    text = _cell_text(value)
+    text = cell_text(value)
     if not text:
         return None
     if not text.isdigit() or int(text) <= 0:
@@ -134,7 +81,7 @@ def _parse_size(value) -> int | None:
 def _parse_amount(value) -> Decimal | None:
     if isinstance(value, float):
         value = repr(value)
-    text = _cell_text(value).replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
+    text = cell_text(value).replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
     if not text:
         return None
     try:
@@ -170,26 +117,26 @@ class _Labels:
 def _validate_row(line: int, value: dict, labels: _Labels | None = None) -> tuple[CivilRow | None, list[str]]:
     labels = labels or _Labels()
     reasons: list[str] = []
-    name = "".join(_cell_text(value.get("name")).split())
+    name = "".join(cell_text(value.get("name")).split())
     if not name:
         reasons.append(_("姓名不能为空"))
     elif len(name) > 50:
         reasons.append(_("姓名超过50个字"))
-    id_number = normalise_resident_id(_cell_text(value.get("id_number")))
-    region = _cell_text(value.get("region"))
-    given = {"birth_date": bool(_cell_text(value.get("birth_date"))), "region": bool(region)}
+    id_number = normalise_resident_id(cell_text(value.get("id_number")))
+    region = cell_text(value.get("region"))
+    given = {"birth_date": bool(cell_text(value.get("birth_date"))), "region": bool(region)}
     if region and not _REGION.fullmatch(region):
         reasons.append(_("区域“%(value)s”应为6位行政区划代码") % {"value": region})
         region = ""
     birth = since = size = amount = None
     try:
-        birth = _parse_date(value.get("birth_date"), labels.birth_date)
+        birth = parse_date(value.get("birth_date"), labels.birth_date)
         if birth and birth > labels.today:
             reasons.append(_("出生日期晚于今天"))
     except ValueError as error:
         reasons.append(str(error))
     try:
-        since = _parse_date(value.get("since"), labels.since)
+        since = parse_date(value.get("since"), labels.since)
     except ValueError as error:
         reasons.append(str(error))
     try:
@@ -200,7 +147,7 @@ def _validate_row(line: int, value: dict, labels: _Labels | None = None) -> tupl
         amount = _parse_amount(value.get("monthly_amount"))
     except ValueError as error:
         reasons.append(str(error))
-    category = _cell_text(value.get("category"))
+    category = cell_text(value.get("category"))
     if not category:
         reasons.append(_("救助类别不能为空"))
     elif len(category) > 40:
@@ -235,9 +182,9 @@ def _validate_row(line: int, value: dict, labels: _Labels | None = None) -> tupl
 
 
 def _header_positions(header: list, file_name: str) -> dict[str, int]:
-    names = [HEADER_ALIASES.get(_cell_text(cell), _cell_text(cell).lower()) for cell in header]
+    names = [HEADER_ALIASES.get(cell_text(cell), cell_text(cell).lower()) for cell in header]
     known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
-    unknown = [_cell_text(cell) for cell, name in zip(header, names) if name and name not in known]
+    unknown = [cell_text(cell) for cell, name in zip(header, names) if name and name not in known]
     missing = [f"{column}（{COLUMN_LABELS[column]}）" for column in COLUMNS if column not in names]
     duplicated = sorted({name for name in names if name and names.count(name) > 1})
     problems = []
@@ -255,62 +202,22 @@ def _header_positions(header: list, file_name: str) -> dict[str, int]:
     return {name: index for index, name in enumerate(names) if name in COLUMNS}
 
 
-def _csv_rows(path: Path):
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as error:
-        raise CivilAffairsFileError(_("无法打开文件 %(path)s：%(error)s") % {"path": path, "error": error.strerror}) from None
-    with handle:
-        try:
-            yield from csv.reader(handle)
-        except UnicodeDecodeError:
-            raise CivilAffairsFileError(_("%(file)s 不是UTF-8编码的CSV文件，请另存为“CSV UTF-8”后再导入。")
-                                        % {"file": path.name}) from None
-        except csv.Error as error:
-            raise CivilAffairsFileError(_("%(file)s 不是有效的CSV文件：%(error)s") % {"file": path.name, "error": error}) from None
-
-
-def _xlsx_rows(path: Path):
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as error:
-        raise CivilAffairsFileError(_("无法读取Excel文件 %(file)s：%(error)s") % {"file": path.name, "error": error}) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
-
-
-def _table_rows(path: Path):
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
-    if suffix in (".csv", ".txt", ""):
-        return _csv_rows(path)
-    raise CivilAffairsFileError(_("不支持的文件类型“%(suffix)s”：请提供CSV（UTF-8）或XLSX文件。") % {"suffix": suffix})
-
-
 def read_civil_affairs_rows(path) -> CivilFile:
     """Every data row of the file, validated; raises CivilAffairsFileError when the file or its
     header cannot be used. Line numbers count the header as line 1."""
     path = Path(path)
-    rows = iter(_table_rows(path))
+    rows = iter(table_rows(path))
     result = CivilFile()
     header = None
     for header in rows:
         break
-    if header is None or not any(_cell_text(cell) for cell in header):
+    if header is None or not any(cell_text(cell) for cell in header):
         raise CivilAffairsFileError(_("%(file)s 第1行：文件为空或缺少表头。") % {"file": path.name})
     positions = _header_positions(header, path.name)
     labels = _Labels()
     first_line_of_key: dict[str, int] = {}
     for line, row in enumerate(rows, start=2):
-        if not any(_cell_text(cell) for cell in row):
+        if not any(cell_text(cell) for cell in row):
             continue
         result.total += 1
         value = {name: (row[index] if index < len(row) else None) for name, index in positions.items()}
@@ -324,11 +231,3 @@ def read_civil_affairs_rows(path) -> CivilFile:
         first_line_of_key[parsed.record_key] = line
         result.rows.append(parsed)
     return result
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
