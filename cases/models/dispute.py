@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from cases.rules.claims import ClaimType
 
 from .agreement import AgreementTransitions
+from .dispute_history import HistoryTransitions
 from .dispute_states import (
     CASE_HANDLERS, ENDED_STATES, OPEN_STATES, Channel, DisputeStatus, S, may_handle, may_lead, system_only,
 )
@@ -51,7 +52,7 @@ class DisputeCaseQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATES)
 
 
-class DisputeCase(MediationTransitions, AgreementTransitions, StatusModel):
+class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions, StatusModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("受理组织"), on_delete=models.PROTECT, related_name="dispute_cases",
     )

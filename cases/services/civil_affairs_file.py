@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -25,7 +25,7 @@ from cases.management.commands.link_records import CIVIL_COLUMNS, HEADER_ALIASES
 from cases.rules.linkage import is_valid_resident_id
 from cases.rules.validators import normalise_resident_id, validate_resident_id
 
-from .table_files import TableFileError, cell_text, parse_date, table_rows
+from .table_files import TableFileError, cell_text, parse_date, parse_yuan, table_rows
 
 # The civil-affairs import's name for a file it cannot read at all.
 CivilAffairsFileError = TableFileError
@@ -79,22 +79,7 @@ def _parse_size(value) -> int | None:
 
 
 def _parse_amount(value) -> Decimal | None:
-    if isinstance(value, float):
-        value = repr(value)
-    text = cell_text(value).replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("月保障金额“%(value)s”不是有效金额") % {"value": text}) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError(_("月保障金额不能为负数"))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(_("月保障金额“%(value)s”最多两位小数（元、角、分）") % {"value": text})
-    if amount >= Decimal("1e10"):
-        raise ValueError(_("月保障金额“%(value)s”过大") % {"value": text})
-    return amount.quantize(Decimal("0.01"))
+    return parse_yuan(value, _("月保障金额"))
 
 
 def record_key(*, name: str, id_number: str, birth_date: date | None, region: str, id_valid: bool | None = None) -> str:

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -118,3 +119,23 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def parse_yuan(value, label: str) -> Decimal | None:
+    """An amount in yuan with at most two decimals: 1234.5, 1,234.50, ¥1234; None when empty."""
+    if isinstance(value, float):
+        value = repr(value)
+    text = cell_text(value).replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("%(label)s“%(value)s”不是有效金额") % {"label": label, "value": text}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(_("%(label)s不能为负数") % {"label": label})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(_("%(label)s“%(value)s”最多两位小数（元、角、分）") % {"label": label, "value": text})
+    if amount >= Decimal("1e10"):
+        raise ValueError(_("%(label)s“%(value)s”过大") % {"label": label, "value": text})
+    return amount.quantize(Decimal("0.01"))

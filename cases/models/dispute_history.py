@@ -1,0 +1,78 @@
+"""A case brought in from a federation's spreadsheet of past years (import_disputes).
+
+One transition takes a freshly created historical case from REGISTERED to the state its
+recorded outcome implies, through the door like every other change, and journalled as
+imported. It issues no documents, sends no notifications and opens no legal clocks: the
+events happened years ago. An agreement outcome records the agreement as effective on its
+recorded date (the signatures and seal dated that day), the awarded amount on the claim,
+one instalment for it and, when money was paid, one payment, so imported cases count in
+the reports exactly like live ones.
+"""
+
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, transition
+
+from .agreement import Agreement, Instalment, Payment
+from .dispute_states import S, system_only
+
+
+class Outcome(models.TextChoices):
+    AGREEMENT = "agreement", _("达成调解协议")
+    FAILED = "failed", _("调解不成")
+    WITHDRAWN = "withdrawn", _("撤回")
+    REJECTED = "rejected", _("不予受理")
+    PENDING = "pending", _("尚未办结")
+
+
+IMPORTED_STATES = (S.REGISTERED, S.ACCEPTED, S.REJECTED, S.FAILED, S.WITHDRAWN, S.PERFORMING, S.PERFORMED)
+ENDING_OUTCOMES = {Outcome.FAILED: S.FAILED, Outcome.WITHDRAWN: S.WITHDRAWN, Outcome.REJECTED: S.REJECTED}
+
+
+def state_for(outcome: str, *, accepted: bool, fully_paid: bool) -> str:
+    if outcome == Outcome.AGREEMENT:
+        return S.PERFORMED if fully_paid else S.PERFORMING
+    if outcome == Outcome.PENDING:
+        return S.ACCEPTED if accepted else S.REGISTERED
+    return ENDING_OUTCOMES[outcome]
+
+
+def _on(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+class HistoryTransitions(models.Model):
+    class Meta:
+        abstract = True
+
+    @transition(field="status", source=S.REGISTERED, target=RETURN_VALUE(*IMPORTED_STATES), permission=system_only,
+                custom={"label": _("导入历史案件")})
+    def import_history(self, *, by, reason="", outcome="", accepted_on=None, agreement_effective_on=None,
+                       awarded_yuan=None, paid_yuan=None, case_no="", **data):
+        self.accepted_on = accepted_on
+        if outcome == Outcome.AGREEMENT:
+            self._import_agreement(agreement_effective_on, Decimal(awarded_yuan), Decimal(paid_yuan or 0), case_no)
+        awarded, paid = Decimal(awarded_yuan or 0), Decimal(paid_yuan or 0)
+        return state_for(outcome, accepted=accepted_on is not None, fully_paid=paid >= awarded)
+
+    def _import_agreement(self, effective_on, awarded: Decimal, paid: Decimal, case_no: str) -> None:
+        claim = self.claims.get()
+        claim.amount_awarded = awarded
+        claim.save(update_fields=["amount_awarded"])
+        signed = _on(effective_on)
+        agreement = Agreement.objects.create(
+            case=self, terms=_("历史数据导入：调解协议金额¥%(amount)s。") % {"amount": f"{awarded:,.2f}"},
+            effective_on=effective_on, worker_signed_at=signed, employer_signed_at=signed,
+            mediator_signed_at=signed, sealed_at=signed,
+        )
+        if awarded <= 0:
+            return
+        instalment = Instalment.objects.create(agreement=agreement, number=1, due_on=effective_on, amount=awarded)
+        if paid > 0:
+            # The spreadsheet has no payment date: the payment is dated the day the agreement took effect.
+            Payment.objects.create(instalment=instalment, amount=paid, paid_on=effective_on,
+                                   receipt_number=f"导入-{case_no}"[:64])
