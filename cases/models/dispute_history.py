@@ -54,10 +54,16 @@ class HistoryTransitions(models.Model):
     def import_history(self, *, by, reason="", outcome="", accepted_on=None, agreement_effective_on=None,
                        awarded_yuan=None, paid_yuan=None, case_no="", **data):
         self.accepted_on = accepted_on
-        if outcome == Outcome.AGREEMENT:
-            self._import_agreement(agreement_effective_on, Decimal(awarded_yuan), Decimal(paid_yuan or 0), case_no)
         awarded, paid = Decimal(awarded_yuan or 0), Decimal(paid_yuan or 0)
-        return state_for(outcome, accepted=accepted_on is not None, fully_paid=paid >= awarded)
+        state = state_for(outcome, accepted=accepted_on is not None, fully_paid=paid >= awarded)
+        if outcome == Outcome.AGREEMENT:
+            self._import_agreement(agreement_effective_on, awarded, paid, case_no)
+        if state in ENDING_OUTCOMES.values():
+            # The spreadsheet has no end date: ended_on stays unknown, end_reason says why.
+            self.end_reason = _("历史数据导入：%(outcome)s") % {"outcome": Outcome(outcome).label}
+        if state == S.PERFORMED:
+            self.ended_on = agreement_effective_on
+        return state
 
     def _import_agreement(self, effective_on, awarded: Decimal, paid: Decimal, case_no: str) -> None:
         claim = self.claims.get()

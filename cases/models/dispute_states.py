@@ -11,6 +11,12 @@ class Channel(models.TextChoices):
     ORAL = "oral", _("口头申请")
     PHONE = "phone", _("电话申请")
     ONLINE = "online", _("网上申请")
+    # Cases brought in by import_disputes: the spreadsheets do not say how the application came.
+    UNRECORDED = "unrecorded", _("未记录（历史导入）")
+
+
+# The ways a live application can arrive (register_dispute refuses UNRECORDED).
+LIVE_CHANNELS = tuple(c for c in Channel if c != Channel.UNRECORDED)
 
 
 class DisputeStatus(models.TextChoices):

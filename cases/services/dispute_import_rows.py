@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Organisation
+from cases.models import DisputeCase, Employer, Organisation, Worker
 from cases.models.dispute_history import Outcome
 from cases.rules.claims import ClaimType
 from cases.rules.validators import normalise_resident_id, normalise_uscc, validate_resident_id, validate_uscc
@@ -38,7 +38,9 @@ COLUMNS = tuple(COLUMN_LABELS)
 HEADER_ALIASES = {label: column for column, label in COLUMN_LABELS.items()}
 CLAIM_TYPES = {**{value: value for value in ClaimType.values}, **{str(label): value for value, label in ClaimType.choices}}
 OUTCOMES = {**{value: value for value in Outcome.values}, **{str(label): value for value, label in Outcome.choices}}
-MAX_CASE_NO = 48
+MAX_CASE_NO = DisputeCase._meta.get_field("number").max_length
+NAME_LENGTHS = {"worker_name": Worker._meta.get_field("name").max_length,
+                "employer_name": Employer._meta.get_field("name").max_length}
 AGREEMENT_ONLY = ("agreement_effective_on", "awarded_yuan", "paid_yuan")
 
 
@@ -124,11 +126,21 @@ def _identifiers(value: dict, reasons: _Reasons) -> tuple[str, str]:
     return worker_id, uscc
 
 
-def _choice(text: str, choices: dict[str, str], unknown_message: str, reasons: _Reasons) -> str:
+def _choice(text: str, choices: dict[str, str], label: str, unknown_message: str, reasons: _Reasons) -> str:
     if text in choices:
         return choices[text]
-    reasons.append(unknown_message % {"value": text})
+    reasons.append(unknown_message % {"value": text} if text else _("请填写%(label)s") % {"label": label})
     return ""
+
+
+def _names(raw: dict, reasons: _Reasons) -> tuple[str, str]:
+    names = {column: cell_text(raw[column]) for column in NAME_LENGTHS}
+    for column, longest in NAME_LENGTHS.items():
+        if not names[column]:
+            reasons.append(_("请填写%(label)s") % {"label": COLUMN_LABELS[column]})
+        elif len(names[column]) > longest:
+            reasons.append(_("%(label)s不能超过%(n)d个字符") % {"label": COLUMN_LABELS[column], "n": longest})
+    return names["worker_name"], names["employer_name"]
 
 
 def _dates(value: dict, reasons: _Reasons) -> dict:
@@ -178,14 +190,11 @@ def validate_row(line: int, raw: dict, organisations: dict[str, Organisation]) -
     if organisation is None:
         reasons.append(_("没有代码为“%(code)s”的组织") % {"code": org_code} if org_code else _("请填写组织代码"))
     days = _dates(raw, reasons)
-    worker_name, employer_name = cell_text(raw["worker_name"]), cell_text(raw["employer_name"])
-    if not worker_name:
-        reasons.append(_("请填写劳动者姓名"))
-    if not employer_name:
-        reasons.append(_("请填写用人单位名称"))
+    worker_name, employer_name = _names(raw, reasons)
     worker_id, uscc = _identifiers(raw, reasons)
-    claim_type = _choice(cell_text(raw["claim_type"]), CLAIM_TYPES, _("未知的争议事项“%(value)s”"), reasons)
-    outcome = _choice(cell_text(raw["outcome"]), OUTCOMES,
+    claim_type = _choice(cell_text(raw["claim_type"]), CLAIM_TYPES, COLUMN_LABELS["claim_type"],
+                         _("未知的争议事项“%(value)s”"), reasons)
+    outcome = _choice(cell_text(raw["outcome"]), OUTCOMES, COLUMN_LABELS["outcome"],
                       _("未知的办理结果“%(value)s”（应为 agreement、failed、withdrawn、rejected 或 pending）"), reasons)
     amounts = {name: reasons.parse(parse_yuan, raw[name], COLUMN_LABELS[name])
                for name in ("claimed_yuan", "awarded_yuan", "paid_yuan")}

@@ -25,6 +25,7 @@ from cases.models import (
     Organisation, Worker,
 )
 from cases.models.dispute import CASE_HANDLERS
+from cases.models.dispute_states import LIVE_CHANNELS
 from cases.rules.deadlines import CREATED
 from cases.rules.limitation import LimitationResult
 from cases.rules.validators import parse_resident_id
@@ -53,7 +54,7 @@ class RegistrationResult:
 
 def _registration_errors(channel: str, facts: str, received_on: date, received_at: datetime | None) -> Errors:
     errors: Errors = {}
-    if channel not in Channel.values:
+    if channel not in LIVE_CHANNELS:
         add_error(errors, "channel", _("未知的申请方式“%(value)s”。") % {"value": channel})
     if not facts.strip():
         add_error(errors, "facts", _("请填写争议事实与理由。"))

@@ -106,11 +106,11 @@ def _xlsx_rows(path: Path):
 
 def table_rows(path: Path):
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
-    if suffix in (".csv", ".txt", ""):
-        return _csv_rows(path)
-    raise TableFileError(_("不支持的文件类型“%(suffix)s”：请提供CSV（UTF-8）或XLSX文件。") % {"suffix": suffix})
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ""):
+        raise TableFileError(_("不支持的文件类型“%(suffix)s”：请提供CSV（UTF-8）或XLSX文件。") % {"suffix": suffix})
+    if not path.is_file():
+        raise TableFileError(_("找不到文件：%(path)s") % {"path": path})
+    return _xlsx_rows(path) if suffix in (".xlsx", ".xlsm") else _csv_rows(path)
 
 
 def file_sha256(path: Path) -> str:

@@ -24,37 +24,7 @@ from cases.services.civil_affairs import DEFAULT_PURPOSE, CivilAffairsImportRefu
 from cases.services.civil_affairs_file import CivilAffairsFileError
 from cases.services.civil_affairs_links import ACTOR_NAME
 
-BAR_WIDTH = 30
-
-
-class ProgressBar:
-    """`\\r导入民政数据 [#######-----] 58% 5800/10000` on a stream, redrawn when the percentage moves."""
-
-    def __init__(self, stream, label: str):
-        self.stream, self.label = stream, label
-        self.shown = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        done = min(done, total)
-        percent = done * 100 // total
-        if (percent, done == total) == self.shown:
-            return
-        self.shown = (percent, done == total)
-        filled = done * BAR_WIDTH // total
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {percent}% {done}/{total}")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.shown is not None:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def error_lines(errors: list[dict]) -> list[str]:
-    return [_("第%(line)d行：%(reason)s") % {"line": error["line"], "reason": error["reason"]} for error in errors]
-
+from ..progress import ProgressBar, error_lines
 
 class Command(BaseCommand):
     help = "导入民政部门救助人员数据（CSV或XLSX），并与在册职工比对，生成疑似困难职工名单。"

@@ -1,0 +1,280 @@
+"""Historical dispute import (历史案件导入, issue 7): a federation's past cases from a spreadsheet.
+
+Each valid row becomes a case created as REGISTERED and moved through the transition door by
+`import_history` to the state its outcome implies; both audit events are marked imported and
+carry the file's SHA-256, the row's line and the row's own SHA-256. Imported cases issue no
+documents, send no notifications and open no legal clocks.
+
+- Re-importing: a case number already imported with the same row content is counted as
+  already imported and left alone; with different content, or a number a live case holds, the
+  row is an error (history is not edited by importing again).
+- Case numbers of the form `<组织代码>-<年度>-<序号>` keep their year and sequence, and the
+  organisation's counter moves past them so live registrations never collide; other numbers
+  are kept as they are and take the next sequence of the year received. Numbered rows are
+  written first so a later numbered row never meets a sequence taken by an unnumbered one.
+- Rows in error are reported with line and reason and nothing of them is written. With
+  `all_or_nothing`, any row in error writes nothing at all. Otherwise rows are committed in
+  chunks (each row in its own savepoint), so an interrupted run keeps what it finished and a
+  second run picks up the rest.
+- One IMPORT audit event per run records the file, its hash and the counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus, Employer,
+    Worker,
+)
+from cases.rules.validators import parse_resident_id
+
+from .actors import system
+from .audit import append_event
+from .dispute_import_rows import DisputeRow, read_dispute_rows
+from .table_files import file_sha256
+from .transitions import apply
+
+ACTOR_NAME = "import_disputes"
+CHUNK_SIZE = 500
+LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class DisputeImportResult:
+    file_name: str
+    sha256: str
+    total: int = 0
+    imported: int = 0
+    already_imported: int = 0
+    errors: list[dict] = field(default_factory=list)
+    applied: bool = True
+
+
+class DisputeImportRefused(Exception):
+    """An all-or-nothing import met row errors: nothing was written but the run's audit event."""
+
+    def __init__(self, result: DisputeImportResult):
+        self.result = result
+        super().__init__(_("历史案件文件有%(count)d行错误，按“全部或全不”要求未导入任何案件。")
+                         % {"count": len(result.errors)})
+
+
+class RowRefused(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def imported_fingerprints(numbers: list[str]) -> dict[str, str | None]:
+    """Case number → the row SHA-256 it was imported with, or None for a case not imported."""
+    known: dict[str, str | None] = {}
+    for numbers_chunk in _chunks(numbers, LOOKUP_CHUNK):
+        cases = dict(DisputeCase.objects.filter(number__in=numbers_chunk).values_list("pk", "number"))
+        known.update({number: None for number in cases.values()})
+        events = AuditEvent.objects.filter(
+            subject_type=DisputeCase._meta.label_lower, subject_id__in=[str(pk) for pk in cases],
+            name="import_history").values_list("subject_id", "data")
+        for subject_id, data in events:
+            known[cases[int(subject_id)]] = (data.get("input") or {}).get("row_sha256")
+    return known
+
+
+def _sorted_for_numbering(rows: list[DisputeRow]) -> list[DisputeRow]:
+    return sorted(rows, key=lambda row: (_numbered(row) is None, row.line))
+
+
+def _numbered(row: DisputeRow) -> tuple[int, int] | None:
+    """(year, sequence) when the case number is the organisation's own `<code>-<year>-<seq>`."""
+    match = re.fullmatch(rf"{re.escape(row.org_code)}-(\d{{4}})-(\d{{1,9}})", row.case_no)
+    if match is None or int(match[2]) == 0:
+        return None
+    return int(match[1]), int(match[2])
+
+
+def _sequence(row: DisputeRow) -> tuple[int, int]:
+    """The case's year and sequence; the counter ends at or past it, under its row lock."""
+    numbered = _numbered(row)
+    year = numbered[0] if numbered else row.received_on.year
+    CaseNumberCounter.objects.get_or_create(organisation=row.organisation, year=year)
+    counter = CaseNumberCounter.objects.select_for_update().get(organisation=row.organisation, year=year)
+    sequence = numbered[1] if numbered else counter.last + 1
+    if sequence > counter.last:
+        counter.last = sequence
+        counter.save(update_fields=["last"])
+    return year, sequence
+
+
+class _Parties:
+    """Workers by resident ID and employers by USCC (or name, without one), found or created once per run.
+
+    A party created inside a row's savepoint is remembered only once that row is written."""
+
+    def __init__(self):
+        self.workers: dict[str, int] = {}
+        self.employers: dict[tuple, int] = {}
+        self._new: list[tuple[dict, object, int]] = []
+
+    def worker(self, row: DisputeRow) -> int:
+        if not row.worker_id_number:
+            return Worker.objects.create(name=row.worker_name).pk
+        key = row.worker_id_number
+        if key not in self.workers:
+            found = Worker.objects.filter(resident_id=key).values_list("pk", flat=True).first()
+            if found is None:
+                info = parse_resident_id(key)
+                found = Worker.objects.create(name=row.worker_name, resident_id=key, birth_date=info.birth_date,
+                                              sex=info.sex).pk
+                self._new.append((self.workers, key, found))
+            else:
+                self.workers[key] = found
+            return found
+        return self.workers[key]
+
+    def employer(self, row: DisputeRow) -> int:
+        key = (row.employer_uscc, "") if row.employer_uscc else (None, row.employer_name)
+        if key not in self.employers:
+            lookup = {"uscc": key[0]} if key[0] else {"uscc__isnull": True, "name": key[1]}
+            found = Employer.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True).first()
+            if found is None:
+                found = Employer.objects.create(name=row.employer_name, uscc=key[0]).pk
+                self._new.append((self.employers, key, found))
+            else:
+                self.employers[key] = found
+            return found
+        return self.employers[key]
+
+    def keep_new(self) -> None:
+        for cache, key, pk in self._new:
+            cache[key] = pk
+        self._new.clear()
+
+    def forget_new(self) -> None:
+        self._new.clear()
+
+
+def _provenance(row: DisputeRow, sha256: str) -> dict:
+    return {"file_sha256": sha256, "line": row.line, "row_sha256": row.fingerprint}
+
+
+def _write_case(row: DisputeRow, parties: _Parties, sha256: str, by) -> DisputeCase:
+    year, sequence = _sequence(row)
+    case = DisputeCase(
+        organisation=row.organisation, year=year, sequence=sequence, number=row.case_no,
+        worker_id=parties.worker(row), employer_id=parties.employer(row), channel=Channel.UNRECORDED,
+        received_on=row.received_on, facts=_("历史数据导入，原始记录未载明争议事实。"),
+    )
+    try:
+        case.full_clean()
+    except ValidationError as error:
+        raise RowRefused("；".join(error.messages)) from None
+    case.save()
+    DisputeClaim.objects.create(case=case, claim_type=row.claim_type, amount_claimed=row.claimed_yuan)
+    append_event(action=AuditAction.TRANSITION, actor=by, subject=case, organisation=row.organisation,
+                 name="register", to_state=DisputeStatus.REGISTERED,
+                 data={"imported": True, "channel": Channel.UNRECORDED, **_provenance(row, sha256)})
+    apply(case, "import_history", by=by, imported=True, data={
+        "outcome": row.outcome, "accepted_on": row.accepted_on, "agreement_effective_on": row.agreement_effective_on,
+        "awarded_yuan": row.awarded_yuan, "paid_yuan": row.paid_yuan, "case_no": row.case_no,
+        **_provenance(row, sha256),
+    })
+    return case
+
+
+def _write_row(row: DisputeRow, parties: _Parties, sha256: str, by) -> str | None:
+    """Write one row in its own savepoint; the reason it was refused, or None when written."""
+    try:
+        with transaction.atomic():
+            _write_case(row, parties, sha256, by)
+    except RowRefused as refused:
+        parties.forget_new()
+        return refused.reason
+    parties.keep_new()
+    return None
+
+
+def _triage(rows: list[DisputeRow], result: DisputeImportResult) -> list[DisputeRow]:
+    """Rows to write: those whose number is new. Already imported rows are counted, clashes are errors."""
+    known = imported_fingerprints([row.case_no for row in rows])
+    to_write = []
+    for row in rows:
+        if row.case_no not in known:
+            to_write.append(row)
+        elif known[row.case_no] == row.fingerprint:
+            result.already_imported += 1
+        elif known[row.case_no] is None:
+            result.errors.append({"line": row.line, "reason": _("案件编号“%(no)s”已被系统中的案件使用")
+                                  % {"no": row.case_no}})
+        else:
+            result.errors.append({"line": row.line, "reason": _(
+                "案件编号“%(no)s”此前已导入，本行内容与当时不同；历史案件不能通过再次导入修改") % {"no": row.case_no}})
+    return to_write
+
+
+def _write_rows(rows: list[DisputeRow], result: DisputeImportResult, *, by, report: Progress) -> None:
+    parties, done = _Parties(), result.total - len(rows)
+    for chunk in _chunks(_sorted_for_numbering(rows), CHUNK_SIZE):
+        with transaction.atomic():
+            for row in chunk:
+                reason = _write_row(row, parties, result.sha256, by)
+                if reason is None:
+                    result.imported += 1
+                else:
+                    result.errors.append({"line": row.line, "reason": reason})
+        done += len(chunk)
+        report(done, result.total)
+
+
+def _journal(result: DisputeImportResult, *, by, all_or_nothing: bool) -> None:
+    append_event(action=AuditAction.IMPORT, actor=by, name="import_disputes", data={
+        "file_name": result.file_name, "sha256": result.sha256, "applied": result.applied,
+        "all_or_nothing": all_or_nothing, "rows_total": result.total, "imported": result.imported,
+        "already_imported": result.already_imported, "rejected": len(result.errors),
+        "error_lines": [error["line"] for error in result.errors],
+    })
+
+
+def import_disputes(path, *, by=None, all_or_nothing: bool = False, progress: Progress | None = None
+                    ) -> DisputeImportResult:
+    """Import the file's historical cases. Raises TableFileError when the file or its header cannot
+    be used, DisputeImportRefused when `all_or_nothing` and any row is in error."""
+    path, by = Path(path), by or system(ACTOR_NAME)
+    report = progress or (lambda done, total: None)
+    parsed = read_dispute_rows(path)
+    result = DisputeImportResult(file_name=path.name, sha256=file_sha256(path), total=parsed.total,
+                                 errors=list(parsed.errors))
+    report(len(parsed.errors), result.total)
+    try:
+        with transaction.atomic() if all_or_nothing else nullcontext():
+            to_write = _triage(parsed.rows, result)
+            if all_or_nothing and result.errors:
+                raise _Refuse()
+            _write_rows(to_write, result, by=by, report=report)
+            if all_or_nothing and result.errors:
+                raise _Refuse()
+    except _Refuse:
+        result.applied, result.imported = False, 0
+    result.errors.sort(key=lambda error: error["line"])
+    _journal(result, by=by, all_or_nothing=all_or_nothing)
+    report(result.total, result.total)
+    if not result.applied:
+        raise DisputeImportRefused(result)
+    return result
+
+
+class _Refuse(Exception):
+    """Rolls back an all-or-nothing import that met a row in error."""
