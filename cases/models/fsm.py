@@ -15,9 +15,29 @@ class StatusModel(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def protected_status_names(cls) -> set[str]:
+        return {field.attname for field in cls._meta.concrete_fields
+                if isinstance(field, FSMFieldMixin) and field.protected}
+
     def clean_fields(self, exclude=None):
-        protected = {
-            field.name for field in self._meta.concrete_fields
-            if isinstance(field, FSMFieldMixin) and field.protected
-        }
-        super().clean_fields(exclude=set(exclude or ()) | protected)
+        super().clean_fields(exclude=set(exclude or ()) | self.protected_status_names())
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """Reload from the database without touching the shared field definition.
+
+        django-fsm's FSMModelMixin switches the class-wide `protected` flag off and on around
+        the reload, so two threads refreshing at once turn it back on under each other and one
+        fails with "Direct status modification is not allowed". Instead, forget this instance's
+        own status first: the descriptor only refuses to overwrite a status already loaded."""
+        names = self.protected_status_names()
+        if fields is not None:
+            names &= set(fields)
+        loaded = {name: self.__dict__.pop(name) for name in names if name in self.__dict__}
+        try:
+            models.Model.refresh_from_db(self, using=using, fields=fields, from_queryset=from_queryset)
+        except BaseException:
+            for name, value in loaded.items():
+                self.__dict__.setdefault(name, value)
+            raise
+        self._update_initial_state()

@@ -166,3 +166,29 @@ def test_actions_offered_are_exactly_those_the_user_may_take(schedule, people):
 def test_the_system_acts_under_its_own_name(schedule):
     outcome = transitions.apply(schedule, "approve", by=system("load_holiday_schedule"))
     assert outcome.event.actor is None and outcome.event.actor_label == "system:load_holiday_schedule"
+
+
+def test_refreshing_a_case_never_unprotects_the_status_for_other_threads(schedule, people):
+    """django-fsm's own refresh_from_db switches the class-wide `protected` flag off while it
+    reloads, so a second thread refreshing at that moment is refused (seen on PostgreSQL with
+    twenty payments at once). Ours must keep the field protected throughout."""
+    from django.db.models.signals import post_init
+
+    status_field = HolidaySchedule._meta.get_field("status")
+    seen_while_reloading = []
+
+    def note_protection(sender, instance, **kwargs):
+        seen_while_reloading.append(status_field.protected)
+
+    apply(schedule, "approve", by=people["admin2"])  # moves the stored status on
+    stale = HolidaySchedule.objects.get(pk=schedule.pk)
+    post_init.connect(note_protection, sender=HolidaySchedule)
+    try:
+        schedule.refresh_from_db()
+    finally:
+        post_init.disconnect(note_protection, sender=HolidaySchedule)
+
+    assert seen_while_reloading and all(seen_while_reloading)
+    assert schedule.status == stale.status == ScheduleStatus.APPROVED
+    with pytest.raises(AttributeError, match="Direct status modification"):
+        schedule.status = ScheduleStatus.REJECTED
