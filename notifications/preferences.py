@@ -38,6 +38,11 @@ KIND_LABELS = {
     "daily_digest": _("每日待办时限汇总"),
 }
 
+# Kinds sent only to the parties of a case (SMS and email at their recorded contacts), never
+# to staff: a staff member has nothing to choose for them. The mediator hears of the same
+# moments through deadline_warning / deadline_breached and session_reminder.
+PARTY_ONLY_KINDS = frozenset({"session_scheduled", "instalment_due", "instalment_overdue"})
+
 EMAIL, SMS = Channel.EMAIL.value, Channel.SMS.value
 
 
@@ -58,6 +63,11 @@ def notification_kinds() -> list[str]:
     return sorted(kinds)
 
 
+def staff_kinds() -> list[str]:
+    """The kinds staff receive, so the kinds they choose channels for."""
+    return [kind for kind in notification_kinds() if kind not in PARTY_ONLY_KINDS]
+
+
 @dataclass(frozen=True)
 class KindRow:
     kind: str
@@ -69,7 +79,7 @@ class KindRow:
 def preference_rows(user) -> list[KindRow]:
     chosen = set(NotificationPreference.objects.filter(user=user, enabled=True).values_list("kind", "channel"))
     return [KindRow(kind, str(KIND_LABELS.get(kind, kind)), (kind, EMAIL) in chosen, (kind, SMS) in chosen)
-            for kind in notification_kinds()]
+            for kind in staff_kinds()]
 
 
 def channel_available(channel: str) -> bool:
@@ -94,7 +104,7 @@ def save_choices(user, *, chosen: dict[str, set[str]], mobile: str) -> None:
     """For email and SMS: on for the kinds in chosen[channel], off for every other known kind;
     the user's SMS number replaced by `mobile` (checked with check_staff_mobile first)."""
     for channel in (EMAIL, SMS):
-        for kind in notification_kinds():
+        for kind in staff_kinds():
             NotificationPreference.objects.update_or_create(
                 user=user, kind=kind, channel=channel, defaults={"enabled": kind in chosen.get(channel, set())},
             )

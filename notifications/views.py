@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from .models import Notification
 from .preferences import (
-    EMAIL, SMS, channel_available, check_staff_mobile, notification_kinds, preference_rows, save_choices, staff_mobile,
+    EMAIL, SMS, channel_available, check_staff_mobile, preference_rows, save_choices, staff_kinds, staff_mobile,
 )
 
 INBOX_PAGE_SIZE = 20
@@ -67,7 +67,7 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
             mobile_error=mobile_error, **kwargs)
 
     def post(self, request):
-        kinds = set(notification_kinds())
+        kinds = set(staff_kinds())
         chosen = {channel: {kind for kind in request.POST.getlist(channel) if kind in kinds} for channel in (EMAIL, SMS)}
         typed = request.POST.get("mobile", "")
         try:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.context_processors import unread_notifications
 from notifications.models import Channel, Delivery, Notification, NotificationPreference, SmsRecord, StaffMobile
-from notifications.preferences import notification_kinds
+from notifications.preferences import PARTY_ONLY_KINDS, notification_kinds, staff_kinds
 from notifications.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,18 @@ def test_the_preferences_page_shows_every_kind_and_the_email_address(client, ali
     assert 'value="fixture_notice"' in html
     assert "alice@example.org" in html
     assert "法律文书通知总会" in html
-    assert html.count("checked disabled") == len(notification_kinds())
+    assert html.count("checked disabled") == len(staff_kinds())
+
+
+def test_kinds_only_parties_receive_are_not_offered_to_staff(client, alice):
+    assert PARTY_ONLY_KINDS <= set(notification_kinds())  # each is a real kind with a template
+    client.force_login(alice)
+    html = client.get(PREFERENCES).content.decode()
+    for kind in PARTY_ONLY_KINDS:
+        assert f'value="{kind}"' not in html
+    client.post(PREFERENCES, {"email": ["instalment_due", "deadline_warning"]})
+    saved = set(NotificationPreference.objects.filter(user=alice).values_list("kind", flat=True))
+    assert "deadline_warning" in saved and not saved & PARTY_ONLY_KINDS
 
 
 def test_the_preferences_page_says_email_needs_an_address(client, bob):

@@ -219,6 +219,7 @@ def test_a_scheduled_session_is_sent_to_the_parties_and_reminded_the_day_before_
     reminders = [text for text in sms_to(WORKER_PHONE) if "提醒您" in text]
     assert len(reminders) == 1 and reminders[0].startswith(f"明天14:00调解：{case.number}")
     assert len([t for t in sms_to(EMPLOYER_PHONE) if "提醒您" in t]) == 1
+    assert not Notification.objects.filter(kind="session_scheduled").exists()  # party-only: no staff inbox
     in_app = the_one("session_reminder", people["mediator"])
     assert in_app.link == f"/cases/{case.pk}/" and "第1次调解定于2026年11月5日 14:00" in in_app.body
     with translation.override("en"):
@@ -270,6 +271,7 @@ def test_instalments_due_and_overdue_reach_the_parties_by_sms_once(case, people,
     with translation.override("en"):
         title, _body = render_message("instalment_overdue", {"case": case, "instalment": instalment})
     assert title == f"Instalment overdue: {case.number} instalment 1"
+    assert not Notification.objects.filter(kind__in=["instalment_due", "instalment_overdue"]).exists()
 
 
 # -- hardship ----------------------------------------------------------------------------------
