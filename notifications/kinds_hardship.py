@@ -30,7 +30,9 @@ def _context(event, file, **extra) -> dict:
 
 @resolver("publicity_started")
 def publicity_started(event, file) -> TransitionNotice:
-    return TransitionNotice(recipients=_preparer(file), context=_context(event, file), link=file_link(file))
+    """Identification or exit publicity began: the preparer, who acts when it ends."""
+    context = _context(event, file, exit_stage=event.to_state == H.EXIT_PUBLICITY)
+    return TransitionNotice(recipients=_preparer(file), context=context, link=file_link(file))
 
 
 @resolver("objection_lodged")
@@ -63,7 +65,19 @@ def approval_needed(event, file) -> TransitionNotice:
 
 @resolver("approval_decided")
 def approval_decided(event, file) -> TransitionNotice:
-    """approve, approve_second, return_for_revision: the preparer learns the outcome."""
+    """approve, approve_second, return_for_revision: the preparer learns the outcome;
+    approve_aid_plan: whoever prepared the plan, who then pays it out."""
+    if event.name == "approve_aid_plan":
+        return _aid_plan_decided(event, file)
     outcome = {H.APPROVED: "approved", H.AWAITING_SECOND_APPROVAL: "second", H.RETURNED: "returned"}[event.to_state]
     return TransitionNotice(recipients=_preparer(file), context=_context(event, file, outcome=outcome),
+                            link=file_link(file))
+
+
+def _aid_plan_decided(event, file) -> TransitionNotice:
+    from cases.models.funds import AidPlan
+
+    plan = created_record(event, AidPlan)
+    told = [plan.prepared_by] if plan is not None and plan.prepared_by_id else _preparer(file)
+    return TransitionNotice(recipients=told, context=_context(event, file, outcome="plan_approved", plan=plan),
                             link=file_link(file))

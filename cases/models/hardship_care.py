@@ -42,7 +42,8 @@ class HardshipCareTransitions(models.Model):
         return aid.propose_plan(file=self, by=by, **plan)
 
     @transition(field="status", source=H.OPEN, target=H.OPEN, permission=may_review,
-                custom={"label": _("审批帮扶计划"), "documents": ["aid_decision_notice"]})
+                custom={"label": _("审批帮扶计划"), "documents": ["aid_decision_notice"],
+                        "notifications": ["approval_decided"]})
     def approve_aid_plan(self, *, by, reason="", plan=None, **data):
         from cases.services import aid
 
@@ -69,7 +70,7 @@ class HardshipCareTransitions(models.Model):
 
     @transition(field="status", source=H.OPEN, target=H.EXIT_PUBLICITY, permission=may_prepare,
                 custom={"label": _("退档公示"), "documents": ["exit_publicity_notice"], "reason_required": True,
-                        "effects": ["workflows.hardship.follow_file"]})
+                        "effects": ["workflows.hardship.follow_file"], "notifications": ["publicity_started"]})
     def begin_exit(self, *, by, reason="", exit_reason="", place="", **data):
         if exit_reason not in ExitReason.values:
             raise ValidationError({"exit_reason": _("请选择退档原因（脱困、退休、转出、去世）。")})

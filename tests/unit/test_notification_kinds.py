@@ -371,6 +371,29 @@ def test_an_aid_plan_proposed_asks_the_reviewers(orgs, hardship_staff, run):
     assert not received("approval_needed", hardship_staff["caseworker"]).exists()
 
 
+    with freeze_time(at("2026-11-03")):
+        run(apply, file, "approve_aid_plan", by=hardship_staff["reviewer"], data={"plan": file.aid_plans.get()})
+    approved = the_one("approval_decided", hardship_staff["caseworker"])
+    assert approved.title == "帮扶计划已批准：王建国家庭" and approved.link == f"/hardship/files/{file.pk}/"
+    assert "已批准王建国家庭的帮扶计划（¥3000.00），请按计划发放帮扶资金" in approved.body
+    assert not received("approval_decided", hardship_staff["reviewer"]).exists()
+    title, body = english("approval_decided", file)
+    assert title == "Aid plan approved: the 王建国 household" and "(¥3000.00)" in body
+
+
+def test_exit_publicity_tells_the_preparer_what_comes_next(orgs, hardship_staff, run):
+    household = household_in_hardship(orgs["hd"])
+    file = file_in_state(household, H.OPEN, prepared_by=hardship_staff["caseworker"])
+    with freeze_time(at("2026-11-02")):
+        run(apply, file, "begin_exit", by=hardship_staff["caseworker"], reason="家庭收入已超过困难标准",
+            data={"exit_reason": "recovered", "place": "社区公示栏"})
+    notice = the_one("publicity_started", hardship_staff["caseworker"])
+    assert notice.title == "退档公示开始：王建国家庭" and notice.link == f"/hardship/files/{file.pk}/"
+    assert "退档已于2026年11月2日在社区公示栏开始公示" in notice.body and "请办理退档" in notice.body
+    title, body = english("publicity_started", file)
+    assert title == "Exit publicity started: the 王建国 household" and "complete the exit" in body
+
+
 def test_the_yearly_review_warning_reads_as_a_yearly_review(orgs, hardship_staff, run):
     household = household_in_hardship(orgs["hd"])
     file = file_in_state(household, H.OPEN, prepared_by=hardship_staff["caseworker"])
