@@ -54,3 +54,4 @@ bench: install
 	$(PYTHON) bench/documents.py
 	$(PYTHON) bench/linkage.py
 	$(PYTHON) bench/stats.py
+	$(PYTHON) bench/import_disputes.py

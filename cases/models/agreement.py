@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
-from simple_history.models import HistoricalRecords
+from .history import HistoricalRecords
 
 from .dispute_states import S, may_handle
 

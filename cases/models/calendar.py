@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
-from simple_history.models import HistoricalRecords
+from .history import HistoricalRecords
 
 from .fsm import StatusModel
 from .orgs import Organisation, Role

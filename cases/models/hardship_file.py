@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
-from simple_history.models import HistoricalRecords
+from .history import HistoricalRecords
 
 from cases.rules.eligibility import Category
 from cases.rules.validators import as_past_date

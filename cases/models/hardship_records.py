@@ -4,7 +4,7 @@ and the per-organisation counter behind file numbers."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from .history import HistoricalRecords
 
 from cases.rules.eligibility import Category
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
-from simple_history.models import HistoricalRecords
+from .history import HistoricalRecords
 
 from cases.rules.validators import as_date
 from cases.services.actors import person

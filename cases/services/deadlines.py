@@ -85,6 +85,8 @@ def apply_trigger(subject, trigger: str, *, organisation, today: date | None = N
     today = today or today_local()
     effects = rules.effects_of(subject._meta.label_lower, trigger)
     changes = DeadlineChanges()
+    if not (effects.meets or effects.cancels or effects.opens):
+        return changes
     active = {d.clock: d for d in Deadline.objects.for_subject(subject).active().select_for_update()}
     for rule in effects.meets:
         if rule.code in active:

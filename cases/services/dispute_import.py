@@ -46,6 +46,9 @@ from .transitions import apply
 ACTOR_NAME = "import_disputes"
 CHUNK_SIZE = 500
 LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
+# Found or created just before the case is written: full_clean need not query them again. (Not the
+# organisation: excluding it would also skip the organisation-year-sequence uniqueness check.)
+RESOLVED_HERE = ("worker", "employer")
 Progress = Callable[[int, int], None]
 
 
@@ -106,56 +109,79 @@ def _numbered(row: DisputeRow) -> tuple[int, int] | None:
     return int(match[1]), int(match[2])
 
 
-def _sequence(row: DisputeRow) -> tuple[int, int]:
-    """The case's year and sequence; the counter ends at or past it, under its row lock."""
-    numbered = _numbered(row)
-    year = numbered[0] if numbered else row.received_on.year
-    CaseNumberCounter.objects.get_or_create(organisation=row.organisation, year=year)
-    counter = CaseNumberCounter.objects.select_for_update().get(organisation=row.organisation, year=year)
-    sequence = numbered[1] if numbered else counter.last + 1
-    if sequence > counter.last:
-        counter.last = sequence
-        counter.save(update_fields=["last"])
-    return year, sequence
+class _Counters:
+    """Each organisation's yearly case-number counter, locked once per chunk and saved at its end.
+
+    A row that is refused after taking a sequence leaves a gap, as a failed live registration does."""
+
+    def __init__(self):
+        self._locked: dict[tuple[int, int], CaseNumberCounter] = {}
+
+    def take(self, row: DisputeRow) -> tuple[int, int]:
+        """The case's year and sequence; the counter ends at or past it."""
+        numbered = _numbered(row)
+        year = numbered[0] if numbered else row.received_on.year
+        counter = self._counter(row.organisation, year)
+        sequence = numbered[1] if numbered else counter.last + 1
+        counter.last = max(counter.last, sequence)
+        return year, sequence
+
+    def _counter(self, organisation, year: int) -> CaseNumberCounter:
+        key = (organisation.pk, year)
+        if key not in self._locked:
+            CaseNumberCounter.objects.get_or_create(organisation=organisation, year=year)
+            self._locked[key] = CaseNumberCounter.objects.select_for_update().get(organisation=organisation, year=year)
+        return self._locked[key]
+
+    def save_and_release(self) -> None:
+        """Call inside the chunk's transaction, before it commits."""
+        for counter in self._locked.values():
+            counter.save(update_fields=["last"])
+        self._locked.clear()
 
 
 class _Parties:
     """Workers by resident ID and employers by USCC (or name, without one), found or created once per run.
 
-    A party created inside a row's savepoint is remembered only once that row is written."""
+    Each chunk's known parties are read in a few queries first; a party created inside a row's
+    savepoint is remembered only once that row is written."""
 
     def __init__(self):
         self.workers: dict[str, int] = {}
         self.employers: dict[tuple, int] = {}
         self._new: list[tuple[dict, object, int]] = []
 
+    def read_known(self, rows: list[DisputeRow]) -> None:
+        resident_ids = sorted({r.worker_id_number for r in rows if r.worker_id_number} - set(self.workers))
+        usccs = sorted({r.employer_uscc for r in rows if r.employer_uscc} - {k[0] for k in self.employers})
+        names = sorted({r.employer_name for r in rows if not r.employer_uscc} - {k[1] for k in self.employers})
+        for batch in _chunks(resident_ids, LOOKUP_CHUNK):
+            self.workers.update(Worker.objects.filter(resident_id__in=batch).values_list("resident_id", "pk"))
+        for batch in _chunks(usccs, LOOKUP_CHUNK):
+            self.employers.update(((uscc, ""), pk) for uscc, pk in
+                                  Employer.objects.filter(uscc__in=batch).values_list("uscc", "pk"))
+        for batch in _chunks(names, LOOKUP_CHUNK):
+            found = Employer.objects.filter(uscc__isnull=True, name__in=batch).order_by("-pk").values_list("name", "pk")
+            self.employers.update(((None, name), pk) for name, pk in found)  # the oldest last: it wins
+
     def worker(self, row: DisputeRow) -> int:
         if not row.worker_id_number:
             return Worker.objects.create(name=row.worker_name).pk
         key = row.worker_id_number
         if key not in self.workers:
-            found = Worker.objects.filter(resident_id=key).values_list("pk", flat=True).first()
-            if found is None:
-                info = parse_resident_id(key)
-                found = Worker.objects.create(name=row.worker_name, resident_id=key, birth_date=info.birth_date,
-                                              sex=info.sex).pk
-                self._new.append((self.workers, key, found))
-            else:
-                self.workers[key] = found
-            return found
+            info = parse_resident_id(key)
+            created = Worker.objects.create(name=row.worker_name, resident_id=key, birth_date=info.birth_date,
+                                            sex=info.sex).pk
+            self._new.append((self.workers, key, created))
+            return created
         return self.workers[key]
 
     def employer(self, row: DisputeRow) -> int:
         key = (row.employer_uscc, "") if row.employer_uscc else (None, row.employer_name)
         if key not in self.employers:
-            lookup = {"uscc": key[0]} if key[0] else {"uscc__isnull": True, "name": key[1]}
-            found = Employer.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True).first()
-            if found is None:
-                found = Employer.objects.create(name=row.employer_name, uscc=key[0]).pk
-                self._new.append((self.employers, key, found))
-            else:
-                self.employers[key] = found
-            return found
+            created = Employer.objects.create(name=row.employer_name, uscc=key[0]).pk
+            self._new.append((self.employers, key, created))
+            return created
         return self.employers[key]
 
     def keep_new(self) -> None:
@@ -171,15 +197,15 @@ def _provenance(row: DisputeRow, sha256: str) -> dict:
     return {"file_sha256": sha256, "line": row.line, "row_sha256": row.fingerprint}
 
 
-def _write_case(row: DisputeRow, parties: _Parties, sha256: str, by) -> DisputeCase:
-    year, sequence = _sequence(row)
+def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256: str, by) -> DisputeCase:
+    year, sequence = counters.take(row)
     case = DisputeCase(
         organisation=row.organisation, year=year, sequence=sequence, number=row.case_no,
         worker_id=parties.worker(row), employer_id=parties.employer(row), channel=Channel.UNRECORDED,
         received_on=row.received_on, facts=_("历史数据导入，原始记录未载明争议事实。"),
     )
     try:
-        case.full_clean()
+        case.full_clean(exclude=RESOLVED_HERE)
     except ValidationError as error:
         raise RowRefused("；".join(error.messages)) from None
     case.save()
@@ -195,11 +221,11 @@ def _write_case(row: DisputeRow, parties: _Parties, sha256: str, by) -> DisputeC
     return case
 
 
-def _write_row(row: DisputeRow, parties: _Parties, sha256: str, by) -> str | None:
+def _write_row(row: DisputeRow, parties: _Parties, counters: _Counters, sha256: str, by) -> str | None:
     """Write one row in its own savepoint; the reason it was refused, or None when written."""
     try:
         with transaction.atomic():
-            _write_case(row, parties, sha256, by)
+            _write_case(row, parties, counters, sha256, by)
     except RowRefused as refused:
         parties.forget_new()
         return refused.reason
@@ -226,15 +252,17 @@ def _triage(rows: list[DisputeRow], result: DisputeImportResult) -> list[Dispute
 
 
 def _write_rows(rows: list[DisputeRow], result: DisputeImportResult, *, by, report: Progress) -> None:
-    parties, done = _Parties(), result.total - len(rows)
+    parties, counters, done = _Parties(), _Counters(), result.total - len(rows)
     for chunk in _chunks(_sorted_for_numbering(rows), CHUNK_SIZE):
         with transaction.atomic():
+            parties.read_known(chunk)
             for row in chunk:
-                reason = _write_row(row, parties, result.sha256, by)
+                reason = _write_row(row, parties, counters, result.sha256, by)
                 if reason is None:
                     result.imported += 1
                 else:
                     result.errors.append({"line": row.line, "reason": reason})
+            counters.save_and_release()
         done += len(chunk)
         report(done, result.total)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -65,12 +66,10 @@ class DisputeRow:
 
     def values(self) -> dict:
         """The row's content as JSON-ready values (what the audit event keeps)."""
-        data = asdict(self)
-        data.pop("line")
-        data.pop("organisation")
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("line", "organisation")}
         return json.loads(json.dumps(data, default=str))
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """sha256 of the row's content: the same row imported again is recognised by it."""
         return hashlib.sha256(json.dumps(self.values(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()

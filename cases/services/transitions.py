@@ -11,10 +11,11 @@ If any step fails, nothing happened. Views, flows, imports and commands all call
 nothing else writes a status.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -90,7 +91,60 @@ def _check_conditions(subject, spec, name: str) -> None:
 
 
 def _lock(subject):
-    return type(subject)._default_manager.select_for_update().get(pk=subject.pk)
+    """The subject's row, locked; its organisation read along (every step below uses it)
+    without locking the organisation's row too."""
+    queryset = type(subject)._default_manager.select_for_update(of=("self",))
+    if _has_organisation(type(subject)):
+        queryset = queryset.select_related("organisation")
+    return queryset.get(pk=subject.pk)
+
+
+def _has_organisation(model) -> bool:
+    try:
+        return model._meta.get_field("organisation").many_to_one
+    except FieldDoesNotExist:
+        return False
+
+
+def _adopt(subject, saved) -> None:
+    """Give the caller's copy the state just saved (what refresh_from_db would read back)."""
+    for field in subject._meta.concrete_fields:
+        subject.__dict__[field.attname] = saved.__dict__[field.attname]
+    subject._state.fields_cache = dict(saved._state.fields_cache)
+    subject.__dict__.pop("_prefetched_objects_cache", None)
+    update_initial_state = getattr(subject, "_update_initial_state", None)
+    if update_initial_state is not None:
+        update_initial_state()
+
+
+def _field_values(subject) -> dict:
+    return {field.attname: copy.deepcopy(getattr(subject, field.attname)) for field in subject._meta.concrete_fields}
+
+
+def _constraint_fields(subject, constraint) -> set[str]:
+    if getattr(constraint, "expressions", None):
+        return {field.name for field in subject._meta.concrete_fields}
+    names = set(getattr(constraint, "fields", ()) or ())
+    for condition in (getattr(constraint, "condition", None), getattr(constraint, "check", None)):
+        if condition is not None:
+            names |= set(condition.referenced_base_fields)
+    return names
+
+
+def _unchanged_fields(subject, loaded: dict) -> set[str]:
+    """Fields the transition left as they were and that share no constraint with one it changed.
+
+    They were valid when saved, so full_clean need not check them again (each foreign key and
+    unique check is a query). A field in a constraint with a changed field is checked with it."""
+    fields = subject._meta.concrete_fields
+    changed = {field.name for field in fields if getattr(subject, field.attname) != loaded[field.attname]}
+    checked = set(changed)
+    groups = [_constraint_fields(subject, c) for c in subject._meta.constraints]
+    groups += [set(group) for group in subject._meta.unique_together]
+    for names in groups:
+        if names & changed:
+            checked |= names
+    return {field.name for field in fields} - checked
 
 
 def _schedule_side_effects(subject, spec, event: AuditEvent, by) -> None:
@@ -126,8 +180,9 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
         if spec.custom.get("reason_required") and not reason.strip():
             raise ValidationError({"reason": _("请填写理由。")})
         from_state = state_of(locked, name)
+        loaded = _field_values(locked)
         created = fsm_transition(locked, name)(by=by, reason=reason, **data)
-        locked.full_clean()
+        locked.full_clean(exclude=_unchanged_fields(locked, loaded))
         locked.save()
         to_state = state_of(locked, name)
         clock_changes = deadlines.apply_trigger(
@@ -145,7 +200,7 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
                   "created": created if isinstance(created, models.Model) else None},
         )
         _schedule_side_effects(locked, spec, event, by)
-    subject.refresh_from_db()
+    _adopt(subject, locked)
     return TransitionOutcome(locked, event, from_state, to_state, clock_changes)
 
 
