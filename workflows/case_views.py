@@ -438,11 +438,13 @@ def menu_flags(user) -> dict:
     """Which case links and hardship links (疑似困难 for caseworkers; 档案查询 and 帮扶资金 for every
     hardship role) the workbench menu shows this user."""
     if not getattr(user, "is_authenticated", False):
-        return {"register": False, "search": False, "candidates": False, "hardship": False, "reports": False}
+        return {"register": False, "search": False, "candidates": False, "hardship": False, "reports": False,
+                "audit": False}
+    from .audit_views import may_audit
     from .candidate_views import may_review_candidates
     from .hardship_file_access import may_read_files
     from .report_views import may_see_reports
 
     return {"register": may_register(user), "search": may_search(user), "candidates": may_review_candidates(user),
-            "hardship": may_read_files(user), "reports": may_see_reports(user)}
+            "hardship": may_read_files(user), "reports": may_see_reports(user), "audit": may_audit(user)}
 

@@ -12,7 +12,7 @@ from viewflow.urls import Application, Site, route
 from notifications import views as notification_views
 
 from . import (
-    candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views, report_views,
+    audit_views, candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views, report_views,
 )
 from .dispute import DisputeFlow
 from .dispute_views import DisputeAppViewset
@@ -69,6 +69,17 @@ class WorkbenchApp(Application):
     report_path = path("reports/", report_views.ReportView.as_view(), name="report")
     report_xlsx_path = path("reports/report.xlsx", report_views.ReportXlsxView.as_view(), name="report_xlsx")
     report_pdf_path = path("reports/report.pdf", report_views.ReportPdfView.as_view(), name="report_pdf")
+
+    audit_search_path = path("audit/", audit_views.AuditSearchView.as_view(), name="audit_search")
+    audit_verify_path = path("audit/verify/", audit_views.VerifyChainView.as_view(), name="audit_verify")
+    audit_timeline_path = path("audit/<slug:kind>/<int:pk>/", audit_views.TimelineView.as_view(),
+                               name="audit_timeline")
+    audit_reveal_path = path("audit/<slug:kind>/<int:pk>/reveal/", audit_views.RevealIdView.as_view(),
+                             name="audit_reveal")
+    audit_history_json_path = path("audit/<slug:kind>/<int:pk>/history.json", audit_views.HistoryJsonView.as_view(),
+                                   name="audit_history_json")
+    audit_history_pdf_path = path("audit/<slug:kind>/<int:pk>/history.pdf", audit_views.HistoryPdfView.as_view(),
+                                  name="audit_history_pdf")
 
     notification_inbox_path = path("notifications/", notification_views.InboxView.as_view(),
                                    name="notification_inbox")

@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     RECORD_CHANGED = "record_changed", _("资料变更")
+    VERIFY = "verify", _("校验审计链")
 
 
 class ImmutableError(Exception):
