@@ -78,12 +78,38 @@ def append_event(
     *, action: str, actor, subject=None, organisation=None, name: str = "",
     from_state: str = "", to_state: str = "", reason: str = "", data: dict | None = None,
 ) -> AuditEvent:
+    [event] = append_events([{
+        "action": action, "actor": actor, "subject": subject, "organisation": organisation, "name": name,
+        "from_state": from_state, "to_state": to_state, "reason": reason, "data": data,
+    }])
+    return event
+
+
+@transaction.atomic
+def append_events(specs: list[dict]) -> list[AuditEvent]:
+    """Append events in order under one lock of the chain head (each spec: append_event's arguments)."""
     # get_or_create: test databases flushed between tests lose the migration-created row.
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    events, seq, prev_hash = [], head.last_seq, head.last_hash
+    for spec in specs:
+        seq += 1
+        event = _new_event(seq=seq, prev_hash=prev_hash, **spec)
+        events.append(event)
+        prev_hash = event.hash
+    if len(events) == 1:
+        events[0].save()
+    else:
+        AuditEvent.objects.bulk_create(events)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev_hash)
+    return events
+
+
+def _new_event(*, seq: int, prev_hash: str, action: str, actor, subject=None, organisation=None, name: str = "",
+               from_state: str = "", to_state: str = "", reason: str = "", data: dict | None = None) -> AuditEvent:
     subject_type, subject_id = _subject_reference(subject)
     person = None if actor is None or is_system(actor) else actor
     event = AuditEvent(
-        seq=head.last_seq + 1,
+        seq=seq,
         occurred_at=timezone.now(),
         actor=person,
         actor_label=actor_label(actor),
@@ -96,11 +122,9 @@ def append_event(
         to_state=to_state or "",
         reason=reason or "",
         data=_json_safe(data),
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     event.hash = compute_hash(event)
-    event.save()
-    AuditChainHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
     return event
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import (
     AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus, Employer,
@@ -38,7 +39,7 @@ from cases.models import (
 from cases.rules.validators import parse_resident_id
 
 from .actors import system
-from .audit import append_event
+from .audit import append_event, append_events
 from .dispute_import_rows import DisputeRow, read_dispute_rows
 from .table_files import file_sha256
 from .transitions import apply
@@ -133,6 +134,10 @@ class _Counters:
             self._locked[key] = CaseNumberCounter.objects.select_for_update().get(organisation=organisation, year=year)
         return self._locked[key]
 
+    def forget(self) -> None:
+        """After a rolled-back chunk: what was taken in it is undone with it."""
+        self._locked.clear()
+
     def save_and_release(self) -> None:
         """Call inside the chunk's transaction, before it commits."""
         for counter in self._locked.values():
@@ -184,6 +189,38 @@ class _Parties:
             return created
         return self.employers[key]
 
+    def create_all(self, rows: list[DisputeRow]) -> tuple[list[int], list[int]]:
+        """Each row's worker and employer, those not yet known created in bulk with their history."""
+        new_workers: dict[object, Worker] = {}
+        new_employers: dict[tuple, Employer] = {}
+        worker_of, employer_of = [], []
+        for index, row in enumerate(rows):
+            worker_key = row.worker_id_number or ("unidentified", index)
+            if worker_key not in self.workers and worker_key not in new_workers:
+                new_workers[worker_key] = self._new_worker(row)
+            employer_key = (row.employer_uscc, "") if row.employer_uscc else (None, row.employer_name)
+            if employer_key not in self.employers and employer_key not in new_employers:
+                new_employers[employer_key] = Employer(name=row.employer_name, uscc=employer_key[0])
+            worker_of.append(worker_key)
+            employer_of.append(employer_key)
+        bulk_create_with_history(list(new_workers.values()), Worker)
+        bulk_create_with_history(list(new_employers.values()), Employer)
+        for key, worker in new_workers.items():
+            if row_key_is_an_id(key):
+                self._new.append((self.workers, key, worker.pk))
+        for key, employer in new_employers.items():
+            self._new.append((self.employers, key, employer.pk))
+        workers = [new_workers[key].pk if key in new_workers else self.workers[key] for key in worker_of]
+        employers = [new_employers[key].pk if key in new_employers else self.employers[key] for key in employer_of]
+        return workers, employers
+
+    @staticmethod
+    def _new_worker(row: DisputeRow) -> Worker:
+        if not row.worker_id_number:
+            return Worker(name=row.worker_name)
+        info = parse_resident_id(row.worker_id_number)
+        return Worker(name=row.worker_name, resident_id=row.worker_id_number, birth_date=info.birth_date, sex=info.sex)
+
     def keep_new(self) -> None:
         for cache, key, pk in self._new:
             cache[key] = pk
@@ -193,31 +230,51 @@ class _Parties:
         self._new.clear()
 
 
+def row_key_is_an_id(key) -> bool:
+    return isinstance(key, str)
+
+
 def _provenance(row: DisputeRow, sha256: str) -> dict:
     return {"file_sha256": sha256, "line": row.line, "row_sha256": row.fingerprint}
 
 
-def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256: str, by) -> DisputeCase:
-    year, sequence = counters.take(row)
-    case = DisputeCase(
+def _new_case(row: DisputeRow, worker_id: int, employer_id: int, year: int, sequence: int) -> DisputeCase:
+    return DisputeCase(
         organisation=row.organisation, year=year, sequence=sequence, number=row.case_no,
-        worker_id=parties.worker(row), employer_id=parties.employer(row), channel=Channel.UNRECORDED,
+        worker_id=worker_id, employer_id=employer_id, channel=Channel.UNRECORDED,
         received_on=row.received_on, facts=_("历史数据导入，原始记录未载明争议事实。"),
     )
-    try:
-        case.full_clean(exclude=RESOLVED_HERE)
-    except ValidationError as error:
-        raise RowRefused("；".join(error.messages)) from None
-    case.save()
-    DisputeClaim.objects.create(case=case, claim_type=row.claim_type, amount_claimed=row.claimed_yuan)
-    append_event(action=AuditAction.TRANSITION, actor=by, subject=case, organisation=row.organisation,
-                 name="register", to_state=DisputeStatus.REGISTERED,
-                 data={"imported": True, "channel": Channel.UNRECORDED, **_provenance(row, sha256)})
+
+
+def _new_claim(row: DisputeRow, case: DisputeCase) -> DisputeClaim:
+    return DisputeClaim(case=case, claim_type=row.claim_type, amount_claimed=row.claimed_yuan)
+
+
+def _register_event(row: DisputeRow, case: DisputeCase, sha256: str, by) -> dict:
+    return {"action": AuditAction.TRANSITION, "actor": by, "subject": case, "organisation": row.organisation,
+            "name": "register", "to_state": DisputeStatus.REGISTERED,
+            "data": {"imported": True, "channel": Channel.UNRECORDED, **_provenance(row, sha256)}}
+
+
+def _move_to_outcome(row: DisputeRow, case: DisputeCase, sha256: str, by) -> None:
     apply(case, "import_history", by=by, imported=True, data={
         "outcome": row.outcome, "accepted_on": row.accepted_on, "agreement_effective_on": row.agreement_effective_on,
         "awarded_yuan": row.awarded_yuan, "paid_yuan": row.paid_yuan, "case_no": row.case_no,
         **_provenance(row, sha256),
     })
+
+
+def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256: str, by) -> DisputeCase:
+    year, sequence = counters.take(row)
+    case = _new_case(row, parties.worker(row), parties.employer(row), year, sequence)
+    try:
+        case.full_clean(exclude=RESOLVED_HERE)
+    except ValidationError as error:
+        raise RowRefused("；".join(error.messages)) from None
+    case.save()
+    _new_claim(row, case).save()
+    append_event(**_register_event(row, case, sha256, by))
+    _move_to_outcome(row, case, sha256, by)
     return case
 
 
@@ -252,19 +309,63 @@ def _triage(rows: list[DisputeRow], result: DisputeImportResult) -> list[Dispute
 
 
 def _write_rows(rows: list[DisputeRow], result: DisputeImportResult, *, by, report: Progress) -> None:
+    """Chunk by chunk: all at once when every row of the chunk goes through, else row by row
+    (each in its own savepoint) so the rows in error are found and the others still written."""
     parties, counters, done = _Parties(), _Counters(), result.total - len(rows)
     for chunk in _chunks(_sorted_for_numbering(rows), CHUNK_SIZE):
-        with transaction.atomic():
-            parties.read_known(chunk)
-            for row in chunk:
-                reason = _write_row(row, parties, counters, result.sha256, by)
-                if reason is None:
-                    result.imported += 1
-                else:
-                    result.errors.append({"line": row.line, "reason": reason})
-            counters.save_and_release()
+        try:
+            with transaction.atomic():
+                parties.read_known(chunk)
+                _write_chunk_at_once(chunk, parties, counters, result.sha256, by)
+                counters.save_and_release()
+            parties.keep_new()
+            result.imported += len(chunk)
+        except Exception:  # noqa: BLE001 - rolled back; row by row names the row and its reason
+            parties.forget_new()
+            counters.forget()
+            _write_chunk_row_by_row(chunk, result, parties, counters, by)
         done += len(chunk)
         report(done, result.total)
+
+
+def _write_chunk_row_by_row(chunk: list[DisputeRow], result: DisputeImportResult, parties: _Parties,
+                            counters: _Counters, by) -> None:
+    with transaction.atomic():
+        parties.read_known(chunk)
+        for row in chunk:
+            reason = _write_row(row, parties, counters, result.sha256, by)
+            if reason is None:
+                result.imported += 1
+            else:
+                result.errors.append({"line": row.line, "reason": reason})
+        counters.save_and_release()
+
+
+def _write_chunk_at_once(chunk: list[DisputeRow], parties: _Parties, counters: _Counters, sha256: str, by) -> None:
+    """The chunk's cases, claims, parties and their history rows in bulk, their register events
+    in one append, then each case through the door. Raises on the first problem of any row."""
+    numbers = [counters.take(row) for row in chunk]
+    _refuse_taken_sequences(chunk, numbers)
+    workers, employers = parties.create_all(chunk)
+    cases = [_new_case(row, worker, employer, year, sequence)
+             for row, worker, employer, (year, sequence) in zip(chunk, workers, employers, numbers, strict=True)]
+    for case in cases:
+        case.full_clean(exclude=RESOLVED_HERE, validate_unique=False, validate_constraints=False)
+    bulk_create_with_history(cases, DisputeCase)
+    bulk_create_with_history([_new_claim(row, case) for row, case in zip(chunk, cases, strict=True)], DisputeClaim)
+    append_events([_register_event(row, case, sha256, by) for row, case in zip(chunk, cases, strict=True)])
+    for row, case in zip(chunk, cases, strict=True):
+        _move_to_outcome(row, case, sha256, by)
+
+
+def _refuse_taken_sequences(chunk: list[DisputeRow], numbers: list[tuple[int, int]]) -> None:
+    """A (organisation, year, sequence) already held by a case: left to the row-by-row path to report."""
+    wanted = {(row.organisation.pk, year, sequence) for row, (year, sequence) in zip(chunk, numbers, strict=True)}
+    taken = DisputeCase.objects.filter(organisation_id__in={key[0] for key in wanted},
+                                       year__in={key[1] for key in wanted},
+                                       sequence__in={key[2] for key in wanted})
+    if len(wanted) < len(chunk) or any(key in wanted for key in taken.values_list("organisation_id", "year", "sequence")):
+        raise RowRefused(_("案件序号已被占用"))
 
 
 def _journal(result: DisputeImportResult, *, by, all_or_nothing: bool) -> None:

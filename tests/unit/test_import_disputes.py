@@ -304,3 +304,20 @@ def _noon(year, month, day):
     from django.utils import timezone
 
     return timezone.make_aware(datetime(year, month, day, 12))
+
+
+def test_a_clean_chunk_is_written_at_once_and_a_chunk_with_a_bad_row_row_by_row(orgs, tmp_path):
+    def names_in_chain_order():
+        return list(AuditEvent.objects.filter(action=AuditAction.TRANSITION).order_by("seq")
+                    .values_list("name", flat=True))
+
+    import_disputes(write_csv(tmp_path / "clean.csv", EVERY_OUTCOME))
+    # At once: the six register events in one append, then each case through the door.
+    assert names_in_chain_order() == ["register"] * 6 + ["import_history"] * 6
+
+    taken = row(case_no="BJ-HD-ZGC-2023-7", worker_id_number=resident_id(5))  # sequence 7 of 2023 again
+    fine = row(case_no="BJ-HD-ZGC-2023-0031", worker_id_number=resident_id(6))
+    result = import_disputes(write_csv(tmp_path / "mixed.csv", [taken, fine]))
+    assert result.imported == 1 and [error["line"] for error in result.errors] == [2]
+    assert names_in_chain_order()[12:] == ["register", "import_history"]  # row by row
+    assert DisputeCase.objects.filter(number="BJ-HD-ZGC-2023-0031").exists()
