@@ -73,7 +73,9 @@ def _subject_reference(subject) -> tuple[str, str]:
     return subject._meta.label_lower, str(subject.pk)
 
 
-@transaction.atomic
+# savepoint=False: an event is appended whole or its transaction fails; a savepoint per event
+# would only cost two round trips to the database.
+@transaction.atomic(savepoint=False)
 def append_event(
     *, action: str, actor, subject=None, organisation=None, name: str = "",
     from_state: str = "", to_state: str = "", reason: str = "", data: dict | None = None,
@@ -85,7 +87,7 @@ def append_event(
     return event
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def append_events(specs: list[dict]) -> list[AuditEvent]:
     """Append events in order under one lock of the chain head (each spec: append_event's arguments)."""
     # get_or_create: test databases flushed between tests lose the migration-created row.

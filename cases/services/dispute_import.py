@@ -256,8 +256,8 @@ def _register_event(row: DisputeRow, case: DisputeCase, sha256: str, by) -> dict
             "data": {"imported": True, "channel": Channel.UNRECORDED, **_provenance(row, sha256)}}
 
 
-def _move_to_outcome(row: DisputeRow, case: DisputeCase, sha256: str, by) -> None:
-    apply(case, "import_history", by=by, imported=True, data={
+def _move_to_outcome(row: DisputeRow, case: DisputeCase, sha256: str, by, *, savepoint: bool = True) -> None:
+    apply(case, "import_history", by=by, imported=True, savepoint=savepoint, data={
         "outcome": row.outcome, "accepted_on": row.accepted_on, "agreement_effective_on": row.agreement_effective_on,
         "awarded_yuan": row.awarded_yuan, "paid_yuan": row.paid_yuan, "case_no": row.case_no,
         **_provenance(row, sha256),
@@ -349,13 +349,13 @@ def _write_chunk_at_once(chunk: list[DisputeRow], parties: _Parties, counters: _
     workers, employers = parties.create_all(chunk)
     cases = [_new_case(row, worker, employer, year, sequence)
              for row, worker, employer, (year, sequence) in zip(chunk, workers, employers, numbers, strict=True)]
-    for case in cases:
-        case.full_clean(exclude=RESOLVED_HERE, validate_unique=False, validate_constraints=False)
+    for case in cases:  # uniqueness: numbers triaged, sequences checked above
+        case.full_clean(exclude=(*RESOLVED_HERE, "organisation"), validate_unique=False, validate_constraints=False)
     bulk_create_with_history(cases, DisputeCase)
     bulk_create_with_history([_new_claim(row, case) for row, case in zip(chunk, cases, strict=True)], DisputeClaim)
     append_events([_register_event(row, case, sha256, by) for row, case in zip(chunk, cases, strict=True)])
     for row, case in zip(chunk, cases, strict=True):
-        _move_to_outcome(row, case, sha256, by)
+        _move_to_outcome(row, case, sha256, by, savepoint=False)  # any failure rolls the chunk back
 
 
 def _refuse_taken_sequences(chunk: list[DisputeRow], numbers: list[tuple[int, int]]) -> None:
