@@ -13,19 +13,17 @@ from cases.models import (
     FundEntry, Instalment, Payment, PlanStatus, Worker,
 )
 from cases.models.funds import EntryKind
-from cases.rules.validators import resident_id_check_char, uscc_check_char
+from tests import identifiers
 
 _serial = count(1)
 
 
 def _resident_id(n: int) -> str:
-    first17 = f"11010819850101{n % 1000:03d}"
-    return first17 + resident_id_check_char(first17)
+    return identifiers.resident_id(n, region="110108", born="19850101")
 
 
 def _uscc(n: int) -> str:
-    first17 = f"91110108MA1{n:06d}"
-    return first17 + uscc_check_char(first17)
+    return identifiers.uscc(n, series="MA1")
 
 
 def _moment(day: date) -> datetime:

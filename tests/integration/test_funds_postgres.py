@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.models import AidPlan, Disbursement, FundEntry, HardshipFile
 from cases.services.aid import fund_ledger, fund_summary
 from cases.services.transitions import apply
+from tests import identifiers
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 
 from .concurrency import run_at_once
@@ -22,10 +23,7 @@ EACH = Decimal("1000.00")
 
 
 def resident_id(n: int) -> str:
-    """A valid GB 11643 number for the n-th test household."""
-    body = f"11010819750101{n:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return identifiers.resident_id(n, region="110108", born="19750101")
 
 
 def _is_overdraft(error: Exception) -> bool:

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from cases.models import CaseNumberCounter, DisputeCase, Worker
 from cases.rules.claims import ClaimType
-from cases.rules.validators import resident_id_check_char
 from cases.services.intake import register_dispute
 from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+from tests.identifiers import resident_id
 
 from .concurrency import run_at_once
 
@@ -19,9 +19,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 RECEIVED = date(2026, 9, 30)
 
 
-def resident_id(n: int) -> str:
-    first17 = f"11010519900101{n:03d}"
-    return first17 + resident_id_check_char(first17)
 
 
 def registration(org, by, *, n: int, same_worker: bool = False):

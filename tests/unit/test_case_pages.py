@@ -11,11 +11,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
-from cases.rules.validators import resident_id_check_char, uscc_check_char
 from cases.services.transitions import available_transitions
 from workflows.case_views import flow_step_transitions
 from workflows.dispute import DisputeFlow
 from workflows.models import DisputeProcess
+from tests.identifiers import resident_id, uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,6 @@ REGISTER = "/cases/register/"
 SEARCH = "/cases/search/"
 
 
-def resident_id(n: int = 1) -> str:
-    first17 = f"11010519900101{n:03d}"
-    return first17 + resident_id_check_char(first17)
-
-
-def uscc(n: int = 1) -> str:
-    first17 = f"91110108MA0{n:06d}"
-    return first17 + uscc_check_char(first17)
 
 
 def application(orgs, **changes) -> dict:

@@ -14,7 +14,6 @@ from cases.models import (
     Agreement, AuditAction, AuditEvent, CaseNumberCounter, Channel, Deadline, DisputeCase, DisputeStatus, Document,
     Employer, Payment, Worker,
 )
-from cases.rules.validators import resident_id_check_char, uscc_check_char
 from cases.services.audit import verify_chain
 from cases.services.dispute_import import DisputeImportRefused, import_disputes
 from cases.services.dispute_import_rows import COLUMNS
@@ -23,18 +22,17 @@ from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.statistics.disputes import dispute_figures
 from cases.statistics.period import Period
 from notifications.models import Delivery
+from tests import identifiers
 
 pytestmark = pytest.mark.django_db
 
 
 def resident_id(n: int) -> str:
-    first17 = f"11010819800101{n:03d}"
-    return first17 + resident_id_check_char(first17)
+    return identifiers.resident_id(n, region="110108", born="19800101")
 
 
 def uscc(n: int) -> str:
-    first17 = f"91110108MA2{n:06d}"
-    return first17 + uscc_check_char(first17)
+    return identifiers.uscc(n, series="MA2")
 
 
 def row(**changes) -> dict:

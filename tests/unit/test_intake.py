@@ -12,24 +12,16 @@ from cases.models import (
     Document, Employer, Worker,
 )
 from cases.rules.claims import ClaimType
-from cases.rules.validators import resident_id_check_char, uscc_check_char
 from cases.services.actors import system
 from cases.services.intake import register_dispute
 from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput, check_application
+from tests.identifiers import resident_id, uscc
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = date(2026, 9, 30)  # a Wednesday, before the National Day holiday
 
 
-def resident_id(n: int) -> str:
-    first17 = f"11010519900101{n:03d}"
-    return first17 + resident_id_check_char(first17)
-
-
-def uscc(n: int) -> str:
-    first17 = f"91110108MA0{n:06d}"
-    return first17 + uscc_check_char(first17)
 
 
 def at(day: date, hour: int = 10) -> datetime:
