@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from cases.access import scoped
 from cases.models import (
-    Agreement, AuditAction, AuditEvent, Deadline, DisputeCase, DisputeStatus, Document, Instalment,
-    MediationExtension, MediationSession, Payment,
+    Agreement, AuditAction, AuditEvent, Deadline, DisputeCase, DisputeStatus, Document, HardshipFile, HardshipStatus,
+    Instalment, MediationExtension, MediationSession, Payment,
 )
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit
@@ -278,6 +278,47 @@ def events_timeline(condition: Q, documents, *, labels: dict[str, str], state_la
             deadlines_opened=opened, deadlines_met=met, deadlines_cancelled=cancelled,
         ))
     return entries
+
+
+# -- a hardship file's records ------------------------------------------------------------------
+
+def file_documents(file: HardshipFile) -> QuerySet[Document]:
+    return Document.objects.filter(
+        subject_type=ContentType.objects.get_for_model(HardshipFile), subject_id=str(file.pk),
+    ).select_related("created_by").order_by("created_at", "pk")
+
+
+def hardship_status_label(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return str(HardshipStatus(value).label)
+    except ValueError:
+        return value
+
+
+def file_related_subjects(file: HardshipFile, documents) -> Q:
+    """Events about the file or any record of it: objections, reviews, plans, payments,
+    attachments and `documents`."""
+    from cases.models import AidPlan, Disbursement, HardshipAttachment, Objection, YearlyReview
+
+    condition = Q(subject_type=HardshipFile._meta.label_lower, subject_id=str(file.pk))
+    related = {
+        Objection: Objection.objects.filter(file=file), YearlyReview: YearlyReview.objects.filter(file=file),
+        AidPlan: AidPlan.objects.filter(file=file), Disbursement: Disbursement.objects.filter(plan__file=file),
+        HardshipAttachment: HardshipAttachment.objects.filter(file=file),
+    }
+    for model, queryset in related.items():
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        if ids:
+            condition |= Q(subject_type=model._meta.label_lower, subject_id__in=ids)
+    if documents:
+        condition |= Q(subject_type=Document._meta.label_lower, subject_id__in=[str(d.pk) for d in documents])
+    return condition
+
+
+def case_related_subjects(case: DisputeCase) -> Q:
+    return _related_subjects(case)
 
 
 # -- the case's records -------------------------------------------------------------------------

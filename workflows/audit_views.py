@@ -22,7 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, Organisation, Role
-from cases.selectors import mask_resident_id
+from cases.selectors import mask_resident_id, transition_labels
 from cases.services.audit import append_event, verify_chain
 from cases.services.audit_history import KIND_LABELS, history_payload, mask_text, resident_id_of, timeline
 from cases.services.documents import render_pdf
@@ -150,7 +150,7 @@ class AuditSearchView(AuditorsOnly, TemplateView):
                 form = AuditSearchForm({}, user=request.user)
                 form.is_valid()
             page = Paginator(form.events(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-            page.object_list = [_row(event) for event in page.object_list]
+            page.object_list = _rows(list(page.object_list))
         query = request.GET.copy()
         query.pop("page", None)
         return self.render_to_response(self.get_context_data(
@@ -158,8 +158,21 @@ class AuditSearchView(AuditorsOnly, TemplateView):
         ), status=200 if page is not None else 400)
 
 
-def _row(event: AuditEvent) -> dict:
-    return {"event": event, "reason": mask_text(event.reason), "subject_url": subject_url(event)}
+def _rows(events: list[AuditEvent]) -> list[dict]:
+    """The page's events in words: transition labels, and cases and files by their numbers."""
+    numbers, labels = {}, {}
+    for model in SUBJECTS.values():
+        ids = [e.subject_id for e in events if e.subject_type == model._meta.label_lower]
+        numbers.update(((model._meta.label_lower, str(pk)), number or str(pk))
+                       for pk, number in model.objects.filter(pk__in=ids).values_list("pk", "number"))
+        labels.update(((model._meta.label_lower, name), label) for name, label in transition_labels(model).items())
+    return [{
+        "event": event, "reason": mask_text(event.reason), "subject_url": subject_url(event),
+        "action": labels.get((event.subject_type, event.name), event.name)
+        if event.action == AuditAction.TRANSITION else event.name,
+        "subject": numbers.get((event.subject_type, event.subject_id))
+        or " ".join(filter(None, (event.subject_type, event.subject_id and f"#{event.subject_id}"))) or "—",
+    } for event in events]
 
 
 class VerifyChainView(AuditorsOnly, View):

@@ -18,7 +18,6 @@ cases.services.transitions.apply and puts the door's refusal on the form.
 
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
@@ -30,13 +29,15 @@ from django.views.generic import TemplateView
 
 from cases.access import can_act
 from cases.models import (
-    AidPlan, AuditAction, Disbursement, Document, HardshipAttachment, HardshipFile, HardshipStatus, Objection,
-    PlanStatus, YearlyReview,
+    AidPlan, AuditAction, Disbursement, HardshipFile, PlanStatus,
 )
 from cases.models.hardship_states import HOME_VISIT_CHECKLIST
 from cases.rules.eligibility import Category
 from cases.rules.validators import normalise_resident_id
-from cases.selectors import events_timeline, mask_resident_id, person_name, transition_labels, yuan
+from cases.selectors import (
+    events_timeline, file_documents, file_related_subjects, hardship_status_label, mask_resident_id, person_name,
+    transition_labels, yuan,
+)
 from cases.services import aid
 from cases.services.audit import append_event
 from cases.services.household import HOUSEHOLD_UPDATED
@@ -98,37 +99,11 @@ class FileListView(HardshipReadersOnly, TemplateView):
 
 # -- 档案详情 ----------------------------------------------------------------------------------
 
-def file_documents(file):
-    return Document.objects.filter(
-        subject_type=ContentType.objects.get_for_model(HardshipFile), subject_id=str(file.pk),
-    ).select_related("created_by").order_by("created_at", "pk")
-
-
-def hardship_status_label(value: str) -> str:
-    if not value:
-        return ""
-    try:
-        return str(HardshipStatus(value).label)
-    except ValueError:
-        return value
-
-
 def file_timeline(file) -> list:
     """Every audit event about the file and its records (objections, reviews, plans, payments,
     attachments, documents), oldest first, in words."""
     documents = list(file_documents(file))
-    condition = Q(subject_type=HardshipFile._meta.label_lower, subject_id=str(file.pk))
-    related = {
-        Objection: Objection.objects.filter(file=file), YearlyReview: YearlyReview.objects.filter(file=file),
-        AidPlan: AidPlan.objects.filter(file=file), Disbursement: Disbursement.objects.filter(plan__file=file),
-        HardshipAttachment: HardshipAttachment.objects.filter(file=file),
-    }
-    for model, queryset in related.items():
-        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-        if ids:
-            condition |= Q(subject_type=model._meta.label_lower, subject_id__in=ids)
-    if documents:
-        condition |= Q(subject_type=Document._meta.label_lower, subject_id__in=[str(d.pk) for d in documents])
+    condition = file_related_subjects(file, documents)
     entries = events_timeline(condition, documents, labels=transition_labels(HardshipFile),
                               state_label=hardship_status_label)
     for entry in entries:

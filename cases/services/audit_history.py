@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases import selectors
 from cases.models import AuditAction, AuditEvent, DisputeCase, Document, HardshipFile
 from cases.selectors import mask_resident_id
 
@@ -29,14 +30,18 @@ from .audit import canonical_payload
 TRANSITIONS, CHANGES, DOCUMENTS, MESSAGES, SENSITIVE, OTHER = (
     "transition", "change", "document", "message", "sensitive", "other")
 KIND_LABELS = {
-    TRANSITIONS: _("状态变更"), CHANGES: _("字段变更"), DOCUMENTS: _("文书"), MESSAGES: _("通知"),
-    SENSITIVE: _("查看敏感信息"), OTHER: _("其他事件"),
+    TRANSITIONS: gettext_lazy("状态变更"), CHANGES: gettext_lazy("字段变更"), DOCUMENTS: gettext_lazy("文书"),
+    MESSAGES: gettext_lazy("通知"), SENSITIVE: gettext_lazy("查看敏感信息"), OTHER: gettext_lazy("其他事件"),
 }
 
 # Fields whose values a timeline never shows in the clear.
 SENSITIVE_FIELDS = re.compile(r"resident_id|id_number|income|illness|disease|diagnosis|medical", re.IGNORECASE)
 RESIDENT_ID_IN_TEXT = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}\d{7}[\dXx](?![0-9Xx])")
 HIDDEN = "（已隐藏）"
+SENSITIVE_VIEW_NAMES = {
+    "reveal_resident_id": gettext_lazy("显示完整身份证号"), "view_household_editor": gettext_lazy("家庭信息"),
+    "view_hardship_file": gettext_lazy("档案详情"),
+}
 
 HOW_TO_VERIFY = (
     "Each event's hash is the SHA-256 of its canonical payload: the JSON object of the keys seq, "
@@ -94,17 +99,21 @@ def subject_link(subject) -> str:
 
 
 def subject_documents(subject):
-    return (Document.objects.filter(subject_type=ContentType.objects.get_for_model(type(subject)),
-                                    subject_id=str(subject.pk)).order_by("created_at", "pk"))
+    if isinstance(subject, HardshipFile):
+        return selectors.file_documents(subject)
+    return selectors.case_documents(subject)
+
+
+def _related(subject) -> Q:
+    """The subject and every record of it (sessions, agreements, payments; objections, plans…)."""
+    if isinstance(subject, HardshipFile):
+        return selectors.file_related_subjects(subject, list(subject_documents(subject)))
+    return selectors.case_related_subjects(subject)
 
 
 def subject_events(subject):
-    """Audit events about the subject itself and about its documents (issued, downloaded)."""
-    document_ids = [str(pk) for pk in subject_documents(subject).values_list("pk", flat=True)]
-    return (AuditEvent.objects.filter(
-        Q(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
-        | Q(subject_type=Document._meta.label_lower, subject_id__in=document_ids))
-        .select_related("actor").order_by("seq"))
+    """Audit events about the subject, its records and its documents, in chain order."""
+    return AuditEvent.objects.filter(_related(subject)).select_related("actor").order_by("seq")
 
 
 def _event_kind(event: AuditEvent) -> str:
@@ -117,16 +126,28 @@ def _event_kind(event: AuditEvent) -> str:
     return OTHER
 
 
-def _event_entry(event: AuditEvent) -> TimelineEntry:
-    title = event.get_action_display()
-    if event.name:
-        title = f"{title}：{event.name}"
-    if event.from_state or event.to_state:
-        title = f"{title}（{event.from_state or '—'} → {event.to_state or '—'}）"
+def _event_entries(subject) -> list[TimelineEntry]:
+    """The audit events in words (transition labels, state names, people), ID numbers masked."""
+    if isinstance(subject, HardshipFile):
+        labels, state_label = selectors.transition_labels(HardshipFile), selectors.hardship_status_label
+    else:
+        labels, state_label = selectors.transition_labels(DisputeCase), selectors.status_label
+    worded = selectors.events_timeline(_related(subject), subject_documents(subject), labels=labels,
+                                       state_label=state_label)
+    return [_event_entry(entry) for entry in worded if entry.event.action != AuditAction.DOCUMENT_ISSUED]
+
+
+def _event_entry(worded) -> TimelineEntry:
+    event = worded.event
+    title = worded.title
+    if event.action == AuditAction.SENSITIVE_VIEW:
+        title = _("查看敏感信息：%(what)s") % {"what": SENSITIVE_VIEW_NAMES.get(event.name, event.name)}
+    if worded.to_state and worded.to_state != worded.from_state:
+        title = f"{title}（{worded.from_state or '—'} → {worded.to_state}）"
     detail = mask_text(event.reason)
-    if event.data.get("imported"):
+    if (event.data or {}).get("imported"):
         detail = "；".join(part for part in (detail, _("历史数据导入")) if part)
-    return TimelineEntry(at=event.occurred_at, kind=_event_kind(event), title=title, who=event.actor_label,
+    return TimelineEntry(at=event.occurred_at, kind=_event_kind(event), title=title, who=worded.actor,
                          detail=detail, event=event)
 
 
@@ -184,9 +205,8 @@ def _message_entries(subject) -> list[TimelineEntry]:
 
 
 def timeline(subject) -> Timeline:
-    events = [_event_entry(event) for event in subject_events(subject)
-              if event.action != AuditAction.DOCUMENT_ISSUED]  # the document entry stands for it
-    entries = events + field_changes(subject) + _document_entries(subject) + _message_entries(subject)
+    # An issued document's own entry (with its hash) stands for its DOCUMENT_ISSUED event.
+    entries = _event_entries(subject) + field_changes(subject) + _document_entries(subject) + _message_entries(subject)
     entries.sort(key=lambda entry: entry.at)
     return Timeline(subject=subject, entries=entries)
 

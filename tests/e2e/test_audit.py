@@ -42,14 +42,14 @@ def test_an_auditor_reveals_an_id_with_a_reason_and_downloads_the_history(live_s
     expect(page.locator("h1")).to_contain_text(case.number)
     masked = RESIDENT_ID[:6] + "********" + RESIDENT_ID[-4:]
     expect(page.locator("#masked-id")).to_have_text(masked)
-    expect(page.locator("#audit-timeline")).to_contain_text("状态变更：register")
+    expect(page.locator("#audit-timeline")).to_contain_text("登记申请")
 
     page.get_by_role("button", name="显示完整身份证号").click()  # no reason: refused
     expect(page.locator("#reveal-form [role=alert]")).to_contain_text("请填写查看完整身份证号的理由")
     page.locator("#reveal-reason").fill("核对劳动者身份")
     page.get_by_role("button", name="显示完整身份证号").click()
     expect(page.locator("#revealed-id")).to_have_text(RESIDENT_ID)
-    expect(page.locator("#audit-timeline")).to_contain_text("查看敏感信息：reveal_resident_id")
+    expect(page.locator("#audit-timeline")).to_contain_text("查看敏感信息：显示完整身份证号")
 
     with page.expect_download() as download:
         page.locator("#history-pdf").click()

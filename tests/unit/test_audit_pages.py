@@ -62,10 +62,10 @@ def test_an_auditor_outside_the_subtree_gets_404(client, orgs, make_user, case):
 def test_the_timeline_shows_transitions_field_changes_and_masks_the_id(client, people, case):
     client.force_login(people["auditor"])
     html = client.get(timeline_url(case)).content.decode()
-    assert "状态变更：accept" in html and "字段变更" in html and "建立记录" in html
+    assert "受理（已登记 → 已受理）" in html and "登记申请" in html and "字段变更" in html and "建立记录" in html
     assert MASKED in html and RESIDENT_ID not in html  # masked in the header and in the free text
     only_changes = client.get(timeline_url(case) + "?show=change").content.decode()
-    assert "状态变更：accept" not in only_changes and "字段变更" in only_changes
+    assert "受理（已登记 → 已受理）" not in only_changes and "字段变更" in only_changes
 
 
 def test_mask_text_hides_id_numbers_in_free_text():
@@ -84,7 +84,7 @@ def test_revealing_the_id_needs_a_reason_and_is_journalled(client, people, case)
     assert (event.actor, event.reason, event.name) == (people["auditor"], "核对仲裁移送材料", "reveal_resident_id")
     assert RESIDENT_ID not in json.dumps(event.data)
     later = client.get(timeline_url(case)).content.decode()
-    assert "查看敏感信息：reveal_resident_id" in later and "核对仲裁移送材料" in later and RESIDENT_ID not in later
+    assert "查看敏感信息：显示完整身份证号" in later and "核对仲裁移送材料" in later and RESIDENT_ID not in later
 
 
 def test_the_json_history_carries_hashes_a_third_party_can_recompute(client, people, case):
@@ -116,9 +116,10 @@ def test_the_log_search_filters_by_person_action_case_and_period(client, orgs, p
     client.force_login(people["auditor"])
     url = reverse("workbench:audit_search")
     by_lead = client.get(url, {"person": "hd_lead"}).content.decode()
-    assert "accept" in by_lead and "register" not in by_lead
+    assert "状态变更：受理" in by_lead and "登记申请" not in by_lead
+    assert f">{case.number}</a>" in by_lead  # the case by its number, linked to its timeline
     by_case = client.get(url, {"case": case.number, "action": "transition"}).content.decode()
-    assert "accept" in by_case and "register" in by_case
+    assert "状态变更：受理" in by_case and "状态变更：登记申请" in by_case
     assert "没有符合条件的记录" in client.get(url, {"case": "不存在-1"}).content.decode()
     assert "没有符合条件的记录" in client.get(url, {"start": "2000-01-01", "end": "2000-01-02"}).content.decode()
     assert "没有符合条件的记录" in client.get(url, {"organisation": orgs["hd"].pk, "person": "cy_mediator"}).content.decode()
@@ -162,7 +163,7 @@ def test_a_hardship_file_has_the_same_timeline(client, orgs, people):
     client.force_login(people["auditor"])
     url = reverse("workbench:audit_timeline", kwargs={"kind": "hardship", "pk": file.pk})
     html = client.get(url).content.decode()
-    assert "状态变更：start_publicity" in html
+    assert "开始公示" in html
     head_id = file.household.head.resident_id
     assert head_id and head_id not in html and head_id[-4:] in html
     assert client.get(reverse("workbench:audit_timeline", kwargs={"kind": "nonsense", "pk": file.pk})).status_code == 403
