@@ -182,7 +182,7 @@ class VerifyChainView(AuditorsOnly, View):
                 "first_break": str(report.first_break) if report.first_break else ""}
         append_event(action=AuditAction.VERIFY, actor=request.user, name="verify_chain", data=data)
         if report.intact:
-            messages.success(request, _("审计链完整：已校验%(n)d条事件。") % {"n": report.checked})
+            messages.success(request, _("校验完成：审计链完整，已验证 %(n)d 条。") % {"n": report.checked})
         else:
             messages.error(request, _("审计链已损坏：%(problem)s") % {"problem": report.first_break})
         return HttpResponseRedirect(reverse("workbench:audit_search"))
