@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.access import scoped
 from cases.models import (
-    Agreement, AuditAction, AuditEvent, Deadline, DisputeCase, DisputeStatus, Document, HardshipFile, HardshipStatus,
-    Instalment, MediationExtension, MediationSession, Payment,
+    Agreement, AidPlan, AuditAction, AuditEvent, Deadline, Disbursement, DisputeCase, DisputeStatus, Document,
+    HardshipAttachment, HardshipFile, HardshipStatus, Instalment, MediationExtension, MediationSession, Objection,
+    Payment, YearlyReview,
 )
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit
@@ -183,7 +184,7 @@ class TimelineEntry:
         return self.event.occurred_at
 
 
-def _related_subjects(case: DisputeCase) -> Q:
+def case_related_subjects(case: DisputeCase) -> Q:
     """Events about the case or about any record that belongs to it."""
     condition = Q(subject_type=DisputeCase._meta.label_lower, subject_id=str(case.pk))
     related = {
@@ -255,7 +256,7 @@ def _deadline_lines(data: dict) -> tuple[list[str], list[str], list[str]]:
 
 def case_timeline(case: DisputeCase) -> list[TimelineEntry]:
     """Every audit event about the case and its records, oldest first, in words."""
-    return events_timeline(_related_subjects(case), case_documents(case), labels=transition_labels(),
+    return events_timeline(case_related_subjects(case), case_documents(case), labels=transition_labels(),
                            state_label=status_label)
 
 
@@ -300,8 +301,6 @@ def hardship_status_label(value: str) -> str:
 def file_related_subjects(file: HardshipFile, documents) -> Q:
     """Events about the file or any record of it: objections, reviews, plans, payments,
     attachments and `documents`."""
-    from cases.models import AidPlan, Disbursement, HardshipAttachment, Objection, YearlyReview
-
     condition = Q(subject_type=HardshipFile._meta.label_lower, subject_id=str(file.pk))
     related = {
         Objection: Objection.objects.filter(file=file), YearlyReview: YearlyReview.objects.filter(file=file),
@@ -315,10 +314,6 @@ def file_related_subjects(file: HardshipFile, documents) -> Q:
     if documents:
         condition |= Q(subject_type=Document._meta.label_lower, subject_id__in=[str(d.pk) for d in documents])
     return condition
-
-
-def case_related_subjects(case: DisputeCase) -> Q:
-    return _related_subjects(case)
 
 
 # -- the case's records -------------------------------------------------------------------------

@@ -24,10 +24,11 @@ from django.views.generic import TemplateView
 from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, Organisation, Role
 from cases.selectors import mask_resident_id, transition_labels
 from cases.services.audit import append_event, verify_chain
-from cases.services.audit_history import KIND_LABELS, history_payload, mask_text, resident_id_of, timeline
+from cases.services.audit_history import KIND_LABELS, history_payload, mask_text, person_of, timeline
 from cases.services.documents import render_pdf
 
 from .dispute import organisations_where
+from .report_views import OrganisationChoice
 
 AUDIT_PAGE_SIZE = 50
 SUBJECTS = {"disputes": DisputeCase, "hardship": HardshipFile}
@@ -63,11 +64,6 @@ def subject_kind(subject) -> str:
 
 
 # -- the audit log search ------------------------------------------------------------------
-
-
-class OrganisationChoice(forms.ModelChoiceField):
-    def label_from_instance(self, organisation):
-        return "　" * (len(organisation.lineage_ids) - 1) + organisation.name
 
 
 class AuditSearchForm(forms.Form):
@@ -194,19 +190,17 @@ class VerifyChainView(AuditorsOnly, View):
 class TimelineView(AuditorsOnly, TemplateView):
     template_name = "workflows/audit/timeline.html"
 
-    def get(self, request, kind, pk, revealed: str = "", status: int = 200, reveal_error: str = ""):
-        subject = audited_subject(request.user, kind, pk)
-        shown = {key for key in request.GET.getlist("show") if key in KIND_LABELS}
-        history = timeline(subject)
+    def get(self, request, kind, pk):
+        return self.timeline_response(audited_subject(request.user, kind, pk), kind)
+
+    def timeline_response(self, subject, kind: str, *, revealed: str = "", reveal_error: str = "", status: int = 200):
+        shown = {key for key in self.request.GET.getlist("show") if key in KIND_LABELS}
+        person = person_of(subject)
         return self.render_to_response(self.get_context_data(
-            subject=subject, kind=kind, entries=history.only(shown), shown=shown, kinds=KIND_LABELS.items(),
-            masked_id=mask_resident_id(resident_id_of(subject)), revealed=revealed, reveal_error=reveal_error,
-            person_name=_person_name(subject),
+            subject=subject, kind=kind, entries=timeline(subject).only(shown), shown=shown, kinds=KIND_LABELS.items(),
+            masked_id=mask_resident_id(person.resident_id), revealed=revealed, reveal_error=reveal_error,
+            person_name=person.name,
         ), status=status)
-
-
-def _person_name(subject) -> str:
-    return subject.household.head.name if isinstance(subject, HardshipFile) else subject.worker.name
 
 
 class RevealIdView(TimelineView):
@@ -216,12 +210,11 @@ class RevealIdView(TimelineView):
         subject = audited_subject(request.user, kind, pk)
         reason = request.POST.get("reason", "").strip()
         if not reason:
-            return self.get(request, kind, pk, status=400, reveal_error=_("请填写查看完整身份证号的理由。"))
-        number = resident_id_of(subject)
+            return self.timeline_response(subject, kind, reveal_error=_("请填写查看完整身份证号的理由。"), status=400)
         append_event(action=AuditAction.SENSITIVE_VIEW, actor=request.user, subject=subject,
                      organisation=subject.organisation, name="reveal_resident_id", reason=reason,
                      data={"field": "resident_id", "number": subject.number or str(subject.pk)})
-        return self.get(request, kind, pk, revealed=number or _("（未登记身份证号）"))
+        return self.timeline_response(subject, kind, revealed=person_of(subject).resident_id or _("（未登记身份证号）"))
 
 
 class HistoryExportView(AuditorsOnly, View):

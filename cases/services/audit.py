@@ -98,7 +98,7 @@ def append_events(specs: list[dict]) -> list[AuditEvent]:
         event = _new_event(seq=seq, prev_hash=prev_hash, **spec)
         events.append(event)
         prev_hash = event.hash
-    if len(events) == 1:
+    if len(events) == 1:  # save() sets the primary key on every backend; callers of append_event use it
         events[0].save()
     else:
         AuditEvent.objects.bulk_create(events)

@@ -13,15 +13,17 @@ is the caller's explicit, journalled action.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import selectors
-from cases.models import AuditAction, AuditEvent, DisputeCase, Document, HardshipFile
+from cases.models import AuditAction, AuditEvent, Document, HardshipFile, Worker
 from cases.selectors import mask_resident_id
 
 from .audit import canonical_payload
@@ -91,29 +93,35 @@ class Timeline:
         return [entry for entry in self.entries if entry.kind in kinds] if kinds else self.entries
 
 
-def subject_link(subject) -> str:
-    """The staff page of the subject: what messages about it link to."""
-    if isinstance(subject, DisputeCase):
-        return f"/cases/{subject.pk}/"
-    return f"/hardship/files/{subject.pk}/"
+@dataclass(frozen=True)
+class _SubjectKind:
+    """How each kind of audited subject is read: the same pieces the staff pages use."""
+
+    documents: Callable
+    related: Callable[[object, list], Q]  # (subject, its documents) → the events about it and its records
+    state_label: Callable[[str], str]
+    link: Callable[[object], str]  # its staff page, which messages about it link to
+    person: Callable[[object], Worker]  # whose ID number its pages mask
 
 
-def subject_documents(subject):
+def _kind(subject) -> _SubjectKind:
+    from notifications.contacts import case_link
+    from notifications.kinds_hardship import file_link
+
     if isinstance(subject, HardshipFile):
-        return selectors.file_documents(subject)
-    return selectors.case_documents(subject)
-
-
-def _related(subject) -> Q:
-    """The subject and every record of it (sessions, agreements, payments; objections, plans…)."""
-    if isinstance(subject, HardshipFile):
-        return selectors.file_related_subjects(subject, list(subject_documents(subject)))
-    return selectors.case_related_subjects(subject)
+        return _SubjectKind(documents=selectors.file_documents, related=selectors.file_related_subjects,
+                            state_label=selectors.hardship_status_label, link=file_link,
+                            person=lambda file: file.household.head)
+    return _SubjectKind(documents=selectors.case_documents,
+                        related=lambda case, documents: selectors.case_related_subjects(case),
+                        state_label=selectors.status_label, link=case_link, person=lambda case: case.worker)
 
 
 def subject_events(subject):
     """Audit events about the subject, its records and its documents, in chain order."""
-    return AuditEvent.objects.filter(_related(subject)).select_related("actor").order_by("seq")
+    kind = _kind(subject)
+    documents = list(kind.documents(subject))
+    return AuditEvent.objects.filter(kind.related(subject, documents)).select_related("actor").order_by("seq")
 
 
 def _event_kind(event: AuditEvent) -> str:
@@ -126,14 +134,11 @@ def _event_kind(event: AuditEvent) -> str:
     return OTHER
 
 
-def _event_entries(subject) -> list[TimelineEntry]:
+def _event_entries(subject, documents: list) -> list[TimelineEntry]:
     """The audit events in words (transition labels, state names, people), ID numbers masked."""
-    if isinstance(subject, HardshipFile):
-        labels, state_label = selectors.transition_labels(HardshipFile), selectors.hardship_status_label
-    else:
-        labels, state_label = selectors.transition_labels(DisputeCase), selectors.status_label
-    worded = selectors.events_timeline(_related(subject), subject_documents(subject), labels=labels,
-                                       state_label=state_label)
+    kind = _kind(subject)
+    worded = selectors.events_timeline(kind.related(subject, documents), documents,
+                                       labels=selectors.transition_labels(type(subject)), state_label=kind.state_label)
     return [_event_entry(entry) for entry in worded if entry.event.action != AuditAction.DOCUMENT_ISSUED]
 
 
@@ -162,7 +167,7 @@ def _shown(field_name: str, value) -> str:
 def _field_label(model, name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a field the model no longer has, kept in the history table
+    except FieldDoesNotExist:  # a field the model no longer has, kept in the history table
         return name
 
 
@@ -185,16 +190,16 @@ def field_changes(subject) -> list[TimelineEntry]:
     return entries
 
 
-def _document_entries(subject) -> list[TimelineEntry]:
+def _document_entries(documents: list) -> list[TimelineEntry]:
     return [TimelineEntry(at=document.created_at, kind=DOCUMENTS, title=document.title,
                           detail=f"v{document.version} · SHA-256 {document.sha256}", document=document)
-            for document in subject_documents(subject)]
+            for document in documents]
 
 
 def _message_entries(subject) -> list[TimelineEntry]:
     from notifications.models import Delivery
 
-    deliveries = Delivery.objects.filter(link=subject_link(subject)).order_by("created_at", "pk")
+    deliveries = Delivery.objects.filter(link=_kind(subject).link(subject)).order_by("created_at", "pk")
     return [TimelineEntry(
         at=delivery.created_at, kind=MESSAGES, title=delivery.title,
         who=delivery.recipient_name or (str(delivery.recipient_user) if delivery.recipient_user_id else ""),
@@ -205,8 +210,10 @@ def _message_entries(subject) -> list[TimelineEntry]:
 
 
 def timeline(subject) -> Timeline:
+    documents = list(_kind(subject).documents(subject))
     # An issued document's own entry (with its hash) stands for its DOCUMENT_ISSUED event.
-    entries = _event_entries(subject) + field_changes(subject) + _document_entries(subject) + _message_entries(subject)
+    entries = (_event_entries(subject, documents) + field_changes(subject) + _document_entries(documents)
+               + _message_entries(subject))
     entries.sort(key=lambda entry: entry.at)
     return Timeline(subject=subject, entries=entries)
 
@@ -222,8 +229,6 @@ def history_payload(subject) -> dict:
     }
 
 
-def resident_id_of(subject) -> str:
-    """The ID number the subject's page masks: the worker's, or the household head's."""
-    if isinstance(subject, HardshipFile):
-        return subject.household.head.resident_id or ""
-    return subject.worker.resident_id or ""
+def person_of(subject) -> Worker:
+    """The person whose ID number the subject's pages mask: the worker, or the household head."""
+    return _kind(subject).person(subject)

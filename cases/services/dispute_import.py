@@ -14,8 +14,9 @@ documents, send no notifications and open no legal clocks.
   written first so a later numbered row never meets a sequence taken by an unnumbered one.
 - Rows in error are reported with line and reason and nothing of them is written. With
   `all_or_nothing`, any row in error writes nothing at all. Otherwise rows are committed in
-  chunks (each row in its own savepoint), so an interrupted run keeps what it finished and a
-  second run picks up the rest.
+  chunks, so an interrupted run keeps what it finished and a second run picks up the rest. A
+  chunk is written at once (bulk inserts, then each case through the door); a chunk in which
+  anything fails is rolled back and written again row by row, each row in its own savepoint.
 - One IMPORT audit event per run records the file, its hash and the counts.
 """
 
@@ -148,8 +149,8 @@ class _Counters:
 class _Parties:
     """Workers by resident ID and employers by USCC (or name, without one), found or created once per run.
 
-    Each chunk's known parties are read in a few queries first; a party created inside a row's
-    savepoint is remembered only once that row is written."""
+    Each chunk's known parties are read in a few queries first; a party created in a chunk or a
+    row's savepoint is remembered only once that chunk or row is written."""
 
     def __init__(self):
         self.workers: dict[str, int] = {}
@@ -169,26 +170,6 @@ class _Parties:
             found = Employer.objects.filter(uscc__isnull=True, name__in=batch).order_by("-pk").values_list("name", "pk")
             self.employers.update(((None, name), pk) for name, pk in found)  # the oldest last: it wins
 
-    def worker(self, row: DisputeRow) -> int:
-        if not row.worker_id_number:
-            return Worker.objects.create(name=row.worker_name).pk
-        key = row.worker_id_number
-        if key not in self.workers:
-            info = parse_resident_id(key)
-            created = Worker.objects.create(name=row.worker_name, resident_id=key, birth_date=info.birth_date,
-                                            sex=info.sex).pk
-            self._new.append((self.workers, key, created))
-            return created
-        return self.workers[key]
-
-    def employer(self, row: DisputeRow) -> int:
-        key = (row.employer_uscc, "") if row.employer_uscc else (None, row.employer_name)
-        if key not in self.employers:
-            created = Employer.objects.create(name=row.employer_name, uscc=key[0]).pk
-            self._new.append((self.employers, key, created))
-            return created
-        return self.employers[key]
-
     def create_all(self, rows: list[DisputeRow]) -> tuple[list[int], list[int]]:
         """Each row's worker and employer, those not yet known created in bulk with their history."""
         new_workers: dict[object, Worker] = {}
@@ -206,7 +187,7 @@ class _Parties:
         bulk_create_with_history(list(new_workers.values()), Worker)
         bulk_create_with_history(list(new_employers.values()), Employer)
         for key, worker in new_workers.items():
-            if row_key_is_an_id(key):
+            if isinstance(key, str):  # a resident ID: the same person may come again
                 self._new.append((self.workers, key, worker.pk))
         for key, employer in new_employers.items():
             self._new.append((self.employers, key, employer.pk))
@@ -228,10 +209,6 @@ class _Parties:
 
     def forget_new(self) -> None:
         self._new.clear()
-
-
-def row_key_is_an_id(key) -> bool:
-    return isinstance(key, str)
 
 
 def _provenance(row: DisputeRow, sha256: str) -> dict:
@@ -266,7 +243,8 @@ def _move_to_outcome(row: DisputeRow, case: DisputeCase, sha256: str, by, *, sav
 
 def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256: str, by) -> DisputeCase:
     year, sequence = counters.take(row)
-    case = _new_case(row, parties.worker(row), parties.employer(row), year, sequence)
+    [worker], [employer] = parties.create_all([row])
+    case = _new_case(row, worker, employer, year, sequence)
     try:
         case.full_clean(exclude=RESOLVED_HERE)
     except ValidationError as error:

@@ -26,6 +26,7 @@ from cases.services.civil_affairs_links import ACTOR_NAME
 
 from ..progress import ProgressBar, error_lines
 
+
 class Command(BaseCommand):
     help = "导入民政部门救助人员数据（CSV或XLSX），并与在册职工比对，生成疑似困难职工名单。"
 
