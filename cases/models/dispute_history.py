@@ -3,10 +3,13 @@
 One transition takes a freshly created historical case from REGISTERED to the state its
 recorded outcome implies, through the door like every other change, and journalled as
 imported. It issues no documents, sends no notifications and opens no legal clocks: the
-events happened years ago. An agreement outcome records the agreement as effective on its
-recorded date (the signatures and seal dated that day), the awarded amount on the claim,
-one instalment for it and, when money was paid, one payment, so imported cases count in
-the reports exactly like live ones.
+events happened years ago.
+
+The records an agreement outcome implies are written by the import with the case, before
+the transition, so a file's cases are written in bulk: the agreement effective on its
+recorded date (the signatures and seal dated that day), the awarded amount on the claim
+(`awarded_on_claim`), one instalment for it and, when money was paid, one payment
+(`imported_agreement_records`), so imported cases count in the reports like live ones.
 """
 
 from datetime import datetime, time
@@ -52,12 +55,10 @@ class HistoryTransitions(models.Model):
     @transition(field="status", source=S.REGISTERED, target=RETURN_VALUE(*IMPORTED_STATES), permission=system_only,
                 custom={"label": _("导入历史案件")})
     def import_history(self, *, by, reason="", outcome="", accepted_on=None, agreement_effective_on=None,
-                       awarded_yuan=None, paid_yuan=None, case_no="", **data):
+                       awarded_yuan=None, paid_yuan=None, **data):
         self.accepted_on = accepted_on
         awarded, paid = Decimal(awarded_yuan or 0), Decimal(paid_yuan or 0)
         state = state_for(outcome, accepted=accepted_on is not None, fully_paid=paid >= awarded)
-        if outcome == Outcome.AGREEMENT:
-            self._import_agreement(agreement_effective_on, awarded, paid, case_no)
         if state in ENDING_OUTCOMES.values():
             # The spreadsheet has no end date: ended_on stays unknown, end_reason says why.
             self.end_reason = _("历史数据导入：%(outcome)s") % {"outcome": Outcome(outcome).label}
@@ -65,20 +66,26 @@ class HistoryTransitions(models.Model):
             self.ended_on = agreement_effective_on
         return state
 
-    def _import_agreement(self, effective_on, awarded: Decimal, paid: Decimal, case_no: str) -> None:
-        claim = self.claims.get()
-        claim.amount_awarded = awarded
-        claim.save(update_fields=["amount_awarded"])
-        signed = _on(effective_on)
-        agreement = Agreement.objects.create(
-            case=self, terms=_("历史数据导入：调解协议金额¥%(amount)s。") % {"amount": f"{awarded:,.2f}"},
-            effective_on=effective_on, worker_signed_at=signed, employer_signed_at=signed,
-            mediator_signed_at=signed, sealed_at=signed,
-        )
-        if awarded <= 0:
-            return
-        instalment = Instalment.objects.create(agreement=agreement, number=1, due_on=effective_on, amount=awarded)
-        if paid > 0:
-            # The spreadsheet has no payment date: the payment is dated the day the agreement took effect.
-            Payment.objects.create(instalment=instalment, amount=paid, paid_on=effective_on,
-                                   receipt_number=f"导入-{case_no}"[:64])
+
+def awarded_on_claim(outcome: str, awarded_yuan: Decimal | None) -> Decimal | None:
+    """The imported claim's awarded amount: what the agreement awarded, none without one."""
+    return Decimal(awarded_yuan or 0) if outcome == Outcome.AGREEMENT else None
+
+
+def imported_agreement_records(case, *, effective_on, awarded: Decimal, paid: Decimal, case_no: str) -> list:
+    """The agreement, its instalment and its payment an imported agreement outcome implies,
+    unsaved, in the order they must be created (each refers to the one before)."""
+    signed = _on(effective_on)
+    agreement = Agreement(
+        case=case, terms=_("历史数据导入：调解协议金额¥%(amount)s。") % {"amount": f"{awarded:,.2f}"},
+        effective_on=effective_on, worker_signed_at=signed, employer_signed_at=signed,
+        mediator_signed_at=signed, sealed_at=signed,
+    )
+    if awarded <= 0:
+        return [agreement]
+    instalment = Instalment(agreement=agreement, number=1, due_on=effective_on, amount=awarded)
+    if paid <= 0:
+        return [agreement, instalment]
+    # The spreadsheet has no payment date: the payment is dated the day the agreement took effect.
+    payment = Payment(instalment=instalment, amount=paid, paid_on=effective_on, receipt_number=f"导入-{case_no}"[:64])
+    return [agreement, instalment, payment]

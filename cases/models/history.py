@@ -8,13 +8,19 @@ same every time, so it is built once per queryset class here.
 
 For a model with tracked many-to-many fields it also reads the through rows, joined to both
 ends, after every save: the most expensive query of a case's save. A row just inserted has no
-through rows yet, and a cheap existence check tells when an updated row has none either."""
+through rows yet, and a cheap existence check tells when an updated row has none either.
+
+`bulk_update_with_history` here is simple-history's, with the many-to-many snapshot its bulk
+path leaves out, so rows saved in bulk get the same history as rows saved one by one."""
 
 import functools
 
+from django.db import transaction
 from simple_history import models as simple_history
 from simple_history import utils
 from simple_history.manager import HistoryManager
+
+_RECORDS_OF_MODEL: dict[type, "HistoricalRecords"] = {}
 
 
 class HistoryManagerBuiltOnce(HistoryManager):
@@ -28,6 +34,10 @@ class HistoricalRecords(simple_history.HistoricalRecords):
     def __init__(self, *args, history_manager=HistoryManagerBuiltOnce, **kwargs):
         super().__init__(*args, history_manager=history_manager, **kwargs)
 
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        _RECORDS_OF_MODEL[cls] = self
+
     def create_historical_record_m2ms(self, history_instance, instance):
         if history_instance.history_type == "+" or not _has_through_rows(history_instance, instance):
             return
@@ -40,3 +50,29 @@ def _has_through_rows(history_instance, instance) -> bool:
         if through.objects.filter(**{utils.get_m2m_field_name(field): instance}).exists():
             return True
     return False
+
+
+def bulk_update_with_history(objs: list, model, fields: list[str]) -> None:
+    """Update `fields` of `objs` in one query and write their historical records as save() would:
+    by the request's user, with the many-to-many snapshot for those that have through rows."""
+    if not objs:
+        return
+    records = _RECORDS_OF_MODEL[model]
+    with transaction.atomic(savepoint=False):
+        if fields:
+            model._default_manager.bulk_update(objs, fields)
+        history_rows = utils.get_history_manager_for_model(model).bulk_history_create(
+            objs, update=True, default_user=records.get_history_user(objs[0]))
+        with_through_rows = _with_through_rows(history_rows[0], objs)
+        for history_row, obj in zip(history_rows, objs, strict=True):
+            if obj.pk in with_through_rows:
+                records.create_historical_record_m2ms(history_row, obj)
+
+
+def _with_through_rows(history_instance, objs: list) -> set:
+    """The primary keys of `objs` that have a through row in any tracked many-to-many field."""
+    found = set()
+    for field in history_instance._history_m2m_fields:
+        through, name = getattr(objs[0], field.name).through, utils.get_m2m_field_name(field)
+        found.update(through.objects.filter(**{f"{name}__in": objs}).values_list(f"{name}_id", flat=True))
+    return found

@@ -15,7 +15,7 @@ documents, send no notifications and open no legal clocks.
 - Rows in error are reported with line and reason and nothing of them is written. With
   `all_or_nothing`, any row in error writes nothing at all. Otherwise rows are committed in
   chunks, so an interrupted run keeps what it finished and a second run picks up the rest. A
-  chunk is written at once (bulk inserts, then each case through the door); a chunk in which
+  chunk is written at once (bulk inserts, then its cases through the door together); a chunk in which
   anything fails is rolled back and written again row by row, each row in its own savepoint.
 - One IMPORT audit event per run records the file, its hash and the counts.
 """
@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -34,16 +35,17 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import (
-    AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus, Employer,
-    Worker,
+    Agreement, AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus,
+    Employer, Instalment, Payment, Worker,
 )
+from cases.models.dispute_history import Outcome, awarded_on_claim, imported_agreement_records
 from cases.rules.validators import parse_resident_id
 
 from .actors import system
 from .audit import append_event, append_events
 from .dispute_import_rows import DisputeRow, read_dispute_rows
 from .table_files import file_sha256
-from .transitions import apply
+from .transitions import apply, apply_to_each
 
 ACTOR_NAME = "import_disputes"
 CHUNK_SIZE = 500
@@ -224,7 +226,22 @@ def _new_case(row: DisputeRow, worker_id: int, employer_id: int, year: int, sequ
 
 
 def _new_claim(row: DisputeRow, case: DisputeCase) -> DisputeClaim:
-    return DisputeClaim(case=case, claim_type=row.claim_type, amount_claimed=row.claimed_yuan)
+    return DisputeClaim(case=case, claim_type=row.claim_type, amount_claimed=row.claimed_yuan,
+                        amount_awarded=awarded_on_claim(row.outcome, row.awarded_yuan))
+
+
+def _record_agreements(rows: list[DisputeRow], cases: list[DisputeCase]) -> None:
+    """The agreements (with instalment and payment) of the rows whose outcome is one, in bulk with history."""
+    records_by_model: dict[type, list] = {model: [] for model in (Agreement, Instalment, Payment)}
+    for row, case in zip(rows, cases, strict=True):
+        if row.outcome != Outcome.AGREEMENT:
+            continue
+        for record in imported_agreement_records(
+                case, effective_on=row.agreement_effective_on, awarded=Decimal(row.awarded_yuan or 0),
+                paid=Decimal(row.paid_yuan or 0), case_no=row.case_no):
+            records_by_model[type(record)].append(record)
+    for model, records in records_by_model.items():  # in order: each refers to the one before
+        bulk_create_with_history(records, model)
 
 
 def _register_event(row: DisputeRow, case: DisputeCase, sha256: str, by) -> dict:
@@ -233,12 +250,11 @@ def _register_event(row: DisputeRow, case: DisputeCase, sha256: str, by) -> dict
             "data": {"imported": True, "channel": Channel.UNRECORDED, **_provenance(row, sha256)}}
 
 
-def _move_to_outcome(row: DisputeRow, case: DisputeCase, sha256: str, by, *, savepoint: bool = True) -> None:
-    apply(case, "import_history", by=by, imported=True, savepoint=savepoint, data={
-        "outcome": row.outcome, "accepted_on": row.accepted_on, "agreement_effective_on": row.agreement_effective_on,
-        "awarded_yuan": row.awarded_yuan, "paid_yuan": row.paid_yuan, "case_no": row.case_no,
-        **_provenance(row, sha256),
-    })
+def _outcome_input(row: DisputeRow, sha256: str) -> dict:
+    """What the import_history transition is given (and its audit event keeps as input)."""
+    return {"outcome": row.outcome, "accepted_on": row.accepted_on, "agreement_effective_on": row.agreement_effective_on,
+            "awarded_yuan": row.awarded_yuan, "paid_yuan": row.paid_yuan, "case_no": row.case_no,
+            **_provenance(row, sha256)}
 
 
 def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256: str, by) -> DisputeCase:
@@ -251,8 +267,9 @@ def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256:
         raise RowRefused("；".join(error.messages)) from None
     case.save()
     _new_claim(row, case).save()
+    _record_agreements([row], [case])
     append_event(**_register_event(row, case, sha256, by))
-    _move_to_outcome(row, case, sha256, by)
+    apply(case, "import_history", by=by, imported=True, data=_outcome_input(row, sha256))
     return case
 
 
@@ -320,8 +337,9 @@ def _write_chunk_row_by_row(chunk: list[DisputeRow], result: DisputeImportResult
 
 
 def _write_chunk_at_once(chunk: list[DisputeRow], parties: _Parties, counters: _Counters, sha256: str, by) -> None:
-    """The chunk's cases, claims, parties and their history rows in bulk, their register events
-    in one append, then each case through the door. Raises on the first problem of any row."""
+    """The chunk's cases, claims, agreements, parties and their history rows in bulk, their register
+    events in one append, then the cases through the door together. Raises on the first problem of
+    any row."""
     numbers = [counters.take(row) for row in chunk]
     _refuse_taken_sequences(chunk, numbers)
     workers, employers = parties.create_all(chunk)
@@ -331,9 +349,9 @@ def _write_chunk_at_once(chunk: list[DisputeRow], parties: _Parties, counters: _
         case.full_clean(exclude=(*RESOLVED_HERE, "organisation"), validate_unique=False, validate_constraints=False)
     bulk_create_with_history(cases, DisputeCase)
     bulk_create_with_history([_new_claim(row, case) for row, case in zip(chunk, cases, strict=True)], DisputeClaim)
+    _record_agreements(chunk, cases)
     append_events([_register_event(row, case, sha256, by) for row, case in zip(chunk, cases, strict=True)])
-    for row, case in zip(chunk, cases, strict=True):
-        _move_to_outcome(row, case, sha256, by, savepoint=False)  # any failure rolls the chunk back
+    apply_to_each(cases, "import_history", by=by, imported=True, data=[_outcome_input(row, sha256) for row in chunk])
 
 
 def _refuse_taken_sequences(chunk: list[DisputeRow], numbers: list[tuple[int, int]]) -> None:

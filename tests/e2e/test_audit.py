@@ -2,6 +2,7 @@
 the masked ID number with a reason (and finds the reveal in the log), and downloads the history
 PDF; the demo mediator cannot open the audit search."""
 
+import re
 from datetime import date
 
 import pytest
@@ -38,6 +39,7 @@ def test_an_auditor_reveals_an_id_with_a_reason_and_downloads_the_history(live_s
 
     page.locator("input[name=case]").fill(case.number)
     page.get_by_role("button", name="查询").click()
+    expect(page).to_have_url(re.compile(r"[?&]case="))  # the filtered list, not the one before it
     page.locator("#audit-events a").first.click()
     expect(page.locator("h1")).to_contain_text(case.number)
     masked = RESIDENT_ID[:6] + "********" + RESIDENT_ID[-4:]

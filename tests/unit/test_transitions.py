@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from cases.models import AuditAction, AuditEvent, Deadline, DeadlineState, Document, HolidaySchedule, ScheduleStatus
 from cases.rules import deadlines as clocks
@@ -192,3 +193,53 @@ def test_refreshing_a_case_never_unprotects_the_status_for_other_threads(schedul
     assert schedule.status == stale.status == ScheduleStatus.APPROVED
     with pytest.raises(AttributeError, match="Direct status modification"):
         schedule.status = ScheduleStatus.REJECTED
+
+
+def propose_in(year, orgs, people):
+    return propose_schedule(year=year, entries=new_years_day_in(year), organisation=orgs["bj"], by=people["admin"])
+
+
+def comparable(event):
+    return (event.actor, event.name, event.from_state, event.to_state, event.data)
+
+
+def test_many_subjects_through_the_door_at_once_get_what_each_would_alone(
+    orgs, people, django_capture_on_commit_callbacks,
+):
+    alone, first, second = (propose_in(year, orgs, people) for year in (2027, 2028, 2029))
+    apply(alone, "approve", by=people["admin2"], data={})
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = transitions.apply_to_each([first, second], "approve", by=people["admin2"], data=[{}, {}])
+
+    assert first.status == second.status == ScheduleStatus.APPROVED  # the callers' copies too
+    reference = comparable(AuditEvent.objects.get(name="approve", subject_id=str(alone.pk)))
+    for schedule, outcome in zip([first, second], outcomes, strict=True):
+        stored = HolidaySchedule.objects.get(pk=schedule.pk)
+        assert (stored.status, stored.decided_by) == (ScheduleStatus.APPROVED, people["admin2"])
+        assert review_clock(schedule).state == DeadlineState.MET
+        event = AuditEvent.objects.get(pk=outcome.event.pk)
+        assert comparable(event) == reference
+        assert Document.objects.get(transition_event=event).subject == schedule
+        latest = schedule.history.latest()
+        assert (latest.history_type, latest.status) == ("~", ScheduleStatus.APPROVED)
+    notices = Notification.objects.filter(recipient=people["admin"], kind="holiday_schedule_decided")
+    assert sorted(notices.values_list("title", flat=True)) == ["2028年节假日安排：已生效", "2029年节假日安排：已生效"]
+
+
+def test_many_at_once_are_refused_together_when_any_one_is(orgs, people):
+    fine = propose_in(2027, orgs, people)
+    own = propose_schedule(year=2028, entries=new_years_day_in(2028), organisation=orgs["bj"], by=people["admin2"])
+    events_before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="不能审批自己录入"), transaction.atomic():
+        transitions.apply_to_each([fine, own], "approve", by=people["admin2"], data=[{}, {}])
+    assert set(HolidaySchedule.objects.values_list("status", flat=True)) == {ScheduleStatus.PROPOSED}
+    assert review_clock(fine).state == DeadlineState.OPEN and AuditEvent.objects.count() == events_before
+
+
+def test_many_at_once_refuse_a_stale_copy(orgs, people):
+    first, second = propose_in(2027, orgs, people), propose_in(2028, orgs, people)
+    stale = HolidaySchedule.objects.get(pk=second.pk)
+    apply(second, "reject", by=people["admin2"], reason="日期有误")
+    with pytest.raises(StaleCase), transaction.atomic():
+        transitions.apply_to_each([first, stale], "approve", by=people["admin2"], data=[{}, {}])
+    assert HolidaySchedule.objects.get(pk=first.pk).status == ScheduleStatus.PROPOSED
