@@ -15,7 +15,8 @@ path leaves out, so rows saved in bulk get the same history as rows saved one by
 
 import functools
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import signals
 from simple_history import models as simple_history
 from simple_history import utils
 from simple_history.manager import HistoryManager
@@ -53,20 +54,35 @@ def _has_through_rows(history_instance, instance) -> bool:
 
 
 def bulk_update_with_history(objs: list, model, fields: list[str]) -> None:
-    """Update `fields` of `objs` in one query and write their historical records as save() would:
-    by the request's user, with the many-to-many snapshot for those that have through rows."""
+    """Update `fields` of `objs` in one query, with what save() does around it: pre_save and
+    post_save for each (their receivers see an ordinary update), and historical records by the
+    request's user with the many-to-many snapshot for those that have through rows."""
     if not objs:
         return
-    records = _RECORDS_OF_MODEL[model]
-    with transaction.atomic(savepoint=False):
+    records, using = _RECORDS_OF_MODEL[model], router.db_for_write(model)
+    update_fields = frozenset(fields)
+    with transaction.atomic(using=using, savepoint=False):
+        for obj in objs:
+            signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=update_fields)
         if fields:
-            model._default_manager.bulk_update(objs, fields)
+            model._default_manager.db_manager(using).bulk_update(objs, fields)
         history_rows = utils.get_history_manager_for_model(model).bulk_history_create(
             objs, update=True, default_user=records.get_history_user(objs[0]))
         with_through_rows = _with_through_rows(history_rows[0], objs)
         for history_row, obj in zip(history_rows, objs, strict=True):
             if obj.pk in with_through_rows:
                 records.create_historical_record_m2ms(history_row, obj)
+        for obj in objs:
+            _post_save_without_history(model, obj, using, update_fields)
+
+
+def _post_save_without_history(model, obj, using: str, update_fields: frozenset) -> None:
+    obj.skip_history_when_saving = True  # simple-history's own switch: the record is written already
+    try:
+        signals.post_save.send(sender=model, instance=obj, created=False, update_fields=update_fields, raw=False,
+                               using=using)
+    finally:
+        del obj.skip_history_when_saving
 
 
 def _with_through_rows(history_instance, objs: list) -> set:

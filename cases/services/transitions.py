@@ -9,6 +9,11 @@
 6. registers the transition's documents and notifications to run on commit.
 If any step fails, nothing happened. Views, flows, imports and commands all call this;
 nothing else writes a status.
+
+`apply_to_each(subjects, name, by=..., data=[...])` is the same door for many subjects of
+one model inside a transaction the caller rolls back whole on any error (a bulk import's
+chunk): the same steps for each, with one lock query, one bulk save with history and one
+audit append for them all.
 """
 
 import copy
@@ -241,8 +246,10 @@ def apply_to_each(subjects: list, name: str, *, by, data: list[dict], today: dat
     transaction, which must be rolled back whole on any error (a bulk import's chunk).
 
     Each subject gets the same checks, consequences and audit event as through apply(); the
-    rows are locked in one query, saved in one bulk update with their history, and the events
-    appended under one lock of the audit chain."""
+    rows are locked in one query, saved in one bulk update with their history and save()'s
+    signals, and the events appended under one lock of the audit chain. A model's own save()
+    override is not run: the door is for models whose saving is the signals and the history
+    (django-fsm's concurrent-transition check on save has nothing to catch under the lock)."""
     if not subjects:
         return []
     with transaction.atomic(savepoint=False):
@@ -267,7 +274,7 @@ def _lock_all(subjects: list) -> dict:
     queryset = model._default_manager.select_for_update(of=("self",))
     if _has_organisation(model):
         queryset = queryset.select_related("organisation")
-    locked = queryset.in_bulk([subject.pk for subject in subjects])
+    locked = queryset.order_by("pk").in_bulk([subject.pk for subject in subjects])  # one order: no deadlock
     if len(locked) < len(subjects):
         raise StaleCase()
     return locked

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from cases.models import AuditAction, AuditEvent, Deadline, DeadlineState, Document, HolidaySchedule, ScheduleStatus
 from cases.rules import deadlines as clocks
@@ -208,8 +209,17 @@ def test_many_subjects_through_the_door_at_once_get_what_each_would_alone(
 ):
     alone, first, second = (propose_in(year, orgs, people) for year in (2027, 2028, 2029))
     apply(alone, "approve", by=people["admin2"], data={})
-    with django_capture_on_commit_callbacks(execute=True):
-        outcomes = transitions.apply_to_each([first, second], "approve", by=people["admin2"], data=[{}, {}])
+    saved_as_updates = []
+
+    def note_save(sender, instance, created, **kwargs):
+        saved_as_updates.append((instance.pk, created))
+
+    post_save.connect(note_save, sender=HolidaySchedule)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            outcomes = transitions.apply_to_each([first, second], "approve", by=people["admin2"], data=[{}, {}])
+    finally:
+        post_save.disconnect(note_save, sender=HolidaySchedule)
 
     assert first.status == second.status == ScheduleStatus.APPROVED  # the callers' copies too
     reference = comparable(AuditEvent.objects.get(name="approve", subject_id=str(alone.pk)))
@@ -220,8 +230,9 @@ def test_many_subjects_through_the_door_at_once_get_what_each_would_alone(
         event = AuditEvent.objects.get(pk=outcome.event.pk)
         assert comparable(event) == reference
         assert Document.objects.get(transition_event=event).subject == schedule
-        latest = schedule.history.latest()
-        assert (latest.history_type, latest.status) == ("~", ScheduleStatus.APPROVED)
+        assert list(schedule.history.values_list("history_type", "status")) == [
+            ("~", ScheduleStatus.APPROVED), ("+", ScheduleStatus.PROPOSED)]
+    assert saved_as_updates == [(first.pk, False), (second.pk, False)]  # save()'s receivers ran, once each
     notices = Notification.objects.filter(recipient=people["admin"], kind="holiday_schedule_decided")
     assert sorted(notices.values_list("title", flat=True)) == ["2028年节假日安排：已生效", "2029年节假日安排：已生效"]
 
