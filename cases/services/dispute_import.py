@@ -12,7 +12,9 @@ documents, send no notifications and open no legal clocks.
   organisation's counter moves past them so live registrations never collide; other numbers
   are kept as they are and take the next sequence of the year received. Numbered rows are
   written first so a later numbered row never meets a sequence taken by an unnumbered one.
-- Rows in error are reported with line and reason and nothing of them is written. With
+- Rows in error are reported with line and reason and nothing of them is written. A numbered
+  row whose year and sequence a case (or an earlier row) already holds is found before its
+  chunk is written, so the rest of the chunk is still written at once. With
   `all_or_nothing`, any row in error writes nothing at all. Otherwise rows are committed in
   chunks, so an interrupted run keeps what it finished and a second run picks up the rest. A
   chunk is written at once (bulk inserts, then its cases through the door together); a chunk in which
@@ -54,6 +56,8 @@ LOOKUP_CHUNK = 900  # below SQLite's bound-parameter limit
 # organisation: excluding it would also skip the organisation-year-sequence uniqueness check.)
 RESOLVED_HERE = ("worker", "employer")
 Progress = Callable[[int, int], None]
+SEQUENCE_HELD = next(constraint.violation_error_message for constraint in DisputeCase._meta.constraints
+                     if constraint.name == "one_number_per_org_year_sequence")
 
 
 @dataclass
@@ -307,7 +311,9 @@ def _write_rows(rows: list[DisputeRow], result: DisputeImportResult, *, by, repo
     """Chunk by chunk: all at once when every row of the chunk goes through, else row by row
     (each in its own savepoint) so the rows in error are found and the others still written."""
     parties, counters, done = _Parties(), _Counters(), result.total - len(rows)
-    for chunk in _chunks(_sorted_for_numbering(rows), CHUNK_SIZE):
+    for rows_of_chunk in _chunks(_sorted_for_numbering(rows), CHUNK_SIZE):
+        done += len(rows_of_chunk)
+        chunk = _set_aside_held_numbers(rows_of_chunk, result)
         try:
             with transaction.atomic():
                 parties.read_known(chunk)
@@ -319,7 +325,6 @@ def _write_rows(rows: list[DisputeRow], result: DisputeImportResult, *, by, repo
             parties.forget_new()
             counters.forget()
             _write_chunk_row_by_row(chunk, result, parties, counters, by)
-        done += len(chunk)
         report(done, result.total)
 
 
@@ -354,13 +359,37 @@ def _write_chunk_at_once(chunk: list[DisputeRow], parties: _Parties, counters: _
     apply_to_each(cases, "import_history", by=by, imported=True, data=[_outcome_input(row, sha256) for row in chunk])
 
 
+def _set_aside_held_numbers(chunk: list[DisputeRow], result: DisputeImportResult) -> list[DisputeRow]:
+    """The chunk without its numbered rows whose year and sequence a case, or an earlier row of
+    the chunk, already holds: those are errors found before writing, so the rest of the chunk
+    can still be written at once."""
+    keys = [(row.organisation.pk, *numbered) if (numbered := _numbered(row)) else None for row in chunk]
+    held = _held_sequences({key for key in keys if key is not None})
+    kept = []
+    for row, key in zip(chunk, keys, strict=True):
+        if key in held:
+            result.errors.append({"line": row.line, "reason": str(SEQUENCE_HELD)})
+            continue
+        if key is not None:
+            held.add(key)
+        kept.append(row)
+    return kept
+
+
+def _held_sequences(keys: set[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
+    """Which of these (organisation, year, sequence) a case already holds."""
+    if not keys:
+        return set()
+    candidates = DisputeCase.objects.filter(
+        organisation_id__in={key[0] for key in keys}, year__in={key[1] for key in keys},
+        sequence__in={key[2] for key in keys}).values_list("organisation_id", "year", "sequence")
+    return set(candidates) & keys
+
+
 def _refuse_taken_sequences(chunk: list[DisputeRow], numbers: list[tuple[int, int]]) -> None:
-    """A (organisation, year, sequence) already held by a case: left to the row-by-row path to report."""
+    """A sequence taken since the chunk was checked (a live registration): left to the row-by-row path."""
     wanted = {(row.organisation.pk, year, sequence) for row, (year, sequence) in zip(chunk, numbers, strict=True)}
-    taken = DisputeCase.objects.filter(organisation_id__in={key[0] for key in wanted},
-                                       year__in={key[1] for key in wanted},
-                                       sequence__in={key[2] for key in wanted})
-    if len(wanted) < len(chunk) or any(key in wanted for key in taken.values_list("organisation_id", "year", "sequence")):
+    if len(wanted) < len(chunk) or _held_sequences(wanted):
         raise RowRefused(_("案件序号已被占用"))
 
 

@@ -15,6 +15,7 @@ from cases.models import (
     Employer, Payment, Worker,
 )
 from cases.services.audit import verify_chain
+from cases.services import dispute_import
 from cases.services.dispute_import import DisputeImportRefused, import_disputes
 from cases.services.dispute_import_rows import COLUMNS
 from cases.services.intake import register_dispute
@@ -304,18 +305,39 @@ def _noon(year, month, day):
     return timezone.make_aware(datetime(year, month, day, 12))
 
 
-def test_a_clean_chunk_is_written_at_once_and_a_chunk_with_a_bad_row_row_by_row(orgs, tmp_path):
-    def names_in_chain_order():
-        return list(AuditEvent.objects.filter(action=AuditAction.TRANSITION).order_by("seq")
-                    .values_list("name", flat=True))
+def names_in_chain_order():
+    return list(AuditEvent.objects.filter(action=AuditAction.TRANSITION).order_by("seq")
+                .values_list("name", flat=True))
 
+
+def test_a_row_whose_sequence_is_held_is_set_aside_and_the_rest_written_at_once(orgs, tmp_path):
     import_disputes(write_csv(tmp_path / "clean.csv", EVERY_OUTCOME))
-    # At once: the six register events in one append, then each case through the door.
+    # At once: the six register events in one append, then the six cases through the door.
     assert names_in_chain_order() == ["register"] * 6 + ["import_history"] * 6
 
     taken = row(case_no="BJ-HD-ZGC-2023-7", worker_id_number=resident_id(5))  # sequence 7 of 2023 again
     fine = row(case_no="BJ-HD-ZGC-2023-0031", worker_id_number=resident_id(6))
-    result = import_disputes(write_csv(tmp_path / "mixed.csv", [taken, fine]))
-    assert result.imported == 1 and [error["line"] for error in result.errors] == [2]
-    assert names_in_chain_order()[12:] == ["register", "import_history"]  # row by row
-    assert DisputeCase.objects.filter(number="BJ-HD-ZGC-2023-0031").exists()
+    also_fine = row(case_no="旧档-31", worker_id_number=resident_id(7))
+    fine_again = row(case_no="BJ-HD-ZGC-2023-31", worker_id_number=resident_id(8))  # the same sequence as `fine`
+    result = import_disputes(write_csv(tmp_path / "mixed.csv", [taken, fine, also_fine, fine_again]))
+
+    assert result.imported == 2
+    assert result.errors == [
+        {"line": 2, "reason": "该组织本年度已有此编号的案件。"}, {"line": 5, "reason": "该组织本年度已有此编号的案件。"}]
+    assert names_in_chain_order()[12:] == ["register", "register", "import_history", "import_history"]
+    assert set(DisputeCase.objects.values_list("number", flat=True)) >= {"BJ-HD-ZGC-2023-0031", "旧档-31"}
+
+
+def test_a_chunk_that_fails_while_writing_is_written_again_row_by_row(orgs, tmp_path, monkeypatch):
+    import_disputes(write_csv(tmp_path / "clean.csv", EVERY_OUTCOME))
+    # As if a live registration took sequence 7 of 2023 after the chunk was checked.
+    monkeypatch.setattr(dispute_import, "_set_aside_held_numbers", lambda chunk, result: chunk)
+    taken = row(case_no="BJ-HD-ZGC-2023-7", worker_id_number=resident_id(5))
+    fine = row(case_no="BJ-HD-ZGC-2023-0031", worker_id_number=resident_id(6))
+    also_fine = row(case_no="旧档-31", worker_id_number=resident_id(7))
+    result = import_disputes(write_csv(tmp_path / "mixed.csv", [taken, fine, also_fine]))
+
+    assert result.imported == 2
+    assert result.errors == [{"line": 2, "reason": "该组织本年度已有此编号的案件。"}]
+    assert names_in_chain_order()[12:] == ["register", "import_history"] * 2  # row by row
+    assert set(DisputeCase.objects.values_list("number", flat=True)) >= {"BJ-HD-ZGC-2023-0031", "旧档-31"}
