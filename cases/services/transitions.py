@@ -96,13 +96,17 @@ def _check_conditions(subject, spec, name: str) -> None:
         raise TransitionRefused(_("不满足执行条件：%(reasons)s") % {"reasons": reasons})
 
 
-def _lock(subject):
-    """The subject's row, locked; its organisation read along (every step below uses it)
-    without locking the organisation's row too."""
-    queryset = type(subject)._default_manager.select_for_update(of=("self",))
-    if _has_organisation(type(subject)):
+def _locking(model):
+    """The model's rows, to be locked as read; their organisation read along (every step below
+    uses it) without locking the organisation's row too."""
+    queryset = model._default_manager.select_for_update(of=("self",))
+    if _has_organisation(model):
         queryset = queryset.select_related("organisation")
-    return queryset.get(pk=subject.pk)
+    return queryset
+
+
+def _lock(subject):
+    return _locking(type(subject)).get(pk=subject.pk)
 
 
 def _has_organisation(model) -> bool:
@@ -223,13 +227,10 @@ def _outcome(move: _Move, event: AuditEvent, clock_changes) -> TransitionOutcome
 
 
 def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
-          today: date | None = None, imported: bool = False, savepoint: bool = True) -> TransitionOutcome:
-    """Move `subject` through its FSM transition `name` on behalf of `by`.
-
-    savepoint=False (inside a transaction the caller rolls back whole on any error, as a bulk
-    import's chunk is) spares the savepoint's two round trips to the database."""
+          today: date | None = None, imported: bool = False) -> TransitionOutcome:
+    """Move `subject` through its FSM transition `name` on behalf of `by`."""
     data = data or {}
-    with transaction.atomic(savepoint=savepoint):
+    with transaction.atomic():
         move = _move(_lock(subject), subject, name, by=by, reason=reason, data=data)
         move.subject.save()
         clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
@@ -269,12 +270,9 @@ def apply_to_each(subjects: list, name: str, *, by, data: list[dict], today: dat
 
 
 def _lock_all(subjects: list) -> dict:
-    """The subjects' rows by primary key, locked in one query (see _lock)."""
-    model = type(subjects[0])
-    queryset = model._default_manager.select_for_update(of=("self",))
-    if _has_organisation(model):
-        queryset = queryset.select_related("organisation")
-    locked = queryset.order_by("pk").in_bulk([subject.pk for subject in subjects])  # one order: no deadlock
+    """The subjects' rows by primary key, locked in one query."""
+    in_one_order = _locking(type(subjects[0])).order_by("pk")  # two callers never wait on each other in a cycle
+    locked = in_one_order.in_bulk([subject.pk for subject in subjects])
     if len(locked) < len(subjects):
         raise StaleCase()
     return locked
