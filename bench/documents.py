@@ -60,8 +60,8 @@ def _timed(action) -> Run:
 
 
 def _measure(runs: int) -> dict:
-    from cases.document_kinds import get_kind
-    from cases.services import documents
+    from cases.documents.registry import get_kind
+    from cases.platform import documents
 
     import weasyprint
 

@@ -117,7 +117,7 @@ def _row(n: int, chance: random.Random, sequences: dict) -> list:
 
 
 def write_file(path: Path, rows: int) -> None:
-    from cases.services.dispute_import_rows import COLUMNS
+    from cases.disputes.import_rows import COLUMNS
 
     chance, sequences = random.Random(20261206), {}
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -144,8 +144,8 @@ def main() -> None:
         url = _recreate_postgres(options.database_url) if options.database_url else f"sqlite:///{tmp / 'bench.sqlite3'}"
         _setup_django(url, tmp)
         from cases.models import DisputeCase
-        from cases.services.dispute_import import import_disputes
-        from cases.services.dispute_import_rows import read_dispute_rows
+        from cases.disputes.imports import import_disputes
+        from cases.disputes.import_rows import read_dispute_rows
 
         _organisations()
         path = tmp / "history.csv"

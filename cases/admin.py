@@ -10,15 +10,15 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import require_can_act, scoped, visible_organisations
+from cases.models.access import require_can_act, scoped, visible_organisations
 from .models import (
     AidPlan, AuditEvent, Deadline, Disbursement, Document, EntryKind, Fund, FundEntry, HardshipCostItem, HardshipFile,
     HolidaySchedule, HolidayScheduleDay, Household, HouseholdMember, IncomeItem, Membership, MinimumLivingStandard,
     Organisation, RigidExpense, Role,
 )
 from .rules.masking import mask_name
-from .services.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
-from .services.transitions import apply
+from cases.hardship.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
+from cases.platform.transitions import apply
 
 
 class ScopedMixin:
@@ -202,7 +202,7 @@ class MinimumLivingStandardAdmin(SimpleHistoryAdmin):
 
 
 # -- Aid funds and hardship files ------------------------------------------------------------
-# A ledger is read, never edited: money moves only through cases.services.aid (budgets here,
+# A ledger is read, never edited: money moves only through cases.hardship.aid (budgets here,
 # through open_fund and allocate_budget; plans and payments through the file's transitions).
 # Lists show names masked (个人信息保护法); a file's page shows its status, not its household's
 # income, health or visit findings, which stay in the workflow pages.

@@ -1,6 +1,6 @@
 """Read-side queries for the case pages: one case's header, timeline and records, and case search.
 
-Nothing here writes. Every query that starts from user input goes through cases.access.scoped,
+Nothing here writes. Every query that starts from user input goes through cases.models.access.scoped,
 so a user finds and opens only cases in their organisations' subtrees. Resident ID numbers
 leave this module masked (110105********002X) unless a caller asks for the stored value.
 """
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access import scoped
+from cases.models.access import scoped
 from cases.models import (
     Agreement, AidPlan, AuditAction, AuditEvent, Deadline, Disbursement, DisputeCase, DisputeStatus, Document,
     HardshipAttachment, HardshipFile, HardshipStatus, Instalment, MediationExtension, MediationSession, Objection,

@@ -4,8 +4,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from .models import AuditAction
-from .services.actors import system
-from .services.audit import append_event
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event
 
 
 def _client_address(request) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Deadline, Membership, Role
-from cases.models.mediation import MediationSession, SessionStatus
+from cases.models.dispute.mediation import MediationSession, SessionStatus
 from cases.rules.calendar import add_working_days
 
 from .contacts import case_link, party_contacts

@@ -2,10 +2,10 @@ from celery import shared_task
 from django.utils import timezone
 
 from cases.models import AuditEvent
-from cases.services.audit import subject_of
+from cases.platform.audit.journal import subject_of
 
 from .delivery import deliver, due_delivery_ids
-from .kinds import RESOLVERS
+from notifications.kinds.registry import RESOLVERS
 from .services import notify, notify_parties
 
 

@@ -8,8 +8,8 @@ from cases.models import (
     EmploymentStatus, FundEntry, HardshipFile, HardshipStatus, Household, HouseholdMember, IncomeItem, IncomeKind,
     MinimumLivingStandard, Relation, Worker,
 )
-from cases.models.funds import EntryKind, Fund
-from cases.models.hardship_states import IdentificationSource
+from cases.models.hardship.funds import EntryKind, Fund
+from cases.models.hardship.states import IdentificationSource
 
 REGION = "110108"  # 海淀区
 STANDARD_2025 = Decimal("1400.00")  # 北京 2025 低保, yuan per person per month

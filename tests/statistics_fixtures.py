@@ -12,7 +12,7 @@ from cases.models import (
     Agreement, AidPlan, Deadline, DeadlineState, Disbursement, DisputeCase, DisputeClaim, DisputeStatus, Employer,
     FundEntry, Instalment, Payment, PlanStatus, Worker,
 )
-from cases.models.funds import EntryKind
+from cases.models.hardship.funds import EntryKind
 from tests import identifiers
 
 _serial = count(1)

@@ -1,6 +1,6 @@
 """The workflow side of a case: one viewflow Process per case, pointing at it.
 
-The process holds no legal state of its own. The case's status (cases.models.dispute) is the
+The process holds no legal state of its own. The case's status (cases.models.dispute.case) is the
 truth; the process holds the work — who is to do what next — and its tasks sit in the
 organisation queue of the case.
 """
@@ -17,7 +17,7 @@ class DisputeProcess(Process):
         "cases.DisputeCase", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="process",
     )
 
-    # How the workbench home (workflows.views.unassigned_tasks) and the queues reach the
+    # How the workbench home (workflows.home.unassigned_tasks) and the queues reach the
     # organisation that owns a task: process → case → organisation.
     organisation_lookup = "case__organisation"
 

@@ -11,15 +11,21 @@ from viewflow.urls import Application, Site, route
 
 from notifications import views as notification_views
 
-from . import (
-    audit_views, candidate_views, case_views, hardship_file_views, hardship_fund_views, hardship_household_views, report_views,
+from workflows.audit import views as audit_views
+from workflows.hardship import (
+    candidates as candidate_views,
+    funds as hardship_fund_views,
+    household as hardship_household_views,
 )
-from .dispute import DisputeFlow
-from .dispute_views import DisputeAppViewset
-from .hardship import HardshipFlow, ObjectionFlow
-from .hardship_register_views import HardshipAssessView, HardshipRegisterView
-from .hardship_views import HardshipAppViewset
-from .views import HomeView
+from workflows.dispute import pages as case_views
+from workflows.hardship.file import views as hardship_file_views
+from workflows.reports import views as report_views
+from workflows.dispute.flow import DisputeFlow
+from workflows.dispute.views import DisputeAppViewset
+from workflows.hardship.flow import HardshipFlow, ObjectionFlow
+from workflows.hardship.register.views import HardshipAssessView, HardshipRegisterView
+from workflows.hardship.views import HardshipAppViewset
+from workflows.home import HomeView
 
 SITE_TITLE = _("工会劳动争议调解与困难职工帮扶系统")
 

@@ -1,19 +1,43 @@
-from .agreement import Agreement, Instalment, Payment, Signatory
+from cases.models.dispute.agreement import Agreement, Instalment, Payment, Signatory
 from .audit import AuditAction, AuditChainHead, AuditEvent, ImmutableError
 from .calendar import DayKind, HolidaySchedule, HolidayScheduleDay, ScheduleStatus
-from .civil_affairs import CivilAffairsImport, CivilAffairsRecord, LinkCandidate, LinkDecision, LinkStatus
-from .deadlines import Deadline, DeadlineState
-from .dispute import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
-from .documents import Document
-from .hardship import (
-    EmploymentStatus, ExpenseKind, HardshipCostItem, HardshipEvent, Health, Household, HouseholdMember, IncomeItem,
-    IncomeKind, MinimumLivingStandard, Relation, RigidExpense, SchoolingStage,
+from cases.models.hardship.civil_affairs import (
+    CivilAffairsImport,
+    CivilAffairsRecord,
+    LinkCandidate,
+    LinkDecision,
+    LinkStatus,
 )
-from .funds import AidPlan, Disbursement, EntryKind, Fund, FundEntry, PlanStatus
-from .hardship_file import HardshipFile
-from .hardship_records import AttachmentKind, FileNumberCounter, HardshipAttachment, Objection, ObjectionStatus, YearlyReview
-from .hardship_states import AidType, CivilCheckResult, ExitReason, HardshipStatus, IdentificationSource
-from .mediation import MediationExtension, MediationSession, SessionStatus
+from .deadlines import Deadline, DeadlineState
+from cases.models.dispute.case import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
+from .documents import Document
+from cases.models.hardship.household import (
+    EmploymentStatus,
+    ExpenseKind,
+    HardshipCostItem,
+    HardshipEvent,
+    Health,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    IncomeKind,
+    MinimumLivingStandard,
+    Relation,
+    RigidExpense,
+    SchoolingStage,
+)
+from cases.models.hardship.funds import AidPlan, Disbursement, EntryKind, Fund, FundEntry, PlanStatus
+from cases.models.hardship.file import HardshipFile
+from cases.models.hardship.records import (
+    AttachmentKind,
+    FileNumberCounter,
+    HardshipAttachment,
+    Objection,
+    ObjectionStatus,
+    YearlyReview,
+)
+from cases.models.hardship.states import AidType, CivilCheckResult, ExitReason, HardshipStatus, IdentificationSource
+from cases.models.dispute.mediation import MediationExtension, MediationSession, SessionStatus
 from .orgs import Membership, Organisation, OrganisationKind, Role
 from .parties import Employer, Sex, Worker
 

@@ -3,7 +3,7 @@
 Each event stores the sha256 of its own canonical serialisation, which includes the hash
 of the event before it; `AuditChainHead` (one row) holds the last sequence number and hash,
 so removing the newest events is detected as well as altering or inserting any.
-The ORM refuses to update or delete events; see cases/services/audit.py for appending.
+The ORM refuses to update or delete events; see cases/platform/audit/journal.py for appending.
 """
 
 from django.conf import settings

@@ -24,8 +24,8 @@ class DayKind(models.TextChoices):
 
 
 def _may_decide_schedule(schedule, user) -> bool:
-    from cases.access import can_act
-    from cases.services.actors import is_system
+    from cases.models.access import can_act
+    from cases.models.actors import is_system
 
     if is_system(user):
         return True
@@ -90,7 +90,7 @@ class HolidaySchedule(StatusModel):
         conditions=[_no_other_approved_schedule], permission=_may_decide_schedule,
         custom={"label": _("批准"), "documents": ["holiday_schedule_decision"],
                 "notifications": ["holiday_schedule_decided"],
-                "effects": ["cases.services.deadlines.recompute_after_schedule_approval"]},
+                "effects": ["cases.platform.deadlines.recompute_after_schedule_approval"]},
     )
     def approve(self, *, by, reason="", **_data):
         self._record_decision(by, reason)
@@ -107,7 +107,7 @@ class HolidaySchedule(StatusModel):
     def _record_decision(self, by, reason):
         from django.utils import timezone
 
-        from cases.services.actors import is_system
+        from cases.models.actors import is_system
 
         self.decided_by = None if is_system(by) else by
         self.decided_at = timezone.now()

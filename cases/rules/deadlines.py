@@ -4,7 +4,7 @@ A clock says what starts it (a model's transition or its creation), how long it 
 in which unit, on which days of the clock warnings go out, whether and how often it may
 be extended, what happens when it is breached, and the rule it comes from. Deadline rows
 (cases.models.Deadline) only hold the state of one running clock; the service in
-cases/services/deadlines.py opens, meets, extends, breaches and cancels them.
+cases/platform/deadlines.py opens, meets, extends, breaches and cancels them.
 """
 
 from dataclasses import dataclass, field
@@ -187,7 +187,7 @@ declare(LegalClock(
     code="hardship.yearly_review",
     name=_("年度复核"),
     # The due date is the anniversary of the file's opening (or of its last review), set by
-    # cases.services.identification.open_yearly_review_clock.
+    # cases.hardship.identification.open_yearly_review_clock.
     length=None, unit=DayUnit.CALENDAR, remind_days_before_due=(30, 0),
     met_by=(Trigger(HARDSHIP, "complete_yearly_review"),),
     cancelled_by=(Trigger(HARDSHIP, "exit_file"),),

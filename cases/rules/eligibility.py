@@ -162,7 +162,7 @@ def assess_household(household, *, year: int) -> Assessment:
     """Assess `household` for `year` from its rows: members on file are the household size;
     income items and rigid expenses of that year are summed; hardship costs count net of
     compensation; the 低保 amount is the one for the household's region and that year."""
-    from cases.models.hardship import MinimumLivingStandard
+    from cases.models.hardship.household import MinimumLivingStandard
 
     standard = MinimumLivingStandard.objects.filter(region_code=household.region_code, year=year).first()
     if standard is None:

@@ -27,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
 
 from cases.models import Deadline, DeadlineState, DisputeCase, DisputeClaim, Organisation, Payment
-from cases.models.dispute_states import Channel
+from cases.models.dispute.states import Channel
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock as clock_rule
 

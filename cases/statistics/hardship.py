@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from cases.models import Disbursement, HardshipFile, HardshipStatus, Organisation
-from cases.models.hardship_states import AidType
+from cases.models.hardship.states import AidType
 from cases.rules.eligibility import Category
 
 from .disputes import in_subtree, percent, subtree_ids

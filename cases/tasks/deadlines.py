@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from cases.services.deadlines import check_deadlines
+from cases.platform.deadlines import check_deadlines
 
 
 @shared_task(name="cases.tasks.check_deadlines", acks_late=True, ignore_result=True)

@@ -1,7 +1,7 @@
 """Issuing documents on a worker, from JSON-serialisable arguments only.
 
 The context is rebuilt from the database on the worker by the kind's `build_context`
-(see cases/document_kinds.py), so a document shows the state as committed, not a copy
+(see cases/documents/registry.py), so a document shows the state as committed, not a copy
 taken when the task was queued; a `context` dict passed in is the fallback for kinds
 without a builder. Subject and organisation default to those of the transition event.
 """
@@ -13,10 +13,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from cases.document_kinds import get_kind
+from cases.documents.registry import get_kind
 from cases.models import AuditEvent, Organisation
-from cases.services.actors import system
-from cases.services.documents import issue_document, issued_document
+from cases.models.actors import system
+from cases.platform.documents import issue_document, issued_document
 
 SYSTEM_PREFIX = "system:"
 

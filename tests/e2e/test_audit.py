@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from cases.models import AuditAction, AuditEvent, Channel, Organisation
 from cases.rules.validators import resident_id_check_char
-from cases.services.intake import register_dispute
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e]

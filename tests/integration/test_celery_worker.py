@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from cases.models import Document, HolidaySchedule
-from cases.services.actors import system
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
-from cases.services.transitions import apply
+from cases.models.actors import system
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.platform.transitions import apply
 from notifications.models import Notification
 from tests.integration.celery_worker import skip_on_sqlite, start_worker, stop_worker, tasks_sent_to_a_fresh_queue, wait_for
 

@@ -28,16 +28,23 @@ from cases.models import (
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import CREATED
 from cases.rules.deadlines import clock as clock_rule
-from cases.services import deadlines
-from cases.services.actors import system
-from cases.services.transitions import apply
-from workflows.dispute import (
-    DisputeFlow, TaskAlreadyClaimed, route_to_closing, claim_task, complete_task, follow_mediator,
-    reassign_mediator, start_dispute_flow, take_action,
+from cases.platform import deadlines
+from cases.models.actors import system
+from cases.platform.transitions import apply
+from workflows.dispute.flow import (
+    DisputeFlow,
+    TaskAlreadyClaimed,
+    route_to_closing,
+    claim_task,
+    complete_task,
+    follow_mediator,
+    reassign_mediator,
+    start_dispute_flow,
+    take_action,
 )
-from workflows.dispute_views import claimable_tasks, inbox_tasks, visible_tasks
+from workflows.dispute.views import claimable_tasks, inbox_tasks, visible_tasks
 from workflows.models import DisputeProcess
-from workflows.views import unassigned_tasks
+from workflows.home import unassigned_tasks
 
 from .concurrency import run_at_once
 

@@ -19,11 +19,11 @@ from viewflow.workflow.status import PROCESS, STATUS
 from cases.models import (
     AuditAction, AuditEvent, Channel, Deadline, DeadlineState, DisputeCase, DisputeStatus, Document,
 )
-from cases.models.agreement import Instalment
+from cases.models.dispute.agreement import Instalment
 from cases.rules.claims import ClaimType
-from cases.services.audit import verify_chain
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-from workflows.dispute import DisputeFlow, claim_task, complete_task, open_dispute, take_action
+from cases.platform.audit.journal import verify_chain
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
 
 pytestmark = pytest.mark.django_db
 

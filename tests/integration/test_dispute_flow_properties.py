@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.models import Deadline, DisputeStatus
-from cases.models.dispute_states import OPEN_STATES
-from cases.services.deadlines import check_deadlines
-from cases.services.transitions import apply
-from workflows.dispute import MEDIATOR_TASKS, claim_task, complete_task, start_dispute_flow, take_action
+from cases.models.dispute.states import OPEN_STATES
+from cases.platform.deadlines import check_deadlines
+from cases.platform.transitions import apply
+from workflows.dispute.flow import MEDIATOR_TASKS, claim_task, complete_task, start_dispute_flow, take_action
 
 from .test_dispute_flow import make_case
 

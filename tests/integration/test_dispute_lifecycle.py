@@ -14,12 +14,12 @@ from viewflow.workflow.status import PROCESS
 
 from cases.models import AuditAction, AuditEvent, Channel, Deadline, DeadlineState, DisputeStatus, Document
 from cases.rules.claims import ClaimType
-from cases.services.audit import verify_chain
-from cases.services.deadlines import check_deadlines
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.services.transitions import apply
+from cases.platform.audit.journal import verify_chain
+from cases.platform.deadlines import check_deadlines
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.platform.transitions import apply
 from notifications.models import Notification
-from workflows.dispute import DisputeFlow, claim_task, complete_task, open_dispute
+from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from cases.models import AidPlan, Disbursement, FundEntry, HardshipFile
-from cases.services.aid import fund_ledger, fund_summary
-from cases.services.transitions import apply
+from cases.hardship.aid import fund_ledger, fund_summary
+from cases.platform.transitions import apply
 from tests import identifiers
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 

@@ -20,13 +20,13 @@ from cases.models import (
     AuditAction, AuditEvent, Deadline, DeadlineState, Document, HardshipFile, HardshipStatus, IncomeItem, IncomeKind, Membership, Objection,
     ObjectionStatus, Role,
 )
-from cases.models.hardship_states import IdentificationSource
-from cases.services.audit import verify_chain
-from cases.services.identification import open_hardship_file
-from cases.services.transitions import apply
+from cases.models.hardship.states import IdentificationSource
+from cases.platform.audit.journal import verify_chain
+from cases.hardship.identification import open_hardship_file
+from cases.platform.transitions import apply
 from tests.hardship_fixtures import household_in_hardship, minimum_living_standard
-from workflows.dispute import claim_task, complete_task
-from workflows.hardship import HardshipFlow, ObjectionFlow, start_hardship_flow
+from workflows.dispute.flow import claim_task, complete_task
+from workflows.hardship.flow import HardshipFlow, ObjectionFlow, start_hardship_flow
 
 # Real commits: documents are issued on commit (Celery eager), as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -230,7 +230,7 @@ def test_yearly_review_changes_the_category_then_exit_and_re_entry(orgs, staff):
 
 
 def test_a_publicity_that_has_run_is_met_and_its_preparer_told_never_breached(orgs, staff):
-    from cases.services.deadlines import check_deadlines
+    from cases.platform.deadlines import check_deadlines
     from notifications.models import Notification
 
     file = identify_until_publicity(orgs, staff)

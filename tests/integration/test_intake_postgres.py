@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cases.models import CaseNumberCounter, DisputeCase, Worker
 from cases.rules.claims import ClaimType
-from cases.services.intake import register_dispute
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from tests.identifiers import resident_id
 
 from .concurrency import run_at_once

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from cases.models import AuditEvent, HolidaySchedule, ScheduleStatus
-from cases.services.actors import system
-from cases.services.audit import append_event, verify_chain
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
-from cases.services.transitions import apply
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event, verify_chain
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.platform.transitions import apply
 
 from .concurrency import run_at_once
 

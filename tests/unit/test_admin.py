@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 
 from cases.models import AuditEvent, ScheduleStatus
-from cases.services.actors import system
-from cases.services.audit import append_event
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from cases.models import Deadline, DeadlineState, DisputeStatus
 from cases.rules.claims import ClaimType
-from cases.services.intake import register_dispute
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.services.transitions import TransitionRefused, apply
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.platform.transitions import TransitionRefused, apply
 
 pytestmark = pytest.mark.django_db
 

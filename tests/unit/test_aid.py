@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AidPlan, AuditEvent, Disbursement, Fund, FundEntry, Membership, PlanStatus, Role
-from cases.services.aid import allocate_budget, fund_ledger, fund_summary, open_fund
-from cases.services.transitions import apply
+from cases.hardship.aid import allocate_budget, fund_ledger, fund_summary, open_fund
+from cases.platform.transitions import apply
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cases.models import AuditAction, AuditEvent, ImmutableError
-from cases.services.actors import system
-from cases.services.audit import append_event, compute_hash, verify_chain
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event, compute_hash, verify_chain
 
 pytestmark = pytest.mark.django_db
 

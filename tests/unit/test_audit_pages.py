@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from cases.models import AuditAction, AuditEvent, Channel
 from cases.rules.validators import resident_id_check_char
-from cases.services.audit import canonical_payload, compute_hash
-from cases.services.audit_history import mask_text, timeline
-from cases.services.intake import register_dispute
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.services.transitions import apply
+from cases.platform.audit.journal import canonical_payload, compute_hash
+from cases.platform.audit.history import mask_text, timeline
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.platform.transitions import apply
 
 pytestmark = pytest.mark.django_db
 

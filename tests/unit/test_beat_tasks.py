@@ -8,9 +8,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.rules import deadlines as clocks
-from cases.services.actors import system
-from cases.services.deadlines import open_deadline
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.models.actors import system
+from cases.platform.deadlines import open_deadline
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.tasks.deadlines import check_deadlines_task
 from cases.tasks.timers import fire_workflow_timers_task
 from config.celery import app

@@ -14,8 +14,8 @@ from cases.rules.calendar import (
     WorkingDayResult, YearSource, add_working_days, add_working_days_detailed, clear_calendar_cache,
     is_provisional_year, is_workday, statutory_holidays, working_days_between, year_source,
 )
-from cases.services.actors import system
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.models.actors import system
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_a_rolled_back_approval_is_not_remembered(orgs, people):
     from django.db import transaction
 
     from cases.rules.calendar import is_workday, year_source
-    from cases.services.transitions import apply
+    from cases.platform.transitions import apply
 
     schedule = propose_schedule(
         year=2027, entries=[ScheduleEntry(date(2027, 3, 1), "holiday", "测试假日")],

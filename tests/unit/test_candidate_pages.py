@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from cases.models import AuditAction, AuditEvent, HardshipFile, HardshipStatus, LinkCandidate, LinkStatus, Role
-from cases.services.civil_affairs_links import link_civil_records
+from cases.hardship.civil_affairs.links import link_civil_records
 from tests.unit.test_civil_affairs_linking import WANG_ID, civil, dispute_worker, valid_id
 
 pytestmark = pytest.mark.django_db

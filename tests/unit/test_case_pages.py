@@ -11,9 +11,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
-from cases.services.transitions import available_transitions
-from workflows.case_views import flow_step_transitions
-from workflows.dispute import DisputeFlow
+from cases.platform.transitions import available_transitions
+from workflows.dispute.pages import flow_step_transitions
+from workflows.dispute.flow import DisputeFlow
 from workflows.models import DisputeProcess
 from tests.identifiers import resident_id, uscc
 
@@ -259,8 +259,8 @@ def test_withdrawal_asks_for_a_reason_and_ends_the_flow(client, people, oral_cas
 
 def test_an_action_outside_the_flow_is_offered_to_a_lead_only_when_the_door_allows_it(client, people, orgs):
     # Without a flow (a historical import registers the case alone) every allowed transition is here.
-    from cases.services.intake import register_dispute
-    from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+    from cases.disputes.intake import register_dispute
+    from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 
     case = register_dispute(
         organisation=orgs["hd_street"], by=people["lead"], channel="walk_in_written",
@@ -384,9 +384,9 @@ def test_the_menu_offers_registration_to_mediators_and_search_to_auditors(client
 
 def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, orgs, people):
     """An imported case (no flow) takes every step on its page, each form asking for what the step needs."""
-    from cases.services.intake import register_dispute
-    from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-    from cases.services.transitions import apply
+    from cases.disputes.intake import register_dispute
+    from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+    from cases.platform.transitions import apply
 
     today = timezone.localdate()
     case = register_dispute(
@@ -436,9 +436,9 @@ def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, or
 
 
 def test_a_refused_action_keeps_its_form_and_says_why(client, orgs, people):
-    from cases.services.intake import register_dispute
-    from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-    from cases.services.transitions import apply
+    from cases.disputes.intake import register_dispute
+    from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+    from cases.platform.transitions import apply
 
     case = register_dispute(
         organisation=orgs["hd_street"], by=people["mediator"], channel="walk_in_written",

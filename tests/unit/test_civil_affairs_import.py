@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from cases.models import AuditAction, AuditEvent, CivilAffairsImport, CivilAffairsRecord, LinkCandidate
-from cases.services.actors import system
-from cases.services.civil_affairs import CivilAffairsImportRefused, import_civil_affairs
-from cases.services.civil_affairs_file import CivilAffairsFileError, read_civil_affairs_rows
+from cases.models.actors import system
+from cases.hardship.civil_affairs.imports import CivilAffairsImportRefused, import_civil_affairs
+from cases.hardship.civil_affairs.file import CivilAffairsFileError, read_civil_affairs_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from cases.models import (
     HardshipStatus, Household, HouseholdMember, IdentificationSource, LinkCandidate, LinkStatus, Relation, Role, Worker,
 )
 from cases.rules.validators import resident_id_check_char
-from cases.services.actors import system
-from cases.services.civil_affairs import import_civil_affairs
-from cases.services.civil_affairs_file import record_key
-from cases.services.civil_affairs_links import confirm_link, link_civil_records, reject_link
+from cases.models.actors import system
+from cases.hardship.civil_affairs.imports import import_civil_affairs
+from cases.hardship.civil_affairs.file import record_key
+from cases.hardship.civil_affairs.links import confirm_link, link_civil_records, reject_link
 from tests.hardship_fixtures import file_in_state, household_in_hardship
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from cases.document_kinds import cn_date, get_kind
-from cases.document_kinds_dispute import cn_money
+from cases.documents.registry import cn_date, get_kind
+from cases.documents.dispute.intake import cn_money
 from cases.models import (
     AuditAction,
     Channel,
@@ -29,10 +29,10 @@ from cases.models import (
 )
 from cases.rules.claims import ClaimType
 from cases.rules.limitation import limitation_end
-from cases.services.actors import system
-from cases.services.audit import append_event
-from cases.services.deadlines import apply_trigger, extend_deadline
-from cases.services.transitions import apply
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event
+from cases.platform.deadlines import apply_trigger, extend_deadline
+from cases.platform.transitions import apply
 from cases.tasks.documents import issue_document_task
 
 DISPUTE_KINDS = ("oral_application_record", "acceptance_notice", "non_acceptance_notice", "termination_notice")
@@ -302,7 +302,7 @@ def test_withdrawal_states_that_the_applicant_withdrew(make_case, recorder, djan
 def test_contexts_are_built_in_the_documents_language_whatever_the_caller_speaks(
     make_case, recorder, monkeypatch,
 ):
-    from cases import document_kinds_dispute
+    from cases.documents.dispute import intake as document_kinds_dispute
 
     case = make_case()
     apply(case, "reject", by=recorder, reason="申请调解的事项不属于劳动争议")

@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from cases import document_kinds
-from cases.document_kinds import DocumentKind, all_kinds, get_kind
+from cases.documents import registry as document_kinds
+from cases.documents.registry import DocumentKind, all_kinds, get_kind
 from cases.models import AuditAction, AuditEvent, Document, ImmutableError
-from cases.services import documents
-from cases.services.audit import append_event
-from cases.services.documents import issue_correction, issue_document, render_pdf, template_version
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.platform import documents
+from cases.platform.audit.journal import append_event
+from cases.platform.documents import issue_correction, issue_document, render_pdf, template_version
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.tasks.documents import issue_document_task
 
 MEDIATION_NOTICE = {
@@ -299,8 +299,8 @@ def test_the_tasks_package_tolerates_only_its_own_missing_submodules():
 
             patch.delattr(package, "deadlines")
             patch.delitem(sys.modules, "cases.tasks.deadlines")
-            patch.setitem(sys.modules, "cases.services.deadlines", None)
-            with pytest.raises(ModuleNotFoundError, match="cases.services.deadlines"):
+            patch.setitem(sys.modules, "cases.platform.deadlines", None)
+            with pytest.raises(ModuleNotFoundError, match="cases.platform.deadlines"):
                 importlib.reload(package)  # a module missing inside deadlines: not hidden
     finally:
         importlib.reload(package)

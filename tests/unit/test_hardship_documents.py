@@ -13,18 +13,18 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from cases.document_kinds import cn_date, get_kind
+from cases.documents.registry import cn_date, get_kind
 from cases.models import (
     AidPlan, AuditAction, Deadline, Disbursement, Document, FundEntry, HardshipStatus, Objection, ObjectionStatus,
     PlanStatus, YearlyReview,
 )
-from cases.models.funds import EntryKind
+from cases.models.hardship.funds import EntryKind
 from cases.rules.eligibility import assess_household
 from cases.rules.masking import mask_name
 from cases.rules.money import rmb_capitals
-from cases.services.audit import append_event
-from cases.services.deadlines import apply_trigger
-from cases.services.documents import render_pdf
+from cases.platform.audit.journal import append_event
+from cases.platform.deadlines import apply_trigger
+from cases.platform.documents import render_pdf
 from cases.tasks.documents import issue_document_task
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 

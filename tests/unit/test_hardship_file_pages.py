@@ -14,7 +14,7 @@ from cases.models import (
     AidPlan, AuditAction, AuditEvent, Disbursement, Document, FundEntry, HardshipStatus, Membership, Objection,
     PlanStatus, Role,
 )
-from cases.services.transitions import apply
+from cases.platform.transitions import apply
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 
 pytestmark = pytest.mark.django_db
@@ -290,7 +290,7 @@ def test_a_document_download_is_journalled(client, people, file, fund, today, dj
 
 
 def test_the_file_page_lists_the_flow_tasks_and_leaves_their_steps_to_them(client, orgs, people):
-    from workflows.hardship import start_hardship_flow
+    from workflows.hardship.flow import start_hardship_flow
 
     file = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.IDENTIFIED)
     start_hardship_flow(file, by=people["caseworker"])

@@ -12,11 +12,11 @@ from cases.models import (
     HardshipCostItem, HardshipFile, HardshipStatus, Household, HouseholdMember, IncomeItem, Relation, RigidExpense,
     Role, Worker,
 )
-from cases.models.hardship_states import IdentificationSource
+from cases.models.hardship.states import IdentificationSource
 from cases.rules.validators import resident_id_check_char
-from cases.services.hardship_intake import preview_assessment, register_household_application
+from cases.hardship.intake import preview_assessment, register_household_application
 from tests.hardship_fixtures import minimum_living_standard
-from workflows.hardship import HardshipFlow
+from workflows.hardship.flow import HardshipFlow
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from cases.models import HardshipFile, Household, Role
 from cases.rules.validators import resident_id_check_char
 from tests.hardship_fixtures import minimum_living_standard
-from workflows.hardship import HardshipFlow
+from workflows.hardship.flow import HardshipFlow
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,12 @@ from cases.models import (
     Agreement, AuditAction, AuditEvent, CaseNumberCounter, Channel, Deadline, DisputeCase, DisputeStatus, Document,
     Employer, Payment, Worker,
 )
-from cases.services.audit import verify_chain
-from cases.services import dispute_import
-from cases.services.dispute_import import DisputeImportRefused, import_disputes
-from cases.services.dispute_import_rows import COLUMNS
-from cases.services.intake import register_dispute
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.platform.audit.journal import verify_chain
+from cases.disputes import imports as dispute_import
+from cases.disputes.imports import DisputeImportRefused, import_disputes
+from cases.disputes.import_rows import COLUMNS
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.statistics.disputes import dispute_figures
 from cases.statistics.period import Period
 from notifications.models import Delivery
@@ -218,7 +218,7 @@ def test_a_known_number_with_different_content_is_an_error_not_an_edit(orgs, tmp
 
 
 def test_xlsx_with_chinese_headers_and_typed_cells(orgs, tmp_path):
-    from cases.services.dispute_import_rows import COLUMN_LABELS
+    from cases.disputes.import_rows import COLUMN_LABELS
 
     book = Workbook()
     sheet = book.active

@@ -12,9 +12,9 @@ from cases.models import (
     Document, Employer, Worker,
 )
 from cases.rules.claims import ClaimType
-from cases.services.actors import system
-from cases.services.intake import register_dispute
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput, check_application
+from cases.models.actors import system
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput, check_application
 from tests.identifiers import resident_id, uscc
 
 pytestmark = pytest.mark.django_db

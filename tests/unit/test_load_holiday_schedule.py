@@ -14,8 +14,8 @@ from cases.models import AuditEvent, DayKind, Deadline, HolidaySchedule, Holiday
 from cases.rules.calendar import (
     YearSource, add_working_days_detailed, clear_calendar_cache, is_workday, year_source,
 )
-from cases.services.actors import system
-from cases.services.holiday_schedules import ScheduleEntry, parse_schedule_file, propose_schedule
+from cases.models.actors import system
+from cases.platform.holiday_schedules import ScheduleEntry, parse_schedule_file, propose_schedule
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_2027 = DATA / "holidays_2027.csv"

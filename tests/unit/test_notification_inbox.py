@@ -21,7 +21,7 @@ PREFERENCES = "/notifications/preferences/"
 
 
 def deadline_context(**overrides):
-    """What cases/services/deadlines.py gives the deadline templates."""
+    """What cases/platform/deadlines.py gives the deadline templates."""
     return {"clock_name": "调解期限", "citation": "《企业劳动争议协商调解规定》第二十九条",
             "due_on": date(2026, 12, 15), "provisional": False, "subject_label": "（2026）调字第1号", **overrides}
 

@@ -17,15 +17,15 @@ from freezegun import freeze_time
 from cases.models import AuditAction, AuditEvent, Channel, Deadline, HardshipStatus, Membership, Role
 from cases.rules import deadlines as clocks
 from cases.rules.claims import ClaimType
-from cases.services.deadlines import check_deadlines, open_deadline
-from cases.services.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.services.transitions import apply
-from notifications.kinds import RESOLVERS
+from cases.platform.deadlines import check_deadlines, open_deadline
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.platform.transitions import apply
+from notifications.kinds.registry import RESOLVERS
 from notifications.models import ContactOptOut, Delivery, Notification, SmsRecord
 from notifications.reminders import send_daily_digests, send_session_reminders
 from notifications.services import render_message
 from tests.hardship_fixtures import file_in_state, household_in_hardship
-from workflows.dispute import DisputeFlow, claim_task, complete_task, open_dispute, take_action
+from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
 
 pytestmark = pytest.mark.django_db
 

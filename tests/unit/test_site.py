@@ -13,8 +13,8 @@ from viewflow.workflow.status import STATUS
 from cases.models import (
     AuditAction, AuditChainHead, Deadline, DeadlineState, Organisation, OrganisationKind, Role,
 )
-from cases.services.actors import system
-from cases.services.audit import append_event
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event
 from config.urls import urlpatterns as project_urlpatterns
 from workflows.site import SITE_TITLE
 
@@ -221,9 +221,9 @@ def test_caseworker_sees_candidates_and_hardship_work(client, people):
 
 
 def test_caseworker_home_counts_the_application_waiting_in_the_queue(client, orgs, people):
-    from cases.services.identification import open_hardship_file
+    from cases.hardship.identification import open_hardship_file
     from tests.hardship_fixtures import household_in_hardship
-    from workflows.hardship import start_hardship_flow
+    from workflows.hardship.flow import start_hardship_flow
 
     file = open_hardship_file(household=household_in_hardship(orgs["hd"]), by=people["caseworker"],
                               source="application", year=2025)

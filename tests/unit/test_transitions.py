@@ -9,11 +9,11 @@ from django.db.models.signals import post_save
 
 from cases.models import AuditAction, AuditEvent, Deadline, DeadlineState, Document, HolidaySchedule, ScheduleStatus
 from cases.rules import deadlines as clocks
-from cases.services import transitions
-from cases.services.actors import system
-from cases.services.deadlines import open_deadline
-from cases.services.holiday_schedules import ScheduleEntry, propose_schedule
-from cases.services.transitions import StaleCase, TransitionRefused, apply, available_transitions
+from cases.platform import transitions
+from cases.models.actors import system
+from cases.platform.deadlines import open_deadline
+from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.platform.transitions import StaleCase, TransitionRefused, apply, available_transitions
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +138,9 @@ def test_no_transition_from_a_final_state(schedule, people):
         apply(schedule, "approve", by=people["admin2"])
 
 
-@pytest.mark.parametrize("failing_step", ["cases.services.transitions.append_event",
-                                          "cases.services.deadlines.close_deadline",
-                                          "cases.services.transitions._schedule_side_effects"])
+@pytest.mark.parametrize("failing_step", ["cases.platform.transitions.append_event",
+                                          "cases.platform.deadlines.close_deadline",
+                                          "cases.platform.transitions._schedule_side_effects"])
 def test_the_door_rolls_everything_back_when_any_step_fails(
     schedule, people, monkeypatch, failing_step, django_capture_on_commit_callbacks,
 ):

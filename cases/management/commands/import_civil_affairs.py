@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from cases.models import Organisation
-from cases.services.actors import system
-from cases.services.civil_affairs import DEFAULT_PURPOSE, CivilAffairsImportRefused, import_civil_affairs
-from cases.services.civil_affairs_file import CivilAffairsFileError
-from cases.services.civil_affairs_links import ACTOR_NAME
+from cases.models.actors import system
+from cases.hardship.civil_affairs.imports import DEFAULT_PURPOSE, CivilAffairsImportRefused, import_civil_affairs
+from cases.hardship.civil_affairs.file import CivilAffairsFileError
+from cases.hardship.civil_affairs.links import ACTOR_NAME
 
 from ..progress import ProgressBar, error_lines
 

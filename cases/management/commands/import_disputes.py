@@ -5,7 +5,7 @@
 PATH is a CSV (UTF-8, BOM allowed) or XLSX file (first sheet) with a header row and the columns
 case_no, org_code, received_on, accepted_on, worker_name, worker_id_number, employer_name,
 employer_uscc, claim_type, claimed_yuan, outcome, agreement_effective_on, awarded_yuan, paid_yuan
-(or their Chinese names, see cases/services/dispute_import_rows.py). Dates are ISO; empty cells
+(or their Chinese names, see cases/disputes/import_rows.py). Dates are ISO; empty cells
 mean unknown; outcome is agreement, failed, withdrawn, rejected or pending.
 
 Each valid row becomes a case in the state its outcome implies, journalled as imported by
@@ -17,8 +17,8 @@ file again changes nothing.
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from cases.services.dispute_import import DisputeImportRefused, import_disputes
-from cases.services.table_files import TableFileError
+from cases.disputes.imports import DisputeImportRefused, import_disputes
+from cases.platform.table_files import TableFileError
 
 from ..progress import ProgressBar, error_lines
 

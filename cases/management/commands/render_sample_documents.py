@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cases.document_kinds import DocumentKind, all_kinds
-from cases.services.documents import render_pdf
+from cases.documents.registry import DocumentKind, all_kinds
+from cases.platform.documents import render_pdf
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ from cases.models import (
     EmploymentStatus, Fund, Health, Household, HouseholdMember, IncomeItem, IncomeKind, Membership,
     MinimumLivingStandard, Organisation, OrganisationKind, Relation, RigidExpense, Role, SchoolingStage, Worker,
 )
-from cases.models.hardship_states import AidType, IdentificationSource
+from cases.models.hardship.states import AidType, IdentificationSource
 
 K = OrganisationKind
 
@@ -107,10 +107,10 @@ DEMO_HEAD_ID = "110108197805060014"
 
 
 def seed_hardship(organisations: dict[str, Organisation]) -> None:
-    from cases.services import aid
-    from cases.services.actors import system
-    from cases.services.identification import open_hardship_file
-    from workflows.hardship import start_hardship_flow
+    from cases.hardship import aid
+    from cases.models.actors import system
+    from cases.hardship.identification import open_hardship_file
+    from workflows.hardship.flow import start_hardship_flow
 
     for region in DEMO_REGIONS:
         for year, amount in DEMO_MINIMUM_LIVING_STANDARDS.items():

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.services.audit import verify_chain
+from cases.platform.audit.journal import verify_chain
 
 
 class Command(BaseCommand):

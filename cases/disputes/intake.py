@@ -1,0 +1,247 @@
+"""Registering a labour dispute, after the review in intake_review.py.
+
+Parties, as `register_dispute` records them:
+- a worker is found by resident ID when one is given, otherwise a new worker is created;
+- an employer is found by USCC when one is given, otherwise by exact name among employers
+  without a USCC, otherwise created;
+- a found party's blank fields (phone, address, …) are filled from the application; a field
+  already holding a different value is kept as it is, and the audit event lists its name under
+  "kept" so the difference can be looked into. Nothing stored is overwritten.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models.access import require_can_act
+from cases.documents.registry import get_kind
+from cases.models import (
+    AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus, Employer,
+    Organisation, Worker,
+)
+from cases.models.dispute.case import CASE_HANDLERS
+from cases.models.dispute.states import LIVE_CHANNELS
+from cases.rules.deadlines import CREATED
+from cases.rules.limitation import LimitationResult
+from cases.rules.validators import parse_resident_id
+from cases.tasks.documents import issue_document_task
+
+from cases.platform import deadlines
+from cases.models.actors import is_system
+from cases.platform.audit.journal import append_event
+from cases.disputes.intake_review import (
+    CENT,
+    ClaimInput,
+    EmployerInput,
+    Errors,
+    IntakeReview,
+    IntakeWarning,
+    WorkerInput,
+    add_error,
+    as_decimal,
+    check_application,
+    employer_values,
+    normalised_employer,
+    normalised_worker,
+    worker_values,
+)
+
+ORAL_APPLICATION_RECORD = "oral_application_record"
+# A telephone application is made orally too: Art.12's on-the-spot record applies to both.
+ORAL_CHANNELS = (Channel.ORAL, Channel.PHONE)
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    case: DisputeCase
+    review: IntakeReview
+    event: AuditEvent | None = None
+
+
+def _registration_errors(channel: str, facts: str, received_on: date, received_at: datetime | None) -> Errors:
+    errors: Errors = {}
+    if channel not in LIVE_CHANNELS:
+        add_error(errors, "channel", _("未知的申请方式“%(value)s”。") % {"value": channel})
+    if not facts.strip():
+        add_error(errors, "facts", _("请填写争议事实与理由。"))
+    if received_at is None:
+        if received_on != timezone.localdate():
+            add_error(errors, "received_at", _("补录此前收到的申请时，请填写收到申请的时间。"))
+    elif received_at > timezone.now():
+        add_error(errors, "received_at", _("收到申请时间不能晚于现在。"))
+    elif timezone.localdate(received_at) != received_on:
+        add_error(errors, "received_at", _("收到申请时间应在收到申请日期当天。"))
+    return errors
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)  # in the current time zone, Asia/Shanghai
+    return moment
+
+
+def _unacknowledged(warnings: list[IntakeWarning]) -> ValidationError:
+    return ValidationError(
+        _("请确认以下提示后再登记：%(warnings)s"), code="warnings_unacknowledged",
+        params={"warnings": "；".join(warning.message for warning in warnings)},
+    )
+
+
+def _fill_blanks(instance: models.Model, values: dict) -> dict:
+    """Fill the instance's blank fields from `values`; report which were filled and which differ."""
+    filled, kept = [], []
+    for name, value in values.items():
+        current = getattr(instance, name)
+        if value in ("", None) or current == value:
+            continue
+        if current in ("", None):
+            setattr(instance, name, value)
+            filled.append(name)
+        else:
+            kept.append(name)
+    if filled:
+        instance.full_clean()
+        instance.save(update_fields=filled)
+    return {"pk": instance.pk, "created": False, "filled": filled, "kept": kept}
+
+
+def _create(model: type[models.Model], values: dict, unique_lookup: dict | None) -> tuple[models.Model, dict]:
+    """Create a party; if someone registered the same identifier a moment ago, use theirs."""
+    instance = model(**values)
+    instance.full_clean(validate_unique=False)  # the identifier was just looked up; a race is caught below
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        if unique_lookup is None:
+            raise
+        found = model._default_manager.select_for_update().get(**unique_lookup)
+        return found, _fill_blanks(found, values)
+    return instance, {"pk": instance.pk, "created": True, "filled": [], "kept": []}
+
+
+def _save_worker(worker: WorkerInput) -> tuple[Worker, dict]:
+    values = worker_values(worker)
+    if not worker.resident_id:
+        return _create(Worker, values, None)
+    info = parse_resident_id(worker.resident_id)
+    values.update(birth_date=info.birth_date, sex=info.sex)
+    lookup = {"resident_id": worker.resident_id}
+    found = Worker.objects.select_for_update().filter(**lookup).first()
+    if found is not None:
+        return found, _fill_blanks(found, values)
+    return _create(Worker, values, lookup)
+
+
+def _save_employer(employer: EmployerInput) -> tuple[Employer, dict]:
+    values = employer_values(employer)
+    lookup = {"uscc": employer.uscc} if employer.uscc else {"uscc__isnull": True, "name": employer.name}
+    found = Employer.objects.select_for_update().filter(**lookup).order_by("pk").first()
+    if found is not None:
+        return found, _fill_blanks(found, values)
+    return _create(Employer, values, lookup if employer.uscc else None)
+
+
+def case_number(organisation: Organisation, year: int, sequence: int) -> str:
+    return f"{organisation.code}-{year}-{sequence:04d}"
+
+
+def _next_sequence(organisation: Organisation, year: int) -> int:
+    """The organisation's next sequence number for the year, under a row lock held to commit."""
+    CaseNumberCounter.objects.get_or_create(organisation=organisation, year=year)
+    counter = CaseNumberCounter.objects.select_for_update().get(organisation=organisation, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _save_claim(case: DisputeCase, claim: ClaimInput) -> DisputeClaim:
+    row = DisputeClaim(case=case, claim_type=claim.claim_type, description=claim.description.strip(),
+                       amount_claimed=as_decimal(claim.amount_claimed).quantize(CENT))
+    row.full_clean()
+    row.save()
+    return row
+
+
+def _issue_oral_record(*, event_id: int, by: int | str) -> None:
+    """Art.12: an oral application is recorded on the spot; the record is issued on commit."""
+    for variant in get_kind(ORAL_APPLICATION_RECORD).variants:
+        issue_document_task.delay(kind=ORAL_APPLICATION_RECORD, variant=variant, transition_event_id=event_id, by=by)
+
+
+def _limitation_data(limitation: LimitationResult | None) -> dict | None:
+    if limitation is None:
+        return None
+    day = limitation.limitation_date
+    return {"date": day.isoformat() if day else None, "basis": limitation.basis,
+            "not_limited": limitation.not_limited, "time_barred_at_receipt": limitation.time_barred_at_receipt}
+
+
+def _event_data(*, channel: str, claims: list[DisputeClaim], review: IntakeReview, clocks: dict,
+                parties: dict) -> dict:
+    return {
+        "channel": channel,
+        "claims": [{"claim_type": c.claim_type, "amount_claimed": str(c.amount_claimed)} for c in claims],
+        "warnings_acknowledged": [{"code": w.code, "message": w.message} for w in review.warnings],
+        "deadlines": clocks,
+        "duplicates": [case.number for case in review.duplicates],
+        "limitation": _limitation_data(review.limitation),
+        "parties": parties,
+    }
+
+
+def register_dispute(
+    *, organisation: Organisation, by, channel: str, received_on: date, facts: str, worker: WorkerInput,
+    employer: EmployerInput, claims: list[ClaimInput], infringement_known_on: date | None = None,
+    employment_start: date | None = None, employment_end: date | None = None,
+    received_at: datetime | None = None, acknowledge_warnings: bool = False,
+) -> RegistrationResult:
+    """Register an application: a numbered case with its claims, its clocks and its audit event.
+
+    `received_at` may be left out only for an application received today (it is then now).
+    """
+    if not is_system(by):
+        require_can_act(by, organisation, CASE_HANDLERS)
+    claims, received_at = list(claims), _aware(received_at)
+    review = check_application(
+        organisation=organisation, worker=worker, employer=employer, claims=claims, received_on=received_on,
+        infringement_known_on=infringement_known_on, employment_start=employment_start,
+        employment_end=employment_end,
+    )
+    errors = {**review.errors, **_registration_errors(channel, facts, received_on, received_at)}
+    if errors:
+        raise ValidationError(errors)
+    if review.warnings and not acknowledge_warnings:
+        raise _unacknowledged(review.warnings)
+    with transaction.atomic():
+        worker_row, worker_notes = _save_worker(normalised_worker(worker))
+        employer_row, employer_notes = _save_employer(normalised_employer(employer))
+        sequence = _next_sequence(organisation, received_on.year)
+        case = DisputeCase(
+            organisation=organisation, year=received_on.year, sequence=sequence,
+            number=case_number(organisation, received_on.year, sequence),
+            worker=worker_row, employer=employer_row, employment_start=employment_start,
+            employment_end=employment_end, channel=channel, received_on=received_on,
+            received_at=received_at or timezone.now(), facts=facts.strip(),
+            infringement_known_on=infringement_known_on, registered_by=None if is_system(by) else by,
+        )
+        case.full_clean()
+        case.save()
+        saved_claims = [_save_claim(case, claim) for claim in claims]
+        case.related_cases.add(*review.duplicates)
+        clocks = deadlines.apply_trigger(case, CREATED, organisation=organisation)
+        event = append_event(
+            action=AuditAction.TRANSITION, actor=by, subject=case, organisation=organisation, name="register",
+            to_state=DisputeStatus.REGISTERED,
+            data=_event_data(channel=channel, claims=saved_claims, review=review, clocks=clocks.summary(),
+                             parties={"worker": worker_notes, "employer": employer_notes}),
+        )
+        if channel in ORAL_CHANNELS:
+            actor_ref = str(by) if is_system(by) else by.pk
+            transaction.on_commit(partial(_issue_oral_record, event_id=event.pk, by=actor_ref))
+    return RegistrationResult(case=case, review=review, event=event)

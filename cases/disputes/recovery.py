@@ -1,0 +1,75 @@
+"""Effects of performance transitions: each instalment of an effective agreement runs a clock."""
+
+from datetime import date
+
+from cases.models import Deadline, DeadlineState
+from cases.rules.deadlines import clock
+
+from cases.platform.deadlines import close_deadline, open_deadline
+
+INSTALMENT_CLOCK = "dispute.instalment"
+
+
+def tell_parties_of_instalment(kind: str):
+    """A clock hook: the parties of the instalment's case hear of it by SMS (the mediator is
+    told by the clock's own deadline_warning / deadline_breached)."""
+
+    def hook(deadline: Deadline, *, event_key: str) -> None:
+        from notifications.contacts import case_link, party_contacts
+        from notifications.services import notify_parties
+
+        from cases.models.dispute.agreement import Instalment
+
+        instalment = deadline.subject
+        if not isinstance(instalment, Instalment):  # the clock on something else (a test's stand-in)
+            return
+        case = instalment.agreement.case
+        notify_parties(contacts=party_contacts(case), kind=kind, context={"case": case, "instalment": instalment},
+                       event_key=f"{event_key}:{kind}", link=case_link(case))
+
+    return hook
+
+
+# (clock, moment) → hook, called by cases.platform.deadlines when the clock warns or is breached.
+PARTY_NOTICES = {
+    (INSTALMENT_CLOCK, "warn"): tell_parties_of_instalment("instalment_due"),
+    (INSTALMENT_CLOCK, "breach"): tell_parties_of_instalment("instalment_overdue"),
+}
+
+
+def _instalments(case):
+    return case.agreement.instalments.all()
+
+
+def _active_clock(instalment) -> Deadline | None:
+    return Deadline.objects.for_subject(instalment).active().select_for_update().first()
+
+
+def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
+    """Door effect of make_agreement_effective: one clock per instalment, due on its date."""
+    rule = clock(INSTALMENT_CLOCK)
+    return [
+        open_deadline(rule=rule, subject=instalment, organisation=case.organisation,
+                      starts_on=case.agreement.effective_on, due_on=instalment.due_on, assignee=case.mediator)
+        for instalment in _instalments(case)
+    ]
+
+
+def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadline]:
+    """Door effect of record_payment: an instalment paid in full stops its clock."""
+    met = []
+    for instalment in _instalments(case):
+        running = _active_clock(instalment)
+        if running is not None and instalment.outstanding <= 0:
+            met.append(close_deadline(running, DeadlineState.MET))
+    return met
+
+
+def cancel_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
+    """Door effect of refer: the case leaves mediation's supervision; its clocks stop."""
+    cancelled = []
+    for instalment in _instalments(case):
+        running = _active_clock(instalment)
+        if running is not None:
+            cancelled.append(close_deadline(running, DeadlineState.CANCELLED))
+    return cancelled

@@ -1,0 +1,99 @@
+"""Who may see and who may change what: the one scoping function every query uses.
+
+A user sees the subtrees of the organisations they belong to and nothing else. A role
+held in an organisation applies to its whole subtree. Auditors read and never change.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from cases.models.orgs import READ_ONLY_ROLES, Membership, Organisation, Role
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """The organisations `user` may read: their memberships' subtrees."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    roots = Organisation.objects.filter(memberships__user=user).distinct()
+    return Organisation.objects.subtree_of(list(roots))
+
+
+def scoped(queryset: QuerySet, user, *, via: str = "organisation") -> QuerySet:
+    """Filter any queryset to rows whose organisation (reached by `via`) the user may read."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return queryset
+    lookup = "pk__in" if via in ("", "self") else f"{via}__in"
+    return queryset.filter(**{lookup: visible_organisations(user).values("pk")})
+
+
+def roles_in(user, organisation: Organisation) -> set[str]:
+    """Roles `user` holds over `organisation`: those held in it or in any ancestor."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    ancestor_ids = organisation.lineage_ids
+    return set(
+        Membership.objects.filter(user=user, organisation_id__in=ancestor_ids)
+        .values_list("role", flat=True)
+    )
+
+
+def can_read(user, organisation: Organisation) -> bool:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return bool(roles_in(user, organisation))
+
+
+def can_act(user, organisation: Organisation, roles: Iterable[str]) -> bool:
+    """True when `user` holds one of `roles` over `organisation` (never a read-only role)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    allowed = set(roles) - READ_ONLY_ROLES
+    return bool(roles_in(user, organisation) & allowed)
+
+
+def require_can_act(user, organisation: Organisation, roles: Iterable[str]) -> None:
+    roles = list(roles)
+    if can_act(user, organisation, roles):
+        return
+    if can_read(user, organisation):
+        held = roles_in(user, organisation)
+        if held and held <= READ_ONLY_ROLES:
+            raise PermissionDenied(_("审计员只能查阅，不能修改任何内容。"))
+        names = "、".join(str(Role(role).label) for role in roles)
+        raise PermissionDenied(
+            _("您在“%(org)s”没有执行此操作所需的角色（需要：%(roles)s）。")
+            % {"org": organisation.name, "roles": names}
+        )
+    raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
+
+
+def holders(organisation: Organisation, roles: Iterable[str]):
+    """Active users holding one of `roles` over `organisation` (in it or any ancestor)."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = Membership.objects.filter(
+        organisation_id__in=organisation.lineage_ids, role__in=list(roles), user__is_active=True,
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids)
+
+
+def nearest_holders(organisation: Organisation, roles: Iterable[str]):
+    """Users holding one of `roles` in `organisation`, or else in its nearest ancestor that has any."""
+    from django.contrib.auth import get_user_model
+
+    ancestor_ids = organisation.lineage_ids
+    memberships = Membership.objects.filter(
+        organisation_id__in=ancestor_ids, role__in=list(roles), user__is_active=True,
+    ).values_list("organisation_id", "user_id")
+    by_org: dict[int, set[int]] = {}
+    for org_id, user_id in memberships:
+        by_org.setdefault(org_id, set()).add(user_id)
+    for org_id in reversed(ancestor_ids):
+        if org_id in by_org:
+            return get_user_model().objects.filter(pk__in=by_org[org_id])
+    return get_user_model().objects.none()

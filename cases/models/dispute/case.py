@@ -1,0 +1,227 @@
+"""A labor dispute brought to a mediation organisation, and its legal status.
+
+The status moves only through the transition door (cases/platform/transitions.py); each
+@transition below declares who may take it, its legal conditions, and the documents and
+notifications it produces. The clocks it starts and stops are in cases/rules/deadlines.py.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from cases.models.history import HistoricalRecords
+
+from cases.rules.claims import ClaimType
+
+from cases.models.dispute.agreement import AgreementTransitions
+from cases.models.dispute.imported import HistoryTransitions
+from cases.models.dispute.states import (
+    CASE_HANDLERS,
+    ENDED_STATES,
+    OPEN_STATES,
+    Channel,
+    DisputeStatus,
+    S,
+    may_handle,
+    may_lead,
+    system_only,
+)
+from cases.models.fsm import StatusModel
+from cases.models.dispute.mediation import MediationTransitions
+from cases.models.orgs import Organisation, Role
+from cases.models.parties import Employer, Worker
+
+__all__ = ["CASE_HANDLERS", "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus"]
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number issued by an organisation in a year; locked to issue the next."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案件编号计数")
+        verbose_name_plural = _("案件编号计数")
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_org_year")]
+
+    def __str__(self):
+        return f"{self.organisation.code} {self.year}: {self.last}"
+
+
+class DisputeCaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATES)
+
+
+class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions, StatusModel):
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("受理组织"), on_delete=models.PROTECT, related_name="dispute_cases",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    # organisation code (up to 32) + "-YYYY-NNNN"
+    number = models.CharField(_("案件编号"), max_length=48, unique=True)
+    worker = models.ForeignKey(Worker, verbose_name=_("劳动者"), on_delete=models.PROTECT, related_name="disputes")
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="disputes",
+    )
+    employment_start = models.DateField(_("入职日期"), null=True, blank=True)
+    employment_end = models.DateField(_("离职日期"), null=True, blank=True)
+    channel = models.CharField(_("申请方式"), max_length=20, choices=Channel.choices)
+    received_on = models.DateField(_("收到申请日期"))
+    received_at = models.DateTimeField(_("收到申请时间"), default=timezone.now)
+    facts = models.TextField(_("争议事实与理由"))
+    # When the worker knew or should have known of the infringement (Art.27), if stated.
+    infringement_known_on = models.DateField(_("知道权利被侵害之日"), null=True, blank=True)
+    status = FSMField(_("状态"), max_length=20, choices=DisputeStatus.choices, default=S.REGISTERED, protected=True)
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("调解员"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="mediated_disputes",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
+    ended_on = models.DateField(_("办结日期"), null=True, blank=True)
+    end_reason = models.TextField(_("终结原因"), blank=True)
+    # Possible earlier open case of the same worker against the same employer, flagged at intake.
+    related_cases = models.ManyToManyField("self", verbose_name=_("关联案件"), blank=True, symmetrical=True)
+    history = HistoricalRecords(m2m_fields=[related_cases])
+
+    objects = DisputeCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("劳动争议案件")
+        verbose_name_plural = _("劳动争议案件")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "sequence"], name="one_number_per_org_year_sequence",
+                violation_error_message=_("该组织本年度已有此编号的案件。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="dispute_org_status_idx"),
+            # The reports count by these dates over a subtree (cases/statistics/disputes.py).
+            models.Index(fields=["accepted_on", "organisation"], name="dispute_accepted_idx"),
+            models.Index(fields=["ended_on", "organisation"], name="dispute_ended_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.worker} 诉 {self.employer}"
+
+    def clean(self):
+        if self.employment_start and self.employment_end and self.employment_end < self.employment_start:
+            raise ValidationError({"employment_end": _("离职日期不能早于入职日期。")})
+        if self.received_on and self.received_on > timezone.localdate():
+            raise ValidationError({"received_on": _("收到申请日期不能晚于今天。")})
+
+    @property
+    def deadline_assignee(self):
+        """Who the case's legal clocks warn: its mediator, once there is one."""
+        return self.mediator
+
+    @property
+    def total_claimed(self) -> Decimal:
+        return sum((claim.amount_claimed for claim in self.claims.all()), Decimal("0.00"))
+
+    # -- transitions: the legal status machine -------------------------------------------
+
+    @transition(field=status, source=S.REGISTERED, target=S.ACCEPTED, permission=may_handle,
+                custom={"label": _("受理"), "documents": ["acceptance_notice"], "notifications": ["case_accepted"]})
+    def accept(self, *, by, reason="", **data):
+        self.accepted_on = data.get("accepted_on") or timezone.localdate()
+
+    @transition(field=status, source=S.REGISTERED, target=S.REJECTED, permission=may_handle,
+                custom={"label": _("不予受理"), "documents": ["non_acceptance_notice"], "reason_required": True,
+                        "notifications": ["case_rejected"]})
+    def reject(self, *, by, reason="", **data):
+        self._end(reason)
+
+    @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=may_handle,
+                custom={"label": _("分配调解员"), "effects": ["cases.platform.deadlines.hand_over_to_assignee"],
+                        "notifications": ["task_assigned"]})
+    def assign(self, *, by, reason="", mediator=None, **data):
+        self.mediator = self._eligible_mediator(mediator, by)
+
+    @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_lead,
+                custom={"label": _("改派调解员"), "reason_required": True,
+                        "effects": ["cases.platform.deadlines.hand_over_to_assignee", "workflows.dispute.flow.follow_mediator"],
+                        "notifications": ["task_assigned"]})
+    def reassign(self, *, by, reason="", mediator=None, **data):
+        self.mediator = self._eligible_mediator(mediator, by)
+
+    @transition(field=status, source=[S.IN_MEDIATION, S.AGREEMENT_SIGNING], target=S.FAILED,
+                permission=may_handle,
+                custom={"label": _("调解不成"), "documents": ["termination_notice"], "reason_required": True})
+    def fail(self, *, by, reason="", **data):
+        self._end(reason)
+
+    @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=system_only,
+                custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"],
+                        "effects": ["workflows.dispute.flow.route_to_closing"]})
+    def deem_failed(self, *, by, reason="", **data):
+        self._end(reason)
+
+    @transition(field=status, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=may_handle,
+                custom={"label": _("申请人撤回"), "documents": ["termination_notice"], "reason_required": True,
+                        "effects": ["workflows.dispute.flow.route_to_closing"]})
+    def withdraw(self, *, by, reason="", **data):
+        self._end(reason)
+
+    @transition(field=status, source=list(ENDED_STATES), target=S.CLOSED, permission=may_handle,
+                custom={"label": _("结案")})
+    def close(self, *, by, reason="", **data):
+        self.ended_on = self.ended_on or timezone.localdate()
+
+    @transition(field=status, source=S.CLOSED, target=S.ARCHIVED, permission=may_handle,
+                custom={"label": _("归档"), "documents": ["case_file"]})
+    def archive(self, *, by, reason="", **data):
+        """Archived cases are read-only: no transition leaves ARCHIVED."""
+
+    def _end(self, reason):
+        self.ended_on = timezone.localdate()
+        self.end_reason = reason
+
+    def _eligible_mediator(self, mediator, by):
+        from cases.models.access import can_act
+        from cases.models.actors import is_system
+
+        if mediator is None:
+            raise ValidationError({"mediator": _("请选择调解员。")})
+        if not can_act(mediator, self.organisation, [Role.MEDIATOR]):
+            raise ValidationError({"mediator": _("%(name)s不是本组织的调解员。") % {"name": mediator}})
+        if not is_system(by) and mediator != by and not can_act(by, self.organisation, [Role.MEDIATION_LEAD]):
+            raise ValidationError({"mediator": _("调解员只能领取给自己；分配给他人需由调解组长操作。")})
+        return mediator
+
+
+class DisputeClaim(models.Model):
+    case = models.ForeignKey(DisputeCase, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="claims")
+    claim_type = models.CharField(_("争议事项"), max_length=32, choices=ClaimType.choices)
+    description = models.CharField(_("具体请求"), max_length=300, blank=True)
+    amount_claimed = models.DecimalField(
+        _("请求金额（元）"), max_digits=14, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    amount_awarded = models.DecimalField(
+        _("协议金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("请求事项")
+        verbose_name_plural = _("请求事项")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_claim_type_display()} ¥{self.amount_claimed:,.2f}"

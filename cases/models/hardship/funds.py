@@ -1,0 +1,158 @@
+"""Aid funds and their ledger; aid plans and the disbursements paid under them.
+
+A fund (organisation, year, aid type) has no balance column: its balance is the sum of its
+ledger entries (budget allocations in, disbursements out), so it can never be edited, only
+explained. A disbursement needs an approved plan and locks the fund's row while it checks
+the balance (cases.hardship.aid), so concurrent payments never overdraw it. Every yuan
+paid traces to a plan, the reviewer who approved it and a receipt number.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+from cases.models.history import HistoricalRecords
+
+from cases.models.hardship.household import YEAR_VALIDATORS
+from cases.models.hardship.states import AidType
+from cases.models.orgs import Organisation
+
+ZERO = Decimal("0.00")
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+def money(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class Fund(models.Model):
+    organisation = models.ForeignKey(Organisation, verbose_name=_("组织"), on_delete=models.PROTECT,
+                                     related_name="funds")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    aid_type = models.CharField(_("帮扶类别"), max_length=16, choices=AidType.choices)
+    name = models.CharField(_("资金名称"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("帮扶资金")
+        verbose_name_plural = _("帮扶资金")
+        ordering = ["organisation", "-year", "aid_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "aid_type"], name="one_fund_per_org_year_type",
+                violation_error_message=_("该组织该年度已有此类帮扶资金。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.year}年{self.get_aid_type_display()}）"
+
+    def balance(self) -> Decimal:
+        return self.entries.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    def budget(self) -> Decimal:
+        return self.entries.filter(kind=EntryKind.ALLOCATION).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+class EntryKind(models.TextChoices):
+    ALLOCATION = "allocation", _("预算拨入")
+    DISBURSEMENT = "disbursement", _("帮扶支出")
+
+
+class FundEntry(models.Model):
+    """One line of a fund's ledger: positive in, negative out. Never changed once written."""
+
+    fund = models.ForeignKey(Fund, verbose_name=_("资金"), on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("类别"), max_length=16, choices=EntryKind.choices)
+    amount = money(_("金额（元）"))
+    note = models.CharField(_("摘要"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记账人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("资金台账")
+        verbose_name_plural = _("资金台账")
+        ordering = ["fund", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="allocation", amount__gt=0) | models.Q(kind="disbursement", amount__lt=0)),
+                name="fund_entry_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ¥{self.amount:,.2f}"
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待审批")
+    APPROVED = "approved", _("已批准")
+
+
+class AidPlan(models.Model):
+    """Personalised aid for a file: what, from which fund, how much in all, paid how."""
+
+    file = models.ForeignKey("cases.HardshipFile", verbose_name=_("档案"), on_delete=models.PROTECT,
+                             related_name="aid_plans")
+    aid_type = models.CharField(_("帮扶类别"), max_length=16, choices=AidType.choices)
+    fund = models.ForeignKey(Fund, verbose_name=_("资金"), on_delete=models.PROTECT, related_name="plans")
+    amount = money(_("计划金额（元）"), validators=POSITIVE)
+    instalments = models.PositiveSmallIntegerField(_("发放次数"), default=1, validators=[MinValueValidator(1)])
+    first_payment_on = models.DateField(_("首次发放日期"))
+    purpose = models.TextField(_("帮扶内容"))
+    status = models.CharField(_("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("制定人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    prepared_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("帮扶计划")
+        verbose_name_plural = _("帮扶计划")
+        ordering = ["file", "pk"]
+
+    def __str__(self):
+        return f"{self.get_aid_type_display()} ¥{self.amount:,.2f}（{self.get_status_display()}）"
+
+    def paid(self) -> Decimal:
+        return self.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+class Disbursement(models.Model):
+    """A payment under an approved plan, with its ledger entry and receipt (领款凭证)."""
+
+    plan = models.ForeignKey(AidPlan, verbose_name=_("帮扶计划"), on_delete=models.PROTECT,
+                             related_name="disbursements")
+    entry = models.OneToOneField(FundEntry, verbose_name=_("台账记录"), on_delete=models.PROTECT,
+                                 related_name="disbursement")
+    amount = money(_("金额（元）"), validators=POSITIVE)
+    paid_on = models.DateField(_("发放日期"))
+    recipient = models.CharField(_("领款人"), max_length=50)
+    receipt_number = models.CharField(_("凭证编号"), max_length=48, unique=True)
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("帮扶发放")
+        verbose_name_plural = _("帮扶发放")
+        ordering = ["plan", "pk"]
+        indexes = [models.Index(fields=["paid_on"], name="disbursement_paid_on_idx")]  # the reports
+
+    def __str__(self):
+        return f"{self.receipt_number} ¥{self.amount:,.2f}"

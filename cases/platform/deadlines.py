@@ -1,0 +1,321 @@
+"""Opening, meeting, extending, breaching and cancelling legal clocks.
+
+Every function here runs inside the caller's transaction (the transition door's, or the
+one check_deadlines opens per deadline) so a clock never changes apart from its cause.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models.access import nearest_holders
+from cases.models import AuditAction, Deadline, DeadlineState
+from cases.rules import deadlines as rules
+from notifications.services import notify
+
+from cases.models.actors import system
+from cases.platform.audit.journal import append_event
+
+
+def today_local() -> date:
+    return timezone.localdate()
+
+
+@dataclass
+class DeadlineChanges:
+    opened: list[Deadline] = field(default_factory=list)
+    met: list[Deadline] = field(default_factory=list)
+    cancelled: list[Deadline] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            "opened": [{"clock": d.clock, "due_on": d.due_on.isoformat(), "provisional": d.provisional} for d in self.opened],
+            "met": [d.clock for d in self.met],
+            "cancelled": [d.clock for d in self.cancelled],
+        }
+
+
+def _start_date(rule: rules.LegalClock, subject, today: date) -> date:
+    if rule.start_attribute:
+        value = getattr(subject, rule.start_attribute)
+        return value.date() if hasattr(value, "date") and callable(value.date) else value
+    return today
+
+
+def open_deadline(
+    *, rule: rules.LegalClock, subject, organisation, starts_on: date, due_on: date | None = None,
+    assignee=None,
+) -> Deadline:
+    if due_on is None:
+        if rule.days is None:
+            raise ValueError(f"clock {rule.code} takes its due date from the data")
+        result = rule.due_date(starts_on)
+        due_on, provisional = result.date, result.provisional
+    else:
+        provisional = False
+    deadline = Deadline(
+        clock=rule.code,
+        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+        subject_id=str(subject.pk),
+        organisation=organisation,
+        assignee=assignee,
+        starts_on=starts_on,
+        due_on=due_on,
+        provisional=provisional,
+    )
+    deadline.full_clean()
+    deadline.save()
+    return deadline
+
+
+def close_deadline(deadline: Deadline, state: str) -> Deadline:
+    deadline.state = state
+    deadline.closed_at = timezone.now()
+    deadline.save(update_fields=["state", "closed_at"])
+    return deadline
+
+
+def apply_trigger(subject, trigger: str, *, organisation, today: date | None = None, assignee=None) -> DeadlineChanges:
+    """Open, meet and cancel the clocks the rules attach to `trigger` on `subject`."""
+    today = today or today_local()
+    effects = rules.effects_of(subject._meta.label_lower, trigger)
+    changes = DeadlineChanges()
+    if not (effects.meets or effects.cancels or effects.opens):
+        return changes
+    active = {d.clock: d for d in Deadline.objects.for_subject(subject).active().select_for_update()}
+    for rule in effects.meets:
+        if rule.code in active:
+            changes.met.append(close_deadline(active.pop(rule.code), DeadlineState.MET))
+    for rule in effects.cancels:
+        if rule.code in active:
+            changes.cancelled.append(close_deadline(active.pop(rule.code), DeadlineState.CANCELLED))
+    for rule in effects.opens:
+        if rule.code not in active:
+            changes.opened.append(open_deadline(
+                rule=rule, subject=subject, organisation=organisation,
+                starts_on=_start_date(rule, subject, today), assignee=assignee,
+            ))
+    return changes
+
+
+def extend_deadline(*, deadline: Deadline, days: int, by, reason: str) -> Deadline:
+    """Extend an active clock by `days` in its own unit, within the rule's limits."""
+    rule = deadline.rule
+    if not deadline.is_active:
+        raise ValidationError(_("该时限已结束，不能延期。"))
+    if deadline.extensions >= rule.max_extensions:
+        raise ValidationError(_("%(name)s不允许再延期（最多%(n)s次）。依据：%(citation)s")
+                              % {"name": rule.name, "n": rule.max_extensions, "citation": rule.citation})
+    if days <= 0 or (rule.max_extension_days is not None and days > rule.max_extension_days):
+        raise ValidationError(_("延期天数须在1至%(max)s天之间。依据：%(citation)s")
+                              % {"max": rule.max_extension_days, "citation": rule.citation})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写延期理由。")})
+    old_due = deadline.due_on
+    result = rule.due_date(old_due, days)
+    deadline.due_on, deadline.provisional = result.date, deadline.provisional or result.provisional
+    deadline.state = DeadlineState.EXTENDED
+    deadline.extensions += 1
+    deadline.extended_days += days
+    deadline.warnings_sent = []
+    deadline.save(update_fields=["due_on", "provisional", "state", "extensions", "extended_days", "warnings_sent"])
+    append_event(
+        action=AuditAction.DEADLINE, actor=by, subject=deadline.subject, organisation=deadline.organisation,
+        name="extend", reason=reason,
+        data={"clock": rule.code, "from": old_due.isoformat(), "to": deadline.due_on.isoformat()},
+    )
+    return deadline
+
+
+def _recipients(deadline: Deadline, *, escalate: bool) -> list:
+    people = [deadline.assignee] if deadline.assignee_id else []
+    if escalate or not people:
+        people.extend(nearest_holders(deadline.organisation, deadline.rule.escalate_to))
+    return people
+
+
+def _notice_context(deadline: Deadline) -> dict:
+    rule = deadline.rule
+    return {
+        "clock_name": rule.name, "citation": rule.citation, "due_on": deadline.due_on,
+        "provisional": deadline.provisional, "subject_label": str(deadline.subject), "subject": deadline.subject,
+    }
+
+
+# Clocks whose warnings have a message of their own rather than the generic deadline_warning.
+WARNING_KINDS = {"hardship.yearly_review": "yearly_review_due"}
+
+
+def subject_link(subject) -> str:
+    """The page a deadline's subject is handled on: its case or hardship file."""
+    label = subject._meta.label_lower
+    if label == "cases.disputecase":
+        return f"/cases/{subject.pk}/"
+    if label == "cases.hardshipfile":
+        return f"/hardship/files/{subject.pk}/"
+    if label == "cases.instalment":
+        return f"/cases/{subject.agreement.case_id}/"
+    return ""
+
+
+def _tell_parties(deadline: Deadline, moment: str, event_key: str) -> None:
+    """Clocks the parties hear about too (an instalment: due, overdue) — see recovery.py."""
+    from cases.disputes.recovery import PARTY_NOTICES
+
+    hook = PARTY_NOTICES.get((deadline.clock, moment))
+    if hook is not None:
+        hook(deadline, event_key=event_key)
+
+
+def _warning_date(deadline: Deadline, day_of_clock: int) -> date:
+    rule = deadline.rule
+    if rule.days is None or day_of_clock >= rule.days:
+        return deadline.due_on
+    # Extensions move warnings with the due date: the same distance before it.
+    return rule.due_date(deadline.starts_on, day_of_clock + deadline.extended_days).date
+
+
+def _warning_days_reached(deadline: Deadline, today: date) -> list[int]:
+    """Warnings due by `today` and not yet sent. warnings_sent records each as a day of the
+    clock (warn_on_days) or as minus the days before due (remind_days_before_due); a clock
+    declares one kind or the other, so the markers never collide."""
+    rule = deadline.rule
+    sent = set(deadline.warnings_sent)
+    due = [day for day in rule.warn_on_days if _warning_date(deadline, day) <= today]
+    due += [-before for before in rule.remind_days_before_due if deadline.due_on - timedelta(days=before) <= today]
+    return [marker for marker in due if marker not in sent]
+
+
+def _warn(deadline: Deadline, today: date) -> bool:
+    days = _warning_days_reached(deadline, today)
+    if not days:
+        return False
+    event_key = f"deadline:{deadline.pk}:warn:{max(days)}:{deadline.due_on}"
+    notify(
+        recipients=_recipients(deadline, escalate=False), kind=WARNING_KINDS.get(deadline.clock, "deadline_warning"),
+        context=_notice_context(deadline), event_key=event_key, link=subject_link(deadline.subject),
+    )
+    _tell_parties(deadline, "warn", event_key)
+    deadline.warnings_sent = sorted(set(deadline.warnings_sent) | set(days))
+    deadline.save(update_fields=["warnings_sent"])
+    return True
+
+
+def _breach(deadline: Deadline) -> None:
+    from cases.platform.transitions import apply  # the door imports this module
+
+    rule = deadline.rule
+    close_deadline(deadline, DeadlineState.BREACHED)
+    actor = system("check_deadlines")
+    append_event(
+        action=AuditAction.DEADLINE, actor=actor, subject=deadline.subject, organisation=deadline.organisation,
+        name="breach", data={"clock": rule.code, "due_on": deadline.due_on.isoformat()},
+    )
+    context = _notice_context(deadline)
+    if rule.breach_transition:
+        apply(deadline.subject, rule.breach_transition, by=actor, reason=_("%(name)s届满未完成") % {"name": rule.name})
+        context["breach_action"] = _("系统已按规定执行：%(action)s") % {"action": rule.breach_transition}
+    notify(
+        recipients=_recipients(deadline, escalate=True), kind="deadline_breached", context=context,
+        event_key=f"deadline:{deadline.pk}:breach", link=subject_link(deadline.subject),
+    )
+    _tell_parties(deadline, "breach", f"deadline:{deadline.pk}:breach")
+
+
+def _elapse(deadline: Deadline) -> None:
+    """A period (a publicity) has run its course: met, journalled, its assignee told."""
+    close_deadline(deadline, DeadlineState.MET)
+    append_event(
+        action=AuditAction.DEADLINE, actor=system("check_deadlines"), subject=deadline.subject,
+        organisation=deadline.organisation, name="elapsed",
+        data={"clock": deadline.clock, "due_on": deadline.due_on.isoformat()},
+    )
+    notify(
+        recipients=_recipients(deadline, escalate=False), kind="period_elapsed", context=_notice_context(deadline),
+        event_key=f"deadline:{deadline.pk}:elapsed", link=subject_link(deadline.subject),
+    )
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    warned: int
+    breached: int
+
+
+def check_deadlines(*, today: date | None = None) -> CheckSummary:
+    """Send due warnings and breach overdue clocks. Safe to run any number of times, anywhere."""
+    today = today or today_local()
+    warned = breached = 0
+    candidates = Deadline.objects.active().filter(due_on__lte=today + timedelta(days=31)).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            deadline = Deadline.objects.select_for_update(skip_locked=True).filter(pk=pk).active().first()
+            if deadline is None:  # closed meanwhile, or another worker holds it
+                continue
+            if deadline.due_on < today and deadline.rule.elapses:
+                _elapse(deadline)
+            elif deadline.due_on < today:
+                _breach(deadline)
+                breached += 1
+            elif _warn(deadline, today):
+                warned += 1
+    return CheckSummary(warned=warned, breached=breached)
+
+
+@dataclass(frozen=True)
+class DeadlineMove:
+    deadline: Deadline
+    old_due: date
+    new_due: date
+
+
+def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
+    """Recompute active working-day clocks computed on a provisional calendar year.
+
+    Called when an official schedule is approved. A clock whose due date moves is
+    saved and its assignee (or the escalation role) told; the rest just lose the flag
+    once no provisional year is involved any more.
+    """
+    moves = []
+    for deadline in Deadline.objects.active().filter(provisional=True).select_for_update():
+        rule = deadline.rule
+        if rule.unit is not rules.DayUnit.WORKING or rule.days is None:
+            continue
+        result = rule.due_date(deadline.starts_on, rule.days + deadline.extended_days)
+        old_due = deadline.due_on
+        deadline.due_on, deadline.provisional = result.date, result.provisional
+        deadline.save(update_fields=["due_on", "provisional"])
+        if old_due != deadline.due_on:
+            moves.append(DeadlineMove(deadline, old_due, deadline.due_on))
+            notify(
+                recipients=_recipients(deadline, escalate=False), kind="deadline_moved",
+                context={**_notice_context(deadline), "old_due": old_due, "new_due": deadline.due_on},
+                event_key=f"deadline:{deadline.pk}:moved:{old_due}:{deadline.due_on}",
+            )
+    return moves
+
+
+def recompute_after_schedule_approval(schedule, *, by, today: date | None = None) -> list[DeadlineMove]:
+    """Door effect of approving an official holiday schedule: provisional clocks follow it.
+
+    The calendar already sees the approval: saving the schedule told it (see
+    cases.rules.calendar), and forgets it again should this transaction roll back.
+    """
+    return recompute_provisional(today=today)
+
+
+def hand_over_to_assignee(subject, *, by, today: date | None = None) -> int:
+    """Door effect of (re)assigning a case: its running clocks now warn the new person."""
+    assignee = subject.deadline_assignee
+    moved = 0
+    for deadline in Deadline.objects.for_subject(subject).active().select_for_update():
+        if deadline.assignee_id != getattr(assignee, "pk", None):
+            deadline.assignee = assignee
+            deadline.save(update_fields=["assignee"])
+            moved += 1
+    return moved

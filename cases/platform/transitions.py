@@ -1,0 +1,310 @@
+"""The one door every change of legal status goes through.
+
+`apply(subject, "approve", by=user, reason=..., data=...)`, in one transaction:
+1. locks the subject's row and refuses a stale copy (two people acting at once: one wins);
+2. checks scope, role and the FSM transition's permission and conditions;
+3. runs the django-fsm transition and saves;
+4. opens, meets and cancels the legal clocks the rules attach to the transition;
+5. appends the audit event;
+6. registers the transition's documents and notifications to run on commit.
+If any step fails, nothing happened. Views, flows, imports and commands all call this;
+nothing else writes a status.
+
+`apply_to_each(subjects, name, by=..., data=[...])` is the same door for many subjects of
+one model inside a transaction the caller rolls back whole on any error (a bulk import's
+chunk): the same steps for each, with one lock query, one bulk save with history and one
+audit append for them all.
+"""
+
+import copy
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from cases.models.access import roles_in
+from cases.models import AuditAction, AuditEvent
+from cases.models.history import bulk_update_with_history
+from cases.models.orgs import READ_ONLY_ROLES
+
+from cases.platform import deadlines
+from cases.models.actors import is_system
+from cases.platform.audit.journal import append_event, append_events
+
+
+class TransitionRefused(ValidationError):
+    """The transition is not possible from this state, or its legal conditions are not met."""
+
+
+class StaleCase(ConcurrentTransition):
+    """Someone else changed the case since this copy was read."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("该事项已被他人处理，请刷新页面后查看最新状态。"))
+
+
+@dataclass(frozen=True)
+class TransitionOutcome:
+    subject: object
+    event: AuditEvent
+    from_state: str
+    to_state: str
+    deadlines: deadlines.DeadlineChanges
+
+
+def fsm_transition(subject, name: str):
+    method = getattr(subject, name, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise ValueError(f"{type(subject).__name__} has no transition {name!r}")
+    return method
+
+
+def state_of(subject, name: str) -> str:
+    return fsm_transition(subject, name)._django_fsm.field.get_state(subject)
+
+
+def transition_spec(subject, name: str):
+    """The django_fsm Transition for `name` from the subject's current state, or None."""
+    method = fsm_transition(subject, name)
+    return method._django_fsm.get_transition(state_of(subject, name))
+
+
+def _check_actor(subject, spec, by) -> None:
+    if is_system(by):
+        return
+    organisation = subject.organisation
+    held = roles_in(by, organisation)  # read once: it decides both scope and read-only
+    if not (held or (by.is_superuser and by.is_active)):
+        raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
+    if held and held <= READ_ONLY_ROLES and not by.is_superuser:
+        raise PermissionDenied(_("审计员只能查阅，不能修改任何内容。"))
+    if not spec.has_perm(subject, by):
+        message = getattr(spec.permission, "message", None) or _("您没有执行此操作的权限。")
+        raise PermissionDenied(message)
+
+
+def _check_conditions(subject, spec, name: str) -> None:
+    if spec is None:
+        raise TransitionRefused(_("当前状态下不能执行“%(action)s”。") % {"action": name})
+    unmet = [condition for condition in spec.conditions if not condition(subject)]
+    if unmet:
+        reasons = "；".join(str(getattr(c, "message", c.__name__)) for c in unmet)
+        raise TransitionRefused(_("不满足执行条件：%(reasons)s") % {"reasons": reasons})
+
+
+def _locking(model):
+    """The model's rows, to be locked as read; their organisation read along (every step below
+    uses it) without locking the organisation's row too."""
+    queryset = model._default_manager.select_for_update(of=("self",))
+    if _has_organisation(model):
+        queryset = queryset.select_related("organisation")
+    return queryset
+
+
+def _lock(subject):
+    return _locking(type(subject)).get(pk=subject.pk)
+
+
+def _has_organisation(model) -> bool:
+    try:
+        return model._meta.get_field("organisation").many_to_one
+    except FieldDoesNotExist:
+        return False
+
+
+def _adopt(subject, saved) -> None:
+    """Give the caller's copy the state just saved (what refresh_from_db would read back)."""
+    for field in subject._meta.concrete_fields:
+        subject.__dict__[field.attname] = saved.__dict__[field.attname]
+    subject._state.fields_cache = dict(saved._state.fields_cache)
+    subject.__dict__.pop("_prefetched_objects_cache", None)
+    update_initial_state = getattr(subject, "_update_initial_state", None)
+    if update_initial_state is not None:
+        update_initial_state()
+
+
+def _field_values(subject) -> dict:
+    return {field.attname: copy.deepcopy(getattr(subject, field.attname)) for field in subject._meta.concrete_fields}
+
+
+def _constraint_fields(subject, constraint) -> set[str]:
+    if getattr(constraint, "expressions", None):
+        return {field.name for field in subject._meta.concrete_fields}
+    names = set(getattr(constraint, "fields", ()) or ())
+    for condition in (getattr(constraint, "condition", None), getattr(constraint, "check", None)):
+        if condition is not None:
+            names |= set(condition.referenced_base_fields)
+    return names
+
+
+def _unchanged_fields(subject, loaded: dict) -> set[str]:
+    """Fields the transition left as they were and that share no constraint with one it changed.
+
+    They were valid when saved, so full_clean need not check them again (each foreign key and
+    unique check is a query). A field in a constraint with a changed field is checked with it."""
+    fields = subject._meta.concrete_fields
+    changed = {field.name for field in fields if getattr(subject, field.attname) != loaded[field.attname]}
+    checked = set(changed)
+    groups = [_constraint_fields(subject, c) for c in subject._meta.constraints]
+    groups += [set(group) for group in subject._meta.unique_together]
+    for names in groups:
+        if names & changed:
+            checked |= names
+    return {field.name for field in fields} - checked
+
+
+def _schedule_side_effects(subject, spec, event: AuditEvent, by) -> None:
+    from cases.documents.registry import get_kind
+    from cases.tasks.documents import issue_document_task
+    from notifications.tasks import notify_transition_task
+
+    actor_ref = str(by) if is_system(by) else by.pk
+    for kind in spec.custom.get("documents", ()):
+        declared = get_kind(kind)
+        if declared.applies is not None and not declared.applies(subject):
+            continue
+        for variant in declared.variants:
+            transaction.on_commit(lambda kind=kind, variant=variant: issue_document_task.delay(
+                kind=kind, variant=variant, transition_event_id=event.pk, by=actor_ref,
+            ))
+    for kind in spec.custom.get("notifications", ()):
+        transaction.on_commit(lambda kind=kind: notify_transition_task.delay(kind=kind, transition_event_id=event.pk))
+
+
+@dataclass
+class _Move:
+    """One subject taken through its transition in memory, checked and cleaned, not yet saved."""
+    subject: object  # the locked copy
+    spec: object
+    from_state: str
+    loaded: dict
+    created: object
+
+
+def _move(locked, subject, name: str, *, by, reason: str, data: dict) -> _Move:
+    if state_of(locked, name) != state_of(subject, name):
+        raise StaleCase()
+    spec = transition_spec(locked, name)
+    if spec is not None:
+        _check_actor(locked, spec, by)
+    _check_conditions(locked, spec, name)
+    if spec.custom.get("reason_required") and not reason.strip():
+        raise ValidationError({"reason": _("请填写理由。")})
+    from_state = state_of(locked, name)
+    loaded = _field_values(locked)
+    created = fsm_transition(locked, name)(by=by, reason=reason, **data)
+    locked.full_clean(exclude=_unchanged_fields(locked, loaded))
+    return _Move(locked, spec, from_state, loaded, created)
+
+
+def _consequences(move: _Move, name: str, *, by, reason: str, data: dict, today, imported: bool
+                  ) -> tuple[deadlines.DeadlineChanges, dict]:
+    """After the save: the clocks and effects of the transition, and its audit event to append."""
+    locked = move.subject
+    clock_changes = deadlines.apply_trigger(
+        locked, name, organisation=locked.organisation, today=today,
+        assignee=getattr(locked, "deadline_assignee", None),
+    )
+    for effect in move.spec.custom.get("effects", ()):
+        import_string(effect)(locked, by=by, today=today)
+    event = {
+        "action": AuditAction.TRANSITION, "actor": by, "subject": locked, "organisation": locked.organisation,
+        "name": name, "from_state": move.from_state, "to_state": state_of(locked, name), "reason": reason,
+        "data": {"input": data, "deadlines": clock_changes.summary(),
+                 "documents": list(move.spec.custom.get("documents", ())), "imported": imported,
+                 # The record the transition made (a session, a payment): its documents name it.
+                 "created": move.created if isinstance(move.created, models.Model) else None},
+    }
+    return clock_changes, event
+
+
+def _outcome(move: _Move, event: AuditEvent, clock_changes) -> TransitionOutcome:
+    return TransitionOutcome(move.subject, event, move.from_state, event.to_state, clock_changes)
+
+
+def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
+          today: date | None = None, imported: bool = False) -> TransitionOutcome:
+    """Move `subject` through its FSM transition `name` on behalf of `by`."""
+    data = data or {}
+    with transaction.atomic():
+        move = _move(_lock(subject), subject, name, by=by, reason=reason, data=data)
+        move.subject.save()
+        clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
+                                                  imported=imported)
+        event = append_event(**event_spec)
+        _schedule_side_effects(move.subject, move.spec, event, by)
+    _adopt(subject, move.subject)
+    return _outcome(move, event, clock_changes)
+
+
+def apply_to_each(subjects: list, name: str, *, by, data: list[dict], today: date | None = None,
+                  imported: bool = False) -> list[TransitionOutcome]:
+    """apply() to many subjects of one model, `data[i]` for `subjects[i]`, inside the caller's
+    transaction, which must be rolled back whole on any error (a bulk import's chunk).
+
+    Each subject gets the same checks, consequences and audit event as through apply(); the
+    rows are locked in one query, saved in one bulk update with their history and save()'s
+    signals, and the events appended under one lock of the audit chain. A model's own save()
+    override is not run: the door is for models whose saving is the signals and the history
+    (django-fsm's concurrent-transition check on save has nothing to catch under the lock)."""
+    if not subjects:
+        return []
+    with transaction.atomic(savepoint=False):
+        locked = _lock_all(subjects)
+        moves = [_move(locked[subject.pk], subject, name, by=by, reason="", data=inputs)
+                 for subject, inputs in zip(subjects, data, strict=True)]
+        _save_all(moves)
+        consequences = [_consequences(move, name, by=by, reason="", data=inputs, today=today, imported=imported)
+                        for move, inputs in zip(moves, data, strict=True)]
+        events = append_events([event_spec for _clocks, event_spec in consequences])
+        for move, event in zip(moves, events, strict=True):
+            _schedule_side_effects(move.subject, move.spec, event, by)
+    for subject, move in zip(subjects, moves, strict=True):
+        _adopt(subject, move.subject)
+    return [_outcome(move, event, clocks) for move, event, (clocks, _spec) in zip(moves, events, consequences,
+                                                                                   strict=True)]
+
+
+def _lock_all(subjects: list) -> dict:
+    """The subjects' rows by primary key, locked in one query."""
+    in_one_order = _locking(type(subjects[0])).order_by("pk")  # two callers never wait on each other in a cycle
+    locked = in_one_order.in_bulk([subject.pk for subject in subjects])
+    if len(locked) < len(subjects):
+        raise StaleCase()
+    return locked
+
+
+def _save_all(moves: list[_Move]) -> None:
+    """Save every moved subject in one update of the fields any of them changed, with history."""
+    objs = [move.subject for move in moves]
+    for obj in objs:
+        for field in obj._meta.concrete_fields:
+            if getattr(field, "auto_now", False):
+                field.pre_save(obj, add=False)
+    changed = {field.attname for move in moves for field in move.subject._meta.concrete_fields
+               if getattr(move.subject, field.attname) != move.loaded[field.attname]}
+    fields = [field.name for field in objs[0]._meta.concrete_fields if field.attname in changed]
+    bulk_update_with_history(objs, type(objs[0]), fields)
+
+
+def available_transitions(subject, user) -> list:
+    """The transitions `user` may take on `subject` now: what a page offers as actions."""
+    from django_fsm import FSMFieldMixin
+
+    field = next(f for f in subject._meta.fields if isinstance(f, FSMFieldMixin))
+    current = field.get_state(subject)
+    offered = []
+    for spec in field.get_all_transitions(type(subject)):
+        if spec.source not in (current, "*", "+"):
+            continue
+        try:
+            _check_actor(subject, spec, user)
+            _check_conditions(subject, spec, spec.name)
+        except (PermissionDenied, ValidationError):
+            continue
+        offered.append(spec)
+    return offered

@@ -1,0 +1,42 @@
+"""Who is told what when a transition happens: one entry per notification kind.
+
+Each resolver takes the transition's audit event and its subject and returns the staff
+recipients, the parties (worker, employer) to reach at their recorded contacts, and the
+template context. The dispute kinds are in kinds_dispute.py, the hardship kinds in
+kinds_hardship.py; both register here when notifications.tasks imports this module.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TransitionNotice:
+    recipients: list
+    context: dict
+    link: str = ""
+    # PartyContacts told by SMS and email (notify_parties); legal notices ignore opt-outs.
+    parties: list = field(default_factory=list)
+    legal_notice: bool = False
+
+
+Resolver = Callable[[object, object], TransitionNotice]
+RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolver(kind: str):
+    def register(function: Resolver) -> Resolver:
+        RESOLVERS[kind] = function
+        return function
+
+    return register
+
+
+@resolver("holiday_schedule_decided")
+def holiday_schedule_decided(event, schedule) -> TransitionNotice:
+    recipients = [schedule.proposed_by] if schedule.proposed_by_id else []
+    return TransitionNotice(
+        recipients=recipients,
+        context={"schedule": schedule, "actor": event.actor_label, "reason": event.reason},
+        link=f"/admin/cases/holidayschedule/{schedule.pk}/change/",
+    )

@@ -1,0 +1,250 @@
+"""审计 (issue 7): the audit log search across an auditor's subtrees, chain verification, a case's
+or hardship file's complete timeline, revealing a masked ID number with a stated reason, and
+the subject's history exported as PDF and JSON. Read-only: the only things written are the
+journal entries these pages owe (verification, reveal, export)."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, Organisation, Role
+from cases.selectors import mask_resident_id, transition_labels
+from cases.platform.audit.journal import append_event, verify_chain
+from cases.platform.audit.history import KIND_LABELS, history_payload, mask_text, person_of, timeline
+from cases.platform.documents import render_pdf
+
+from workflows.dispute.flow import organisations_where
+from workflows.reports.views import OrganisationChoice
+
+AUDIT_PAGE_SIZE = 50
+SUBJECTS = {"disputes": DisputeCase, "hardship": HardshipFile}
+
+
+def audit_organisations(user):
+    return organisations_where(user, [Role.AUDITOR]).order_by("path")
+
+
+def may_audit(user) -> bool:
+    return audit_organisations(user).exists()
+
+
+class AuditorsOnly(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_audit(request.user):
+            raise PermissionDenied(_("只有审计员可以查看审计日志和案件完整历史。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def audited_subject(user, kind: str, pk: int):
+    """The case or file if it belongs to the auditor's subtrees; 404 otherwise."""
+    model = SUBJECTS.get(kind)
+    if model is None:
+        raise PermissionDenied(_("未知的审计对象。"))
+    related = ("organisation", "worker", "employer") if model is DisputeCase else ("organisation", "household__head")
+    subjects = model.objects.select_related(*related).filter(organisation__in=audit_organisations(user).values("pk"))
+    return get_object_or_404(subjects, pk=pk)
+
+
+def subject_kind(subject) -> str:
+    return "disputes" if isinstance(subject, DisputeCase) else "hardship"
+
+
+# -- the audit log search ------------------------------------------------------------------
+
+
+class AuditSearchForm(forms.Form):
+    person = forms.CharField(label=gettext_lazy("操作人"), required=False)
+    organisation = OrganisationChoice(label=gettext_lazy("组织（含下级）"), queryset=None, required=False,
+                                      empty_label=gettext_lazy("全部"),
+                                      error_messages={"invalid_choice": gettext_lazy("请选择您有权审计的组织。")})
+    action = forms.ChoiceField(label=gettext_lazy("操作类型"), required=False,
+                               choices=[("", gettext_lazy("全部")), *AuditAction.choices])
+    case = forms.CharField(label=gettext_lazy("案件或档案编号"), required=False)
+    start = forms.DateField(label=gettext_lazy("开始日期"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"invalid": gettext_lazy("请输入有效的日期，例如2026-01-05。")})
+    end = forms.DateField(label=gettext_lazy("结束日期"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"invalid": gettext_lazy("请输入有效的日期，例如2026-01-05。")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organisation"].queryset = audit_organisations(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+    def events(self):
+        organisations = audit_organisations(self.user)
+        chosen = self.cleaned_data.get("organisation")
+        if chosen is not None:
+            organisations = Organisation.objects.subtree_of([chosen])
+        events = AuditEvent.objects.select_related("organisation").order_by("-seq")
+        if not (self.user.is_superuser and chosen is None):
+            events = events.filter(organisation__in=organisations.values("pk"))
+        person = self.cleaned_data.get("person", "").strip()
+        if person:
+            events = events.filter(Q(actor_label__icontains=person) | Q(actor__username__iexact=person))
+        if self.cleaned_data.get("action"):
+            events = events.filter(action=self.cleaned_data["action"])
+        number = self.cleaned_data.get("case", "").strip()
+        if number:
+            events = events.filter(_subject_numbered(number))
+        if self.cleaned_data.get("start"):
+            events = events.filter(occurred_at__date__gte=self.cleaned_data["start"])
+        if self.cleaned_data.get("end"):
+            events = events.filter(occurred_at__date__lte=self.cleaned_data["end"])
+        return events
+
+
+def _subject_numbered(number: str) -> Q:
+    match = Q(pk__in=[])
+    for model in SUBJECTS.values():
+        ids = [str(pk) for pk in model.objects.filter(number=number).values_list("pk", flat=True)]
+        if ids:
+            match |= Q(subject_type=model._meta.label_lower, subject_id__in=ids)
+    return match
+
+
+def last_verification():
+    return AuditEvent.objects.filter(action=AuditAction.VERIFY).order_by("-seq").first()
+
+
+def subject_url(event: AuditEvent) -> str:
+    for kind, model in SUBJECTS.items():
+        if event.subject_type == model._meta.label_lower:
+            return reverse("workbench:audit_timeline", kwargs={"kind": kind, "pk": int(event.subject_id)})
+    return ""
+
+
+class AuditSearchView(AuditorsOnly, TemplateView):
+    template_name = "workflows/audit/search.html"
+
+    def get(self, request, *args, **kwargs):
+        form = AuditSearchForm(request.GET or None, user=request.user)
+        page = None
+        if not form.is_bound or form.is_valid():
+            if not form.is_bound:
+                form = AuditSearchForm({}, user=request.user)
+                form.is_valid()
+            page = Paginator(form.events(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+            page.object_list = _rows(list(page.object_list))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(self.get_context_data(
+            form=form, page=page, query=query.urlencode(), verification=last_verification(),
+        ), status=200 if page is not None else 400)
+
+
+def _rows(events: list[AuditEvent]) -> list[dict]:
+    """The page's events in words: transition labels, and cases and files by their numbers."""
+    numbers, labels = {}, {}
+    for model in SUBJECTS.values():
+        ids = [e.subject_id for e in events if e.subject_type == model._meta.label_lower]
+        numbers.update(((model._meta.label_lower, str(pk)), number or str(pk))
+                       for pk, number in model.objects.filter(pk__in=ids).values_list("pk", "number"))
+        labels.update(((model._meta.label_lower, name), label) for name, label in transition_labels(model).items())
+    return [{
+        "event": event, "reason": mask_text(event.reason), "subject_url": subject_url(event),
+        "action": labels.get((event.subject_type, event.name), event.name)
+        if event.action == AuditAction.TRANSITION else event.name,
+        "subject": numbers.get((event.subject_type, event.subject_id))
+        or " ".join(filter(None, (event.subject_type, event.subject_id and f"#{event.subject_id}"))) or "—",
+    } for event in events]
+
+
+class VerifyChainView(AuditorsOnly, View):
+    def post(self, request):
+        report = verify_chain()
+        data = {"intact": report.intact, "checked": report.checked,
+                "first_break": str(report.first_break) if report.first_break else ""}
+        append_event(action=AuditAction.VERIFY, actor=request.user, name="verify_chain", data=data)
+        if report.intact:
+            messages.success(request, _("校验完成：审计链完整，已验证 %(n)d 条。") % {"n": report.checked})
+        else:
+            messages.error(request, _("审计链已损坏：%(problem)s") % {"problem": report.first_break})
+        return HttpResponseRedirect(reverse("workbench:audit_search"))
+
+
+# -- one subject's timeline ----------------------------------------------------------------
+
+
+class TimelineView(AuditorsOnly, TemplateView):
+    template_name = "workflows/audit/timeline.html"
+
+    def get(self, request, kind, pk):
+        return self.timeline_response(audited_subject(request.user, kind, pk), kind)
+
+    def timeline_response(self, subject, kind: str, *, revealed: str = "", reveal_error: str = "", status: int = 200):
+        shown = {key for key in self.request.GET.getlist("show") if key in KIND_LABELS}
+        person = person_of(subject)
+        return self.render_to_response(self.get_context_data(
+            subject=subject, kind=kind, entries=timeline(subject).only(shown), shown=shown, kinds=KIND_LABELS.items(),
+            masked_id=mask_resident_id(person.resident_id), revealed=revealed, reveal_error=reveal_error,
+            person_name=person.name,
+        ), status=status)
+
+
+class RevealIdView(TimelineView):
+    """Shows the ID number in full once, for a stated reason, journalled as SENSITIVE_VIEW."""
+
+    def post(self, request, kind, pk):
+        subject = audited_subject(request.user, kind, pk)
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            return self.timeline_response(subject, kind, reveal_error=_("请填写查看完整身份证号的理由。"), status=400)
+        append_event(action=AuditAction.SENSITIVE_VIEW, actor=request.user, subject=subject,
+                     organisation=subject.organisation, name="reveal_resident_id", reason=reason,
+                     data={"field": "resident_id", "number": subject.number or str(subject.pk)})
+        return self.timeline_response(subject, kind, revealed=person_of(subject).resident_id or _("（未登记身份证号）"))
+
+
+class HistoryExportView(AuditorsOnly, View):
+    file_format = ""
+
+    def get(self, request, kind, pk):
+        subject = audited_subject(request.user, kind, pk)
+        payload = history_payload(subject)
+        append_event(action=AuditAction.EXPORT, actor=request.user, subject=subject,
+                     organisation=subject.organisation, name=f"export_history_{self.file_format}",
+                     data={"number": subject.number or str(subject.pk), "events": len(payload["events"])})
+        stem = f"{subject.number or subject.pk}-history"
+        response = HttpResponse(self.render(subject, payload), content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{self.file_format}"'
+        return response
+
+
+class HistoryJsonView(HistoryExportView):
+    file_format, content_type = "json", "application/json; charset=utf-8"
+
+    def render(self, subject, payload) -> bytes:
+        return json.dumps(payload, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode("utf-8")
+
+
+class HistoryPdfView(HistoryExportView):
+    file_format, content_type = "pdf", "application/pdf"
+
+    def render(self, subject, payload) -> bytes:
+        return render_pdf(template="documents/audit/history.html", context={
+            "title": _("案件完整历史"), "organisation_name": subject.organisation.name, "subject": subject,
+            "entries": timeline(subject).entries, "events": payload["events"],
+            "how_to_verify": payload["how_to_verify"], "date": timezone.localdate(),
+        }).content

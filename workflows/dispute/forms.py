@@ -1,0 +1,414 @@
+"""Forms of the dispute flow's tasks: each asks only for what its step needs.
+
+The forms check what a person can correct on the page (a missing reason, a choice outside
+the list); the legal rules themselves are checked by the transition door, whose errors the
+views put back on the form.
+
+Two kinds of form: a task's completing forms (`transition()` → the outcome taken through the
+door, which completes the task) and its in-task action forms (`ACTION_FORMS`: a door
+transition that leaves the task open, e.g. scheduling a session). Both are CaseForms: built
+with the case and the user, and answering `transition()` with (name, reason, data).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.access import can_act, holders
+from cases.models import Role
+from cases.models.dispute.agreement import SIGNING_ORDER, Instalment, Signatory
+from cases.models.dispute.mediation import SessionStatus
+
+MAX_INSTALMENTS = 6
+
+
+class CaseForm(forms.Form):
+    """A form about one case, filled in by one user; `transition()` says what the door is asked."""
+
+    title = ""
+    submit_label = _("提交")
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.user = case, user
+
+    def transition(self) -> tuple[str, str, dict]:
+        """(door transition, reason, data) for the cleaned form."""
+        raise NotImplementedError
+
+
+def _reason_field(label, required_message, help_text=""):
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text=help_text,
+        error_messages={"required": required_message},
+    )
+
+
+class AcceptanceDecision(models.TextChoices):
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+
+
+class DecideAcceptanceForm(CaseForm):
+    title = _("受理审查")
+    submit_label = _("提交审查结论")
+
+    decision = forms.ChoiceField(
+        label=_("审查结论"), choices=AcceptanceDecision.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("请选择受理或不予受理。"), "invalid_choice": _("请选择受理或不予受理。")},
+    )
+    reason = forms.CharField(
+        label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        help_text=_("不予受理的，须写明理由，理由将载入不予受理通知书。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == AcceptanceDecision.REJECT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("不予受理须填写理由。"))
+        return cleaned
+
+    def transition(self):
+        return self.cleaned_data["decision"], self.cleaned_data["reason"], {}
+
+
+def mediators_for(case):
+    """Active users who may mediate `case`: mediators of its organisation or an ancestor."""
+    return holders(case.organisation, [Role.MEDIATOR]).order_by("last_name", "first_name", "username")
+
+
+class MediatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        full = f"{user.last_name}{user.first_name}".strip()
+        return f"{full}（{user.get_username()}）" if full else user.get_username()
+
+
+class AssignMediatorForm(CaseForm):
+    title = _("分配调解员")
+    submit_label = _("分配")
+
+    mediator = MediatorChoiceField(
+        label=_("调解员"), queryset=get_user_model().objects.none(),
+        error_messages={"required": _("请选择调解员。"), "invalid_choice": _("所选调解员不在可选范围内，请重新选择。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case, user = self.case, self.user
+        field = self.fields["mediator"]
+        if can_act(user, case.organisation, [Role.MEDIATION_LEAD]):
+            field.queryset = mediators_for(case)
+            field.help_text = _("可选本组织及上级组织的调解员。")
+        else:
+            # A mediator may take the case themselves; only a lead assigns it to someone else.
+            field.queryset = mediators_for(case).filter(pk=user.pk)
+            field.initial = user.pk
+            field.help_text = _("调解员只能领取给自己；分配给他人需由调解组长操作。")
+
+    def transition(self):
+        return "assign", "", {"mediator": self.cleaned_data["mediator"]}
+
+
+class MediationOutcome(models.TextChoices):
+    FAIL = "fail", _("调解不成")
+    WITHDRAW = "withdraw", _("申请人撤回")
+
+
+class MediateForm(CaseForm):
+    """Ending mediation without an agreement (the task completes, the case goes to closing)."""
+
+    title = _("调解终结")
+    submit_label = _("确认调解终结")
+
+    outcome = forms.ChoiceField(
+        label=_("调解结果"), choices=MediationOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("请选择调解结果。"), "invalid_choice": _("请选择调解结果。")},
+    )
+    reason = _reason_field(_("理由"), _("请填写理由（载入调解终止通知书）。"),
+                           _("调解不成的，写明调解不成的情况；撤回的，写明申请人撤回申请的情况。"))
+
+    def transition(self):
+        return self.cleaned_data["outcome"], self.cleaned_data["reason"], {}
+
+
+class DraftAgreementForm(CaseForm):
+    """起草调解协议: the terms, the amount agreed per claim, and the payment schedule."""
+
+    title = _("达成协议，起草调解协议书")
+    submit_label = _("起草调解协议")
+
+    terms = forms.CharField(
+        label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000,
+        error_messages={"required": _("请填写协议内容。")},
+    )
+    copies = forms.IntegerField(label=_("份数"), min_value=1, max_value=10, initial=3,
+                                error_messages={"required": _("请填写协议份数。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claims = list(self.case.claims.all())
+        for claim in self.claims:
+            self.fields[f"award_{claim.pk}"] = forms.DecimalField(
+                label=_("%(claim)s 协议金额（元）") % {"claim": claim}, required=False, min_value=Decimal("0.00"),
+                max_digits=14, decimal_places=2,
+                error_messages={"min_value": _("协议金额不能为负数。"), "invalid": _("请填写金额，如 12000.00。")},
+            )
+        for number in range(1, MAX_INSTALMENTS + 1):
+            self.fields[f"instalment_{number}_due"] = forms.DateField(
+                label=_("第%(n)s期履行期限") % {"n": number}, required=False,
+                widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": _("请填写日期。")},
+            )
+            self.fields[f"instalment_{number}_amount"] = forms.DecimalField(
+                label=_("第%(n)s期金额（元）") % {"n": number}, required=False, min_value=Decimal("0.01"),
+                max_digits=14, decimal_places=2,
+                error_messages={"min_value": _("每期金额须大于零。"), "invalid": _("请填写金额，如 12000.00。")},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for number in range(1, MAX_INSTALMENTS + 1):
+            due, amount = cleaned.get(f"instalment_{number}_due"), cleaned.get(f"instalment_{number}_amount")
+            if (due is None) != (amount is None) and not self.has_error(f"instalment_{number}_amount") \
+                    and not self.has_error(f"instalment_{number}_due"):
+                field = f"instalment_{number}_due" if due is None else f"instalment_{number}_amount"
+                self.add_error(field, _("第%(n)s期须同时填写履行期限和金额。") % {"n": number})
+        return cleaned
+
+    def transition(self):
+        cleaned = self.cleaned_data
+        awards = {claim.pk: cleaned[f"award_{claim.pk}"] for claim in self.claims
+                  if cleaned.get(f"award_{claim.pk}") is not None}
+        instalments = [
+            (cleaned[f"instalment_{n}_due"], cleaned[f"instalment_{n}_amount"])
+            for n in range(1, MAX_INSTALMENTS + 1) if cleaned.get(f"instalment_{n}_due") is not None
+        ]
+        return "draft_agreement", "", {"terms": cleaned["terms"], "awards": awards, "instalments": instalments,
+                                       "copies": cleaned["copies"]}
+
+
+class ScheduleSessionForm(CaseForm):
+    title = _("安排调解")
+    submit_label = _("安排调解并发出调解通知书")
+
+    starts_at = forms.DateTimeField(
+        label=_("调解时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"required": _("请填写调解时间。"), "invalid": _("请填写调解时间，如 2026-10-12 09:30。")},
+    )
+    place = forms.CharField(label=_("调解地点"), max_length=200, error_messages={"required": _("请填写调解地点。")})
+    to_bring = forms.CharField(label=_("需携带的材料"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def transition(self):
+        data = {key: self.cleaned_data[key] for key in ("starts_at", "place", "to_bring")}
+        return "schedule_session", "", data
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, session):
+        return str(session)
+
+
+class RecordSessionForm(CaseForm):
+    title = _("记录调解笔录")
+    submit_label = _("保存调解笔录")
+
+    session = SessionChoiceField(
+        label=_("调解"), queryset=None,
+        error_messages={"required": _("请选择要记录的调解。"), "invalid_choice": _("请选择本案已安排、尚未记录的调解。")},
+    )
+    attendees = forms.CharField(label=_("到场人员"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                                error_messages={"required": _("请填写到场人员。")})
+    statements = forms.CharField(label=_("各方陈述"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}),
+                                 error_messages={"required": _("请填写各方陈述。")})
+    proposals = forms.CharField(label=_("调解方案与意见"), required=False, max_length=10000,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = self.case.sessions.filter(status=SessionStatus.SCHEDULED)
+
+    def transition(self):
+        data = {key: self.cleaned_data[key] for key in ("session", "attendees", "statements", "proposals")}
+        return "record_session", "", data
+
+
+class ExtendMediationForm(CaseForm):
+    title = _("延期调解（双方同意）")
+    submit_label = _("批准延期并发出延期调解确认书")
+
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15,
+                              error_messages={"required": _("请填写延长的天数。"),
+                                              "min_value": _("延长天数至少1天。"),
+                                              "max_value": _("延长天数不能超过15天。")})
+    worker_consented_on = forms.DateField(label=_("劳动者同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                          error_messages={"required": _("请填写劳动者同意延期的日期。")})
+    employer_consented_on = forms.DateField(label=_("用人单位同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                            error_messages={"required": _("请填写用人单位同意延期的日期。")})
+    reason = _reason_field(_("延期理由"), _("请填写延期理由。"))
+
+    def transition(self):
+        data = {key: self.cleaned_data[key] for key in ("days", "worker_consented_on", "employer_consented_on")}
+        return "extend_mediation", self.cleaned_data["reason"], data
+
+
+def next_signatory(agreement) -> str | None:
+    missing = agreement.missing_signatures()
+    return missing[0] if missing else None
+
+
+class SignatureForm(CaseForm):
+    """登记签名盖章: the choices are the signatures still missing; Art.14's order is the door's rule."""
+
+    title = _("登记签名盖章")
+    submit_label = _("登记")
+
+    signatory = forms.ChoiceField(
+        label=_("签名或盖章"), widget=forms.RadioSelect,
+        error_messages={"required": _("请选择签名或盖章的一方。"), "invalid_choice": _("请选择尚未登记的一方。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agreement = getattr(self.case, "agreement", None)
+        missing = agreement.missing_signatures() if agreement else []
+        field = self.fields["signatory"]
+        field.choices = [(s, Signatory(s).label) for s in SIGNING_ORDER if s in missing]
+        if missing:
+            field.initial = missing[0]
+
+    def transition(self):
+        return "record_signature", "", {"signatory": self.cleaned_data["signatory"]}
+
+
+class MakeEffectiveForm(CaseForm):
+    title = _("协议生效")
+    submit_label = _("确认协议生效")
+
+    confirm = forms.BooleanField(label=_("已核对：双方当事人签名或盖章、调解员签名、调解组织盖章均已登记"),
+                                 error_messages={"required": _("请先核对签名盖章并勾选确认。")})
+
+    def transition(self):
+        return "make_agreement_effective", "", {}
+
+
+class SigningOutcome(models.TextChoices):
+    FAIL = "fail", _("一方拒绝签署，调解不成")
+    WITHDRAW = "withdraw", _("申请人撤回")
+
+
+class SigningEndedForm(CaseForm):
+    title = _("未能签署")
+    submit_label = _("确认调解终结")
+
+    outcome = forms.ChoiceField(label=_("结果"), choices=SigningOutcome.choices, widget=forms.RadioSelect,
+                                error_messages={"required": _("请选择结果。"), "invalid_choice": _("请选择结果。")})
+    reason = _reason_field(_("理由"), _("请填写理由（载入调解终止通知书）。"))
+
+    def transition(self):
+        return self.cleaned_data["outcome"], self.cleaned_data["reason"], {}
+
+
+class InstalmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, instalment):
+        return _("%(instalment)s，尚欠¥%(due)s") % {"instalment": instalment, "due": f"{instalment.outstanding:,.2f}"}
+
+
+class PaymentForm(CaseForm):
+    title = _("登记履行款项")
+    submit_label = _("登记款项")
+
+    instalment = InstalmentChoiceField(
+        label=_("分期"), queryset=None,
+        error_messages={"required": _("请选择本次款项对应的一期。"), "invalid_choice": _("请选择本案协议中的一期。")},
+    )
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2,
+                                error_messages={"required": _("请填写金额。"), "min_value": _("金额须大于零。"),
+                                                "invalid": _("请填写金额，如 12000.00。")})
+    paid_on = forms.DateField(label=_("支付日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": _("请填写支付日期。"), "invalid": _("请填写日期。")})
+    receipt_number = forms.CharField(label=_("收据编号"), max_length=64,
+                                     error_messages={"required": _("请填写收据编号。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agreement = getattr(self.case, "agreement", None)
+        unpaid = [i.pk for i in agreement.instalments.all() if i.outstanding > 0] if agreement else []
+        self.fields["instalment"].queryset = Instalment.objects.filter(pk__in=unpaid).order_by("number")
+
+    def transition(self):
+        data = {key: self.cleaned_data[key] for key in ("instalment", "amount", "paid_on", "receipt_number")}
+        return "record_payment", "", data
+
+
+class ReviewApplicationForm(CaseForm):
+    title = _("登记仲裁审查确认申请")
+    submit_label = _("登记申请")
+
+    applied_on = forms.DateField(label=_("双方共同申请日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                 error_messages={"required": _("请填写申请日期。"), "invalid": _("请填写日期。")})
+
+    def transition(self):
+        return "apply_for_review", "", {"applied_on": self.cleaned_data["applied_on"]}
+
+
+class PerformanceOutcome(models.TextChoices):
+    PERFORMED = "complete_performance", _("已全部履行，确认履行完毕")
+    REFER = "refer", _("未履行，引导申请仲裁（及支付令）")
+
+
+class SupervisePerformanceForm(CaseForm):
+    title = _("履行结果")
+    submit_label = _("确认")
+
+    outcome = forms.ChoiceField(label=_("履行结果"), choices=PerformanceOutcome.choices, widget=forms.RadioSelect,
+                                error_messages={"required": _("请选择履行结果。"), "invalid_choice": _("请选择履行结果。")})
+    reason = forms.CharField(label=_("不履行情况"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("引导申请仲裁的，须写明用人单位不履行的情况。"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == PerformanceOutcome.REFER and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("引导申请仲裁须写明不履行的情况。"))
+        return cleaned
+
+    def transition(self):
+        return self.cleaned_data["outcome"], self.cleaned_data["reason"], {}
+
+
+class CloseCaseForm(CaseForm):
+    title = _("结案")
+    submit_label = _("结案")
+
+    reason = forms.CharField(label=_("结案说明"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def transition(self):
+        return "close", self.cleaned_data["reason"], {}
+
+
+class ArchiveCaseForm(CaseForm):
+    title = _("归档")
+    submit_label = _("生成卷宗并归档")
+
+    confirm = forms.BooleanField(label=_("已核对卷宗材料齐全；归档后案件只读"),
+                                 error_messages={"required": _("请核对卷宗材料并勾选确认。")})
+
+    def transition(self):
+        return "archive", "", {}
+
+
+# In-task actions: a door transition taken on an open task, by name.
+ACTION_FORMS: dict[str, type[CaseForm]] = {
+    "schedule_session": ScheduleSessionForm,
+    "record_session": RecordSessionForm,
+    "extend_mediation": ExtendMediationForm,
+    "record_signature": SignatureForm,
+    "record_payment": PaymentForm,
+    "apply_for_review": ReviewApplicationForm,
+}
+

@@ -1,0 +1,550 @@
+"""Pages of the dispute flow: the queues sorted by legal urgency, the claim page, the task
+forms and their in-task actions.
+
+Each task form calls the transition door inside the task's activation: viewflow's view
+wrapper holds the flow lock and a transaction around the POST, and the door plus
+`activation.execute()` run in one savepoint within it, so the legal transition and the flow
+step are saved together or not at all. In-task actions (schedule a session, record a
+signature, record a payment...) post to their own small page under the same lock and take a
+door transition that leaves the task open. A refusal from the door (a missing reason, a state
+that moved on, a mediator who is not ours) comes back onto the form as a Chinese message.
+
+viewflow's stock list pages read the whole Task table; every list here is filtered to the
+organisations where the user holds a dispute role (mediator, lead; auditors read). 我的待办
+and 待领取 sort by the nearest running legal clock of the task's case (its own clocks and its
+instalments'), tasks of cases without one last.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast
+from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+from django_filters import ChoiceFilter, FilterSet
+from django_fsm import ConcurrentTransition
+from viewflow.utils import viewprop
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.flow.views import mixins as flow_mixins
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.models import Deadline, DisputeCase, DisputeClaim, DisputeStatus
+from cases.models.dispute.agreement import Instalment
+from cases.models.dispute.case import CASE_HANDLERS
+from cases.rules.calendar import add_working_days, working_days_between
+from cases.rules.claims import ClaimType
+
+from workflows.dispute.flow import (
+    DISPUTE_READERS,
+    DisputeFlow,
+    claim,
+    organisations_where,
+    person_label,
+    run_action,
+    run_step,
+)
+from workflows.dispute.forms import (
+    ACTION_FORMS,
+    ArchiveCaseForm,
+    AssignMediatorForm,
+    CloseCaseForm,
+    DecideAcceptanceForm,
+    DraftAgreementForm,
+    MakeEffectiveForm,
+    MediateForm,
+    SigningEndedForm,
+    SupervisePerformanceForm,
+)
+
+CASE_PATH = "process__disputeprocess__case"
+
+
+# -- read side: what each user sees ---------------------------------------------------------
+
+def dispute_tasks():
+    return Task.objects.filter(process__flow_class=DisputeFlow).select_related(
+        "process", "owner", f"{CASE_PATH}__worker", f"{CASE_PATH}__employer", f"{CASE_PATH}__organisation",
+    )
+
+
+def visible_tasks(user):
+    """Every task of cases in the organisations where `user` holds a dispute role."""
+    return dispute_tasks().filter(**{f"{CASE_PATH}__organisation__in": organisations_where(user, DISPUTE_READERS)})
+
+
+def claimable_tasks(user):
+    """The organisation queue: unclaimed human tasks `user` may claim (待领取)."""
+    return with_urgency(dispute_tasks().filter(
+        flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True,
+        **{f"{CASE_PATH}__organisation__in": organisations_where(user, CASE_HANDLERS)},
+    ))
+
+
+def inbox_tasks(user):
+    """Tasks assigned to `user` and not yet done (我的待办)."""
+    return with_urgency(visible_tasks(user).filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN"))
+
+
+def archived_tasks(user):
+    return visible_tasks(user).filter(owner=user, finished__isnull=False, flow_task_type="HUMAN")
+
+
+def visible_processes(user):
+    return DisputeFlow.process_class.objects.filter(
+        case__organisation__in=organisations_where(user, DISPUTE_READERS),
+    ).select_related("case", "case__worker", "case__employer")
+
+
+def nearest_deadlines():
+    """Running clocks of the outer task's case: its own and its agreement's instalments'."""
+    case_type = ContentType.objects.get_for_model(DisputeCase, for_concrete_model=False)
+    instalment_type = ContentType.objects.get_for_model(Instalment, for_concrete_model=False)
+    instalment_keys = (
+        Instalment.objects.filter(agreement__case_id=OuterRef(OuterRef(CASE_PATH)))
+        .annotate(key=Cast("pk", CharField())).values("key")
+    )
+    return Deadline.objects.active().filter(
+        Q(subject_type=case_type, subject_id=Cast(OuterRef(CASE_PATH), CharField()))
+        | Q(subject_type=instalment_type, subject_id__in=instalment_keys)
+    ).order_by("due_on", "pk")
+
+
+def with_urgency(tasks):
+    """Annotate each task with its case's nearest running deadline and the total claimed, and
+    sort by that deadline (cases without a running clock last, oldest task first among equals)."""
+    nearest = nearest_deadlines()
+    claimed = (
+        DisputeClaim.objects.filter(case_id=OuterRef(CASE_PATH)).order_by().values("case_id")
+        .annotate(total=Sum("amount_claimed")).values("total")
+    )
+    return tasks.annotate(
+        deadline_due=Subquery(nearest.values("due_on")[:1]),
+        deadline_provisional=Subquery(nearest.values("provisional")[:1]),
+        claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=16, decimal_places=2)),
+    ).order_by(F("deadline_due").asc(nulls_last=True), "created", "pk")
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """How a deadline reads in a queue row: "剩余2个工作日", its colour level, and "暂定"."""
+
+    label: str
+    level: str  # "normal" | "warning" | "breached"
+    provisional: bool
+
+
+NORMAL, WARNING, BREACHED = "normal", "warning", "breached"
+
+
+def urgency(due_on: date | None, *, provisional: bool = False, today: date | None = None) -> Urgency | None:
+    """Working days left (or overdue) until `due_on`; warning at one working day or less."""
+    if due_on is None:
+        return None
+    today = today or timezone.localdate()
+    if due_on < today:
+        late = working_days_between(due_on, today)
+        if late:
+            label = _("已超期%(n)s个工作日") % {"n": late}
+        else:  # due on a rest day that has passed; no working day lost yet
+            label = _("已超期%(n)s天") % {"n": (today - due_on).days}
+        return Urgency(label, BREACHED, provisional)
+    if due_on == today:
+        return Urgency(_("今日届满"), WARNING, provisional)
+    left = working_days_between(today, due_on)
+    return Urgency(_("剩余%(n)s个工作日") % {"n": left}, WARNING if left <= 1 else NORMAL, provisional)
+
+
+def warning_until(today: date) -> date:
+    """The last due date that still reads as a warning: one working day left or less."""
+    return add_working_days(today, 2) - timedelta(days=1)
+
+
+class DeadlineStatus:
+    CHOICES = (
+        (NORMAL, gettext_lazy("正常")), (WARNING, gettext_lazy("临近届满")), (BREACHED, gettext_lazy("已超期")),
+        ("none", gettext_lazy("无进行中的期限")),
+    )
+
+
+class CaseTaskFilter(FilterSet):
+    """Filters of 我的待办 and 待领取: claim type, case status, deadline status."""
+
+    claim_type = ChoiceFilter(label=gettext_lazy("争议事项"), choices=ClaimType.choices, method="filter_claim_type")
+    case_status = ChoiceFilter(label=gettext_lazy("案件状态"), choices=DisputeStatus.choices,
+                               field_name=f"{CASE_PATH}__status")
+    deadline = ChoiceFilter(label=gettext_lazy("期限状态"), choices=DeadlineStatus.CHOICES, method="filter_deadline")
+
+    class Meta:
+        model = Task
+        fields = ("claim_type", "case_status", "deadline")
+
+    def filter_claim_type(self, queryset, name, value):
+        claims = DisputeClaim.objects.filter(case_id=OuterRef(CASE_PATH), claim_type=value)
+        return queryset.filter(Exists(claims))
+
+    def filter_deadline(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "none":
+            return queryset.filter(deadline_due__isnull=True)
+        if value == BREACHED:
+            return queryset.filter(deadline_due__lt=today)
+        if value == WARNING:
+            return queryset.filter(deadline_due__gte=today, deadline_due__lte=warning_until(today))
+        return queryset.filter(deadline_due__gt=warning_until(today))
+
+
+class CaseColumns:
+    """Columns that name the case a task belongs to."""
+
+    def case_number(self, task):
+        return task.process.disputeprocess.case.number
+
+    case_number.short_description = gettext_lazy("案件编号")
+
+    def worker(self, task):
+        return task.process.disputeprocess.case.worker.name
+
+    worker.short_description = gettext_lazy("劳动者")
+
+    def employer(self, task):
+        return task.process.disputeprocess.case.employer.name
+
+    employer.short_description = gettext_lazy("用人单位")
+
+    def task_title(self, task):
+        return task.title
+
+    task_title.short_description = gettext_lazy("阶段")
+
+
+class UrgencyColumns(CaseColumns):
+    """The columns of the queues sorted by legal urgency (tasks from with_urgency)."""
+
+    filterset_class = CaseTaskFilter
+    columns = ("task_id", "case_number", "worker", "employer", "total_claimed", "task_title", "deadline")
+
+    def total_claimed(self, task):
+        return f"¥{task.claimed_total or 0:,.2f}"
+
+    total_claimed.short_description = gettext_lazy("请求金额")
+
+    def deadline(self, task):
+        reading = urgency(task.deadline_due, provisional=bool(task.deadline_provisional), today=self.today)
+        if reading is None:
+            return _("无进行中的期限")
+        provisional = format_html(' <span class="uc-deadline__provisional">{}</span>', _("暂定")) \
+            if reading.provisional else ""
+        return format_html('<span class="uc-deadline uc-deadline--{}" title="{}">{}</span>{}',
+                           reading.level, task.deadline_due.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月"),
+                           reading.label, provisional)
+
+    deadline.short_description = gettext_lazy("法定期限")
+
+    @property
+    def today(self):
+        return timezone.localdate()
+
+
+class InboxView(UrgencyColumns, flow_views.FlowInboxListView):
+    title = gettext_lazy("我的待办")
+
+    @viewprop
+    def queryset(self):
+        return inbox_tasks(self.request.user)
+
+
+class ClaimLinkColumn:
+    """The 领取 button of a queue: the task's assign page (dispute and hardship queues alike)."""
+
+    def claim_link(self, task):
+        return format_html('<a class="mdc-button" href="{}">{}</a>',
+                           task.flow_task.reverse("assign", args=[task.process_id, task.pk]), _("领取"))
+
+    claim_link.short_description = gettext_lazy("操作")
+
+
+class QueueView(ClaimLinkColumn, UrgencyColumns, flow_views.FlowQueueListView):
+    title = gettext_lazy("待领取")
+    columns = UrgencyColumns.columns + ("claim_link",)
+
+    @viewprop
+    def queryset(self):
+        return claimable_tasks(self.request.user)
+
+
+class ArchiveView(CaseColumns, flow_views.FlowArchiveListView):
+    columns = ("task_id", "case_number", "task_title", "created", "finished")
+
+    @viewprop
+    def queryset(self):
+        return archived_tasks(self.request.user).order_by("-finished")
+
+
+class TaskListView(CaseColumns, flow_views.DashboardTaskListView):
+    columns = ("task_id", "case_number", "flow_task", "created", "owner")
+
+    @viewprop
+    def queryset(self):
+        return visible_tasks(self.request.user).order_by("-created")
+
+
+class ProcessListView(flow_views.DashboardProcessListView):
+    def get_queryset(self):
+        visible = visible_processes(self.request.user).values("pk")
+        return super().get_queryset().filter(pk__in=visible).order_by("-created")
+
+
+class DashboardView(flow_views.DashboardView):
+    """viewflow's kanban board, counting only the user's subtrees."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visible = visible_tasks(self.request.user)
+        for column in context["columns"]:
+            column["tasks"] = visible.filter(
+                Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=column["node"],
+            )[: self.MAX_ROWS]
+        context["finished"] = visible.filter(
+            finished__isnull=False, flow_task__in=context["end_nodes"],
+        )[: self.MAX_ROWS]
+        return context
+
+
+# -- claiming ---------------------------------------------------------------------------------
+
+class ClaimTaskView(flow_mixins.TaskViewTemplateNames, generic.FormView):
+    """领取: confirm, then take the task from the organisation queue.
+
+    Runs under viewflow's task wrapper (flow lock, fresh task). Of two people claiming the
+    same task, the second is sent back to the queue with the name of the one who has it.
+    """
+
+    template_filename = "task_assign.html"
+
+    def get_form_class(self):
+        from django import forms
+
+        return forms.Form
+
+    def dispatch(self, request, *args, **kwargs):
+        activation = request.activation
+        task = activation.task
+        refusal = task.flow_task.refusal(request.user, task)
+        if refusal:
+            if task.owner_id and task.owner_id == request.user.pk and task.status == STATUS.ASSIGNED:
+                return HttpResponseRedirect(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
+            if task.owner_id:
+                messages.error(request, refusal)
+                return HttpResponseRedirect(request.resolver_match.flow_viewset.reverse("queue"))
+            raise PermissionDenied(refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        activation = self.request.activation
+        claim(activation, self.request.user)
+        task = activation.task
+        messages.success(self.request, _("已领取任务“%(task)s”。") % {"task": task.title})
+        return HttpResponseRedirect(task.flow_task.reverse("execute", args=[task.process_id, task.pk]))
+
+
+# -- task forms -------------------------------------------------------------------------------
+
+def put_errors_on_form(form, error: ValidationError) -> None:
+    """The door's refusal, under the field it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def submitted_through_door(form, take) -> bool:
+    """Call `take()` (a door call) for a valid `form`; what the door refuses goes on the form."""
+    try:
+        take()
+    except ValidationError as error:
+        put_errors_on_form(form, error)
+    except (PermissionDenied, ConcurrentTransition) as error:
+        form.add_error(None, str(error))
+    else:
+        return True
+    return False
+
+
+class CaseContextMixin:
+    """The case beside a task's form, and the in-task actions this user may take on it."""
+
+    @property
+    def case(self):
+        return self.request.activation.process.case
+
+    def action_forms(self, bound=None):
+        """(name, url, form) for each in-task action `user` may take now; `bound` replaces one."""
+        activation, user = self.request.activation, self.request.user
+        flow_task, task = activation.flow_task, activation.task
+        found = []
+        for name in flow_task.actions:
+            if not flow_task.may_take_action(user, task, name):
+                continue
+            if bound is not None and bound.prefix == name:
+                form = bound
+            else:
+                form = ACTION_FORMS[name](case=self.case, user=user, prefix=name)
+            url = flow_task.reverse("action", args=[task.process_id, task.pk, name])
+            found.append((name, url, form))
+        return found
+
+    def case_context(self):
+        case = self.case
+        agreement = getattr(case, "agreement", None)
+        return {
+            "case": case, "claims": list(case.claims.all()), "activation": self.request.activation,
+            "mediator_name": person_label(case.mediator) if case.mediator_id else "",
+            "sessions": list(case.sessions.all()),
+            "agreement": agreement,
+            "instalments": list(agreement.instalments.all()) if agreement else [],
+            "deadlines": list(Deadline.objects.for_subject(case).active().by_urgency()),
+        }
+
+
+class CaseTaskView(CaseContextMixin, generic.TemplateView):
+    """A task page: the case beside it, the completing forms, and the in-task actions.
+
+    Each completing form posts with `_form=<its key>`; the door is called on submit and its
+    refusal comes back onto that form, the others shown unbound beside it.
+    """
+
+    template_name = "workflows/dispute/task.html"
+    forms: dict = {}  # key -> CaseForm class completing the task
+
+    def build_forms(self, posted: str | None = None):
+        """The task's completing forms, `posted` bound to the request's data and uploads. Their
+        field names do not overlap within a task, so they need no prefix (`_form` tells them apart)."""
+        return {
+            key: form_class(case=self.case, user=self.request.user,
+                            data=self.request.POST if key == posted else None,
+                            files=self.request.FILES if key == posted else None)
+            for key, form_class in self.forms.items()
+        }
+
+    def get_context_data(self, **kwargs):
+        forms = kwargs.pop("forms", None) or self.build_forms()
+        return super().get_context_data(
+            forms=list(forms.items()), action_forms=self.action_forms(), **self.case_context(), **kwargs,
+        )
+
+    def get_success_message(self, name) -> str:
+        return _("“%(task)s”已完成。") % {"task": self.request.activation.task.title}
+
+    def post(self, request, *args, **kwargs):
+        key = request.POST.get("_form") or next(iter(self.forms))  # no key: the task's first form
+        if key not in self.forms:
+            raise Http404(_("该任务没有这一项。"))
+        forms = self.build_forms(posted=key)
+        form = forms[key]
+        if form.is_valid():
+            name, reason, data = form.transition()
+            if submitted_through_door(form, lambda: run_step(
+                    request.activation, by=request.user, transition=name, reason=reason, data=data)):
+                messages.success(request, self.get_success_message(name))
+                return HttpResponseRedirect(request.resolver_match.flow_viewset.get_success_url(request))
+        return self.render_to_response(self.get_context_data(forms=forms))
+
+
+class DecideAcceptanceView(CaseTaskView):
+    forms = {"decide": DecideAcceptanceForm}
+
+
+class AssignMediatorView(CaseTaskView):
+    forms = {"assign": AssignMediatorForm}
+
+    def get_success_message(self, name):
+        return _("已分配调解员：%(name)s。") % {"name": person_label(self.case.mediator)}
+
+
+class MediateView(CaseTaskView):
+    forms = {"end": MediateForm, "agreement": DraftAgreementForm}
+
+
+class SignAgreementView(CaseTaskView):
+    forms = {"effective": MakeEffectiveForm, "ended": SigningEndedForm}
+
+
+class SupervisePerformanceView(CaseTaskView):
+    forms = {"outcome": SupervisePerformanceForm}
+
+
+class CloseCaseView(CaseTaskView):
+    forms = {"close": CloseCaseForm}
+
+
+class ArchiveCaseView(CaseTaskView):
+    forms = {"archive": ArchiveCaseForm}
+
+
+class TaskActionView(CaseContextMixin, generic.TemplateView):
+    """One in-task action (e.g. 安排调解): a door transition on an open task, which stays open.
+
+    Runs under viewflow's task wrapper (flow lock and transaction around the POST). The task's
+    holder may take its actions; a lead may also approve what only leads approve (an
+    extension) on a task held by the mediator.
+    """
+
+    template_name = "workflows/dispute/task_action.html"
+
+    def dispatch(self, request, *args, action, **kwargs):
+        activation = request.activation
+        if action not in activation.flow_task.actions:
+            raise Http404(_("该任务没有这一事项。"))
+        if not activation.flow_task.may_take_action(request.user, activation.task, action):
+            raise PermissionDenied(_("只有领取了该任务的人可以办理此事项。"))
+        self.action = action
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data=None):
+        return ACTION_FORMS[self.action](case=self.case, user=self.request.user, prefix=self.action, data=data)
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or self.make_form()
+        return super().get_context_data(form=form, action=self.action, **self.case_context(), **kwargs)
+
+    def back_url(self):
+        activation = self.request.activation
+        task, flow_task = activation.task, activation.flow_task
+        view = "execute" if flow_task.can_execute(self.request.user, task) else "detail"
+        return flow_task.reverse(view, args=[task.process_id, task.pk])
+
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            name, reason, data = form.transition()
+            if submitted_through_door(form, lambda: run_action(
+                    request.activation, by=request.user, action=name, reason=reason, data=data)):
+                messages.success(request, _("已办理：%(action)s。") % {"action": form.title})
+                return HttpResponseRedirect(self.back_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class DisputeAppViewset(FlowAppViewset):
+    """The dispute flow as an application of the Material site, with scoped lists."""
+
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    archive_view_class = ArchiveView
+    task_list_view_class = TaskListView
+    process_list_view_class = ProcessListView
+    dashboard_view_class = DashboardView
+
+    def get_context_data(self, request):
+        # The menu's counters: the same scoped lists as the pages.
+        return {"user_inbox": inbox_tasks(request.user), "user_queue": claimable_tasks(request.user)}

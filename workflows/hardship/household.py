@@ -1,0 +1,180 @@
+"""家庭信息维护: a caseworker of the file's organisation edits the household of a hardship file —
+its members and a chosen year's incomes, rigid expenses and hardship costs — with the category
+computation (计算结果) updating as figures are typed, before a yearly review or before a
+returned file is resubmitted.
+
+The page is the registration page's household editor (workflows.hardship.register.views:
+the same formsets, row partial, script and the hardship/assess/ endpoint), prefilled from
+the file. Writes go through cases.hardship.household.update_household; its errors, keyed
+like the fields, go back on the forms with what was typed. The year is chosen above the
+form (?year=YYYY, the file's year by default).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from cases.models import AuditAction
+from cases.platform.audit.journal import append_event
+from cases.hardship.household import check_household_update, head_member_of, household_locked_reason, update_household
+
+from workflows.hardship.file.access import HardshipReadersOnly, file_url, may_edit_household, readable_file
+from workflows.hardship.register.forms import (
+    ExpenseFormSet,
+    HardshipCostFormSet,
+    HeadStatusForm,
+    HouseholdForm,
+    HouseholdMemberFormSet,
+    IncomeFormSet,
+)
+from workflows.hardship.register.views import (
+    ROW_PREFIXES,
+    HardshipRegistrationForms,
+    _fill_from_resident_ids,
+    assessment_result,
+    computation,
+)
+
+MEMBER_FIELDS = ("name", "relation", "resident_id", "birth_date", "health", "employment", "schooling")
+
+
+class HouseholdEditorForms(HardshipRegistrationForms):
+    """The registration page's forms without the application and with the head's status only;
+    unbound, they show the file's household and the year's figures."""
+
+    def __init__(self, user, data=None, *, file, year=None):
+        household = file.household
+        self.head_member = head_member_of(household)
+        stored = data is None
+        others = [m for m in household.members.all() if self.head_member is None or m.pk != self.head_member.pk]
+        self.main = HouseholdForm(data, initial={
+            "year": year, "region_code": household.region_code, "address": household.address})
+        head = self.head_member
+        self.head = HeadStatusForm(data, prefix="head", initial={
+            "health": head.health, "employment": head.employment, "schooling": head.schooling} if head else None)
+
+        def initial(rows):
+            return rows if stored else None
+
+        self.formsets = {
+            "members": HouseholdMemberFormSet(data, prefix="members", initial=initial([
+                {"pk": m.pk, **{name: getattr(m, name) for name in MEMBER_FIELDS}} for m in others])),
+            "incomes": IncomeFormSet(data, prefix="incomes", initial=initial([
+                {"kind": i.kind, "amount": i.amount} for i in household.income_items.filter(year=year or 0)])),
+            "expenses": ExpenseFormSet(data, prefix="expenses", initial=initial([
+                {"kind": e.kind, "amount": e.amount, "note": e.note}
+                for e in household.rigid_expenses.filter(year=year or 0)])),
+            "hardship_costs": HardshipCostFormSet(data, prefix="hardship_costs", initial=initial([
+                {"event": c.event, "gross_amount": c.gross_amount, "compensation": c.compensation, "note": c.note}
+                for c in household.hardship_costs.filter(year=year or 0)])),
+        }
+        self.rows = {prefix: [] for prefix in ROW_PREFIXES}
+
+    def application(self) -> dict:
+        main = self.main
+        main.is_valid()
+        cleaned = getattr(main, "cleaned_data", {})
+        head_row = {"pk": self.head_member.pk if self.head_member else "", **self.head.as_input()}
+        return {
+            "year": cleaned.get("year", main["year"].value()),
+            "region_code": str(main["region_code"].value() or "").strip(),
+            "address": str(main["address"].value() or "").strip(),
+            # The head's row last, so the others keep their formset positions as error keys.
+            "members": [*self._rows("members"), head_row],
+            **{prefix: self._rows(prefix) for prefix in ("incomes", "expenses", "hardship_costs")},
+        }
+
+
+def stored_computation(file, year) -> dict:
+    """The 计算结果 of the household's figures on file for `year` (what the page opens with)."""
+    household = file.household
+    return assessment_result(
+        region=household.region_code, year=year, size=household.members.count(),
+        incomes=[i.amount for i in household.income_items.filter(year=year)],
+        expenses=[e.amount for e in household.rigid_expenses.filter(year=year)],
+        costs=[(c.gross_amount, c.compensation) for c in household.hardship_costs.filter(year=year)],
+    )
+
+
+def chosen_year(value, default: int) -> int:
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return year if 2000 <= year <= timezone.localdate().year else default
+
+
+class HouseholdEditView(HardshipReadersOnly, TemplateView):
+    template_name = "workflows/hardship/household.html"
+
+    def editable_file(self):
+        """The file if the user may edit its household now; otherwise a 404/403 or (as a
+        response) the file page with the reason."""
+        file = readable_file(self.request.user, self.kwargs["pk"])
+        if not may_edit_household(self.request.user, file):
+            raise PermissionDenied(_("只有本档案所属工会组织的帮扶工作人员可以维护家庭信息。"))
+        reason = household_locked_reason(file)
+        if reason:
+            messages.error(self.request, reason)
+            return file, HttpResponseRedirect(file_url(file))
+        return file, None
+
+    def get(self, request, *args, **kwargs):
+        file, refused = self.editable_file()
+        if refused is not None:
+            return refused
+        year = chosen_year(request.GET.get("year"), file.year)
+        forms = HouseholdEditorForms(request.user, file=file, year=year)
+        # The editor shows members' resident IDs in full, as the file page does: journalled.
+        append_event(action=AuditAction.SENSITIVE_VIEW, actor=request.user, subject=file,
+                     organisation=file.organisation, name="view_household_editor",
+                     data={"file": file.number or file.pk, "year": year})
+        return self.render_to_response(self.get_context_data(
+            file=file, forms=forms, year=year, result=stored_computation(file, year)))
+
+    def post(self, request, *args, **kwargs):
+        file, refused = self.editable_file()
+        if refused is not None:
+            return refused
+        forms = HouseholdEditorForms(request.user, _fill_from_resident_ids(request.POST.copy()), file=file)
+        year = chosen_year(forms.main["year"].value(), file.year)
+        if request.POST.get("action") == "assess":
+            result = computation(forms)
+            forms.quiet()
+            return self.render_to_response(self.get_context_data(file=file, forms=forms, year=year, result=result))
+        valid = forms.is_valid()
+        application = forms.application()
+        errors = check_household_update(file=file, **application)
+        forms.put_errors(errors)
+        if valid and not errors:
+            try:
+                update_household(file=file, by=request.user, **application)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    forms.put_errors(error.message_dict)
+                else:
+                    forms.main.add_error(None, error.messages)
+            except PermissionDenied as error:
+                forms.main.add_error(None, str(error))
+            else:
+                messages.success(request, _("已保存%(household)s的家庭信息（%(year)s年度收入和支出）。") % {
+                    "household": file.household, "year": application["year"]})
+                return HttpResponseRedirect(file_url(file))
+        messages.error(request, _("家庭信息未保存：请按页面上的提示修改后再提交，已填写的内容都保留着。"))
+        return self.render_to_response(self.get_context_data(
+            file=file, forms=forms, year=year, result=computation(forms)))
+
+    def get_context_data(self, *, file, forms, year, result=None, **kwargs):
+        this_year = timezone.localdate().year
+        years = sorted({*range(this_year, this_year - 6, -1), file.year, year, *(
+            file.household.income_items.values_list("year", flat=True))}, reverse=True)
+        return super().get_context_data(
+            file=file, household=file.household, head_member=forms.head_member, year=year, years=years,
+            forms=forms, form=forms.main, head_form=forms.head, members=forms.formsets["members"],
+            incomes=forms.formsets["incomes"], expenses=forms.formsets["expenses"],
+            hardship_costs=forms.formsets["hardship_costs"], result=result, file_url=file_url(file), **kwargs,
+        )
+

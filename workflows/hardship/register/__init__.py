@@ -1,0 +1,1 @@
+"""Registering a household in hardship: the form and its page."""

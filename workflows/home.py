@@ -1,0 +1,304 @@
+"""The workbench home: who the user is, where, and one card per role they hold.
+
+Every number on the page is a real query, scoped with cases.models.access: a role held in an
+organisation covers that organisation's subtree and nothing else.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.models.access import scoped, visible_organisations
+from cases.models import (
+    AuditChainHead, AuditEvent, Deadline, DeadlineState, Membership, Organisation, Role,
+)
+
+
+@dataclass
+class Metric:
+    """One figure on a card; when it is zero the card says so in words."""
+
+    label: str
+    value: int
+    empty: str
+
+
+@dataclass
+class RoleCard:
+    role: str
+    role_label: str
+    title: str
+    icon: str
+    description: str
+    organisations: list[Organisation]
+    metrics: list[Metric] = field(default_factory=list)
+    badge: str = ""
+    note: str = ""
+    tree: list[dict] = field(default_factory=list)
+    link: str = ""
+    link_label: str = ""
+
+
+def role_scope(user, role: str) -> QuerySet[Organisation]:
+    """Organisations where `user` exercises `role`: the subtrees of the memberships holding it."""
+    roots = list(Organisation.objects.filter(memberships__user=user, memberships__role=role).distinct())
+    return visible_organisations(user).filter(
+        pk__in=Organisation.objects.subtree_of(roots).values("pk")
+    )
+
+
+def my_assigned_tasks(user) -> QuerySet[Task]:
+    """Human tasks assigned to `user` and not yet done (viewflow's inbox, across every flow)."""
+    return Task.objects.filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN")
+
+
+def flow_classes() -> list:
+    """The flows mounted in the site (FlowAppViewset / WorkflowAppViewset children)."""
+    from workflows.site import site
+
+    found = []
+    queue = list(site._children)
+    while queue:
+        viewset = queue.pop(0)
+        flow_class = getattr(viewset, "_flow_class", None)
+        if flow_class is not None and flow_class not in found:
+            found.append(flow_class)
+        for flow_class in getattr(viewset, "flow_classes", None) or []:
+            if flow_class not in found:
+                found.append(flow_class)
+        queue.extend(getattr(viewset, "_children", []))
+    return found
+
+
+def unassigned_tasks(user, organisations: QuerySet[Organisation]) -> QuerySet[Task]:
+    """Unclaimed human tasks whose case belongs to one of `organisations`.
+
+    A flow takes part when its process model names the lookup from the process to its
+    organisation in `organisation_lookup` (e.g. "case__organisation"); tasks of flows that
+    do not are never counted, because nothing would tie them to an organisation.
+    """
+    tasks = Task.objects.none()
+    for flow_class in flow_classes():
+        process_class = flow_class.process_class
+        lookup = getattr(process_class, "organisation_lookup", None)
+        if not lookup:
+            continue
+        via = f"process__{process_class._meta.model_name}__{lookup}"
+        queue = Task.objects.filter(
+            process__flow_class=flow_class, flow_task_type="HUMAN",
+            status=STATUS.NEW, owner__isnull=True,
+        )
+        tasks = tasks | scoped(queue, user, via=via).filter(**{f"{via}__in": organisations})
+    return tasks
+
+
+TREE_LIMIT = 50
+
+
+def organisation_tree(organisations: QuerySet[Organisation]) -> list[dict]:
+    """The first TREE_LIMIT organisations in tree order, with each one's member count."""
+    rows = list(
+        organisations.annotate(member_count=Count("memberships__user", distinct=True))
+        .order_by("path")[:TREE_LIMIT]
+    )
+    top = min((row.path.count("/") for row in rows), default=0)
+    return [
+        {"organisation": row, "depth": row.path.count("/") - top, "members": row.member_count}
+        for row in rows
+    ]
+
+
+def mediator_cards(user, organisations, orgs) -> list[RoleCard]:
+    mine = RoleCard(
+        role=Role.MEDIATOR, role_label=Role.MEDIATOR.label, title=_("我的待办"), icon="assignment_ind",
+        description=_("分配给您的调解任务，按最近的法定期限排列，显示案件编号、劳动者、用人单位、请求金额、所处阶段和剩余工作日。"),
+        organisations=orgs,
+        metrics=[
+            Metric(_("待办任务"), my_assigned_tasks(user).count(), _("暂无待办任务")),
+            Metric(
+                _("我负责的进行中时限"),
+                scoped(Deadline.objects.active(), user).filter(assignee=user, organisation__in=organisations).count(),
+                _("暂无由您负责的进行中时限"),
+            ),
+        ],
+    )
+    claim = RoleCard(
+        role=Role.MEDIATOR, role_label=Role.MEDIATOR.label, title=_("待领取"), icon="inbox",
+        description=_("本组织尚未分配给调解员的任务，领取后进入“我的待办”。"),
+        organisations=orgs,
+        metrics=[Metric(_("待领取任务"), unassigned_tasks(user, organisations).count(), _("暂无待领取任务"))],
+    )
+    return [mine, claim]
+
+
+def lead_cards(user, organisations, orgs) -> list[RoleCard]:
+    deadlines = scoped(Deadline.objects.all(), user).filter(organisation__in=organisations)
+    mediators = (
+        Membership.objects.filter(organisation__in=organisations, role=Role.MEDIATOR)
+        .values("user").distinct().count()
+    )
+    return [RoleCard(
+        role=Role.MEDIATION_LEAD, role_label=Role.MEDIATION_LEAD.label, title=_("团队看板"), icon="groups",
+        description=_("按调解员查看在办案件和超期情况，分配或改派任务，审批延期，处理超期。"),
+        organisations=orgs,
+        metrics=[
+            Metric(_("调解员"), mediators, _("本团队暂无调解员")),
+            Metric(_("进行中的法定时限"), deadlines.active().count(), _("暂无进行中的法定时限")),
+            Metric(_("已超期"), deadlines.filter(state=DeadlineState.BREACHED).count(), _("暂无超期")),
+            Metric(_("待分配任务"), unassigned_tasks(user, organisations).count(), _("暂无待分配任务")),
+        ],
+    )]
+
+
+def caseworker_cards(user, organisations, orgs) -> list[RoleCard]:
+    from cases.models import LinkCandidate, LinkStatus
+
+    from workflows.hardship.flow import HardshipFlow
+    from workflows.hardship.views import hardship_inbox, hardship_queue
+
+    pending = LinkCandidate.objects.filter(organisation__in=organisations, status=LinkStatus.PENDING).count()
+    return [
+        RoleCard(
+            role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
+            title=_("疑似困难"), icon="person_search",
+            description=_("民政比对发现的疑似困难职工：两份记录并排显示匹配得分和异同，由您确认或排除。"),
+            organisations=orgs,
+            metrics=[Metric(_("待核对"), pending, _("暂无待核对的疑似困难职工"))],
+            link=reverse("workbench:candidate_list"), link_label=_("去核对"),
+        ),
+        RoleCard(
+            role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
+            title=_("帮扶待办"), icon="home_work",
+            description=_("登记申请、入户调查、民政核对、民主评议、公示、建档、年度复核和退档：录入家庭收支后自动计算困难类别。"),
+            organisations=orgs,
+            metrics=[Metric(_("我的帮扶待办"), hardship_inbox(user).count(), _("暂无帮扶待办")),
+                     Metric(_("待领取"), hardship_queue(user).count(), _("暂无待领取的帮扶任务"))],
+            link=HardshipFlow.instance.reverse("inbox"), link_label=_("去办理"),
+        ),
+    ]
+
+
+def plans_awaiting_approval(user, organisations):
+    """Proposed aid plans in `organisations` that `user` may approve (not the ones they prepared)."""
+    from cases.models import AidPlan, PlanStatus
+
+    return AidPlan.objects.filter(file__organisation__in=organisations, status=PlanStatus.PROPOSED) \
+        .exclude(prepared_by=user)
+
+
+def reviewer_cards(user, organisations, orgs) -> list[RoleCard]:
+    from workflows.hardship.flow import HardshipFlow
+    from workflows.hardship.views import hardship_inbox, hardship_queue
+
+    approvals = [HardshipFlow.approve, HardshipFlow.second_approval]
+    waiting = [task for task in hardship_queue(user).filter(flow_task__in=approvals)]
+    not_mine = sum(1 for task in waiting if task.flow_task.excluded(user, task))
+    return [RoleCard(
+        role=Role.REVIEWER, role_label=Role.REVIEWER.label, title=_("待审批"), icon="fact_check",
+        description=_("帮扶档案审批队列：对照低保标准的测算、入户调查结论、民政核对、公示与异议；批准或附理由退回。本人经办的档案不能由本人审批。"),
+        organisations=orgs,
+        metrics=[
+            Metric(_("待审批的档案"), len(waiting) - not_mine, _("暂无待审批的帮扶档案")),
+            Metric(_("本人经办、须由他人审批"), not_mine, _("无")),
+            Metric(_("我正在审批"), hardship_inbox(user).filter(flow_task__in=approvals).count(), _("无")),
+            Metric(_("待审批的帮扶计划（在档案详情页审批）"), plans_awaiting_approval(user, organisations).count(),
+                   _("暂无待审批的帮扶计划")),
+        ],
+        link=HardshipFlow.instance.reverse("queue"), link_label=_("去审批"),
+    )]
+
+
+def auditor_cards(user, organisations, orgs) -> list[RoleCard]:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    recorded = head.last_seq if head else 0
+    events = scoped(AuditEvent.objects.all(), user).filter(organisation__in=organisations).count()
+    return [RoleCard(
+        role=Role.AUDITOR, role_label=Role.AUDITOR.label, title=_("审计"), icon="policy",
+        description=_("查阅本辖区的案件与完整时间线；查看脱敏信息须填写理由并留痕。审计员只读，不能修改任何内容。"),
+        organisations=orgs,
+        badge=_("审计链：已记录 %(count)s 条事件") % {"count": recorded},
+        note=_("此处显示的是记录条数，不是校验结果；审计链的完整性由系统管理员运行校验程序核验。"),
+        metrics=[Metric(_("本辖区审计事件"), events, _("本辖区暂无审计事件"))],
+    )]
+
+
+def org_admin_cards(user, organisations, orgs) -> list[RoleCard]:
+    members = (
+        scoped(Membership.objects.all(), user).filter(organisation__in=organisations)
+        .values("user").distinct().count()
+    )
+    total = organisations.count()
+    return [RoleCard(
+        role=Role.ORG_ADMIN, role_label=Role.ORG_ADMIN.label, title=_("组织与成员"), icon="account_tree",
+        description=_("您管理的组织及其下级组织，以及在其中任职的成员。"),
+        organisations=orgs,
+        metrics=[
+            Metric(_("组织"), total, _("暂无组织")),
+            Metric(_("成员"), members, _("暂无成员")),
+        ],
+        tree=organisation_tree(organisations),
+        note=_("仅列出前 %(limit)s 个组织。") % {"limit": TREE_LIMIT} if total > TREE_LIMIT else "",
+    )]
+
+
+CARD_BUILDERS = {
+    Role.MEDIATOR: mediator_cards,
+    Role.MEDIATION_LEAD: lead_cards,
+    Role.HARDSHIP_CASEWORKER: caseworker_cards,
+    Role.REVIEWER: reviewer_cards,
+    Role.AUDITOR: auditor_cards,
+    Role.ORG_ADMIN: org_admin_cards,
+}
+
+
+def superuser_card(user) -> RoleCard:
+    organisations = visible_organisations(user)
+    return RoleCard(
+        role="superuser", role_label=_("系统管理员"), title=_("系统管理"), icon="admin_panel_settings",
+        description=_("系统管理员可在管理后台维护组织、成员和节假日安排。"),
+        organisations=[],
+        metrics=[
+            Metric(_("全部组织"), organisations.count(), _("尚未建立任何组织")),
+            Metric(
+                _("有角色的用户"),
+                Membership.objects.values("user").distinct().count(),
+                _("尚无用户被分配角色"),
+            ),
+        ],
+        link=reverse("admin:index"), link_label=_("进入管理后台"),
+    )
+
+
+def role_cards(user, memberships: list[Membership]) -> list[RoleCard]:
+    held: dict[str, list[Organisation]] = {}
+    for membership in memberships:
+        held.setdefault(membership.role, []).append(membership.organisation)
+    cards = []
+    if user.is_superuser:
+        cards.append(superuser_card(user))
+    for role in Role:
+        if role in held:
+            cards.extend(CARD_BUILDERS[role](user, role_scope(user, role), held[role]))
+    return cards
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "workflows/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        memberships = list(
+            Membership.objects.filter(user=user).select_related("organisation", "organisation__parent")
+            .order_by("organisation__path", "role")
+        )
+        return super().get_context_data(
+            memberships=memberships,
+            cards=role_cards(user, memberships),
+            **kwargs,
+        )

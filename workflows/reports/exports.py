@@ -1,0 +1,90 @@
+"""The report as XLSX (openpyxl: one sheet per table, amounts as numbers in yuan) and as PDF
+(WeasyPrint through the document service, with the same SVG charts as the page)."""
+
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.platform.documents import render_pdf
+
+from workflows.reports.content import Report
+
+MONEY_FORMAT = "#,##0.00"
+
+
+def _sheet(book, title: str, header: list[str], rows: list[list], money_columns: tuple[int, ...] = ()):
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if cell.column in money_columns:
+                cell.number_format = MONEY_FORMAT
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    return sheet
+
+
+def _summary_rows(report: Report) -> list[list]:
+    d, h = report.disputes, report.hardship
+    return [
+        [_("组织（含下级）"), str(report.organisation)],
+        [_("统计期间"), report.period.label],
+        [_("受理（件）"), d.accepted],
+        [_("调解成功（件）"), d.mediated_successfully],
+        [_("调解成功率（%）"), None if d.success_rate is None else float(d.success_rate)],
+        [_("挽回经济损失（元）"), d.recovered],
+        [_("履行到位金额（元）"), d.paid],
+        [_("法定时限超期（次）"), d.breaches_total],
+        [_("已办结（件）"), d.cases_ended],
+        [_("平均办结天数"), None if d.average_days_to_close is None else float(d.average_days_to_close)],
+        [_("在档困难职工家庭（户）"), h.open_files],
+        [_("新认定家庭（户）"), h.newly_identified],
+        [_("期内获得帮扶的在档家庭（户）"), h.aided_households],
+        [_("帮扶覆盖率（%）"), None if h.coverage is None else float(h.coverage)],
+        [_("帮扶资金发放（元）"), h.aid_paid],
+        [_("待年度复核（份）"), h.due_for_review],
+        [_("导出时间"), timezone.localtime().replace(tzinfo=None)],
+    ]
+
+
+def report_workbook(report: Report) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    summary = _sheet(book, _("概要"), [_("项目"), _("数值")], _summary_rows(report))
+    for cell in summary["B"][1:]:
+        if cell.row in (6, 7, 15):
+            cell.number_format = MONEY_FORMAT
+    summary.column_dimensions["A"].width = 32
+    d, h = report.disputes, report.hardship
+    _sheet(book, _("按争议事项"), [_("争议事项"), _("受理案件数"), _("请求金额（元）"), _("调解成功案件数"), _("挽回经济损失（元）")],
+           [[r.label, r.accepted_cases, r.claimed, r.successful_cases, r.recovered] for r in d.by_claim_type],
+           money_columns=(3, 5))
+    _sheet(book, _("按申请方式"), [_("申请方式"), _("受理"), _("调解成功"), _("挽回经济损失（元）")],
+           [[r.label, r.accepted, r.mediated_successfully, r.recovered] for r in d.by_channel], money_columns=(4,))
+    _sheet(book, _("时限超期"), [_("法定时限"), _("超期次数")], [[r.label, r.count] for r in d.breaches])
+    _sheet(book, _("在档家庭"), [_("困难类别"), _("户数")], [[r.label, r.count] for r in h.open_by_category])
+    _sheet(book, _("帮扶发放"), [_("帮扶类别"), _("发放笔数"), _("受助家庭"), _("金额（元）")],
+           [[r.label, r.disbursements, r.households, r.amount] for r in h.aid_by_type], money_columns=(4,))
+    _sheet(book, _("帮扶资金"), [_("资金"), _("帮扶类别"), _("发放笔数"), _("金额（元）")],
+           [[r.fund, r.aid_type, r.disbursements, r.amount] for r in h.aid_by_fund], money_columns=(4,))
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def report_pdf(report: Report) -> bytes:
+    return render_pdf(template="documents/report/statistics.html", context={
+        "title": _("劳动争议调解与困难职工帮扶统计报表"),
+        "organisation_name": report.organisation.name,
+        "report": report,
+        "date": timezone.localdate(),
+    }).content
