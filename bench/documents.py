@@ -60,10 +60,10 @@ def _timed(action) -> Run:
 
 
 def _measure(runs: int) -> dict:
+    import weasyprint
+
     from cases.documents.registry import get_kind
     from cases.platform import documents
-
-    import weasyprint
 
     organisation, user = _fixtures()
     kind = get_kind("notice")

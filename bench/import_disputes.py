@@ -143,9 +143,9 @@ def main() -> None:
         tmp = Path(tmp)
         url = _recreate_postgres(options.database_url) if options.database_url else f"sqlite:///{tmp / 'bench.sqlite3'}"
         _setup_django(url, tmp)
-        from cases.models import DisputeCase
-        from cases.disputes.imports import import_disputes
         from cases.disputes.import_rows import read_dispute_rows
+        from cases.disputes.imports import import_disputes
+        from cases.models import DisputeCase
 
         _organisations()
         path = tmp / "history.csv"

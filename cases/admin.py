@@ -10,15 +10,33 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases.hardship.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
 from cases.models.access import require_can_act, scoped, visible_organisations
+from cases.platform.transitions import apply
+
 from .models import (
-    AidPlan, AuditEvent, Deadline, Disbursement, Document, EntryKind, Fund, FundEntry, HardshipCostItem, HardshipFile,
-    HolidaySchedule, HolidayScheduleDay, Household, HouseholdMember, IncomeItem, Membership, MinimumLivingStandard,
-    Organisation, RigidExpense, Role,
+    AidPlan,
+    AuditEvent,
+    Deadline,
+    Disbursement,
+    Document,
+    EntryKind,
+    Fund,
+    FundEntry,
+    HardshipCostItem,
+    HardshipFile,
+    HolidaySchedule,
+    HolidayScheduleDay,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    Membership,
+    MinimumLivingStandard,
+    Organisation,
+    RigidExpense,
+    Role,
 )
 from .rules.masking import mask_name
-from cases.hardship.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
-from cases.platform.transitions import apply
 
 
 class ScopedMixin:

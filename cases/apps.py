@@ -8,4 +8,12 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The services that register door effects and clock hooks (cases.platform.effects).
+        from cases.disputes import mediation, recovery  # noqa: F401
+        from cases.hardship import aid, identification  # noqa: F401
+        from cases.platform import deadlines  # noqa: F401
+        from cases.platform.holiday_schedules import connect_calendar
+
         from . import checks, signals  # noqa: F401  (registers system checks and receivers)
+
+        connect_calendar()

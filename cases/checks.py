@@ -1,4 +1,5 @@
-"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs.
+"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs, and when a
+transition names a door effect that no installed app registers.
 
 Both detections ask the same native libraries WeasyPrint uses (libfontconfig and
 libharfbuzz-subset, through ctypes), so no command-line tool needs to be installed.
@@ -115,3 +116,32 @@ def check_document_rendering(app_configs=None, **kwargs) -> list[CheckMessage]:
             id="unioncase.E002",
         ))
     return errors
+
+
+def unregistered_effects() -> list[tuple[str, str, str]]:
+    """(model label, transition, effect) for every effect or performer a transition names that
+    nobody registered."""
+    from django.apps import apps
+    from django_fsm import FSMFieldMixin
+
+    from cases.platform import effects
+
+    missing = []
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if not isinstance(field, FSMFieldMixin):
+                continue
+            for spec in field.get_all_transitions(model):
+                named = [*spec.custom.get("effects", ()), *filter(None, [spec.custom.get("performed_by")])]
+                missing += [(model._meta.label, spec.name, name) for name in named if not effects.is_registered(name)]
+    return sorted(set(missing))
+
+
+@register()
+def check_door_effects(app_configs=None, **kwargs) -> list[CheckMessage]:
+    return [Error(
+        _("%(model)s 的状态变更“%(transition)s”需要执行“%(effect)s”，但没有任何已安装的应用提供它。")
+        % {"model": model, "transition": transition, "effect": effect},
+        hint=_("请确认 INSTALLED_APPS 包含 cases 和 workflows（它们在启动时登记这些处理）。"),
+        id="unioncase.E003",
+    ) for model, transition, effect in unregistered_effects()]

@@ -16,12 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models.access import scoped
 from cases.models import (
-    Agreement, AidPlan, AuditAction, AuditEvent, Deadline, Disbursement, DisputeCase, DisputeStatus, Document,
-    HardshipAttachment, HardshipFile, HardshipStatus, Instalment, MediationExtension, MediationSession, Objection,
-    Payment, YearlyReview,
+    Agreement,
+    AidPlan,
+    AuditAction,
+    AuditEvent,
+    Deadline,
+    Disbursement,
+    DisputeCase,
+    DisputeStatus,
+    Document,
+    HardshipAttachment,
+    HardshipFile,
+    HardshipStatus,
+    Instalment,
+    MediationExtension,
+    MediationSession,
+    Objection,
+    Payment,
+    YearlyReview,
 )
+from cases.models.access import scoped
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit
 from cases.rules.deadlines import clock as clock_rule

@@ -3,9 +3,10 @@
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from .models import AuditAction
 from cases.models.actors import system
 from cases.platform.audit.journal import append_event
+
+from .models import AuditAction
 
 
 def _client_address(request) -> str:

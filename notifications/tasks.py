@@ -3,9 +3,9 @@ from django.utils import timezone
 
 from cases.models import AuditEvent
 from cases.platform.audit.journal import subject_of
+from notifications.kinds.registry import RESOLVERS
 
 from .delivery import deliver, due_delivery_ids
-from notifications.kinds.registry import RESOLVERS
 from .services import notify, notify_parties
 
 

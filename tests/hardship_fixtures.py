@@ -5,8 +5,17 @@ from datetime import date
 from decimal import Decimal
 
 from cases.models import (
-    EmploymentStatus, FundEntry, HardshipFile, HardshipStatus, Household, HouseholdMember, IncomeItem, IncomeKind,
-    MinimumLivingStandard, Relation, Worker,
+    EmploymentStatus,
+    FundEntry,
+    HardshipFile,
+    HardshipStatus,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    IncomeKind,
+    MinimumLivingStandard,
+    Relation,
+    Worker,
 )
 from cases.models.hardship.funds import EntryKind, Fund
 from cases.models.hardship.states import IdentificationSource

@@ -9,8 +9,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cases.models import (
-    Agreement, AidPlan, Deadline, DeadlineState, Disbursement, DisputeCase, DisputeClaim, DisputeStatus, Employer,
-    FundEntry, Instalment, Payment, PlanStatus, Worker,
+    Agreement,
+    AidPlan,
+    Deadline,
+    DeadlineState,
+    Disbursement,
+    DisputeCase,
+    DisputeClaim,
+    DisputeStatus,
+    Employer,
+    FundEntry,
+    Instalment,
+    Payment,
+    PlanStatus,
+    Worker,
 )
 from cases.models.hardship.funds import EntryKind
 from tests import identifiers

@@ -6,3 +6,9 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("工作流")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The flows register the effects the domain names (cases.platform.effects): following
+        # a case's status, starting a hardship file's work.
+        from workflows.dispute import flow as dispute_flow  # noqa: F401
+        from workflows.hardship import flow as hardship_flow  # noqa: F401

@@ -14,10 +14,16 @@ from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.models.access import scoped, visible_organisations
 from cases.models import (
-    AuditChainHead, AuditEvent, Deadline, DeadlineState, Membership, Organisation, Role,
+    AuditChainHead,
+    AuditEvent,
+    Deadline,
+    DeadlineState,
+    Membership,
+    Organisation,
+    Role,
 )
+from cases.models.access import scoped, visible_organisations
 
 
 @dataclass
@@ -158,7 +164,6 @@ def lead_cards(user, organisations, orgs) -> list[RoleCard]:
 
 def caseworker_cards(user, organisations, orgs) -> list[RoleCard]:
     from cases.models import LinkCandidate, LinkStatus
-
     from workflows.hardship.flow import HardshipFlow
     from workflows.hardship.views import hardship_inbox, hardship_queue
 

@@ -10,22 +10,25 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
 from notifications import views as notification_views
-
 from workflows.audit import views as audit_views
-from workflows.hardship import (
-    candidates as candidate_views,
-    funds as hardship_fund_views,
-    household as hardship_household_views,
-)
-from workflows.dispute import pages as case_views
-from workflows.hardship.file import views as hardship_file_views
-from workflows.reports import views as report_views
+from workflows.dispute import pages as case_pages
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.views import DisputeAppViewset
+from workflows.hardship import (
+    candidates as candidate_views,
+)
+from workflows.hardship import (
+    funds as hardship_fund_views,
+)
+from workflows.hardship import (
+    household as hardship_household_views,
+)
+from workflows.hardship.file import views as hardship_file_views
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow
 from workflows.hardship.register.views import HardshipAssessView, HardshipRegisterView
 from workflows.hardship.views import HardshipAppViewset
 from workflows.home import HomeView
+from workflows.reports import views as report_views
 
 SITE_TITLE = _("工会劳动争议调解与困难职工帮扶系统")
 
@@ -38,14 +41,14 @@ class WorkbenchApp(Application):
     menu_template_name = "workflows/case/menu.html"
 
     index_path = path("", HomeView.as_view(), name="index")
-    case_register_path = path("cases/register/", case_views.RegisterView.as_view(), name="case_register")
-    case_search_path = path("cases/search/", case_views.CaseSearchView.as_view(), name="case_search")
-    case_detail_path = path("cases/<int:pk>/", case_views.CaseDetailView.as_view(), name="case_detail")
+    case_register_path = path("cases/register/", case_pages.RegisterView.as_view(), name="case_register")
+    case_search_path = path("cases/search/", case_pages.CaseSearchView.as_view(), name="case_search")
+    case_detail_path = path("cases/<int:pk>/", case_pages.CaseDetailView.as_view(), name="case_detail")
     case_action_path = path(
-        "cases/<int:pk>/actions/<slug:name>/", case_views.CaseActionView.as_view(), name="case_action",
+        "cases/<int:pk>/actions/<slug:name>/", case_pages.CaseActionView.as_view(), name="case_action",
     )
     case_document_path = path(
-        "cases/<int:pk>/documents/<int:document_pk>/", case_views.DocumentDownloadView.as_view(),
+        "cases/<int:pk>/documents/<int:document_pk>/", case_pages.DocumentDownloadView.as_view(),
         name="case_document",
     )
     candidate_list_path = path("hardship/candidates/", candidate_views.CandidateListView.as_view(),
@@ -97,7 +100,7 @@ class WorkbenchApp(Application):
                                          name="notification_preferences")
 
     def get_context_data(self, request):
-        return {"case_menu": case_views.menu_flags(request.user)}
+        return {"case_menu": case_pages.menu_flags(request.user)}
 
 
 class AccountsViewset(AuthViewset):

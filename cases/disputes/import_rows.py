@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import DisputeCase, Employer, Organisation, Worker
 from cases.models.dispute.imported import Outcome
+from cases.platform.table_files import TableFileError, cell_text, parse_date, parse_yuan, table_rows
 from cases.rules.claims import ClaimType
 from cases.rules.validators import normalise_resident_id, normalise_uscc, validate_resident_id, validate_uscc
-
-from cases.platform.table_files import TableFileError, cell_text, parse_date, parse_yuan, table_rows
 
 COLUMN_LABELS = {
     "case_no": "案件编号", "org_code": "组织代码", "received_on": "收到申请日期", "accepted_on": "受理日期",

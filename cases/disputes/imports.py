@@ -36,18 +36,27 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from cases.models import (
-    Agreement, AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus,
-    Employer, Instalment, Payment, Worker,
-)
-from cases.models.dispute.imported import Outcome, awarded_on_claim, imported_agreement_records
-from cases.rules.validators import parse_resident_id
-
-from cases.models.actors import system
-from cases.platform.audit.journal import append_event, append_events
 from cases.disputes.import_rows import DisputeRow, read_dispute_rows
+from cases.models import (
+    Agreement,
+    AuditAction,
+    AuditEvent,
+    CaseNumberCounter,
+    Channel,
+    DisputeCase,
+    DisputeClaim,
+    DisputeStatus,
+    Employer,
+    Instalment,
+    Payment,
+    Worker,
+)
+from cases.models.actors import system
+from cases.models.dispute.imported import Outcome, awarded_on_claim, imported_agreement_records
+from cases.platform.audit.journal import append_event, append_events
 from cases.platform.table_files import file_sha256
 from cases.platform.transitions import apply, apply_to_each
+from cases.rules.validators import parse_resident_id
 
 ACTOR_NAME = "import_disputes"
 CHUNK_SIZE = 500

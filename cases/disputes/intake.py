@@ -18,22 +18,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
-from cases.documents.registry import get_kind
-from cases.models import (
-    AuditAction, AuditEvent, CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus, Employer,
-    Organisation, Worker,
-)
-from cases.models.dispute.case import CASE_HANDLERS
-from cases.models.dispute.states import LIVE_CHANNELS
-from cases.rules.deadlines import CREATED
-from cases.rules.limitation import LimitationResult
-from cases.rules.validators import parse_resident_id
-from cases.tasks.documents import issue_document_task
-
-from cases.platform import deadlines
-from cases.models.actors import is_system
-from cases.platform.audit.journal import append_event
 from cases.disputes.intake_review import (
     CENT,
     ClaimInput,
@@ -50,6 +34,29 @@ from cases.disputes.intake_review import (
     normalised_worker,
     worker_values,
 )
+from cases.documents.registry import get_kind
+from cases.models import (
+    AuditAction,
+    AuditEvent,
+    CaseNumberCounter,
+    Channel,
+    DisputeCase,
+    DisputeClaim,
+    DisputeStatus,
+    Employer,
+    Organisation,
+    Worker,
+)
+from cases.models.access import require_can_act
+from cases.models.actors import is_system
+from cases.models.dispute.case import CASE_HANDLERS
+from cases.models.dispute.states import LIVE_CHANNELS
+from cases.platform import deadlines
+from cases.platform.audit.journal import append_event
+from cases.rules.deadlines import CREATED
+from cases.rules.limitation import LimitationResult
+from cases.rules.validators import parse_resident_id
+from cases.tasks.documents import issue_document_task
 
 ORAL_APPLICATION_RECORD = "oral_application_record"
 # A telephone application is made orally too: Art.12's on-the-spot record applies to both.

@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 
 from cases.documents.registry import cn_date
 from cases.models import (
-    DisputeCase, DisputeClaim, Employer,
-    Organisation, Worker,
+    DisputeCase,
+    DisputeClaim,
+    Employer,
+    Organisation,
+    Worker,
 )
 from cases.rules.claims import ClaimType
 from cases.rules.limitation import LimitationResult, limitation_at_receipt
 from cases.rules.validators import normalise_mobile, normalise_resident_id, normalise_uscc
-
 
 CENT = Decimal("0.01")
 # DisputeClaim.amount_claimed holds 14 digits, 2 of them after the point.

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cases.models import Deadline
-
 from cases.platform.deadlines import extend_deadline
+from cases.platform.effects import effect
 
 
+@effect("mediation.extend_mediation_clock")
 def extend_mediation_clock(case, *, by, today: date | None = None) -> Deadline:
     """Door effect of extend_mediation: the recorded extension moves the mediation clock.
 

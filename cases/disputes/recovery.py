@@ -3,9 +3,9 @@
 from datetime import date
 
 from cases.models import Deadline, DeadlineState
+from cases.platform.deadlines import close_deadline, open_deadline, tell_parties_at
+from cases.platform.effects import effect
 from cases.rules.deadlines import clock
-
-from cases.platform.deadlines import close_deadline, open_deadline
 
 INSTALMENT_CLOCK = "dispute.instalment"
 
@@ -15,10 +15,9 @@ def tell_parties_of_instalment(kind: str):
     told by the clock's own deadline_warning / deadline_breached)."""
 
     def hook(deadline: Deadline, *, event_key: str) -> None:
+        from cases.models.dispute.agreement import Instalment
         from notifications.contacts import case_link, party_contacts
         from notifications.services import notify_parties
-
-        from cases.models.dispute.agreement import Instalment
 
         instalment = deadline.subject
         if not isinstance(instalment, Instalment):  # the clock on something else (a test's stand-in)
@@ -30,11 +29,8 @@ def tell_parties_of_instalment(kind: str):
     return hook
 
 
-# (clock, moment) → hook, called by cases.platform.deadlines when the clock warns or is breached.
-PARTY_NOTICES = {
-    (INSTALMENT_CLOCK, "warn"): tell_parties_of_instalment("instalment_due"),
-    (INSTALMENT_CLOCK, "breach"): tell_parties_of_instalment("instalment_overdue"),
-}
+tell_parties_at(INSTALMENT_CLOCK, "warn", tell_parties_of_instalment("instalment_due"))
+tell_parties_at(INSTALMENT_CLOCK, "breach", tell_parties_of_instalment("instalment_overdue"))
 
 
 def _instalments(case):
@@ -45,6 +41,7 @@ def _active_clock(instalment) -> Deadline | None:
     return Deadline.objects.for_subject(instalment).active().select_for_update().first()
 
 
+@effect("recovery.open_instalment_clocks")
 def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of make_agreement_effective: one clock per instalment, due on its date."""
     rule = clock(INSTALMENT_CLOCK)
@@ -55,6 +52,7 @@ def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadl
     ]
 
 
+@effect("recovery.meet_paid_instalments")
 def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of record_payment: an instalment paid in full stops its clock."""
     met = []
@@ -65,6 +63,7 @@ def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadli
     return met
 
 
+@effect("recovery.cancel_instalment_clocks")
 def cancel_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of refer: the case leaves mediation's supervision; its clocks stop."""
     cancelled = []

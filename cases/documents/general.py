@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.documents.registry import Context, DocumentKind, cn_date, cn_month_day, cn_weekday, person_name, register
 from cases.models.calendar import DayKind, ScheduleStatus
 
-
 # -- 通知书 (general notice) ---------------------------------------------------------------
 
 def _notice_sample() -> Context:

@@ -27,14 +27,23 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
 from cases.models import (
-    AidPlan, AidType, AuditAction, Disbursement, EntryKind, Fund, FundEntry, HardshipFile, Organisation, PlanStatus,
+    AidPlan,
+    AidType,
+    AuditAction,
+    Disbursement,
+    EntryKind,
+    Fund,
+    FundEntry,
+    HardshipFile,
+    Organisation,
+    PlanStatus,
     Role,
 )
-
+from cases.models.access import require_can_act
 from cases.models.actors import is_system, person
 from cases.platform.audit.journal import append_event
+from cases.platform.effects import effect
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -297,3 +306,21 @@ def fund_summary(fund: Fund) -> FundSummary:
         paid=Sum("amount", filter=Q(kind=EntryKind.DISBURSEMENT)),
     )
     return FundSummary(budget=sums["budget"] or ZERO, paid=-(sums["paid"] or ZERO))
+
+
+# -- the file's transitions whose work is done here (custom "performed_by"; the door calls them) --
+
+@effect("aid.propose_plan")
+def _propose_aid_plan(file: HardshipFile, *, by, reason: str = "", **plan) -> AidPlan:
+    return propose_plan(file=file, by=by, **plan)
+
+
+@effect("aid.approve_plan")
+def _approve_aid_plan(file: HardshipFile, *, by, reason: str = "", plan: AidPlan | None = None, **data) -> AidPlan:
+    return approve_plan(file=file, plan=plan, by=by)
+
+
+@effect("aid.disburse")
+def _disburse(file: HardshipFile, *, by, reason: str = "", **payment) -> Disbursement:
+    return disburse(file=file, by=by, **payment)
+

@@ -17,13 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
-from cases.models import AuditAction, HardshipFile, HouseholdMember, Relation, Role, Worker
-from cases.models.hardship.states import ENDED_STATES
-
-from cases.models.actors import is_system
-from cases.platform.audit.journal import append_event
 from cases.hardship.intake import Errors, add_error, check_household_rows, check_place, check_year, member_row
+from cases.models import AuditAction, HardshipFile, HouseholdMember, Relation, Role, Worker
+from cases.models.access import require_can_act
+from cases.models.actors import is_system
+from cases.models.hardship.states import ENDED_STATES
+from cases.platform.audit.journal import append_event
 
 ZERO = Decimal("0.00")
 MEMBER_FIELDS = ("name", "relation", "resident_id", "birth_date", "health", "employment", "schooling")

@@ -10,26 +10,28 @@ cases.hardship.civil_affairs.links.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
 from cases.models import AuditAction, Deadline, HardshipFile, Household, Role
-from cases.models.hardship.records import FileNumberCounter, YearlyReview
-from cases.models.hardship.states import ENDED_STATES, IdentificationSource
-from cases.rules import deadlines as clocks
-from cases.rules.eligibility import assess_household
-
-from cases.platform import deadlines
+from cases.models.access import require_can_act
 from cases.models.actors import is_system, person
+from cases.models.hardship.household import assess_household
+from cases.models.hardship.records import YearlyReview
+from cases.models.hardship.states import ENDED_STATES, IdentificationSource
+from cases.platform import deadlines
 from cases.platform.audit.journal import append_event
+from cases.platform.effects import effect
+from cases.rules import deadlines as clocks
+
+# Registered by the hardship flow: starts a newly identified file's work (its application task).
+START_HARDSHIP_FLOW = "hardship_flow.start"
 
 
 def open_hardship_file(*, household: Household, by, source: str, year: int | None = None,
                        civil_record=None, referred_by: str = "", previous_file=None) -> HardshipFile:
     """A new file for `household` in the identified state, journalled. The caller starts its
-    flow (workflows.hardship.flow.start_hardship_flow) in the same transaction."""
+    flow (effects.run(START_HARDSHIP_FLOW, file, by=by)) in the same transaction."""
     if not is_system(by):
         require_can_act(by, household.organisation, [Role.HARDSHIP_CASEWORKER])
     if source not in IdentificationSource.values:
@@ -54,17 +56,6 @@ def open_hardship_file(*, household: Household, by, source: str, year: int | Non
     return file
 
 
-def next_file_number(file: HardshipFile) -> str:
-    """"<org code>-KN-<year>-<NNNN>": numbered per organisation and year under a row lock."""
-    year = timezone.localdate().year
-    with transaction.atomic():
-        counter, _created = FileNumberCounter.objects.select_for_update().get_or_create(
-            organisation=file.organisation, year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"{file.organisation.code}-KN-{year}-{counter.last:04d}"
-
-
 def anniversary(day: date, years: int = 1) -> date:
     """The same day `years` later; 29 February becomes 28 February in common years."""
     try:
@@ -73,6 +64,7 @@ def anniversary(day: date, years: int = 1) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+@effect("identification.open_yearly_review_clock")
 def open_yearly_review_clock(file: HardshipFile, *, by=None, today: date | None = None) -> Deadline | None:
     """Door effect of open_file and complete_yearly_review: the next review falls due on the
     anniversary of the opening (then of each review). Idempotent: one active clock at most."""
@@ -117,3 +109,17 @@ def re_entry_file(file: HardshipFile, *, by, reason: str) -> HardshipFile:
     """A new file for the household of an exited file; its identification starts afresh."""
     return open_hardship_file(household=file.household, by=by, source=IdentificationSource.APPLICATION,
                               previous_file=file)
+
+
+# -- the file's transitions whose work is done here (custom "performed_by"; the door calls them) --
+
+@effect("identification.record_yearly_review")
+def _complete_yearly_review(file: HardshipFile, *, by, reason: str = "", year: int | None = None, findings: str = "",
+                            **data) -> YearlyReview:
+    return record_yearly_review(file, by=by, year=year, findings=findings)
+
+
+@effect("identification.re_entry_file")
+def _re_enter(file: HardshipFile, *, by, reason: str = "", **data) -> HardshipFile:
+    return re_entry_file(file, by=by, reason=reason)
+

@@ -3,7 +3,7 @@
 One transaction: the head as a worker (found by resident ID, otherwise created, as dispute
 intake does), the household, its members (the head as 本人), the year's income items, rigid
 expenses and hardship costs, the file (cases.hardship.identification.open_hardship_file) and
-its flow (workflows.hardship.flow.start_hardship_flow). Everything is checked before anything is
+its flow (the effect hardship_flow.start, which the hardship flow registers). Everything is checked before anything is
 written; the errors come back together, keyed like the registration page's fields
 ("head-name", "members-0-resident_id", "incomes-1-amount", "region_code", ...), in Chinese.
 
@@ -20,19 +20,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
-from cases.models import (
-    HardshipCostItem, HardshipFile, Household, HouseholdMember, IncomeItem, MinimumLivingStandard, Organisation,
-    Relation, RigidExpense, Role, Worker,
-)
-from cases.models.hardship.states import ENDED_STATES, IdentificationSource
-from cases.rules.eligibility import Assessment, assess
-from cases.rules.validators import normalise_resident_id, parse_resident_id
-
-from cases.models.actors import is_system
-from cases.hardship.identification import open_hardship_file
 from cases.disputes.intake import _save_worker
 from cases.disputes.intake_review import WorkerInput, normalised_worker
+from cases.hardship.identification import START_HARDSHIP_FLOW, open_hardship_file
+from cases.models import (
+    HardshipCostItem,
+    HardshipFile,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    MinimumLivingStandard,
+    Organisation,
+    Relation,
+    RigidExpense,
+    Role,
+    Worker,
+)
+from cases.models.access import require_can_act
+from cases.models.actors import is_system
+from cases.models.hardship.states import ENDED_STATES, IdentificationSource
+from cases.platform import effects
+from cases.rules.eligibility import Assessment, assess
+from cases.rules.validators import normalise_resident_id, parse_resident_id
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -382,8 +391,6 @@ def register_household_application(
     if errors:
         raise ValidationError(errors)
 
-    from workflows.hardship.flow import start_hardship_flow
-
     with transaction.atomic():
         worker, _notes = _save_worker(plan.head_input)
         active = _active_file_of(worker)  # someone registered the same head a moment ago
@@ -407,5 +414,5 @@ def register_household_application(
             item.save()
         file = open_hardship_file(household=household, by=by, source=plan.source, year=plan.year,
                                   referred_by=plan.referred_by)
-        start_hardship_flow(file, by=by)
+        effects.run(START_HARDSHIP_FLOW, file, by=by)
     return file

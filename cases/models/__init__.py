@@ -1,6 +1,6 @@
 from cases.models.dispute.agreement import Agreement, Instalment, Payment, Signatory
-from .audit import AuditAction, AuditChainHead, AuditEvent, ImmutableError
-from .calendar import DayKind, HolidaySchedule, HolidayScheduleDay, ScheduleStatus
+from cases.models.dispute.case import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
+from cases.models.dispute.mediation import MediationExtension, MediationSession, SessionStatus
 from cases.models.hardship.civil_affairs import (
     CivilAffairsImport,
     CivilAffairsRecord,
@@ -8,9 +8,8 @@ from cases.models.hardship.civil_affairs import (
     LinkDecision,
     LinkStatus,
 )
-from .deadlines import Deadline, DeadlineState
-from cases.models.dispute.case import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
-from .documents import Document
+from cases.models.hardship.file import HardshipFile
+from cases.models.hardship.funds import AidPlan, Disbursement, EntryKind, Fund, FundEntry, PlanStatus
 from cases.models.hardship.household import (
     EmploymentStatus,
     ExpenseKind,
@@ -26,8 +25,6 @@ from cases.models.hardship.household import (
     RigidExpense,
     SchoolingStage,
 )
-from cases.models.hardship.funds import AidPlan, Disbursement, EntryKind, Fund, FundEntry, PlanStatus
-from cases.models.hardship.file import HardshipFile
 from cases.models.hardship.records import (
     AttachmentKind,
     FileNumberCounter,
@@ -37,7 +34,11 @@ from cases.models.hardship.records import (
     YearlyReview,
 )
 from cases.models.hardship.states import AidType, CivilCheckResult, ExitReason, HardshipStatus, IdentificationSource
-from cases.models.dispute.mediation import MediationExtension, MediationSession, SessionStatus
+
+from .audit import AuditAction, AuditChainHead, AuditEvent, ImmutableError
+from .calendar import DayKind, HolidaySchedule, HolidayScheduleDay, ScheduleStatus
+from .deadlines import Deadline, DeadlineState
+from .documents import Document
 from .orgs import Membership, Organisation, OrganisationKind, Role
 from .parties import Employer, Sex, Worker
 

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models.orgs import READ_ONLY_ROLES, Membership, Organisation, Role
+from cases.models.orgs import Membership, Organisation, Role
+from cases.rules.roles import READ_ONLY_ROLES
 
 
 def visible_organisations(user) -> QuerySet[Organisation]:

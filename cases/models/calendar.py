@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
-from .history import HistoricalRecords
+
+from cases.rules.calendar import DayKind
 
 from .fsm import StatusModel
+from .history import HistoricalRecords
 from .orgs import Organisation, Role
 
 
@@ -16,11 +18,6 @@ class ScheduleStatus(models.TextChoices):
     PROPOSED = "proposed", _("待审批")
     APPROVED = "approved", _("已生效")
     REJECTED = "rejected", _("已驳回")
-
-
-class DayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("放假")
-    WORKDAY = "workday", _("调休上班")
 
 
 def _may_decide_schedule(schedule, user) -> bool:
@@ -90,7 +87,7 @@ class HolidaySchedule(StatusModel):
         conditions=[_no_other_approved_schedule], permission=_may_decide_schedule,
         custom={"label": _("批准"), "documents": ["holiday_schedule_decision"],
                 "notifications": ["holiday_schedule_decided"],
-                "effects": ["cases.platform.deadlines.recompute_after_schedule_approval"]},
+                "effects": ["deadlines.recompute_after_schedule_approval"]},
     )
     def approve(self, *, by, reason="", **_data):
         self._record_decision(by, reason)

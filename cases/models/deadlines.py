@@ -9,8 +9,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from .history import HistoricalRecords
 
+from .history import HistoricalRecords
 from .orgs import Organisation
 
 

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from cases.rules.roles import Role
+
 from .history import HistoricalRecords
 
 
@@ -84,19 +87,6 @@ class Organisation(models.Model):
 
     def ancestors_and_self(self):
         return Organisation.objects.filter(pk__in=self.lineage_ids)
-
-
-class Role(models.TextChoices):
-    MEDIATOR = "mediator", _("调解员")
-    MEDIATION_LEAD = "mediation_lead", _("调解组长")
-    HARDSHIP_CASEWORKER = "hardship_caseworker", _("帮扶工作人员")
-    REVIEWER = "reviewer", _("审核人")
-    AUDITOR = "auditor", _("审计员")
-    ORG_ADMIN = "org_admin", _("组织管理员")
-
-
-# Roles that may read but never change anything.
-READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 
 
 class Membership(models.Model):

@@ -2,9 +2,10 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from .history import HistoricalRecords
 
 from cases.rules.validators import validate_mobile, validate_resident_id, validate_uscc
+
+from .history import HistoricalRecords
 
 
 class Sex(models.TextChoices):

@@ -4,6 +4,7 @@ Every function here runs inside the caller's transaction (the transition door's,
 one check_deadlines opens per deadline) so a clock never changes apart from its cause.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -13,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.access import nearest_holders
 from cases.models import AuditAction, Deadline, DeadlineState
-from cases.rules import deadlines as rules
-from notifications.services import notify
-
+from cases.models.access import nearest_holders
 from cases.models.actors import system
 from cases.platform.audit.journal import append_event
+from cases.platform.effects import effect
+from cases.rules import deadlines as rules
+from notifications.services import notify
 
 
 def today_local() -> date:
@@ -163,11 +164,18 @@ def subject_link(subject) -> str:
     return ""
 
 
-def _tell_parties(deadline: Deadline, moment: str, event_key: str) -> None:
-    """Clocks the parties hear about too (an instalment: due, overdue) — see recovery.py."""
-    from cases.disputes.recovery import PARTY_NOTICES
+# (clock, moment) → hook(deadline, event_key=...): clocks the parties hear about too (an
+# instalment: due, overdue), registered by the domain that owns the clock (cases.disputes.recovery).
+_PARTY_NOTICES: dict[tuple[str, str], Callable] = {}
 
-    hook = PARTY_NOTICES.get((deadline.clock, moment))
+
+def tell_parties_at(clock_code: str, moment: str, hook: Callable) -> None:
+    """Call `hook` when the clock `clock_code` reaches `moment` ("warn" or "breach")."""
+    _PARTY_NOTICES[(clock_code, moment)] = hook
+
+
+def _tell_parties(deadline: Deadline, moment: str, event_key: str) -> None:
+    hook = _PARTY_NOTICES.get((deadline.clock, moment))
     if hook is not None:
         hook(deadline, event_key=event_key)
 
@@ -300,6 +308,7 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
     return moves
 
 
+@effect("deadlines.recompute_after_schedule_approval")
 def recompute_after_schedule_approval(schedule, *, by, today: date | None = None) -> list[DeadlineMove]:
     """Door effect of approving an official holiday schedule: provisional clocks follow it.
 
@@ -309,6 +318,7 @@ def recompute_after_schedule_approval(schedule, *, by, today: date | None = None
     return recompute_provisional(today=today)
 
 
+@effect("deadlines.hand_over_to_assignee")
 def hand_over_to_assignee(subject, *, by, today: date | None = None) -> int:
     """Door effect of (re)assigning a case: its running clocks now warn the new person."""
     assignee = subject.deadline_assignee

@@ -37,7 +37,6 @@ from weasyprint.urls import URLFetcher
 
 from cases.documents.registry import DocumentKind, cn_date, get_kind
 from cases.models import AuditAction, AuditEvent, Document, Organisation
-
 from cases.models.actors import SystemActor, person, system
 from cases.platform.audit.journal import append_event
 

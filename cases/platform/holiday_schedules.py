@@ -1,4 +1,5 @@
-"""Entering an official holiday schedule: reading the admin's file and proposing it.
+"""Entering an official holiday schedule: reading the admin's file and proposing it; and the
+approved schedules as the working-day calendar (cases.rules.calendar) reads them.
 
 A proposed schedule changes nothing until an organisation admin approves it through the
 transition door (`apply(schedule, "approve", ...)`); only then does the calendar use it.
@@ -13,17 +14,24 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
 from cases.models import (
-    AuditAction, DayKind, HolidaySchedule, HolidayScheduleDay, Organisation, Role, ScheduleStatus,
+    AuditAction,
+    DayKind,
+    HolidaySchedule,
+    HolidayScheduleDay,
+    Organisation,
+    Role,
+    ScheduleStatus,
 )
-from cases.rules.deadlines import CREATED
-
-from cases.platform import deadlines
+from cases.models.access import require_can_act
 from cases.models.actors import is_system
+from cases.platform import deadlines
 from cases.platform.audit.journal import append_event
+from cases.rules import calendar
+from cases.rules.deadlines import CREATED
 
 KIND_ALIASES: dict[str, str] = {
     "holiday": DayKind.HOLIDAY,
@@ -241,3 +249,30 @@ def propose_schedule(
         )
     return schedule
 
+
+# -- what the calendar reads --------------------------------------------------------------------
+
+def approved_schedule_days(year: int) -> list[tuple[date, str]] | None:
+    """The approved schedule's (date, kind) pairs, or None when the year has none."""
+    # One query: the LEFT JOIN yields a single (None, None) row for an approved schedule
+    # without days, and no rows when there is no approved schedule.
+    rows = list(
+        HolidaySchedule.objects.filter(year=year, status=ScheduleStatus.APPROVED)
+        .values_list("days__date", "days__kind")
+    )
+    if not rows:
+        return None
+    return [(day, kind) for day, kind in rows if day is not None]
+
+
+def _calendar_forgets(sender, **kwargs) -> None:
+    calendar.schedule_changed()
+
+
+def connect_calendar() -> None:
+    """Let the calendar read approved schedules and hear of every change to one (called once
+    the app is ready)."""
+    calendar.read_approved_schedules_with(approved_schedule_days)
+    for model in (HolidaySchedule, HolidayScheduleDay):
+        post_save.connect(_calendar_forgets, sender=model, dispatch_uid=f"calendar_save_{model.__name__}")
+        post_delete.connect(_calendar_forgets, sender=model, dispatch_uid=f"calendar_delete_{model.__name__}")

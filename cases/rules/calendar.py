@@ -1,8 +1,11 @@
 """Working days under the State Council holiday schedule, make-up workdays included.
 
 Where each year's calendar comes from, best first:
-1. an approved `HolidaySchedule` for the year (loaded by an admin): its listed holidays
-   are off and its make-up workdays are worked; any other day is worked Mon–Fri;
+1. an approved holiday schedule for the year (loaded by an admin): its listed holidays
+   are off and its make-up workdays are worked; any other day is worked Mon–Fri. The
+   platform hands the approved schedules in (`read_approved_schedules_with`, called by
+   cases.platform.holiday_schedules when the app is ready) and tells this module when one
+   changes (`schedule_changed`); the rules import no model;
 2. the `chinesecalendar` library, for the years it knows;
 3. the statutory rule (`statutory_holidays`), marked provisional until 1 or 2 is available.
 
@@ -19,7 +22,6 @@ from functools import cache
 
 import chinese_calendar
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from lunar_python import Lunar
 
@@ -149,24 +151,31 @@ def _days_of(year: int) -> list[date]:
     return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
 
 
-def _approved_schedule_days(year: int) -> list[tuple[date, str]] | None:
-    """The approved schedule's (date, kind) pairs, or None when the year has none."""
-    from cases.models import HolidaySchedule, ScheduleStatus
+class DayKind(models.TextChoices):
+    """What an official schedule says of a day."""
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
 
-    # One query: the LEFT JOIN yields a single (None, None) row for an approved schedule
-    # without days, and no rows when there is no approved schedule.
-    rows = list(
-        HolidaySchedule.objects.filter(year=year, status=ScheduleStatus.APPROVED)
-        .values_list("days__date", "days__kind")
-    )
-    if not rows:
-        return None
-    return [(day, kind) for day, kind in rows if day is not None]
+
+# year -> the approved schedule's (date, DayKind value) pairs, or None when the year has none.
+ApprovedSchedule = Callable[[int], list[tuple[date, str]] | None]
+
+
+def _no_approved_schedules(year: int) -> None:
+    return None
+
+
+_approved_schedule_days: ApprovedSchedule = _no_approved_schedules
+
+
+def read_approved_schedules_with(source: ApprovedSchedule) -> None:
+    """Install where approved schedules are read from (the platform does, when the app is ready)."""
+    global _approved_schedule_days
+    _approved_schedule_days = source
+    clear_calendar_cache()
 
 
 def _loaded_calendar(year: int, rows: list[tuple[date, str]]) -> YearCalendar:
-    from cases.models import DayKind
-
     return YearCalendar(
         year=year,
         source=YearSource.LOADED,
@@ -220,18 +229,14 @@ def clear_calendar_cache() -> None:
     _years.clear()
 
 
-def _forget_on_schedule_change(sender, **kwargs) -> None:
+def schedule_changed() -> None:
+    """A schedule was saved or deleted in this process: within it the change must be seen at
+    once (e.g. an approval inside the transition door, which then recomputes provisional
+    deadlines), not after CACHE_SECONDS, and forgotten if its transaction rolls back."""
     global _uncommitted_change
     clear_calendar_cache()
     _uncommitted_change = True
     transaction.on_commit(clear_calendar_cache)
-
-
-# Within this process a saved schedule (e.g. approved inside the transition door, which
-# then recomputes provisional deadlines) must be seen at once, not after CACHE_SECONDS.
-for _model in ("cases.HolidaySchedule", "cases.HolidayScheduleDay"):
-    post_save.connect(_forget_on_schedule_change, sender=_model, dispatch_uid=f"calendar_save_{_model}")
-    post_delete.connect(_forget_on_schedule_change, sender=_model, dispatch_uid=f"calendar_delete_{_model}")
 
 
 def year_calendar(year: int) -> YearCalendar:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.orgs import Role
+from cases.rules.roles import Role
 
 from . import calendar
 

@@ -11,7 +11,8 @@ region and year (`MinimumLivingStandard` rows, kept by admins), never constants 
   (net of compensation) exceed 80% of household annual income.
 
 The reviewer is shown `Assessment.steps`, the computation with the actual numbers, not
-just the category.
+just the category. `assess` takes the figures; a household's own rows are read and handed
+in by cases.models.hardship.household.assess_household.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 FEN = Decimal("0.01")
@@ -151,36 +151,4 @@ def assess(
         accident_ratio=accident_ratio,
         steps=steps,
         citations=citations,
-    )
-
-
-def _total(queryset, expression="amount") -> Decimal:
-    return queryset.aggregate(total=Sum(expression))["total"] or Decimal("0.00")
-
-
-def assess_household(household, *, year: int) -> Assessment:
-    """Assess `household` for `year` from its rows: members on file are the household size;
-    income items and rigid expenses of that year are summed; hardship costs count net of
-    compensation; the 低保 amount is the one for the household's region and that year."""
-    from cases.models.hardship.household import MinimumLivingStandard
-
-    standard = MinimumLivingStandard.objects.filter(region_code=household.region_code, year=year).first()
-    if standard is None:
-        raise ValidationError(
-            _("缺少%(region)s地区%(year)s年的低保标准，请先由管理员录入。")
-            % {"region": household.region_code, "year": year},
-            code="missing_minimum_living_standard",
-        )
-    size = household.members.count()
-    if size == 0:
-        raise ValidationError(_("该家庭尚未登记家庭成员，无法计算月人均收入。"), code="no_members")
-    hardship_costs = sum(
-        (item.net_amount for item in household.hardship_costs.filter(year=year)), Decimal("0.00"),
-    )
-    return assess(
-        household_size=size,
-        annual_income=_total(household.income_items.filter(year=year)),
-        rigid_expenses=_total(household.rigid_expenses.filter(year=year)),
-        hardship_costs=hardship_costs,
-        monthly_minimum=standard.monthly_amount,
     )

@@ -28,8 +28,8 @@ decides the record by a dict lookup before anything else of it is read.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import gc
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache

@@ -1,5 +1,6 @@
 """What each transition tells whom: the registry (registry.py) and the kinds of each domain
 (dispute.py, hardship.py), all registered whenever any part of this package is imported."""
 
-from notifications.kinds import registry  # noqa: F401
-from notifications.kinds import dispute, hardship  # noqa: F401
+# isort: off  (the registry first, then the kinds of each domain)
+from notifications.kinds import registry, dispute, hardship  # noqa: F401
+# isort: on

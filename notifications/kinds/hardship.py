@@ -1,11 +1,10 @@
 """Hardship notification kinds: publicity started, objection lodged, approval needed and
 decided. Registered in kinds.RESOLVERS on import. Every message links to the file's page."""
 
-from cases.models.access import nearest_holders
 from cases.models import HardshipStatus, Role
-
-from notifications.kinds.registry import TransitionNotice, resolver
+from cases.models.access import nearest_holders
 from notifications.contacts import created_record
+from notifications.kinds.registry import TransitionNotice, resolver
 
 H = HardshipStatus
 

@@ -2,8 +2,8 @@
 
 Each resolver takes the transition's audit event and its subject and returns the staff
 recipients, the parties (worker, employer) to reach at their recorded contacts, and the
-template context. The dispute kinds are in kinds_dispute.py, the hardship kinds in
-kinds_hardship.py; both register here when notifications.tasks imports this module.
+template context. The dispute kinds are in dispute.py, the hardship kinds in hardship.py;
+the package imports both, so every kind is registered whenever any part of it is imported.
 """
 
 from collections.abc import Callable

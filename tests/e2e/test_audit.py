@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from cases.models import AuditAction, AuditEvent, Channel, Organisation
-from cases.rules.validators import resident_id_check_char
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.models import AuditAction, AuditEvent, Channel, Organisation
+from cases.rules.validators import resident_id_check_char
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e]

@@ -9,7 +9,13 @@ from cases.models.actors import system
 from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.platform.transitions import apply
 from notifications.models import Notification
-from tests.integration.celery_worker import skip_on_sqlite, start_worker, stop_worker, tasks_sent_to_a_fresh_queue, wait_for
+from tests.integration.celery_worker import (
+    skip_on_sqlite,
+    start_worker,
+    stop_worker,
+    tasks_sent_to_a_fresh_queue,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

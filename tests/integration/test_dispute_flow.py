@@ -22,29 +22,40 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.models import (
-    AuditAction, AuditEvent, Channel, Deadline, DeadlineState, DisputeCase, DisputeClaim, DisputeStatus, Document,
-    Employer, Organisation, Role, Worker,
+    AuditAction,
+    AuditEvent,
+    Channel,
+    Deadline,
+    DeadlineState,
+    DisputeCase,
+    DisputeClaim,
+    DisputeStatus,
+    Document,
+    Employer,
+    Organisation,
+    Role,
+    Worker,
 )
+from cases.models.actors import system
+from cases.platform import deadlines
+from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import CREATED
 from cases.rules.deadlines import clock as clock_rule
-from cases.platform import deadlines
-from cases.models.actors import system
-from cases.platform.transitions import apply
 from workflows.dispute.flow import (
     DisputeFlow,
     TaskAlreadyClaimed,
-    route_to_closing,
     claim_task,
     complete_task,
     follow_mediator,
     reassign_mediator,
+    route_to_closing,
     start_dispute_flow,
     take_action,
 )
 from workflows.dispute.views import claimable_tasks, inbox_tasks, visible_tasks
-from workflows.models import DisputeProcess
 from workflows.home import unassigned_tasks
+from workflows.models import DisputeProcess
 
 from .concurrency import run_at_once
 

@@ -16,13 +16,20 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 from viewflow.workflow.status import PROCESS, STATUS
 
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import (
-    AuditAction, AuditEvent, Channel, Deadline, DeadlineState, DisputeCase, DisputeStatus, Document,
+    AuditAction,
+    AuditEvent,
+    Channel,
+    Deadline,
+    DeadlineState,
+    DisputeCase,
+    DisputeStatus,
+    Document,
 )
 from cases.models.dispute.agreement import Instalment
-from cases.rules.claims import ClaimType
 from cases.platform.audit.journal import verify_chain
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.rules.claims import ClaimType
 from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
 
 pytestmark = pytest.mark.django_db

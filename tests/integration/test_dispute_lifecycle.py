@@ -12,12 +12,12 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 from viewflow.workflow.status import PROCESS
 
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import AuditAction, AuditEvent, Channel, Deadline, DeadlineState, DisputeStatus, Document
-from cases.rules.claims import ClaimType
 from cases.platform.audit.journal import verify_chain
 from cases.platform.deadlines import check_deadlines
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.platform.transitions import apply
+from cases.rules.claims import ClaimType
 from notifications.models import Notification
 from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.models import AidPlan, Disbursement, FundEntry, HardshipFile
 from cases.hardship.aid import fund_ledger, fund_summary
+from cases.models import AidPlan, Disbursement, FundEntry, HardshipFile
 from cases.platform.transitions import apply
 from tests import identifiers
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship

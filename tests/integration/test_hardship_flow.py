@@ -9,20 +9,31 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 from pypdf import PdfReader
 from viewflow.workflow.status import PROCESS
 from viewflow.workflow.timers import fire_due_timers
 
+from cases.hardship.identification import open_hardship_file
 from cases.models import (
-    AuditAction, AuditEvent, Deadline, DeadlineState, Document, HardshipFile, HardshipStatus, IncomeItem, IncomeKind, Membership, Objection,
-    ObjectionStatus, Role,
+    AuditAction,
+    AuditEvent,
+    Deadline,
+    DeadlineState,
+    Document,
+    HardshipFile,
+    HardshipStatus,
+    IncomeItem,
+    IncomeKind,
+    Membership,
+    Objection,
+    ObjectionStatus,
+    Role,
 )
 from cases.models.hardship.states import IdentificationSource
 from cases.platform.audit.journal import verify_chain
-from cases.hardship.identification import open_hardship_file
 from cases.platform.transitions import apply
 from tests.hardship_fixtures import household_in_hardship, minimum_living_standard
 from workflows.dispute.flow import claim_task, complete_task

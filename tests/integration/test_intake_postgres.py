@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from cases.models import CaseNumberCounter, DisputeCase, Worker
-from cases.rules.claims import ClaimType
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.models import CaseNumberCounter, DisputeCase, Worker
+from cases.rules.claims import ClaimType
 from tests.identifiers import resident_id
 
 from .concurrency import run_at_once

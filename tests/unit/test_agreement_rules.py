@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.models import Deadline, DeadlineState, DisputeStatus
-from cases.rules.claims import ClaimType
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.models import Deadline, DeadlineState, DisputeStatus
 from cases.platform.transitions import TransitionRefused, apply
+from cases.rules.claims import ClaimType
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AidPlan, AuditEvent, Disbursement, Fund, FundEntry, Membership, PlanStatus, Role
 from cases.hardship.aid import allocate_budget, fund_ledger, fund_summary, open_fund
+from cases.models import AidPlan, AuditEvent, Disbursement, Fund, FundEntry, Membership, PlanStatus, Role
 from cases.platform.transitions import apply
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.models import AuditAction, AuditEvent, Channel
-from cases.rules.validators import resident_id_check_char
-from cases.platform.audit.journal import canonical_payload, compute_hash
-from cases.platform.audit.history import mask_text, timeline
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.models import AuditAction, AuditEvent, Channel
+from cases.platform.audit.history import mask_text, timeline
+from cases.platform.audit.journal import canonical_payload, compute_hash
 from cases.platform.transitions import apply
+from cases.rules.validators import resident_id_check_char
 
 pytestmark = pytest.mark.django_db
 

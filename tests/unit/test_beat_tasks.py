@@ -7,10 +7,10 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.rules import deadlines as clocks
 from cases.models.actors import system
 from cases.platform.deadlines import open_deadline
 from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.rules import deadlines as clocks
 from cases.tasks.deadlines import check_deadlines_task
 from cases.tasks.timers import fire_workflow_timers_task
 from config.celery import app

@@ -9,13 +9,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import DayKind, HolidaySchedule, ScheduleStatus
-from cases.rules import calendar
-from cases.rules.calendar import (
-    WorkingDayResult, YearSource, add_working_days, add_working_days_detailed, clear_calendar_cache,
-    is_provisional_year, is_workday, statutory_holidays, working_days_between, year_source,
-)
 from cases.models.actors import system
 from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.rules import calendar
+from cases.rules.calendar import (
+    WorkingDayResult,
+    YearSource,
+    add_working_days,
+    add_working_days_detailed,
+    clear_calendar_cache,
+    is_provisional_year,
+    is_workday,
+    statutory_holidays,
+    working_days_between,
+    year_source,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -224,8 +232,8 @@ def test_counting_working_days_undoes_adding_them(start, n):
 def test_a_rolled_back_approval_is_not_remembered(orgs, people):
     from django.db import transaction
 
-    from cases.rules.calendar import is_workday, year_source
     from cases.platform.transitions import apply
+    from cases.rules.calendar import is_workday, year_source
 
     schedule = propose_schedule(
         year=2027, entries=[ScheduleEntry(date(2027, 3, 1), "holiday", "测试假日")],

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from cases.models import AuditAction, AuditEvent, HardshipFile, HardshipStatus, LinkCandidate, LinkStatus, Role
 from cases.hardship.civil_affairs.links import link_civil_records
+from cases.models import AuditAction, AuditEvent, HardshipFile, HardshipStatus, LinkCandidate, LinkStatus, Role
 from tests.unit.test_civil_affairs_linking import WANG_ID, civil, dispute_worker, valid_id
 
 pytestmark = pytest.mark.django_db

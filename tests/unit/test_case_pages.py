@@ -12,10 +12,10 @@ from viewflow.workflow.status import STATUS
 
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
 from cases.platform.transitions import available_transitions
-from workflows.dispute.pages import flow_step_transitions
-from workflows.dispute.flow import DisputeFlow
-from workflows.models import DisputeProcess
 from tests.identifiers import resident_id, uscc
+from workflows.dispute.flow import DisputeFlow
+from workflows.dispute.pages import flow_step_transitions
+from workflows.models import DisputeProcess
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from cases.hardship.civil_affairs.file import CivilAffairsFileError, read_civil_affairs_rows
+from cases.hardship.civil_affairs.imports import CivilAffairsImportRefused, import_civil_affairs
 from cases.models import AuditAction, AuditEvent, CivilAffairsImport, CivilAffairsRecord, LinkCandidate
 from cases.models.actors import system
-from cases.hardship.civil_affairs.imports import CivilAffairsImportRefused, import_civil_affairs
-from cases.hardship.civil_affairs.file import CivilAffairsFileError, read_civil_affairs_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,30 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.models import (
-    AuditAction, AuditEvent, Channel, CivilAffairsImport, CivilAffairsRecord, DisputeCase, Employer, HardshipFile,
-    HardshipStatus, Household, HouseholdMember, IdentificationSource, LinkCandidate, LinkStatus, Relation, Role, Worker,
-)
-from cases.rules.validators import resident_id_check_char
-from cases.models.actors import system
-from cases.hardship.civil_affairs.imports import import_civil_affairs
 from cases.hardship.civil_affairs.file import record_key
+from cases.hardship.civil_affairs.imports import import_civil_affairs
 from cases.hardship.civil_affairs.links import confirm_link, link_civil_records, reject_link
+from cases.models import (
+    AuditAction,
+    AuditEvent,
+    Channel,
+    CivilAffairsImport,
+    CivilAffairsRecord,
+    DisputeCase,
+    Employer,
+    HardshipFile,
+    HardshipStatus,
+    Household,
+    HouseholdMember,
+    IdentificationSource,
+    LinkCandidate,
+    LinkStatus,
+    Relation,
+    Role,
+    Worker,
+)
+from cases.models.actors import system
+from cases.rules.validators import resident_id_check_char
 from tests.hardship_fixtures import file_in_state, household_in_hardship
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import AuditAction, AuditEvent, DeadlineState
-from cases.rules import deadlines as clocks
 from cases.models.actors import system
 from cases.platform.deadlines import check_deadlines, extend_deadline, open_deadline
 from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
+from cases.rules import deadlines as clocks
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

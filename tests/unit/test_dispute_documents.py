@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from cases.documents.registry import cn_date, get_kind
 from cases.documents.dispute.intake import cn_money
+from cases.documents.registry import cn_date, get_kind
 from cases.models import (
     AuditAction,
     Channel,
@@ -27,12 +27,12 @@ from cases.models import (
     Sex,
     Worker,
 )
-from cases.rules.claims import ClaimType
-from cases.rules.limitation import limitation_end
 from cases.models.actors import system
 from cases.platform.audit.journal import append_event
 from cases.platform.deadlines import apply_trigger, extend_deadline
 from cases.platform.transitions import apply
+from cases.rules.claims import ClaimType
+from cases.rules.limitation import limitation_end
 from cases.tasks.documents import issue_document_task
 
 DISPUTE_KINDS = ("oral_application_record", "acceptance_notice", "non_acceptance_notice", "termination_notice")

@@ -16,17 +16,17 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.documents.registry import cn_date, cn_weekday, get_kind
-from cases.documents.dispute.intake import cn_money
+from cases.disputes.intake import register_dispute
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.documents.dispute.archive import RETENTION_PERIOD
+from cases.documents.dispute.intake import cn_money
+from cases.documents.registry import cn_date, cn_weekday, get_kind
 from cases.models import Channel, DisputeStatus, Document, Signatory
+from cases.platform.documents import assemble_pdf, pdf_page_count
+from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock
 from cases.rules.limitation import limitation_end
-from cases.platform.documents import assemble_pdf, pdf_page_count
-from cases.disputes.intake import register_dispute
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.platform.transitions import apply
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WORKER, EMPLOYER = "王秀英", "北京启明星辰餐饮管理有限公司"

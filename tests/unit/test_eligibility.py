@@ -7,10 +7,22 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from cases.models import (
-    EmploymentStatus, ExpenseKind, HardshipCostItem, HardshipEvent, Household, HouseholdMember, IncomeItem,
-    IncomeKind, MinimumLivingStandard, Relation, RigidExpense, Role, Worker,
+    EmploymentStatus,
+    ExpenseKind,
+    HardshipCostItem,
+    HardshipEvent,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    IncomeKind,
+    MinimumLivingStandard,
+    Relation,
+    RigidExpense,
+    Role,
+    Worker,
 )
-from cases.rules.eligibility import ACCIDENT_COST_SHARE, Category, assess, assess_household, yuan
+from cases.models.hardship.household import assess_household
+from cases.rules.eligibility import ACCIDENT_COST_SHARE, Category, assess, yuan
 
 D = Decimal
 MINIMUM = D("1395.00")  # 低保 per person per month in the examples; 2× = 2790.00

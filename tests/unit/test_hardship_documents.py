@@ -15,16 +15,25 @@ from pypdf import PdfReader
 
 from cases.documents.registry import cn_date, get_kind
 from cases.models import (
-    AidPlan, AuditAction, Deadline, Disbursement, Document, FundEntry, HardshipStatus, Objection, ObjectionStatus,
-    PlanStatus, YearlyReview,
+    AidPlan,
+    AuditAction,
+    Deadline,
+    Disbursement,
+    Document,
+    FundEntry,
+    HardshipStatus,
+    Objection,
+    ObjectionStatus,
+    PlanStatus,
+    YearlyReview,
 )
 from cases.models.hardship.funds import EntryKind
-from cases.rules.eligibility import assess_household
-from cases.rules.masking import mask_name
-from cases.rules.money import rmb_capitals
+from cases.models.hardship.household import assess_household
 from cases.platform.audit.journal import append_event
 from cases.platform.deadlines import apply_trigger
 from cases.platform.documents import render_pdf
+from cases.rules.masking import mask_name
+from cases.rules.money import rmb_capitals
 from cases.tasks.documents import issue_document_task
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 

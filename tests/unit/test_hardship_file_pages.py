@@ -11,8 +11,17 @@ from openpyxl import load_workbook
 from viewflow.workflow.status import STATUS
 
 from cases.models import (
-    AidPlan, AuditAction, AuditEvent, Disbursement, Document, FundEntry, HardshipStatus, Membership, Objection,
-    PlanStatus, Role,
+    AidPlan,
+    AuditAction,
+    AuditEvent,
+    Disbursement,
+    Document,
+    FundEntry,
+    HardshipStatus,
+    Membership,
+    Objection,
+    PlanStatus,
+    Role,
 )
 from cases.platform.transitions import apply
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship

@@ -8,13 +8,21 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cases.hardship.intake import preview_assessment, register_household_application
 from cases.models import (
-    HardshipCostItem, HardshipFile, HardshipStatus, Household, HouseholdMember, IncomeItem, Relation, RigidExpense,
-    Role, Worker,
+    HardshipCostItem,
+    HardshipFile,
+    HardshipStatus,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    Relation,
+    RigidExpense,
+    Role,
+    Worker,
 )
 from cases.models.hardship.states import IdentificationSource
 from cases.rules.validators import resident_id_check_char
-from cases.hardship.intake import preview_assessment, register_household_application
 from tests.hardship_fixtures import minimum_living_standard
 from workflows.hardship.flow import HardshipFlow
 

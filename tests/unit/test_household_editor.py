@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.models import AuditAction, AuditEvent, HardshipStatus, HouseholdMember, IncomeItem, Relation, RigidExpense
 from cases.hardship.household import update_household
+from cases.models import AuditAction, AuditEvent, HardshipStatus, HouseholdMember, IncomeItem, Relation, RigidExpense
 from cases.platform.transitions import apply
 from tests.hardship_fixtures import file_in_state, household_in_hardship, minimum_living_standard
 

@@ -10,16 +10,26 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from cases.models import (
-    Agreement, AuditAction, AuditEvent, CaseNumberCounter, Channel, Deadline, DisputeCase, DisputeStatus, Document,
-    Employer, Payment, Worker,
-)
-from cases.platform.audit.journal import verify_chain
 from cases.disputes import imports as dispute_import
-from cases.disputes.imports import DisputeImportRefused, import_disputes
 from cases.disputes.import_rows import COLUMNS
+from cases.disputes.imports import DisputeImportRefused, import_disputes
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.models import (
+    Agreement,
+    AuditAction,
+    AuditEvent,
+    CaseNumberCounter,
+    Channel,
+    Deadline,
+    DisputeCase,
+    DisputeStatus,
+    Document,
+    Employer,
+    Payment,
+    Worker,
+)
+from cases.platform.audit.journal import verify_chain
 from cases.statistics.disputes import dispute_figures
 from cases.statistics.period import Period
 from notifications.models import Delivery

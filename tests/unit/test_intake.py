@@ -7,14 +7,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.models import (
-    AuditAction, AuditEvent, CaseNumberCounter, Channel, Deadline, DisputeCase, DisputeClaim, DisputeStatus,
-    Document, Employer, Worker,
-)
-from cases.rules.claims import ClaimType
-from cases.models.actors import system
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput, check_application
+from cases.models import (
+    AuditAction,
+    AuditEvent,
+    CaseNumberCounter,
+    Channel,
+    Deadline,
+    DisputeCase,
+    DisputeClaim,
+    DisputeStatus,
+    Document,
+    Employer,
+    Worker,
+)
+from cases.models.actors import system
+from cases.rules.claims import ClaimType
 from tests.identifiers import resident_id, uscc
 
 pytestmark = pytest.mark.django_db

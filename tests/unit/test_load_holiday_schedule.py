@@ -11,11 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from cases.models import AuditEvent, DayKind, Deadline, HolidaySchedule, HolidayScheduleDay, ScheduleStatus
-from cases.rules.calendar import (
-    YearSource, add_working_days_detailed, clear_calendar_cache, is_workday, year_source,
-)
 from cases.models.actors import system
 from cases.platform.holiday_schedules import ScheduleEntry, parse_schedule_file, propose_schedule
+from cases.rules.calendar import (
+    YearSource,
+    add_working_days_detailed,
+    clear_calendar_cache,
+    is_workday,
+    year_source,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_2027 = DATA / "holidays_2027.csv"

@@ -236,9 +236,7 @@ def test_a_message_is_sent_in_the_site_language_whatever_language_is_active(alic
     from django.utils import translation
 
     from notifications.models import Notification
-    from notifications.services import notify
-
-    from notifications.services import render_message
+    from notifications.services import notify, render_message
 
     context = {"family": "王建国"}
     with translation.override("en"):

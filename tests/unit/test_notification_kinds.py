@@ -4,9 +4,9 @@ notices ignore opt-outs; the English rendering; the session reminder and the med
 digest with frozen time, each sent once however often its beat task runs."""
 
 import re
-from email.utils import parseaddr
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,12 +14,12 @@ from django.core import mail
 from django.utils import translation
 from freezegun import freeze_time
 
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import AuditAction, AuditEvent, Channel, Deadline, HardshipStatus, Membership, Role
+from cases.platform.deadlines import check_deadlines, open_deadline
+from cases.platform.transitions import apply
 from cases.rules import deadlines as clocks
 from cases.rules.claims import ClaimType
-from cases.platform.deadlines import check_deadlines, open_deadline
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.platform.transitions import apply
 from notifications.kinds.registry import RESOLVERS
 from notifications.models import ContactOptOut, Delivery, Notification, SmsRecord
 from notifications.reminders import send_daily_digests, send_session_reminders

@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from cases.models.access import can_act, can_read, nearest_holders, require_can_act, scoped, visible_organisations
 from cases.models import Membership, Organisation, Role
+from cases.models.access import can_act, can_read, nearest_holders, require_can_act, scoped, visible_organisations
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from cases.models.access import visible_organisations
 from cases.models import Membership, Organisation, OrganisationKind, Role
+from cases.models.access import visible_organisations
 
 pytestmark = pytest.mark.django_db
 

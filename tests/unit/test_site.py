@@ -11,7 +11,13 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import (
-    AuditAction, AuditChainHead, Deadline, DeadlineState, Organisation, OrganisationKind, Role,
+    AuditAction,
+    AuditChainHead,
+    Deadline,
+    DeadlineState,
+    Organisation,
+    OrganisationKind,
+    Role,
 )
 from cases.models.actors import system
 from cases.platform.audit.journal import append_event

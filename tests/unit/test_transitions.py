@@ -8,12 +8,12 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from cases.models import AuditAction, AuditEvent, Deadline, DeadlineState, Document, HolidaySchedule, ScheduleStatus
-from cases.rules import deadlines as clocks
-from cases.platform import transitions
 from cases.models.actors import system
+from cases.platform import transitions
 from cases.platform.deadlines import open_deadline
 from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.platform.transitions import StaleCase, TransitionRefused, apply, available_transitions
+from cases.rules import deadlines as clocks
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

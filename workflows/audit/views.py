@@ -22,11 +22,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, Organisation, Role
-from cases.selectors import mask_resident_id, transition_labels
-from cases.platform.audit.journal import append_event, verify_chain
 from cases.platform.audit.history import KIND_LABELS, history_payload, mask_text, person_of, timeline
+from cases.platform.audit.journal import append_event, verify_chain
 from cases.platform.documents import render_pdf
-
+from cases.selectors import mask_resident_id, transition_labels
 from workflows.dispute.flow import organisations_where
 from workflows.reports.views import OrganisationChoice
 

@@ -57,14 +57,14 @@ from viewflow.utils import is_owner
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS, STATUS
 
-from cases.models.access import can_act, holders, nearest_holders, roles_in
-from cases.models import Deadline, DeadlineState, Organisation, Role
-from cases.models.dispute.case import CASE_HANDLERS, DisputeCase, DisputeStatus
-from cases.models.orgs import READ_ONLY_ROLES
-from cases.models.actors import is_system, system
 from cases.disputes.intake import RegistrationResult, register_dispute
+from cases.models import Deadline, DeadlineState, Organisation, Role
+from cases.models.access import can_act, holders, nearest_holders, roles_in
+from cases.models.actors import is_system, system
+from cases.models.dispute.case import CASE_HANDLERS, DisputeCase, DisputeStatus
+from cases.platform.effects import effect
 from cases.platform.transitions import apply
-
+from cases.rules.roles import READ_ONLY_ROLES
 from workflows.models import DisputeProcess
 
 # Who may see the dispute flow's pages (each page then shows only their subtrees).
@@ -306,6 +306,7 @@ def open_tasks_of(process):
     return process.task_set.filter(status__in=OPEN_TASK_STATUSES)
 
 
+@effect("dispute_flow.route_to_closing")
 def route_to_closing(case, *, by=None, today: date | None = None) -> DisputeProcess | None:
     """The case ended outside its flow (deem_failed, withdraw): cancel its open task and hand
     the case to the close_case task, so it is still closed and archived through the flow.
@@ -337,6 +338,7 @@ def route_to_closing(case, *, by=None, today: date | None = None) -> DisputeProc
     return process
 
 
+@effect("dispute_flow.follow_mediator")
 def follow_mediator(case, *, by=None, today: date | None = None) -> int:
     """Door effect of reassign: the case's open mediation work moves to its new mediator.
 

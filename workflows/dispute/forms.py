@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.access import can_act, holders
 from cases.models import Role
+from cases.models.access import can_act, holders
 from cases.models.dispute.agreement import SIGNING_ORDER, Instalment, Signatory
 from cases.models.dispute.mediation import SessionStatus
 

@@ -16,11 +16,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import Channel, DisputeStatus, Instalment, MediationSession, Signatory
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.rules.claims import ClaimType
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-
 from workflows.dispute.flow import organisations_where
 from workflows.dispute.forms import MediatorChoiceField, mediators_for
 

@@ -23,18 +23,27 @@ from django_fsm import ConcurrentTransition
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.models.access import can_act, scoped, visible_organisations
+from cases.disputes.intake_review import check_application
 from cases.models import AuditAction, DisputeCase, HardshipFile
+from cases.models.access import can_act, scoped, visible_organisations
 from cases.models.dispute.case import CASE_HANDLERS
+from cases.platform.audit.journal import append_event
+from cases.platform.transitions import apply, available_transitions, fsm_transition, transition_spec
 from cases.rules.validators import parse_resident_id
 from cases.selectors import (
-    case_documents, case_timeline, case_totals, cn_day, instalment_rows, mask_resident_id, open_deadlines,
-    person_name, search_cases, variant_label, yuan,
+    case_documents,
+    case_timeline,
+    case_totals,
+    cn_day,
+    instalment_rows,
+    mask_resident_id,
+    open_deadlines,
+    person_name,
+    search_cases,
+    variant_label,
+    yuan,
 )
-from cases.platform.audit.journal import append_event
-from cases.disputes.intake_review import check_application
-from cases.platform.transitions import apply, available_transitions, fsm_transition, transition_spec
-
+from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
 from workflows.dispute.page_forms import (
     CaseSearchForm,
     ClaimFormSet,
@@ -44,7 +53,6 @@ from workflows.dispute.page_forms import (
     action_form,
     warnings_digest,
 )
-from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
 from workflows.dispute.views import put_errors_on_form
 
 CASE_TABS = (

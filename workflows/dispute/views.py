@@ -43,7 +43,6 @@ from cases.models.dispute.agreement import Instalment
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.rules.calendar import add_working_days, working_days_between
 from cases.rules.claims import ClaimType
-
 from workflows.dispute.flow import (
     DISPUTE_READERS,
     DisputeFlow,

@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from cases.hardship.civil_affairs.links import confirm_link, reject_link
 from cases.models import AuditAction, HardshipFile, Household, LinkCandidate, LinkStatus, Organisation, Role
 from cases.models.hardship.states import ENDED_STATES
+from cases.platform.audit.journal import append_event
 from cases.rules.linkage import is_valid_resident_id
 from cases.selectors import mask_resident_id, yuan
-from cases.platform.audit.journal import append_event
-from cases.hardship.civil_affairs.links import confirm_link, reject_link
-
 from workflows.dispute.flow import organisations_where
 
 CASEWORKERS = [Role.HARDSHIP_CASEWORKER]

@@ -35,11 +35,11 @@ from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS
 
-from cases.models.access import can_act, roles_in
 from cases.models import HardshipFile, HardshipStatus, Objection, Role
-from cases.models.hardship.states import H
+from cases.models.access import can_act, roles_in
 from cases.models.actors import is_system
-
+from cases.models.hardship.states import H
+from cases.platform.effects import effect
 from workflows.dispute.flow import CaseTask, _current_step, case_of, status_is
 from workflows.models import HardshipProcess, ObjectionProcess
 
@@ -277,6 +277,7 @@ class ObjectionFlow(flow.Flow):
 
 # -- starting and following -------------------------------------------------------------------
 
+@effect("hardship_flow.start")
 def start_hardship_flow(file: HardshipFile, *, by) -> HardshipProcess:
     """Open the flow of a file just created (identified): its application task goes to the
     caseworkers' queue. Call it in the transaction that created the file."""
@@ -291,6 +292,7 @@ def start_hardship_flow(file: HardshipFile, *, by) -> HardshipProcess:
         return HardshipFlow.start.run(file=file, by=by)
 
 
+@effect("hardship_flow.open_objection_review")
 def open_objection_review(file: HardshipFile, *, by=None, today=None) -> list[ObjectionProcess]:
     """Door effect of lodge_objection: every pending objection without a review gets one."""
     started = []
@@ -299,12 +301,14 @@ def open_objection_review(file: HardshipFile, *, by=None, today=None) -> list[Ob
     return started
 
 
+@effect("hardship_flow.start_re_entry_flow")
 def start_re_entry_flow(file: HardshipFile, *, by=None, today=None) -> HardshipProcess | None:
     """Door effect of re_enter: the household's new file starts its identification."""
     new_file = file.re_entries.filter(status=H.IDENTIFIED, process__isnull=True).order_by("-pk").first()
     return start_hardship_flow(new_file, by=by) if new_file else None
 
 
+@effect("hardship_flow.close_objection_reviews")
 def close_objection_reviews(file: HardshipFile, *, by=None, today=None) -> int:
     """Door effect of reject and cancel_exit: the publicity is over, so reviews of objections
     still pending are cancelled (their objections stay recorded as lodged, unresolved)."""
@@ -327,6 +331,7 @@ RESUME_AT = {
 }
 
 
+@effect("hardship_flow.follow_file")
 def follow_file(file: HardshipFile, *, by=None, today=None) -> HardshipProcess | None:
     """Door effect of transitions that may be taken from the file's page (not identified, an
     exit begun mid-year, an exit cancelled): cancel the open work and resume the flow where

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST, CivilCheckResult, ExitReason, H
-
 from workflows.dispute.forms import CaseForm, _reason_field
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.00")}

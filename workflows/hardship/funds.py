@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.models import AuditAction
-from cases.selectors import person_name, yuan
 from cases.hardship import aid
+from cases.models import AuditAction
 from cases.platform.audit.journal import append_event
-
+from cases.selectors import person_name, yuan
 from workflows.dispute.views import submitted_through_door
 from workflows.hardship.file.access import FundReadersOnly, file_url, may_allocate, readable_files, readable_funds
 from workflows.hardship.file.forms import AllocateBudgetForm

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from cases.hardship.household import check_household_update, head_member_of, household_locked_reason, update_household
 from cases.models import AuditAction
 from cases.platform.audit.journal import append_event
-from cases.hardship.household import check_household_update, head_member_of, household_locked_reason, update_household
-
 from workflows.hardship.file.access import HardshipReadersOnly, file_url, may_edit_household, readable_file
 from workflows.hardship.register.forms import (
     ExpenseFormSet,

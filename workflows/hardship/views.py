@@ -21,13 +21,12 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import Deadline, Document, HardshipAttachment, HardshipFile
+from cases.models.hardship.household import assess_household
 from cases.models.hardship.records import AttachmentKind
-from cases.rules.eligibility import assess_household
 from cases.selectors import mask_resident_id
-
-from workflows.hardship import forms as f
 from workflows.dispute.flow import organisations_where
 from workflows.dispute.views import CaseTaskView, ClaimLinkColumn, person_label
+from workflows.hardship import forms as f
 from workflows.hardship.file.access import household_editor_url
 from workflows.hardship.flow import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
 

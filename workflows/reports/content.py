@@ -12,7 +12,6 @@ from cases.selectors import yuan
 from cases.statistics.disputes import DisputeFigures, dispute_figures
 from cases.statistics.hardship import HardshipFigures, hardship_figures
 from cases.statistics.period import Period
-
 from workflows.reports.charts import Series, bar_chart
 
 TEN_THOUSAND = Decimal(10_000)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.platform.documents import render_pdf
-
 from workflows.reports.content import Report
 
 MONEY_FORMAT = "#,##0.00"

@@ -15,7 +15,6 @@ from django.views.generic import TemplateView
 from cases.models import AuditAction, Role
 from cases.platform.audit.journal import append_event
 from cases.statistics.period import CUSTOM, PRESETS, period_from_choice
-
 from workflows.dispute.flow import organisations_where
 from workflows.reports.content import build_report
 from workflows.reports.exports import report_pdf, report_workbook

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
 from cases.documents.dispute.intake import (
     _case_context,
     _in_document_language,
@@ -23,6 +22,7 @@ from cases.documents.dispute.intake import (
     cn_money,
 )
 from cases.documents.dispute.mediation import _created_pk
+from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
 from cases.models import Agreement, AuditEvent, Deadline, DisputeCase, Payment, Signatory
 from cases.models.dispute.agreement import SIGNING_ORDER
 from cases.rules.claims import ClaimType

@@ -15,7 +15,6 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
 from cases.documents.dispute.intake import (
     _case_context,
     _in_document_language,
@@ -24,6 +23,7 @@ from cases.documents.dispute.intake import (
     _sample_case,
     _title,
 )
+from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
 from cases.rules.claims import ClaimType
 

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, DocumentKind, cn_date, cn_weekday, person_name, register
 from cases.documents.dispute.intake import (
     MEDIATION_CLOCK,
     PARTIES,
@@ -26,6 +25,7 @@ from cases.documents.dispute.intake import (
     _variant,
     cn_minute,
 )
+from cases.documents.registry import Context, DocumentKind, cn_date, cn_weekday, person_name, register
 from cases.models import AuditEvent, DisputeCase, MediationExtension, MediationSession
 from cases.models.dispute.mediation import SessionStatus
 from cases.rules.deadlines import clock

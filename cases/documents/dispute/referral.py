@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, DocumentKind, cn_date, register
+from cases.documents.dispute.agreement import ZERO, _agreement, _instalment_rows
 from cases.documents.dispute.intake import (
     ARBITRATION_VENUE,
     _case_context,
@@ -25,7 +25,7 @@ from cases.documents.dispute.intake import (
     _title,
     cn_money,
 )
-from cases.documents.dispute.agreement import ZERO, _agreement, _instalment_rows
+from cases.documents.registry import Context, DocumentKind, cn_date, register
 from cases.models import Agreement, AuditEvent, DisputeCase
 from cases.rules.claims import ART16_CITATION, ClaimType, qualifies_for_payment_order
 

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, cn_date, person_name
 from cases.documents.dispute.intake import (
     _in_document_language,
     _issued_on,
@@ -43,6 +42,7 @@ from cases.documents.hardship.identification import (
     sample_standard,
     sample_steps,
 )
+from cases.documents.registry import Context, cn_date, person_name
 from cases.models import AidPlan, AidType, AuditEvent, Disbursement, ExitReason, HardshipFile, PlanStatus, YearlyReview
 from cases.models.hardship.states import H
 from cases.rules.eligibility import Category

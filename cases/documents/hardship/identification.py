@@ -11,7 +11,7 @@ length is configuration, cases/rules/deadlines.py). Published documents show nam
 (cases.rules.masking); internal forms (申请表, 审批表, 建档登记表) show them in full. Builders
 refuse (ValueError) rather than print a document with a missing fact.
 
-The aid, yearly-review and exit kinds are in document_kinds_hardship_care.py.
+The aid, yearly-review and exit kinds are in care.py.
 """
 
 from datetime import date
@@ -20,7 +20,6 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
 from cases.documents.dispute.intake import (
     _in_document_language,
     _issued_on,
@@ -30,6 +29,7 @@ from cases.documents.dispute.intake import (
     cn_money,
     self_reference,
 )
+from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
 from cases.models import (
     AuditEvent,
     CivilCheckResult,

@@ -21,17 +21,25 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.management.commands.link_records import CIVIL_COLUMNS, HEADER_ALIASES
+from cases.platform.table_files import TableFileError, cell_text, parse_date, parse_yuan, table_rows
 from cases.rules.linkage import is_valid_resident_id
 from cases.rules.validators import normalise_resident_id, validate_resident_id
-
-from cases.platform.table_files import TableFileError, cell_text, parse_date, parse_yuan, table_rows
 
 # The civil-affairs import's name for a file it cannot read at all.
 CivilAffairsFileError = TableFileError
 _REGION = re.compile(r"[0-9]{6}")
 
-# The columns of the civil-affairs file: link_records' civil columns without its own reference.
+# The civil-affairs department's columns (link_records reads them too, with the workers' file);
+# headers may be written in Chinese.
+HEADER_ALIASES = {
+    "劳动者编号": "worker_ref", "民政编号": "civil_ref", "姓名": "name", "身份证号": "id_number",
+    "出生日期": "birth_date", "区域": "region", "救助类别": "category", "家庭人口": "household_size",
+    "月保障金额": "monthly_amount", "起始日期": "since",
+}
+CIVIL_COLUMNS = ("civil_ref", "name", "id_number", "birth_date", "region", "category",
+                 "household_size", "monthly_amount", "since")
+
+# The columns of the civil-affairs file as imported: without the department's own reference.
 COLUMNS = tuple(column for column in CIVIL_COLUMNS if column != "civil_ref")
 # Accepted and ignored: the department's own row reference.
 OPTIONAL_COLUMNS = ("civil_ref",)

@@ -25,14 +25,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
+from cases.hardship.civil_affairs.file import COMPARED_FIELDS, CivilFile, read_civil_affairs_rows
+from cases.hardship.civil_affairs.links import BATCH_SIZE, link_civil_records
 from cases.models import AuditAction, CivilAffairsImport, CivilAffairsRecord, Organisation, Role
-
+from cases.models.access import require_can_act
 from cases.models.actors import is_system
 from cases.platform.audit.journal import append_event
-from cases.hardship.civil_affairs.file import COMPARED_FIELDS, CivilFile, read_civil_affairs_rows
 from cases.platform.table_files import file_sha256
-from cases.hardship.civil_affairs.links import BATCH_SIZE, link_civil_records
 
 DEFAULT_PURPOSE = "困难职工精准识别与帮扶"
 

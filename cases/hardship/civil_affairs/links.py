@@ -19,17 +19,31 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.access import require_can_act
+from cases.hardship.identification import START_HARDSHIP_FLOW, open_hardship_file
 from cases.models import (
-    AuditAction, CivilAffairsImport, CivilAffairsRecord, DisputeCase, EmploymentStatus, HardshipFile, Household,
-    HouseholdMember, LinkCandidate, LinkDecision, LinkStatus, Organisation, Relation, Role, Worker,
+    AuditAction,
+    CivilAffairsImport,
+    CivilAffairsRecord,
+    DisputeCase,
+    EmploymentStatus,
+    HardshipFile,
+    Household,
+    HouseholdMember,
+    LinkCandidate,
+    LinkDecision,
+    LinkStatus,
+    Organisation,
+    Relation,
+    Role,
+    Worker,
 )
+from cases.models.access import require_can_act
+from cases.models.actors import system
 from cases.models.hardship.states import ENDED_STATES, IdentificationSource
+from cases.platform import effects
+from cases.platform.audit.journal import append_event
 from cases.rules.linkage import MATCH, REVIEW, PersonRecord, is_valid_resident_id, link
 from cases.rules.validators import normalise_resident_id
-
-from cases.models.actors import system
-from cases.platform.audit.journal import append_event
 
 # The system actor of the civil-affairs exchange: automatic links, and imports run without a user.
 ACTOR_NAME = "import_civil_affairs"
@@ -261,23 +275,19 @@ def household_for(candidate: LinkCandidate, *, create: bool = True) -> Household
 def _candidate_file(candidate: LinkCandidate, *, by) -> HardshipFile | None:
     """Open the candidate hardship file of a confirmed link (file + flow in one transaction),
     unless the household already has an active file: then the link points at that one."""
-    from workflows.hardship.flow import start_hardship_flow
-
     with transaction.atomic():
         household = household_for(candidate)
         active = HardshipFile.objects.filter(household=household).exclude(status__in=ENDED_STATES).first()
         file = None
         if active is None:
             file = _open_file(household, candidate, by=by)
-            start_hardship_flow(file, by=by)
+            effects.run(START_HARDSHIP_FLOW, file, by=by)
         candidate.hardship_file = file or active
         candidate.save(update_fields=["hardship_file"])
     return file
 
 
 def _open_file(household: Household, candidate: LinkCandidate, *, by) -> HardshipFile:
-    from cases.hardship.identification import open_hardship_file
-
     return open_hardship_file(household=household, by=by, source=IdentificationSource.CIVIL_AFFAIRS,
                               civil_record=candidate.civil_record)
 

@@ -18,11 +18,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cases.hardship.civil_affairs.file import CivilAffairsFileError
+from cases.hardship.civil_affairs.imports import DEFAULT_PURPOSE, CivilAffairsImportRefused, import_civil_affairs
+from cases.hardship.civil_affairs.links import ACTOR_NAME
 from cases.models import Organisation
 from cases.models.actors import system
-from cases.hardship.civil_affairs.imports import DEFAULT_PURPOSE, CivilAffairsImportRefused, import_civil_affairs
-from cases.hardship.civil_affairs.file import CivilAffairsFileError
-from cases.hardship.civil_affairs.links import ACTOR_NAME
 
 from ..progress import ProgressBar, error_lines
 

@@ -20,16 +20,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cases.hardship.civil_affairs.file import CIVIL_COLUMNS, HEADER_ALIASES
 from cases.rules.linkage import MATCH, MATCH_THRESHOLD, NONE, REVIEW, REVIEW_THRESHOLD, PersonRecord, link
 
-HEADER_ALIASES = {
-    "劳动者编号": "worker_ref", "民政编号": "civil_ref", "姓名": "name", "身份证号": "id_number",
-    "出生日期": "birth_date", "区域": "region", "救助类别": "category", "家庭人口": "household_size",
-    "月保障金额": "monthly_amount", "起始日期": "since",
-}
 WORKER_COLUMNS = ("worker_ref", "name", "id_number", "birth_date", "region")
-CIVIL_COLUMNS = ("civil_ref", "name", "id_number", "birth_date", "region", "category",
-                 "household_size", "monthly_amount", "since")
 OUTPUT_COLUMNS = ("civil_ref", "worker_ref", "score", "decision")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import HolidaySchedule, Organisation, OrganisationKind, ScheduleStatus
-from cases.rules.calendar import clear_calendar_cache
 from cases.models.actors import system
 from cases.platform.holiday_schedules import ScheduleEntry, count_days, parse_schedule_file, propose_schedule
 from cases.platform.transitions import apply
+from cases.rules.calendar import clear_calendar_cache
 
 ACTOR_NAME = "load_holiday_schedule"
 

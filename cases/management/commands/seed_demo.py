@@ -8,6 +8,8 @@ same table of demo accounts.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,12 +17,23 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from datetime import date
-from decimal import Decimal
-
 from cases.models import (
-    EmploymentStatus, Fund, Health, Household, HouseholdMember, IncomeItem, IncomeKind, Membership,
-    MinimumLivingStandard, Organisation, OrganisationKind, Relation, RigidExpense, Role, SchoolingStage, Worker,
+    EmploymentStatus,
+    Fund,
+    Health,
+    Household,
+    HouseholdMember,
+    IncomeItem,
+    IncomeKind,
+    Membership,
+    MinimumLivingStandard,
+    Organisation,
+    OrganisationKind,
+    Relation,
+    RigidExpense,
+    Role,
+    SchoolingStage,
+    Worker,
 )
 from cases.models.hardship.states import AidType, IdentificationSource
 
@@ -108,9 +121,9 @@ DEMO_HEAD_ID = "110108197805060014"
 
 def seed_hardship(organisations: dict[str, Organisation]) -> None:
     from cases.hardship import aid
+    from cases.hardship.identification import START_HARDSHIP_FLOW, open_hardship_file
     from cases.models.actors import system
-    from cases.hardship.identification import open_hardship_file
-    from workflows.hardship.flow import start_hardship_flow
+    from cases.platform import effects
 
     for region in DEMO_REGIONS:
         for year, amount in DEMO_MINIMUM_LIVING_STANDARDS.items():
@@ -139,7 +152,7 @@ def seed_hardship(organisations: dict[str, Organisation]) -> None:
     RigidExpense.objects.create(household=household, year=2025, kind="medical", amount=Decimal("18000.00"),
                                 note="化疗自付部分")
     file = open_hardship_file(household=household, by=by, source=IdentificationSource.APPLICATION, year=2025)
-    start_hardship_flow(file, by=by)
+    effects.run(START_HARDSHIP_FLOW, file, by=by)
 
 
 class Command(BaseCommand):

@@ -15,9 +15,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
-from cases.models.history import HistoricalRecords
 
 from cases.models.dispute.states import S, may_handle
+from cases.models.history import HistoricalRecords
 
 ZERO = Decimal("0.00")
 
@@ -195,7 +195,7 @@ class AgreementTransitions(models.Model):
     @transition(field="status", source=S.AGREEMENT_SIGNING, target=S.PERFORMING, permission=may_handle,
                 conditions=[_all_signed],
                 custom={"label": _("协议生效"), "documents": ["mediation_agreement"],
-                        "effects": ["cases.disputes.recovery.open_instalment_clocks"],
+                        "effects": ["recovery.open_instalment_clocks"],
                         "notifications": ["agreement_effective"]})
     def make_agreement_effective(self, *, by, reason="", **data):
         self.agreement.effective_on = timezone.localdate()
@@ -203,7 +203,7 @@ class AgreementTransitions(models.Model):
 
     @transition(field="status", source=S.PERFORMING, target=S.PERFORMING, permission=may_handle,
                 custom={"label": _("登记履行款项"), "documents": ["payment_record"],
-                        "effects": ["cases.disputes.recovery.meet_paid_instalments"]})
+                        "effects": ["recovery.meet_paid_instalments"]})
     def record_payment(self, *, by, reason="", instalment=None, amount=None, paid_on=None, receipt_number="",
                        **data):
         if instalment is None or instalment.agreement.case_id != self.pk:
@@ -236,7 +236,7 @@ class AgreementTransitions(models.Model):
                 conditions=[_not_fully_paid],
                 custom={"label": _("不履行，引导申请仲裁或支付令"), "reason_required": True,
                         "documents": ["arbitration_guidance", "payment_order_guide"],
-                        "effects": ["cases.disputes.recovery.cancel_instalment_clocks"]})
+                        "effects": ["recovery.cancel_instalment_clocks"]})
     def refer(self, *, by, reason="", **data):
         self.ended_on = timezone.localdate()
         self.end_reason = reason

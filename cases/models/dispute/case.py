@@ -14,12 +14,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
-from cases.models.history import HistoricalRecords
-
-from cases.rules.claims import ClaimType
 
 from cases.models.dispute.agreement import AgreementTransitions
 from cases.models.dispute.imported import HistoryTransitions
+from cases.models.dispute.mediation import MediationTransitions
 from cases.models.dispute.states import (
     CASE_HANDLERS,
     ENDED_STATES,
@@ -32,9 +30,10 @@ from cases.models.dispute.states import (
     system_only,
 )
 from cases.models.fsm import StatusModel
-from cases.models.dispute.mediation import MediationTransitions
+from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation, Role
 from cases.models.parties import Employer, Worker
+from cases.rules.claims import ClaimType
 
 __all__ = ["CASE_HANDLERS", "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus"]
 
@@ -147,14 +146,14 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
         self._end(reason)
 
     @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=may_handle,
-                custom={"label": _("分配调解员"), "effects": ["cases.platform.deadlines.hand_over_to_assignee"],
+                custom={"label": _("分配调解员"), "effects": ["deadlines.hand_over_to_assignee"],
                         "notifications": ["task_assigned"]})
     def assign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
 
     @transition(field=status, source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_lead,
                 custom={"label": _("改派调解员"), "reason_required": True,
-                        "effects": ["cases.platform.deadlines.hand_over_to_assignee", "workflows.dispute.flow.follow_mediator"],
+                        "effects": ["deadlines.hand_over_to_assignee", "dispute_flow.follow_mediator"],
                         "notifications": ["task_assigned"]})
     def reassign(self, *, by, reason="", mediator=None, **data):
         self.mediator = self._eligible_mediator(mediator, by)
@@ -167,13 +166,13 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
 
     @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=system_only,
                 custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"],
-                        "effects": ["workflows.dispute.flow.route_to_closing"]})
+                        "effects": ["dispute_flow.route_to_closing"]})
     def deem_failed(self, *, by, reason="", **data):
         self._end(reason)
 
     @transition(field=status, source=list(OPEN_STATES), target=S.WITHDRAWN, permission=may_handle,
                 custom={"label": _("申请人撤回"), "documents": ["termination_notice"], "reason_required": True,
-                        "effects": ["workflows.dispute.flow.route_to_closing"]})
+                        "effects": ["dispute_flow.route_to_closing"]})
     def withdraw(self, *, by, reason="", **data):
         self._end(reason)
 

@@ -13,12 +13,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
-from cases.models.history import HistoricalRecords
 
-from cases.rules.validators import as_date
 from cases.models.actors import person
-
 from cases.models.dispute.states import S, may_handle, may_lead
+from cases.models.history import HistoricalRecords
+from cases.rules.validators import as_date
 
 
 class SessionStatus(models.TextChoices):
@@ -116,7 +115,7 @@ class MediationTransitions(models.Model):
 
     @transition(field="status", source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_lead,
                 custom={"label": _("延期调解"), "documents": ["extension_confirmation"], "reason_required": True,
-                        "effects": ["cases.disputes.mediation.extend_mediation_clock"]})
+                        "effects": ["mediation.extend_mediation_clock"]})
     def extend_mediation(self, *, by, reason="", days=None, worker_consented_on=None, employer_consented_on=None,
                          **data):
         worker_on = as_date(worker_consented_on, "worker_consented_on")

@@ -35,42 +35,36 @@ class HardshipCareTransitions(models.Model):
     # -- aid ---------------------------------------------------------------------------
 
     @transition(field="status", source=H.OPEN, target=H.OPEN, permission=may_prepare,
-                custom={"label": _("制定帮扶计划"), "notifications": ["approval_needed"]})
+                custom={"label": _("制定帮扶计划"), "notifications": ["approval_needed"],
+                        "performed_by": "aid.propose_plan"})
     def propose_aid_plan(self, *, by, reason="", **plan):
-        from cases.hardship import aid
-
-        return aid.propose_plan(file=self, by=by, **plan)
+        """The plan is written by cases.hardship.aid (performed_by)."""
 
     @transition(field="status", source=H.OPEN, target=H.OPEN, permission=may_review,
                 custom={"label": _("审批帮扶计划"), "documents": ["aid_decision_notice"],
-                        "notifications": ["approval_decided"]})
+                        "notifications": ["approval_decided"], "performed_by": "aid.approve_plan"})
     def approve_aid_plan(self, *, by, reason="", plan=None, **data):
-        from cases.hardship import aid
-
-        return aid.approve_plan(file=self, plan=plan, by=by)
+        """Four eyes and the approval are cases.hardship.aid's (performed_by)."""
 
     @transition(field="status", source=H.OPEN, target=H.OPEN, permission=may_prepare,
-                custom={"label": _("发放帮扶资金"), "documents": ["aid_receipt"]})
+                custom={"label": _("发放帮扶资金"), "documents": ["aid_receipt"], "performed_by": "aid.disburse"})
     def disburse(self, *, by, reason="", **payment):
-        from cases.hardship import aid
-
-        return aid.disburse(file=self, by=by, **payment)
+        """The ledger entry and the receipt are written by cases.hardship.aid (performed_by)."""
 
     # -- yearly review -------------------------------------------------------------------
 
     @transition(field="status", source=H.OPEN, target=H.OPEN, permission=may_prepare,
                 custom={"label": _("年度复核"), "documents": ["yearly_review_record"],
-                        "effects": ["cases.hardship.identification.open_yearly_review_clock"]})
+                        "performed_by": "identification.record_yearly_review",
+                        "effects": ["identification.open_yearly_review_clock"]})
     def complete_yearly_review(self, *, by, reason="", year=None, findings="", **data):
-        from cases.hardship.identification import record_yearly_review
-
-        return record_yearly_review(self, by=by, year=year, findings=findings)
+        """The review is recorded by cases.hardship.identification (performed_by)."""
 
     # -- exit and re-entry ---------------------------------------------------------------
 
     @transition(field="status", source=H.OPEN, target=H.EXIT_PUBLICITY, permission=may_prepare,
                 custom={"label": _("退档公示"), "documents": ["exit_publicity_notice"], "reason_required": True,
-                        "effects": ["workflows.hardship.flow.follow_file"], "notifications": ["publicity_started"]})
+                        "effects": ["hardship_flow.follow_file"], "notifications": ["publicity_started"]})
     def begin_exit(self, *, by, reason="", exit_reason="", place="", **data):
         if exit_reason not in ExitReason.values:
             raise ValidationError({"exit_reason": _("请选择退档原因（脱困、退休、转出、去世）。")})
@@ -80,7 +74,7 @@ class HardshipCareTransitions(models.Model):
         self.exit_publicity_started_on, self.publicity_place = timezone.localdate(), place.strip()
 
     @transition(field="status", source=H.EXIT_PUBLICITY, target=H.OPEN, permission=may_prepare,
-                custom={"label": _("中止退档"), "reason_required": True, "effects": ["workflows.hardship.flow.follow_file", "workflows.hardship.flow.close_objection_reviews"]})
+                custom={"label": _("中止退档"), "reason_required": True, "effects": ["hardship_flow.follow_file", "hardship_flow.close_objection_reviews"]})
     def cancel_exit(self, *, by, reason="", **data):
         self.exit_reason, self.exit_publicity_started_on = "", None
 
@@ -92,9 +86,8 @@ class HardshipCareTransitions(models.Model):
 
     @transition(field="status", source=H.EXITED, target=H.EXITED, permission=may_prepare,
                 custom={"label": _("重新纳入帮扶"), "reason_required": True,
-                        "effects": ["workflows.hardship.flow.start_re_entry_flow"]})
+                        "performed_by": "identification.re_entry_file",
+                        "effects": ["hardship_flow.start_re_entry_flow"]})
     def re_enter(self, *, by, reason="", **data):
-        """A household that exited falls into hardship again: a new file, identified afresh."""
-        from cases.hardship.identification import re_entry_file
-
-        return re_entry_file(self, by=by, reason=reason)
+        """A household that exited falls into hardship again: a new file, identified afresh
+        (opened by cases.hardship.identification, performed_by)."""

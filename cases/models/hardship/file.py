@@ -17,16 +17,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
-from cases.models.history import HistoricalRecords
 
-from cases.rules.eligibility import Category
-from cases.rules.validators import as_past_date
 from cases.models.actors import person
-
-from cases.models.hardship.civil_affairs import CivilAffairsRecord
 from cases.models.fsm import StatusModel
-from cases.models.hardship.household import Household
 from cases.models.hardship.care import HardshipCareTransitions
+from cases.models.hardship.civil_affairs import CivilAffairsRecord
+from cases.models.hardship.household import Household
+from cases.models.hardship.records import FileNumberCounter
 from cases.models.hardship.states import (
     HOME_VISIT_CHECKLIST,
     IDENTIFICATION_STATES,
@@ -40,7 +37,10 @@ from cases.models.hardship.states import (
     may_prepare,
     may_review,
 )
+from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
+from cases.rules.eligibility import Category
+from cases.rules.validators import as_past_date
 
 ZERO = Decimal("0.00")
 
@@ -242,7 +242,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
                 custom={"label": _("民主评议"), "documents": ["democratic_review_record"]})
     def record_democratic_review(self, *, by, reason="", held_on=None, participants="", votes_for=None,
                                  votes_against=0, votes_abstain=0, opinion="", proposed_aid_amount=None, **data):
-        from cases.rules.eligibility import assess_household
+        from cases.models.hardship.household import assess_household
 
         votes = [votes_for, votes_against, votes_abstain]
         if any(not isinstance(v, int) or v < 0 for v in votes):
@@ -279,7 +279,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     @transition(field=status, source=list(PUBLICITY_STATES),
                 target=RETURN_VALUE(H.IN_PUBLICITY, H.EXIT_PUBLICITY), permission=may_handle_objection,
                 conditions=[publicity_window_open],
-                custom={"label": _("登记公示异议"), "effects": ["workflows.hardship.flow.open_objection_review"],
+                custom={"label": _("登记公示异议"), "effects": ["hardship_flow.open_objection_review"],
                         "notifications": ["objection_lodged"]})
     def lodge_objection(self, *, by, reason="", lodged_by="", contact="", content="", **data):
         from cases.models.hardship.records import Objection
@@ -339,7 +339,7 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     @transition(field=status, source=H.RETURNED, target=H.AWAITING_APPROVAL, permission=may_prepare,
                 custom={"label": _("补正后重新提交"), "notifications": ["approval_needed"]})
     def resubmit(self, *, by, reason="", proposed_aid_amount=None, **data):
-        from cases.rules.eligibility import assess_household
+        from cases.models.hardship.household import assess_household
 
         if proposed_aid_amount is not None:
             self.proposed_aid_amount = Decimal(proposed_aid_amount)
@@ -348,17 +348,15 @@ class HardshipFile(HardshipCareTransitions, StatusModel):
     @transition(field=status, source=list(IDENTIFICATION_STATES), target=H.NOT_IDENTIFIED,
                 permission=may_handle_objection,
                 custom={"label": _("不予认定"), "reason_required": True, "documents": ["not_identified_notice"],
-                        "effects": ["workflows.hardship.flow.follow_file", "workflows.hardship.flow.close_objection_reviews"]})
+                        "effects": ["hardship_flow.follow_file", "hardship_flow.close_objection_reviews"]})
     def reject(self, *, by, reason="", **data):
         self.closed_reason = reason.strip()
 
     @transition(field=status, source=H.APPROVED, target=H.OPEN, permission=may_prepare,
                 custom={"label": _("建档"), "documents": ["file_opening_record"],
-                        "effects": ["cases.hardship.identification.open_yearly_review_clock"]})
+                        "effects": ["identification.open_yearly_review_clock"]})
     def open_file(self, *, by, reason="", **data):
-        from cases.hardship.identification import next_file_number
-
-        self.number = next_file_number(self)
+        self.number = FileNumberCounter.next_file_number(self.organisation)
         self.opened_on = timezone.localdate()
 
     # -- publicity and four-eyes helpers ---------------------------------------------------

@@ -14,10 +14,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
-from cases.models.history import HistoricalRecords
 
 from cases.models.hardship.household import YEAR_VALIDATORS
 from cases.models.hardship.states import AidType
+from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
 
 ZERO = Decimal("0.00")

@@ -4,15 +4,17 @@ against. The category itself is computed by `cases.rules.eligibility`."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
+
 from cases.models.history import HistoricalRecords
-
-from cases.rules.validators import validate_resident_id
-
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
+from cases.rules import eligibility
+from cases.rules.validators import validate_resident_id
 
 ZERO = Decimal("0.00")
 
@@ -213,3 +215,35 @@ class MinimumLivingStandard(models.Model):
 
     def __str__(self):
         return f"{self.region_code} {self.year}年 ¥{self.monthly_amount}/人·月"
+
+
+# -- the assessment of a household, from its rows ------------------------------------------------
+
+def _total(queryset, expression="amount") -> Decimal:
+    return queryset.aggregate(total=Sum(expression))["total"] or Decimal("0.00")
+
+
+def assess_household(household, *, year: int) -> eligibility.Assessment:
+    """Assess `household` for `year` from its rows: members on file are the household size;
+    income items and rigid expenses of that year are summed; hardship costs count net of
+    compensation; the 低保 amount is the one for the household's region and that year."""
+    standard = MinimumLivingStandard.objects.filter(region_code=household.region_code, year=year).first()
+    if standard is None:
+        raise ValidationError(
+            _("缺少%(region)s地区%(year)s年的低保标准，请先由管理员录入。")
+            % {"region": household.region_code, "year": year},
+            code="missing_minimum_living_standard",
+        )
+    size = household.members.count()
+    if size == 0:
+        raise ValidationError(_("该家庭尚未登记家庭成员，无法计算月人均收入。"), code="no_members")
+    hardship_costs = sum(
+        (item.net_amount for item in household.hardship_costs.filter(year=year)), Decimal("0.00"),
+    )
+    return eligibility.assess(
+        household_size=size,
+        annual_income=_total(household.income_items.filter(year=year)),
+        rigid_expenses=_total(household.rigid_expenses.filter(year=year)),
+        hardship_costs=hardship_costs,
+        monthly_minimum=standard.monthly_amount,
+    )

@@ -2,14 +2,14 @@
 and the per-organisation counter behind file numbers."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from cases.models.history import HistoricalRecords
-
-from cases.rules.eligibility import Category
 
 from cases.models.hardship.states import HardshipStatus
+from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
+from cases.rules.eligibility import Category
 
 
 class ObjectionStatus(models.TextChoices):
@@ -122,3 +122,13 @@ class FileNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.organisation.code} {self.year}: {self.last}"
+
+    @classmethod
+    def next_file_number(cls, organisation: Organisation) -> str:
+        """"<org code>-KN-<year>-<NNNN>": numbered per organisation and year under a row lock."""
+        year = timezone.localdate().year
+        with transaction.atomic():
+            counter, _created = cls.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return f"{organisation.code}-KN-{year}-{counter.last:04d}"

@@ -24,9 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from cases import selectors
 from cases.models import AuditAction, AuditEvent, Document, HardshipFile, Worker
-from cases.selectors import mask_resident_id
-
 from cases.platform.audit.journal import canonical_payload
+from cases.selectors import mask_resident_id
 
 # Timeline kinds, in the order the filter offers them.
 TRANSITIONS, CHANGES, DOCUMENTS, MESSAGES, SENSITIVE, OTHER = (

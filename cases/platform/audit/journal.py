@@ -16,7 +16,6 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cases.models import AuditChainHead, AuditEvent
-
 from cases.models.actors import actor_label, is_system
 
 GENESIS_HASH = "0" * 64

@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from cases.models.access import can_act, scoped
-from cases.models import Fund, HardshipFile, Role
 from cases.hardship import aid
 from cases.hardship.household import household_locked_reason
-
+from cases.models import Fund, HardshipFile, Role
+from cases.models.access import can_act, scoped
 from workflows.dispute.flow import organisations_where
 from workflows.hardship.flow import HARDSHIP_READERS
 

@@ -14,14 +14,13 @@ import functools
 from django.urls import reverse
 
 from cases.models import PlanStatus
-from cases.selectors import person_name
 from cases.platform.transitions import available_transitions
-
+from cases.selectors import person_name
 from workflows.dispute.pages import action_label, flow_step_transitions
-from workflows.hardship.flow import HardshipFlow, ObjectionFlow
 from workflows.hardship.file.forms import file_action_form, plans_of
+from workflows.hardship.flow import HardshipFlow, ObjectionFlow
 
-FOLLOWED_BY_FLOW = "workflows.hardship.flow.follow_file"
+FOLLOWED_BY_FLOW = "hardship_flow.follow_file"
 
 
 @functools.cache

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import AidPlan, Fund, HardshipStatus, PlanStatus
 from cases.models.hardship.states import AidType, ExitReason
 from cases.rules.eligibility import Category
-
 from workflows.dispute.page_forms import ActionForm, amount_field, date_field
 
 

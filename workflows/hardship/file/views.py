@@ -27,22 +27,31 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.models.access import can_act
+from cases.hardship import aid
+from cases.hardship.household import HOUSEHOLD_UPDATED
 from cases.models import (
-    AidPlan, AuditAction, Disbursement, HardshipFile, PlanStatus,
+    AidPlan,
+    AuditAction,
+    Disbursement,
+    HardshipFile,
+    PlanStatus,
 )
+from cases.models.access import can_act
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST
+from cases.platform.audit.journal import append_event
+from cases.platform.transitions import apply, fsm_transition, transition_spec
 from cases.rules.eligibility import Category
 from cases.rules.validators import normalise_resident_id
 from cases.selectors import (
-    events_timeline, file_documents, file_related_subjects, hardship_status_label, mask_resident_id, person_name,
-    transition_labels, yuan,
+    events_timeline,
+    file_documents,
+    file_related_subjects,
+    hardship_status_label,
+    mask_resident_id,
+    person_name,
+    transition_labels,
+    yuan,
 )
-from cases.hardship import aid
-from cases.platform.audit.journal import append_event
-from cases.hardship.household import HOUSEHOLD_UPDATED
-from cases.platform.transitions import apply, fsm_transition, transition_spec
-
 from workflows.dispute.pages import DocumentDownloadView, action_label, flow_step_transitions, open_flow_tasks
 from workflows.dispute.views import submitted_through_door
 from workflows.hardship.file.access import (

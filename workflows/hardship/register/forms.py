@@ -25,9 +25,8 @@ from cases.models.hardship.household import (
     SchoolingStage,
 )
 from cases.models.hardship.states import IdentificationSource
-
-from workflows.dispute.page_forms import OrganisationChoiceField, raw_values
 from workflows.dispute.flow import organisations_where
+from workflows.dispute.page_forms import OrganisationChoiceField, raw_values
 
 CASEWORKERS = [Role.HARDSHIP_CASEWORKER]
 SOURCES = [(s.value, s.label) for s in (IdentificationSource.APPLICATION, IdentificationSource.REFERRAL)]

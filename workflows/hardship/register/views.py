@@ -20,11 +20,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases.hardship.intake import check_household_application, money, preview_assessment, register_household_application
 from cases.models.hardship.household import validate_region_code
 from cases.rules.validators import parse_resident_id
 from cases.selectors import cn_day, yuan
-from cases.hardship.intake import check_household_application, money, preview_assessment, register_household_application
-
 from workflows.hardship.flow import HardshipFlow
 from workflows.hardship.register.forms import (
     ApplicationForm,
