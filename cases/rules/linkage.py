@@ -47,7 +47,7 @@ from cases.rules.validators import (
 )
 
 # Thresholds, calibrated with tests/linkage_data.py (seeds 1..5, 2,000 workers and 1,000
-# civil records each; see tests/unit/test_linkage.py::test_quality_on_generated_set).
+# civil records each; see tests/unit/rules/test_linkage.py::test_quality_on_generated_set).
 # With the weights below a single corruption of a true pair (missing ID, adjacent
 # transposition, one wrong digit, wrong check digit, day/month swap, one replaced name
 # character of a three-character name) scores >= 0.88, and an ID typo combined with a

@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import DisputeCase
 from cases.models.history import bulk_update_with_history
-from tests.unit.test_intake import employer, register, worker
+from tests.unit.disputes.test_intake import employer, register, worker
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from cases.models.actors import system
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 ENGLISH = DATA / "civil_affairs_en.csv"
 CHINESE_BOM = DATA / "civil_affairs_zh_bom.csv"
 WITH_ERRORS = DATA / "civil_affairs_errors.csv"

@@ -7,7 +7,7 @@ import pytest
 
 from cases.hardship.civil_affairs.links import link_civil_records
 from cases.models import AuditAction, AuditEvent, HardshipFile, HardshipStatus, LinkCandidate, LinkStatus, Role
-from tests.unit.test_civil_affairs_linking import WANG_ID, civil, dispute_worker, valid_id
+from tests.unit.hardship.test_civil_affairs_linking import WANG_ID, civil, dispute_worker, valid_id
 
 pytestmark = pytest.mark.django_db
 

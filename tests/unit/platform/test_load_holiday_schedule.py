@@ -21,7 +21,7 @@ from cases.rules.calendar import (
     year_source,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 SAMPLE_2027 = DATA / "holidays_2027.csv"
 
 
