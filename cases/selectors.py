@@ -13,8 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.models import (
     Agreement,
@@ -38,8 +37,7 @@ from cases.models import (
 )
 from cases.models.access import scoped
 from cases.rules.calendar import working_days_between
-from cases.rules.deadlines import DayUnit
-from cases.rules.deadlines import clock as clock_rule
+from cases.rules.deadlines import DayUnit, clock as clock_rule
 from cases.rules.validators import normalise_resident_id, normalise_uscc
 
 ZERO = Decimal("0.00")

@@ -16,11 +16,7 @@ from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.views import DisputeAppViewset
 from workflows.hardship import (
     candidates as candidate_views,
-)
-from workflows.hardship import (
     funds as hardship_fund_views,
-)
-from workflows.hardship import (
     household as hardship_household_views,
 )
 from workflows.hardship.file import views as hardship_file_views

@@ -40,8 +40,7 @@ from cases.models.actors import system
 from cases.platform import deadlines
 from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
-from cases.rules.deadlines import CREATED
-from cases.rules.deadlines import clock as clock_rule
+from cases.rules.deadlines import CREATED, clock as clock_rule
 from workflows.dispute.flow import (
     DisputeFlow,
     TaskAlreadyClaimed,

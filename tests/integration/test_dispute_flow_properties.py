@@ -16,8 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.models import Deadline, DisputeStatus

@@ -26,14 +26,12 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views import generic
 from django_filters import ChoiceFilter, FilterSet
 from django_fsm import ConcurrentTransition
 from viewflow.utils import viewprop
-from viewflow.workflow.flow import FlowAppViewset
-from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.flow import FlowAppViewset, views as flow_views
 from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS

@@ -12,11 +12,9 @@ import hashlib
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 from viewflow.utils import viewprop
-from viewflow.workflow.flow import FlowAppViewset
-from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.flow import FlowAppViewset, views as flow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 

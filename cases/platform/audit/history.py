@@ -19,8 +19,7 @@ from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cases import selectors
 from cases.models import AuditAction, AuditEvent, Document, HardshipFile, Worker

@@ -10,7 +10,13 @@ from freezegun import freeze_time
 
 from notifications.delivery import deliver, quiet_until
 from notifications.models import (
-    Channel, ContactOptOut, Delivery, DeliveryStatus, Notification, NotificationPreference, SmsRecord,
+    Channel,
+    ContactOptOut,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationPreference,
+    SmsRecord,
 )
 from notifications.services import PartyContact, notify, notify_parties
 from notifications.sms import RecordingSmsBackend

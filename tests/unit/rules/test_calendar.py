@@ -5,8 +5,7 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from cases.models import DayKind, HolidaySchedule, ScheduleStatus
 from cases.models.actors import system

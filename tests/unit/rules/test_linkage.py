@@ -223,7 +223,12 @@ def _reference_link(civil_records, workers):
     from django.utils import timezone
 
     from cases.rules.linkage import (
-        AMBIGUITY_MARGIN, MATCH_THRESHOLD, REVIEW_THRESHOLD, LinkResult, _enforce_unique_assignment, _prepare,
+        AMBIGUITY_MARGIN,
+        MATCH_THRESHOLD,
+        REVIEW_THRESHOLD,
+        LinkResult,
+        _enforce_unique_assignment,
+        _prepare,
         score_pair,
     )
     from cases.rules.linkage_index import _blocking_keys, _Index, _row

@@ -4,11 +4,14 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from cases.rules.validators import (
-    ResidentIdInfo, normalise_mobile, parse_resident_id, validate_mobile, validate_resident_id,
+    ResidentIdInfo,
+    normalise_mobile,
+    parse_resident_id,
+    validate_mobile,
+    validate_resident_id,
     validate_uscc,
 )
 
