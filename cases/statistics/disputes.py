@@ -1,32 +1,53 @@
 """Dispute figures for an organisation's subtree over a period (DOMAIN.md, "The figures the
-federation reports"), all aggregated in the database.
+federation reports"), all aggregated in the database. DEFINITIONS below is the wording printed
+beside the figures (report page, PDF, XLSX, `dispute_stats`).
 
 - accepted (受理): cases whose `accepted_on` falls in the period. Rejected cases are never
   accepted, so they never count; a case received before the period and accepted in it does.
 - mediated successfully (调解成功): cases whose agreement took effect (`effective_on`) in the
-  period, whenever they were accepted.
-- success rate: mediated successfully ÷ accepted, both of the period, as the federation's
-  half-year report sets 3,094 beside 7,756.
+  period, whenever they were accepted. Accepted and mediated successfully are two different
+  cohorts (a case accepted in December may settle in January): their quotient is no rate.
+- mediation ended (本期调解终结): the cases whose mediation came to its end in the period, each
+  by the date it ended: those whose agreement took effect in it (the successes above) and the
+  accepted cases that ended in it without an effective agreement (`ended_on`: failed, deemed
+  failed, or withdrawn after acceptance). Rejections and withdrawals before acceptance are no
+  mediation and do not count.
+- success rate (调解成功率): mediated successfully ÷ mediation ended, one cohort whose part the
+  numerator is, so never above 100%; none when no mediation ended.
 - recovered (挽回经济损失): the amounts awarded per claim by the agreements that took effect
   in the period.
 - paid (履行到位金额): payments made under agreements in the period, whatever period the
   agreement took effect in. Never added to "recovered".
 - legal-deadline breaches: clocks on dispute cases that fell due in the period and ended
   breached.
-- average days to close: calendar days from receipt (`received_on`) to the end of the case
-  (`ended_on`, 办结日期: rejection, failure, withdrawal, performance or referral), over the
-  accepted cases that ended in the period. Rejections are left out: they are decided
-  within three working days and would flatter the mediators' figure.
+- closed (已办结): cases that went through 结案 (the `close` transition, to CLOSED, later maybe
+  ARCHIVED) in the period, by the local date of the journal's TRANSITION event "close": the
+  case has no closing date of its own (`ended_on` is the end of mediation or performance).
+- average days to closing (平均办结天数): calendar days from receipt (`received_on`) to that
+  closing, over the closed cases that had been accepted. Rejections are left out: they are
+  decided within three working days and would flatter the mediators' figure.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import BigIntegerField, Count, DurationField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Cast, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Deadline, DeadlineState, DisputeCase, DisputeClaim, Organisation, Payment
+from cases.models import (
+    AuditAction,
+    AuditEvent,
+    Deadline,
+    DeadlineState,
+    DisputeCase,
+    DisputeClaim,
+    Organisation,
+    Payment,
+)
 from cases.models.dispute.states import Channel
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock as clock_rule
@@ -34,6 +55,29 @@ from cases.rules.deadlines import clock as clock_rule
 from .period import Period
 
 ZERO = Decimal("0.00")
+
+SUCCESS_RATE_LABEL = _("调解成功率（本期调解终结案件中达成协议的比例）")
+
+# What each figure counts, keyed as in DisputeFigures.as_json(); printed beside the figures.
+DEFINITIONS = {
+    "accepted": _("受理：受理日期在统计期间内的案件（不予受理的案件不计）。"),
+    "mediated_successfully": _("调解成功：调解协议生效日期在统计期间内的案件，不论何时受理。受理和调解成功各按自己的日期统计，"
+                               "是两批不同的案件，二者相除不是成功率。"),
+    "mediation_ended": _("本期调解终结：调解协议在统计期间内生效的案件（即调解成功），以及已受理、在统计期间内因调解不成"
+                         "（含期满视为调解不成）或申请人撤回申请而终结调解的案件；不予受理和受理前撤回的案件不计。"),
+    "mediation_success_rate_percent": _(
+        "调解成功率（本期调解终结案件中达成协议的比例）＝调解成功件数÷本期调解终结件数。本期调解终结的案件包括调解协议"
+        "在统计期间内生效的案件，以及已受理、在统计期间内调解不成（含期满视为调解不成）或撤回申请的案件；"
+        "调解成功是其中一部分，成功率不会超过100%。"),
+    "recovered_yuan": _("挽回经济损失：在统计期间内生效的调解协议确定的各请求事项金额之和。"),
+    "paid_yuan": _("履行到位金额：统计期间内实际支付的协议款项，与挽回经济损失分列、不相加。"),
+    "deadline_breaches_total": _("法定时限超期：届满日在统计期间内且已超期的案件时限。"),
+    "closed": _("已办结：统计期间内办理“结案”的案件（结案后状态为已结案，其后可能已归档），以审计日志记录的结案日期为准；"
+                "含不予受理后结案的案件。"),
+    "average_days_from_receipt_to_closing": _(
+        "平均办结天数：统计期间内已办结的案件中已受理的案件，自收到申请之日至结案之日的自然日平均数"
+        "（不予受理的案件不计）。"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,25 +117,34 @@ class DisputeFigures:
     by_claim_type: list[ClaimTypeFigures]
     by_channel: list[ChannelFigures]
     breaches: list[BreachFigures]
-    cases_ended: int  # accepted cases that ended in the period
-    total_days_to_close: int
+    # accepted cases whose mediation ended in the period without an effective agreement
+    mediation_ended_without_agreement: int
+    closed: int  # cases closed (结案) in the period
+    closed_after_acceptance: int  # of those, the ones that had been accepted
+    total_days_to_closing: int  # receipt to closing, summed over closed_after_acceptance
 
     @property
-    def success_rate(self) -> Decimal | None:
-        """Percent with one decimal, or None when nothing was accepted."""
-        if not self.accepted:
+    def mediation_ended(self) -> int:
+        """本期调解终结: the success rate's cohort, of which the successes are part."""
+        return self.mediated_successfully + self.mediation_ended_without_agreement
+
+    @property
+    def mediation_success_rate(self) -> Decimal | None:
+        """Percent with one decimal, or None when no mediation ended in the period."""
+        if not self.mediation_ended:
             return None
-        return percent(self.mediated_successfully, self.accepted)
+        return percent(self.mediated_successfully, self.mediation_ended)
 
     @property
     def breaches_total(self) -> int:
         return sum(row.count for row in self.breaches)
 
     @property
-    def average_days_to_close(self) -> Decimal | None:
-        if not self.cases_ended:
+    def average_days_to_closing(self) -> Decimal | None:
+        if not self.closed_after_acceptance:
             return None
-        return (Decimal(self.total_days_to_close) / self.cases_ended).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return (Decimal(self.total_days_to_closing) / self.closed_after_acceptance).quantize(Decimal("0.1"),
+                                                                                              ROUND_HALF_UP)
 
     def as_json(self) -> dict:
         """Amounts as decimal strings with two places, so no float ever rounds a yuan."""
@@ -101,7 +154,9 @@ class DisputeFigures:
             "to": self.period.end.isoformat(),
             "accepted": self.accepted,
             "mediated_successfully": self.mediated_successfully,
-            "success_rate_percent": _text(self.success_rate),
+            "mediation_ended": self.mediation_ended,
+            "mediation_ended_without_agreement": self.mediation_ended_without_agreement,
+            "mediation_success_rate_percent": _text(self.mediation_success_rate),
             "recovered_yuan": f"{self.recovered:.2f}",
             "paid_yuan": f"{self.paid:.2f}",
             "by_claim_type": [
@@ -117,8 +172,10 @@ class DisputeFigures:
             ],
             "deadline_breaches": {row.clock: row.count for row in self.breaches},
             "deadline_breaches_total": self.breaches_total,
-            "cases_ended": self.cases_ended,
-            "average_days_to_close": _text(self.average_days_to_close),
+            "closed": self.closed,
+            "closed_after_acceptance": self.closed_after_acceptance,
+            "average_days_from_receipt_to_closing": _text(self.average_days_to_closing),
+            "definitions": {key: str(text) for key, text in DEFINITIONS.items()},
         }
 
 
@@ -133,8 +190,13 @@ def _text(value: Decimal | None) -> str | None:
 def subtree_ids(organisation: Organisation) -> list[int] | None:
     """The subtree's organisation keys; None when it is every organisation there is (a city
     federation's report), so the queries need no organisation filter and no join for one."""
+    return _subtree(organisation)[1]
+
+
+def _subtree(organisation: Organisation) -> tuple[list[int], list[int] | None]:
+    """The subtree's organisation keys, and subtree_ids()' answer."""
     ids = list(Organisation.objects.subtree_of([organisation]).values_list("pk", flat=True))
-    return None if len(ids) == Organisation.objects.count() else ids
+    return ids, None if len(ids) == Organisation.objects.count() else ids
 
 
 def in_subtree(queryset, org_ids: list[int] | None, *, via: str = "organisation"):
@@ -142,8 +204,8 @@ def in_subtree(queryset, org_ids: list[int] | None, *, via: str = "organisation"
 
 
 def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFigures:
-    """Seven aggregate queries; each grouped one feeds several figures (a total is its groups' sum)."""
-    org_ids = subtree_ids(organisation)
+    """Eight aggregate queries; each grouped one feeds several figures (a total is its groups' sum)."""
+    all_ids, org_ids = _subtree(organisation)
     dates = (period.start, period.end)
     cases = in_subtree(DisputeCase.objects.all(), org_ids)
     accepted_by_channel = dict(cases.filter(accepted_on__range=dates).values_list("channel").annotate(n=Count("pk")))
@@ -160,7 +222,10 @@ def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFig
         for claim_type, n, claimed in in_subtree(DisputeClaim.objects, org_ids, via="case__organisation")
         .filter(case__accepted_on__range=dates).values_list("claim_type").annotate(cases=Count("case", distinct=True), claimed=Sum("amount_claimed"))
     }
-    ended, total_days = _closing(cases.filter(ended_on__range=dates, accepted_on__isnull=False))
+    # The successes end their mediation by taking effect; the others by `ended_on`.
+    ended_without_agreement = cases.filter(accepted_on__isnull=False, ended_on__range=dates,
+                                           agreement__effective_on__isnull=True).count()
+    closed, closed_accepted, total_days = _closings(all_ids, period)
     return DisputeFigures(
         organisation=organisation,
         period=period,
@@ -172,8 +237,10 @@ def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFig
         by_claim_type=_by_claim_type(asked, won),
         by_channel=_by_channel(accepted_by_channel, agreed_by_channel, won),
         breaches=_breaches(org_ids, period),
-        cases_ended=ended,
-        total_days_to_close=total_days,
+        mediation_ended_without_agreement=ended_without_agreement,
+        closed=closed,
+        closed_after_acceptance=closed_accepted,
+        total_days_to_closing=total_days,
     )
 
 
@@ -226,8 +293,26 @@ def _breaches(org_ids: list[int] | None, period: Period) -> list[BreachFigures]:
     return [BreachFigures(clock=name, label=str(clock_rule(name).name), count=n) for name, n in counts]
 
 
-def _closing(ended) -> tuple[int, int]:
-    days = ExpressionWrapper(F("ended_on") - F("received_on"), output_field=DurationField())
-    totals = ended.aggregate(cases=Count("pk"), duration=Sum(days))
+def _closings(org_ids: list[int], period: Period) -> tuple[int, int, int]:
+    """Cases closed in the period, those of them accepted, and their days from receipt to closing,
+    from the journal's "close" transitions (one per case: nothing leaves CLOSED but archiving).
+
+    The period's local days become instants so the (organisation, occurred_at) index serves; the
+    subtree is always spelled out for the same reason, even for the whole city. Each event finds
+    its case by primary key; a rejected case yields no receipt date, so it counts as closed only."""
+    zone = timezone.get_default_timezone()
+    closings = AuditEvent.objects.filter(
+        organisation_id__in=org_ids, action=AuditAction.TRANSITION, name="close",
+        subject_type=DisputeCase._meta.label_lower,
+        occurred_at__gte=datetime.combine(period.start, time.min, tzinfo=zone),
+        occurred_at__lt=datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+    accepted_case = DisputeCase.objects.filter(pk=Cast(OuterRef("subject_id"), BigIntegerField()),
+                                               accepted_on__isnull=False)
+    days = ExpressionWrapper(TruncDate("occurred_at", tzinfo=zone) - F("accepted_received_on"),
+                             output_field=DurationField())
+    totals = closings.annotate(accepted_received_on=Subquery(accepted_case.order_by().values("received_on"))).aggregate(
+        cases=Count("subject_id", distinct=True), accepted=Count("accepted_received_on"), duration=Sum(days),
+    )
     duration = totals["duration"] or timedelta(0)
-    return totals["cases"], duration.days
+    return totals["cases"], totals["accepted"], duration.days

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Organisation
 from cases.selectors import yuan
-from cases.statistics.disputes import DisputeFigures, dispute_figures
+from cases.statistics.disputes import DEFINITIONS, SUCCESS_RATE_LABEL, DisputeFigures, dispute_figures
 from cases.statistics.hardship import HardshipFigures, hardship_figures
 from cases.statistics.period import Period
 from workflows.reports.charts import Series, bar_chart
@@ -31,6 +31,7 @@ class Headline:
     label: str
     value: str
     detail: str = ""
+    definition: str = ""  # what the figure counts, printed beside it on the page
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,26 @@ class Report:
         d = self.disputes
         return [
             Headline(_("受理"), _("%(n)s件") % {"n": f"{d.accepted:,}"}),
-            Headline(_("调解成功"), _("%(n)s件") % {"n": f"{d.mediated_successfully:,}"},
-                     _("成功率 %(rate)s") % {"rate": _or_dash(d.success_rate, "%")}),
+            Headline(_("调解成功"), _("%(n)s件") % {"n": f"{d.mediated_successfully:,}"}),
+            Headline(str(SUCCESS_RATE_LABEL), _or_dash(d.mediation_success_rate, "%"),
+                     _("调解成功%(successful)s件÷本期调解终结%(ended)s件（另%(others)s件受理后调解不成或撤回）") % {
+                         "successful": f"{d.mediated_successfully:,}", "ended": f"{d.mediation_ended:,}",
+                         "others": f"{d.mediation_ended_without_agreement:,}"},
+                     str(DEFINITIONS["mediation_success_rate_percent"])),
             Headline(_("挽回经济损失"), wan(d.recovered), yuan(d.recovered)),
             Headline(_("履行到位金额"), wan(d.paid), yuan(d.paid)),
             Headline(_("法定时限超期"), _("%(n)s次") % {"n": d.breaches_total}),
-            Headline(_("平均办结天数"), _or_dash(d.average_days_to_close, _("天")),
-                     _("%(n)s件已办结") % {"n": d.cases_ended}),
+            Headline(_("已办结"), _("%(n)s件") % {"n": f"{d.closed:,}"}, _("统计期间内结案"),
+                     str(DEFINITIONS["closed"])),
+            Headline(_("平均办结天数"), _or_dash(d.average_days_to_closing, _("天")),
+                     _("已受理的已办结案件%(n)s件") % {"n": f"{d.closed_after_acceptance:,}"},
+                     str(DEFINITIONS["average_days_from_receipt_to_closing"])),
         ]
+
+    @property
+    def dispute_definitions(self) -> list[str]:
+        """The dispute figures' definitions, in the order of the figures (统计口径)."""
+        return [str(text) for text in DEFINITIONS.values()]
 
     @cached_property
     def hardship_headlines(self) -> list[Headline]:

@@ -1,12 +1,14 @@
 """The report as XLSX (openpyxl: one sheet per table, amounts as numbers in yuan) and as PDF
 (WeasyPrint through the document service, with the same SVG charts as the page)."""
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.platform.documents import render_pdf
+from cases.statistics.disputes import DEFINITIONS, SUCCESS_RATE_LABEL
 from workflows.reports.content import Report
 
 MONEY_FORMAT = "#,##0.00"
@@ -30,23 +32,31 @@ def _sheet(book, title: str, header: list[str], rows: list[list], money_columns:
     return sheet
 
 
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _summary_rows(report: Report) -> list[list]:
+    """Item, value and, for the dispute figures, what the figure counts (DEFINITIONS)."""
     d, h = report.disputes, report.hardship
     return [
         [_("组织（含下级）"), str(report.organisation)],
         [_("统计期间"), report.period.label],
-        [_("受理（件）"), d.accepted],
-        [_("调解成功（件）"), d.mediated_successfully],
-        [_("调解成功率（%）"), None if d.success_rate is None else float(d.success_rate)],
-        [_("挽回经济损失（元）"), d.recovered],
-        [_("履行到位金额（元）"), d.paid],
-        [_("法定时限超期（次）"), d.breaches_total],
-        [_("已办结（件）"), d.cases_ended],
-        [_("平均办结天数"), None if d.average_days_to_close is None else float(d.average_days_to_close)],
+        [_("受理（件）"), d.accepted, str(DEFINITIONS["accepted"])],
+        [_("调解成功（件）"), d.mediated_successfully, str(DEFINITIONS["mediated_successfully"])],
+        [_("本期调解终结（件）"), d.mediation_ended, str(DEFINITIONS["mediation_ended"])],
+        [f"{SUCCESS_RATE_LABEL}（%）", _number(d.mediation_success_rate),
+         str(DEFINITIONS["mediation_success_rate_percent"])],
+        [_("挽回经济损失（元）"), d.recovered, str(DEFINITIONS["recovered_yuan"])],
+        [_("履行到位金额（元）"), d.paid, str(DEFINITIONS["paid_yuan"])],
+        [_("法定时限超期（次）"), d.breaches_total, str(DEFINITIONS["deadline_breaches_total"])],
+        [_("已办结（件）"), d.closed, str(DEFINITIONS["closed"])],
+        [_("平均办结天数"), _number(d.average_days_to_closing),
+         str(DEFINITIONS["average_days_from_receipt_to_closing"])],
         [_("在档困难职工家庭（户）"), h.open_files],
         [_("新认定家庭（户）"), h.newly_identified],
         [_("期内获得帮扶的在档家庭（户）"), h.aided_households],
-        [_("帮扶覆盖率（%）"), None if h.coverage is None else float(h.coverage)],
+        [_("帮扶覆盖率（%）"), _number(h.coverage)],
         [_("帮扶资金发放（元）"), h.aid_paid],
         [_("待年度复核（份）"), h.due_for_review],
         [_("导出时间"), timezone.localtime().replace(tzinfo=None)],
@@ -55,14 +65,19 @@ def _summary_rows(report: Report) -> list[list]:
 
 def report_workbook(report: Report) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment
 
     book = Workbook()
     book.remove(book.active)
-    summary = _sheet(book, _("概要"), [_("项目"), _("数值")], _summary_rows(report))
-    for cell in summary["B"][1:]:
-        if cell.row in (6, 7, 15):
-            cell.number_format = MONEY_FORMAT
+    rows = _summary_rows(report)
+    summary = _sheet(book, _("概要"), [_("项目"), _("数值"), _("统计口径")], rows)
+    for row, cells in zip(rows, summary.iter_rows(min_row=2)):
+        if isinstance(row[1], Decimal):  # the amounts in yuan; counts are int, percentages float
+            cells[1].number_format = MONEY_FORMAT
+    for cell in summary["C"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     summary.column_dimensions["A"].width = 32
+    summary.column_dimensions["C"].width = 80
     d, h = report.disputes, report.hardship
     _sheet(book, _("按争议事项"), [_("争议事项"), _("受理案件数"), _("请求金额（元）"), _("调解成功案件数"), _("挽回经济损失（元）")],
            [[r.label, r.accepted_cases, r.claimed, r.successful_cases, r.recovered] for r in d.by_claim_type],

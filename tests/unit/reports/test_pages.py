@@ -42,9 +42,20 @@ def test_the_auditor_sees_haidian_figures_with_charts(client, orgs, people, case
     html = page.content.decode()
     assert "2026年1月1日至2026年6月30日" in html
     assert "2件" in html and "1件" in html  # accepted 2 (Chaoyang's is not Haidian's); mediated 1
-    assert "2.50万元" in html and "¥25,000.50" in html and "成功率 50.0%" in html
+    assert "2.50万元" in html and "¥25,000.50" in html
     assert html.count("<svg") == 5 and "拖欠劳动报酬" in html
     assert "受理日期在统计期间内的案件" in html  # the definitions are printed with the figures
+
+
+def test_the_success_rate_is_printed_with_its_definition_beside_it(client, orgs, people, cases):
+    page = signed_in(client, people["auditor"]).get(report_url(organisation=orgs["hd"].pk, **H1))
+    html = page.content.decode()
+    # one card: label, value, the quotient, the definition (the failed case ended mediation in H1)
+    figure = html[html.index("调解成功率（本期调解终结案件中达成协议的比例）"):]
+    figure = figure[:figure.index("挽回经济损失")]
+    assert "50.0%" in figure and "调解成功1件÷本期调解终结2件" in figure
+    assert "口径：调解成功率（本期调解终结案件中达成协议的比例）＝调解成功件数÷本期调解终结件数" in figure
+    assert "已办结" in html and "以审计日志记录的结案日期为准" in html
 
 
 def test_organisations_outside_the_subtree_are_not_offered(client, orgs, people, cases):
@@ -80,6 +91,11 @@ def test_xlsx_export_has_the_figures_as_numbers_and_is_journalled(client, orgs, 
     book = load_workbook(BytesIO(response.content))
     summary = {row[0]: row[1] for row in book["概要"].iter_rows(values_only=True)}
     assert summary["受理（件）"] == 2 and summary["调解成功（件）"] == 1
+    rows = {row[0]: row[1:] for row in book["概要"].iter_rows(values_only=True)}
+    rate, rate_definition = rows["调解成功率（本期调解终结案件中达成协议的比例）（%）"]
+    assert rate == 50.0 and "调解成功件数÷本期调解终结件数" in rate_definition
+    assert rows["本期调解终结（件）"][0] == 2 and rows["已办结（件）"][0] == 0
+    assert "结案" in rows["已办结（件）"][1]
     assert float(summary["挽回经济损失（元）"]) == 25000.50 and float(summary["履行到位金额（元）"]) == 5000
     claims = list(book["按争议事项"].iter_rows(values_only=True))
     assert claims[1][0] == "拖欠劳动报酬" and claims[1][1] == 1
@@ -95,6 +111,9 @@ def test_pdf_export_is_a_pdf_with_the_charts_and_is_journalled(client, orgs, peo
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     assert "中关村街道调解中心" in text and "2.50万元" in text and "统计口径" in text
+    flat = "".join(text.split())  # the PDF wraps lines
+    assert "调解成功率（本期调解终结案件中达成协议的比例）" in flat and "调解成功1件÷本期调解终结2件" in flat
+    assert "调解成功件数÷本期调解终结件数" in flat
     assert "拖欠劳动报酬" in text  # drawn by the SVG chart: the PDF has no table of claim types
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, name="export_report_pdf").count() == 1
 

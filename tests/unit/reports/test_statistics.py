@@ -3,15 +3,19 @@ out by hand in the comments: cases outside the period, rejected cases, agreement
 effect after the period, another district's cases, exited files."""
 
 import json
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import timezone
+from freezegun import freeze_time
 
-from cases.models import DisputeStatus, HardshipStatus
+from cases.models import Agreement, DisputeStatus, HardshipStatus
+from cases.platform.transitions import apply
 from cases.rules.validators import resident_id_check_char
 from cases.statistics.disputes import dispute_figures
 from cases.statistics.hardship import hardship_figures
@@ -68,10 +72,11 @@ def test_haidian_half_year_counts_acceptance_effect_and_payment_dates_in_the_per
     figures = dispute_figures(organisation=orgs["hd"], period=H1)
     assert figures.accepted == 4  # a, b, e, f
     assert figures.mediated_successfully == 2  # a, c
-    assert figures.success_rate == Decimal("50.0")
+    # mediation ended in H1: a, c by their agreements, e failed, f withdrawn (d was rejected)
+    assert (figures.mediation_ended, figures.mediation_success_rate) == (4, Decimal("50.0"))
     assert figures.recovered == Decimal("25000.50")  # 8,000 + 2,000.50 + 15,000
     assert figures.paid == Decimal("8000.00")  # 3,000 (a) + 5,000 (c)
-    assert (figures.cases_ended, figures.average_days_to_close) == (2, Decimal("12.5"))
+    assert (figures.closed, figures.average_days_to_closing) == (0, None)  # none went through 结案
     assert [(row.clock, row.count) for row in figures.breaches] == [("dispute.acceptance", 1)]
 
 
@@ -100,7 +105,8 @@ def test_the_subtree_decides_what_counts(orgs, disputes):
     assert city.breaches_total == 2
     enterprise = dispute_figures(organisation=orgs["hd_ent"], period=H1)
     assert (enterprise.accepted, enterprise.mediated_successfully, enterprise.recovered) == (1, 0, Decimal("0.00"))
-    assert enterprise.success_rate == Decimal("0.0") and enterprise.average_days_to_close is None
+    # b, accepted in January, still in mediation at the end of June: no mediation ended, so no rate
+    assert (enterprise.mediation_ended, enterprise.mediation_success_rate) == (0, None)
 
 
 def test_the_second_half_sees_the_july_agreement_and_payments(orgs, disputes):
@@ -112,7 +118,7 @@ def test_the_second_half_sees_the_july_agreement_and_payments(orgs, disputes):
 
 def test_an_empty_period_has_no_rate_rather_than_a_zero(orgs, disputes):
     figures = dispute_figures(organisation=orgs["hd"], period=Period(date(2020, 1, 1), date(2020, 12, 31)))
-    assert (figures.accepted, figures.success_rate, figures.recovered) == (0, None, Decimal("0.00"))
+    assert (figures.accepted, figures.mediation_success_rate, figures.recovered) == (0, None, Decimal("0.00"))
     assert figures.by_claim_type == [] and figures.by_channel == []
 
 
@@ -124,7 +130,10 @@ def test_dispute_stats_prints_one_json_object_with_amounts_as_two_place_strings(
     assert {key: printed[key] for key in ("accepted", "mediated_successfully", "recovered_yuan", "paid_yuan")} == {
         "accepted": 4, "mediated_successfully": 2, "recovered_yuan": "25000.50", "paid_yuan": "8000.00",
     }
-    assert printed["success_rate_percent"] == "50.0" and printed["deadline_breaches_total"] == 1
+    assert printed["mediation_success_rate_percent"] == "50.0" and printed["deadline_breaches_total"] == 1
+    assert (printed["mediation_ended"], printed["mediation_ended_without_agreement"]) == (4, 2)
+    assert "success_rate_percent" not in printed and "cases_ended" not in printed  # renamed: their meaning changed
+    assert set(printed["definitions"]) <= set(printed)  # each definition names a figure printed beside it
 
 
 def test_dispute_stats_text_and_its_errors(orgs, disputes):
@@ -137,6 +146,96 @@ def test_dispute_stats_text_and_its_errors(orgs, disputes):
         call_command("dispute_stats", "--org", "BJ", "--from", "2026-13-01", "--to", "2026-06-30")
     with pytest.raises(CommandError, match="结束日期不能早于开始日期"):
         call_command("dispute_stats", "--org", "BJ", "--from", "2026-07-01", "--to", "2026-06-30")
+
+
+# -- issue 16, point 15: the success rate is a rate of one cohort; 已办结 counts 结案 ------------
+
+Q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
+
+
+def test_success_rate_is_a_rate_of_one_cohort_and_never_above_100_percent(orgs):
+    """Haidian's quarter: one case accepted in it, two agreements taking effect in it for cases
+    accepted before. Successes ÷ accepted would print 200%; the rate is of the mediations that
+    ended in the quarter, successes among them."""
+    hd = orgs["hd_street"]
+    dispute(hd, received_on=date(2026, 4, 9), accepted_on=date(2026, 4, 10), status=S.IN_MEDIATION)  # accepted
+    for accepted_on, effective_on in ((date(2026, 3, 20), date(2026, 4, 2)), (date(2026, 3, 25), date(2026, 4, 5))):
+        dispute(hd, received_on=accepted_on, accepted_on=accepted_on, status=S.PERFORMING,
+                claims=[("wage_arrears", "5000", "4000")], effective_on=effective_on)  # successful
+    # accepted in March, failed in April: mediation ended in the quarter without an agreement
+    dispute(hd, received_on=date(2026, 3, 1), accepted_on=date(2026, 3, 2), status=S.FAILED, ended_on=date(2026, 4, 8))
+    # an agreement drafted but never effective, then failed in May: also ended without one
+    drafted = dispute(hd, received_on=date(2026, 3, 4), accepted_on=date(2026, 3, 5), status=S.FAILED,
+                      ended_on=date(2026, 5, 1))
+    Agreement.objects.create(case=drafted, terms="草拟未签")
+    # no mediation: rejected, withdrawn before acceptance; and a failure before the quarter
+    dispute(hd, received_on=date(2026, 4, 1), status=S.REJECTED, ended_on=date(2026, 4, 3))
+    dispute(hd, received_on=date(2026, 4, 12), status=S.WITHDRAWN, ended_on=date(2026, 4, 13))
+    dispute(hd, received_on=date(2026, 3, 1), accepted_on=date(2026, 3, 2), status=S.FAILED, ended_on=date(2026, 3, 20))
+
+    figures = dispute_figures(organisation=orgs["hd"], period=Q2)
+    assert (figures.accepted, figures.mediated_successfully) == (1, 2)  # the headline figures keep their dates
+    text = _stats("BJ-HD", Q2, "text")
+    assert [rate for rate in re.findall(r"(\d+(?:\.\d+)?)%", text) if Decimal(rate) > 100] == []  # was 200.0%
+    assert (figures.mediation_ended, figures.mediation_ended_without_agreement) == (4, 2)
+    assert figures.mediation_success_rate == Decimal("50.0")  # 2 of 4, not 2 ÷ 1
+
+    printed = json.loads(_stats("BJ-HD", Q2, "json"))
+    assert (printed["accepted"], printed["mediated_successfully"], printed["mediation_success_rate_percent"]) == (
+        1, 2, "50.0")
+    assert "本期调解终结件数" in printed["definitions"]["mediation_success_rate_percent"]
+    assert "调解成功率（本期调解终结案件中达成协议的比例）：50.0%（调解成功2件÷本期调解终结4件）" in text
+    assert "统计口径：" in text and "成功率不会超过100%" in text
+
+
+def test_a_period_where_every_ended_mediation_succeeded_is_100_percent_not_more(orgs):
+    hd = orgs["hd_street"]
+    for effective_on in (date(2026, 4, 2), date(2026, 4, 5)):
+        dispute(hd, received_on=date(2026, 3, 1), accepted_on=date(2026, 3, 2), status=S.PERFORMING,
+                effective_on=effective_on)
+    figures = dispute_figures(organisation=orgs["hd"], period=Q2)
+    assert (figures.accepted, figures.mediated_successfully, figures.mediation_success_rate) == (0, 2, Decimal("100.0"))
+
+
+def _stats(org: str, period: Period, format: str) -> str:
+    out = StringIO()
+    call_command("dispute_stats", "--org", org, "--from", period.start.isoformat(), "--to", period.end.isoformat(),
+                 "--format", format, stdout=out)
+    return out.getvalue()
+
+
+def _close(case, by, *, at: datetime):
+    """结案 through the door at `at`, Beijing time."""
+    with freeze_time(timezone.make_aware(at)):
+        apply(case, "close", by=by)
+
+
+def test_closed_counts_cases_closed_in_the_period(orgs, people, disputes):
+    """已办结 is 结案 (the `close` transition) in the period, by the journal's date in Beijing time;
+    not the end of mediation or performance (`ended_on`), which e and f reached in H1 too."""
+    mediator = people["mediator"]
+    _close(disputes["d"], mediator, at=datetime(2026, 2, 5, 10))  # rejected 2-3, closed in H1
+    _close(disputes["e"], mediator, at=datetime(2026, 3, 20, 10))  # received 3-1: 19 days
+    _close(disputes["f"], mediator, at=datetime(2026, 6, 30, 23, 30))  # received 4-1: 90 days; 15:30 UTC
+    late = dispute(orgs["hd_street"], received_on=date(2026, 5, 1), accepted_on=date(2026, 5, 2), status=S.FAILED,
+                   ended_on=date(2026, 5, 20))  # ended in H1, closed in H2 (2026-06-30 16:30 UTC)
+    _close(late, mediator, at=datetime(2026, 7, 1, 0, 30))
+    chaoyang = dispute(orgs["cy_street"], received_on=date(2026, 2, 1), accepted_on=date(2026, 2, 2), status=S.FAILED,
+                       ended_on=date(2026, 2, 20))
+    _close(chaoyang, people["cy_mediator"], at=datetime(2026, 3, 1, 10))
+
+    figures = dispute_figures(organisation=orgs["hd"], period=H1)
+    assert (figures.closed, figures.closed_after_acceptance) == (3, 2)  # d, e, f; not late, not Chaoyang's
+    assert figures.average_days_to_closing == Decimal("54.5")  # (19 + 90) / 2: the rejection d is left out
+    second_half = dispute_figures(organisation=orgs["hd"], period=Period(date(2026, 7, 1), date(2026, 12, 31)))
+    assert (second_half.closed, second_half.average_days_to_closing) == (1, Decimal("61.0"))  # late: 5-1 to 7-1
+    assert dispute_figures(organisation=orgs["bj"], period=H1).closed == 4  # and Chaoyang's for the city
+
+    printed = json.loads(_stats("BJ-HD", H1, "json"))
+    assert (printed["closed"], printed["closed_after_acceptance"], printed["average_days_from_receipt_to_closing"]) \
+        == (3, 2, "54.5")
+    assert "结案" in printed["definitions"]["closed"]
+    assert "已办结：3件" in _stats("BJ-HD", H1, "text")
 
 
 def test_period_presets_follow_the_calendar():
