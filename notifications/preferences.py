@@ -21,6 +21,7 @@ KIND_LABELS = {
     "deadline_breached": _("时限超期"),
     "deadline_moved": _("时限调整"),
     "period_elapsed": _("期满待办理"),
+    "arbitration_right_arisen": _("收到申请满十五日（可申请仲裁）"),
     "holiday_schedule_decided": _("节假日安排审批结果"),
     "task_assigned": _("任务分派"),
     "case_accepted": _("受理通知"),

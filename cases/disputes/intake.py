@@ -7,6 +7,11 @@ Parties, as `register_dispute` records them:
 - a found party's blank fields (phone, address, …) are filled from the application; a field
   already holding a different value is kept as it is, and the audit event lists its name under
   "kept" so the difference can be looked into. Nothing stored is overwritten.
+
+The received date: see intake_review.py. A late entry (补录, more than 30 days after receipt) is
+registered by a mediation lead with a reason; the audit event's "late_entry" records the reason and
+who confirmed it. Possible duplicates (cases not finished, or ended within the last 12 months) are
+linked to the new case through `related_cases` once the user has acknowledged the warning.
 """
 
 from dataclasses import dataclass
@@ -198,6 +203,7 @@ def _event_data(*, channel: str, claims: list[DisputeClaim], review: IntakeRevie
         "deadlines": clocks,
         "duplicates": [case.number for case in review.duplicates],
         "limitation": _limitation_data(review.limitation),
+        "late_entry": review.late_entry.journal() if review.late_entry else None,
         "parties": parties,
     }
 
@@ -206,11 +212,13 @@ def register_dispute(
     *, organisation: Organisation, by, channel: str, received_on: date, facts: str, worker: WorkerInput,
     employer: EmployerInput, claims: list[ClaimInput], infringement_known_on: date | None = None,
     employment_start: date | None = None, employment_end: date | None = None,
-    received_at: datetime | None = None, acknowledge_warnings: bool = False,
+    received_at: datetime | None = None, acknowledge_warnings: bool = False, late_entry_reason: str = "",
 ) -> RegistrationResult:
     """Register an application: a numbered case with its claims, its clocks and its audit event.
 
     `received_at` may be left out only for an application received today (it is then now).
+    `late_entry_reason` is why an application received more than 30 days ago is entered only now;
+    such a late entry is registered by a mediation lead of the organisation (or the system).
     """
     if not is_system(by):
         require_can_act(by, organisation, CASE_HANDLERS)
@@ -218,7 +226,7 @@ def register_dispute(
     review = check_application(
         organisation=organisation, worker=worker, employer=employer, claims=claims, received_on=received_on,
         infringement_known_on=infringement_known_on, employment_start=employment_start,
-        employment_end=employment_end,
+        employment_end=employment_end, by=by, late_entry_reason=late_entry_reason,
     )
     errors = {**review.errors, **_registration_errors(channel, facts, received_on, received_at)}
     if errors:

@@ -6,6 +6,11 @@ with prefixes names its fields: "worker-resident_id", "employer-uscc", "claims-0
 "employment_end", "infringement_known_on" unprefixed. Its warnings never block on their own:
 `cases.disputes.intake.register_dispute` refuses until the user has confirmed them
 (`acknowledge_warnings=True`), so nothing is refused silently and nothing slips past unseen.
+
+The received date (cases/rules/intake.py): none before the law came into force, none after today,
+and one more than 30 days back is a late entry (补录) that only a mediation lead may register, with
+a reason ("late_entry_reason"). Who registers is checked when `by` is given (register_dispute and
+the registration page always give it).
 """
 
 from dataclasses import asdict, dataclass, replace
@@ -22,18 +27,38 @@ from cases.documents.registry import cn_date
 from cases.models import (
     DisputeCase,
     DisputeClaim,
+    DisputeStatus,
     Employer,
     Organisation,
     Worker,
 )
+from cases.models.access import can_act
+from cases.models.actors import actor_label, is_system, person
+from cases.models.dispute.states import ENDED_STATES, OPEN_STATES
 from cases.rules.claims import ClaimType
+from cases.rules.intake import (
+    DUPLICATE_LOOKBACK_MONTHS,
+    LATE_ENTRY_AFTER_DAYS,
+    LAW_IN_FORCE_CITATION,
+    LAW_IN_FORCE_ON,
+    days_since_receipt,
+    duplicate_lookback_start,
+    is_late_entry,
+    received_before_the_law,
+)
 from cases.rules.limitation import LimitationResult, limitation_at_receipt
+from cases.rules.roles import Role
 from cases.rules.validators import normalise_mobile, normalise_resident_id, normalise_uscc
 
 CENT = Decimal("0.01")
 # DisputeClaim.amount_claimed holds 14 digits, 2 of them after the point.
 MAX_AMOUNT = Decimal("999999999999.99")
 DESCRIPTION_MAX_LENGTH = DisputeClaim._meta.get_field("description").max_length
+LATE_ENTRY_REASON_MAX_LENGTH = 500
+# Cases a new application may repeat: those not finished (in performance too), whatever their
+# age; and those finished, when they ended within the look-back window (cases/rules/intake.py).
+UNFINISHED_STATES = (*OPEN_STATES, DisputeStatus.PERFORMING)
+FINISHED_STATES = (*ENDED_STATES, DisputeStatus.CLOSED, DisputeStatus.ARCHIVED)
 
 Errors = dict[str, list[str]]
 
@@ -72,11 +97,30 @@ class IntakeWarning:
 
 
 @dataclass(frozen=True)
+class LateEntry:
+    """A registration more than LATE_ENTRY_AFTER_DAYS days after receipt (补录), as confirmed."""
+
+    received_on: date
+    days: int  # from receipt to the day of registration
+    reason: str
+    confirmed_by: object | None  # who registers it: a mediation lead, or the system
+
+    def journal(self) -> dict:
+        """What the registration's audit event records of it."""
+        who = person(self.confirmed_by)
+        return {"received_on": self.received_on.isoformat(), "days": self.days,
+                "window_days": LATE_ENTRY_AFTER_DAYS, "reason": self.reason,
+                "confirmed_by": {"id": who.pk if who else None,
+                                 "label": actor_label(self.confirmed_by) if self.confirmed_by else ""}}
+
+
+@dataclass(frozen=True)
 class IntakeReview:
     errors: Errors
     warnings: list[IntakeWarning]
     duplicates: list[DisputeCase]
     limitation: LimitationResult | None = None  # None when the dates or claims are in error
+    late_entry: LateEntry | None = None  # None unless the application is a late entry
 
     @property
     def ok(self) -> bool:
@@ -186,6 +230,11 @@ def _date_errors(received_on: date | None, infringement_known_on: date | None,
         add_error(errors, "received_on", _("请填写收到申请日期。"))
     elif received_on > timezone.localdate():
         add_error(errors, "received_on", _("收到申请日期不能晚于今天。"))
+    elif received_before_the_law(received_on):
+        add_error(errors, "received_on", _(
+            "收到申请日期（%(received)s）早于《劳动争议调解仲裁法》施行之日（%(floor)s），不能登记，请核对日期"
+            "（%(citation)s）。此前的历史案件请通过历史案件导入录入。"
+        ) % {"received": cn_date(received_on), "floor": cn_date(LAW_IN_FORCE_ON), "citation": LAW_IN_FORCE_CITATION})
     elif infringement_known_on and infringement_known_on > received_on:
         add_error(errors, "infringement_known_on", _("知道或者应当知道权利被侵害之日不能晚于收到申请日期。"))
     if employment_start and employment_end and employment_end < employment_start:
@@ -212,8 +261,13 @@ def _time_barred_warning(limitation: LimitationResult | None, received_on: date)
     ) % {"received": cn_date(received_on), "date": cn_date(limitation.limitation_date), "basis": limitation.basis})
 
 
-def open_duplicates(*, organisation: Organisation, worker: WorkerInput, employer: EmployerInput) -> list[DisputeCase]:
-    """Open cases, in any organisation, of the same worker against the same employer.
+def possible_duplicates(*, organisation: Organisation, worker: WorkerInput, employer: EmployerInput,
+                        today: date | None = None) -> list[DisputeCase]:
+    """Cases, in any organisation, of the same worker against the same employer that the new
+    application may repeat: those not finished, and those that ended (rejected, failed, withdrawn,
+    performed, referred, closed, archived) within the last DUPLICATE_LOOKBACK_MONTHS months by
+    their end date (`ended_on`; a finished case whose end date is unknown, as some imported ones,
+    is not compared).
 
     The worker is matched by resident ID when given, else by exact name and phone; the
     employer by USCC when given, else by exact name. This organisation's cases come first.
@@ -224,32 +278,79 @@ def open_duplicates(*, organisation: Organisation, worker: WorkerInput, employer
     same_worker = (Q(worker__resident_id=worker.resident_id) if worker.resident_id
                    else Q(worker__name=worker.name, worker__phone=worker.phone))
     same_employer = Q(employer__uscc=employer.uscc) if employer.uscc else Q(employer__name=employer.name)
-    cases = DisputeCase.objects.open().filter(same_worker, same_employer).select_related("organisation")
+    since = duplicate_lookback_start(today or timezone.localdate())
+    recent = Q(status__in=UNFINISHED_STATES) | Q(status__in=FINISHED_STATES, ended_on__gte=since)
+    cases = DisputeCase.objects.filter(recent, same_worker, same_employer).select_related("organisation")
     return sorted(cases, key=lambda case: (case.organisation_id != organisation.pk, case.received_on, case.pk))
+
+
+def _finished_case(case: DisputeCase) -> str:
+    return _("%(number)s（%(organisation)s，%(status)s，%(ended)s办结）") % {
+        "number": case.number, "organisation": case.organisation.name, "status": case.get_status_display(),
+        "ended": cn_date(case.ended_on)}
 
 
 def _duplicate_warning(duplicates: list[DisputeCase]) -> IntakeWarning | None:
     if not duplicates:
         return None
-    listed = "、".join(f"{case.number}（{case.organisation.name}）" for case in duplicates)
-    return IntakeWarning("possible_duplicate", _(
-        "同一劳动者对同一用人单位已有未办结的案件：%(cases)s。请核实是否为重复申请；继续登记的，新案件将与之关联。"
-    ) % {"cases": listed})
+    unfinished = [case for case in duplicates if case.status in UNFINISHED_STATES]
+    finished = [case for case in duplicates if case.status not in UNFINISHED_STATES]
+    parts = []
+    if unfinished:
+        listed = "、".join(f"{case.number}（{case.organisation.name}）" for case in unfinished)
+        parts.append(_("同一劳动者对同一用人单位已有未办结的案件：%(cases)s。") % {"cases": listed})
+    if finished:
+        parts.append(_("同一劳动者对同一用人单位近%(months)d个月内已有办结的案件：%(cases)s。") % {
+            "months": DUPLICATE_LOOKBACK_MONTHS, "cases": "、".join(_finished_case(case) for case in finished)})
+    parts.append(_("请核实是否为重复申请；继续登记的，新案件将与之关联。"))
+    return IntakeWarning("possible_duplicate", "".join(parts))
+
+
+# -- late entry (补录) ----------------------------------------------------------------------
+
+def _late_entry(*, organisation: Organisation, received_on: date, by, reason: str) -> tuple[LateEntry | None, Errors]:
+    """A late entry and whether `by` may register it: a mediation lead of the organisation, with a reason."""
+    today = timezone.localdate()
+    if not is_late_entry(received_on, today):
+        return None, {}
+    entry = LateEntry(received_on=received_on, days=days_since_receipt(received_on, today), reason=reason.strip(),
+                      confirmed_by=by)
+    errors: Errors = {}
+    if by is None or is_system(by):
+        return entry, errors
+    rule = {"received": cn_date(received_on), "days": entry.days, "window": LATE_ENTRY_AFTER_DAYS}
+    if not can_act(by, organisation, [Role.MEDIATION_LEAD]):
+        add_error(errors, "received_on", _(
+            "该申请于%(received)s收到，距今已%(days)d天；收到申请超过%(window)d天的补录须由调解组长确认，"
+            "调解员不能单独登记。请由调解组长登记并填写补录原因。") % rule)
+    elif not entry.reason:
+        add_error(errors, "late_entry_reason", _(
+            "该申请于%(received)s收到，距今已%(days)d天，超过%(window)d天，属于补录：请填写补录原因。") % rule)
+    elif len(entry.reason) > LATE_ENTRY_REASON_MAX_LENGTH:
+        add_error(errors, "late_entry_reason",
+                  _("补录原因不能超过%(max)d个字。") % {"max": LATE_ENTRY_REASON_MAX_LENGTH})
+    return entry, errors
 
 
 def check_application(
     *, organisation: Organisation, worker: WorkerInput, employer: EmployerInput, claims: list[ClaimInput],
     received_on: date, infringement_known_on: date | None = None, employment_start: date | None = None,
-    employment_end: date | None = None,
+    employment_end: date | None = None, by=None, late_entry_reason: str = "",
 ) -> IntakeReview:
-    """What the registration form shows before saving: errors, warnings, possible duplicates."""
+    """What the registration form shows before saving: errors, warnings, possible duplicates.
+
+    `by` is who registers: a late entry needs a mediation lead and `late_entry_reason`.
+    """
     worker, employer, claims = normalised_worker(worker), normalised_employer(employer), list(claims)
     date_errors = _date_errors(received_on, infringement_known_on, employment_start, employment_end)
-    errors = {**_party_errors(worker, employer), **_claim_errors(claims), **date_errors}
+    late_entry, late_errors = (None, {}) if date_errors else _late_entry(
+        organisation=organisation, received_on=received_on, by=by, reason=late_entry_reason or "")
+    errors = {**_party_errors(worker, employer), **_claim_errors(claims), **date_errors, **late_errors}
     limitation = None if date_errors else _limitation(received_on, infringement_known_on, employment_end, claims)
-    duplicates = open_duplicates(organisation=organisation, worker=worker, employer=employer)
+    duplicates = possible_duplicates(organisation=organisation, worker=worker, employer=employer)
     warnings = [w for w in (_time_barred_warning(limitation, received_on), _duplicate_warning(duplicates)) if w]
-    return IntakeReview(errors=errors, warnings=warnings, duplicates=duplicates, limitation=limitation)
+    return IntakeReview(errors=errors, warnings=warnings, duplicates=duplicates, limitation=limitation,
+                        late_entry=late_entry)
 
 
 # -- registration ------------------------------------------------------------------------

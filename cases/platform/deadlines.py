@@ -84,7 +84,7 @@ def close_deadline(deadline: Deadline, state: str) -> Deadline:
 def apply_trigger(subject, trigger: str, *, organisation, today: date | None = None, assignee=None) -> DeadlineChanges:
     """Open, meet and cancel the clocks the rules attach to `trigger` on `subject`."""
     today = today or today_local()
-    effects = rules.effects_of(subject._meta.label_lower, trigger)
+    effects = rules.effects_of(subject._meta.label_lower, trigger, subject)
     changes = DeadlineChanges()
     if not (effects.meets or effects.cancels or effects.opens):
         return changes
@@ -109,17 +109,24 @@ def extend_deadline(*, deadline: Deadline, days: int, by, reason: str) -> Deadli
     rule = deadline.rule
     if not deadline.is_active:
         raise ValidationError(_("该时限已结束，不能延期。"))
-    if deadline.extensions >= rule.max_extensions:
+    if not rule.extendable:
+        raise ValidationError(_("%(name)s不能延期。依据：%(citation)s") % {"name": rule.name, "citation": rule.citation})
+    if rule.max_extensions is not None and deadline.extensions >= rule.max_extensions:
         raise ValidationError(_("%(name)s不允许再延期（最多%(n)s次）。依据：%(citation)s")
                               % {"name": rule.name, "n": rule.max_extensions, "citation": rule.citation})
-    if days <= 0 or (rule.max_extension_days is not None and days > rule.max_extension_days):
+    if days <= 0:
+        raise ValidationError({"days": _("延长的天数须为正数。")})
+    if rule.max_extension_days is not None and days > rule.max_extension_days:
         raise ValidationError(_("延期天数须在1至%(max)s天之间。依据：%(citation)s")
                               % {"max": rule.max_extension_days, "citation": rule.citation})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写延期理由。")})
     old_due = deadline.due_on
-    result = rule.due_date(old_due, days)
-    deadline.due_on, deadline.provisional = result.date, deadline.provisional or result.provisional
+    # The period is lengthened, counted from its start, so a last day moved off a rest day
+    # does not move the extension too (民法典第二百零三条 applies to the new last day).
+    result = (rule.due_date(deadline.starts_on, rule.days + deadline.extended_days + days) if rule.days is not None
+              else rule.due_date(old_due, days))
+    deadline.due_on, deadline.provisional = result.date, result.provisional
     deadline.state = DeadlineState.EXTENDED
     deadline.extensions += 1
     deadline.extended_days += days
@@ -150,6 +157,8 @@ def _notice_context(deadline: Deadline) -> dict:
 
 # Clocks whose warnings have a message of their own rather than the generic deadline_warning.
 WARNING_KINDS = {"hardship.yearly_review": "yearly_review_due"}
+# Periods whose end has a message of their own rather than the generic period_elapsed.
+ELAPSED_KINDS = {"dispute.arbitration_right": "arbitration_right_arisen"}
 
 
 def subject_link(subject) -> str:
@@ -185,7 +194,7 @@ def _warning_date(deadline: Deadline, day_of_clock: int) -> date:
     if rule.days is None or day_of_clock >= rule.days:
         return deadline.due_on
     # Extensions move warnings with the due date: the same distance before it.
-    return rule.due_date(deadline.starts_on, day_of_clock + deadline.extended_days).date
+    return rule.warning_date(deadline.starts_on, day_of_clock + deadline.extended_days)
 
 
 def _warning_days_reached(deadline: Deadline, today: date) -> list[int]:
@@ -236,7 +245,8 @@ def _breach(deadline: Deadline) -> None:
 
 
 def _elapse(deadline: Deadline) -> None:
-    """A period (a publicity) has run its course: met, journalled, its assignee told."""
+    """A period (a publicity, Art.14's fifteen days) has run its course: met, journalled, its
+    assignee told."""
     close_deadline(deadline, DeadlineState.MET)
     append_event(
         action=AuditAction.DEADLINE, actor=system("check_deadlines"), subject=deadline.subject,
@@ -244,7 +254,8 @@ def _elapse(deadline: Deadline) -> None:
         data={"clock": deadline.clock, "due_on": deadline.due_on.isoformat()},
     )
     notify(
-        recipients=_recipients(deadline, escalate=False), kind="period_elapsed", context=_notice_context(deadline),
+        recipients=_recipients(deadline, escalate=False), kind=ELAPSED_KINDS.get(deadline.clock, "period_elapsed"),
+        context=_notice_context(deadline),
         event_key=f"deadline:{deadline.pk}:elapsed", link=subject_link(deadline.subject),
     )
 
@@ -283,7 +294,8 @@ class DeadlineMove:
 
 
 def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
-    """Recompute active working-day clocks computed on a provisional calendar year.
+    """Recompute active clocks computed on a provisional calendar year (working days, or a
+    calendar-day period whose last day moved off a rest day).
 
     Called when an official schedule is approved. A clock whose due date moves is
     saved and its assignee (or the escalation role) told; the rest just lose the flag
@@ -292,7 +304,7 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
     moves = []
     for deadline in Deadline.objects.active().filter(provisional=True).select_for_update():
         rule = deadline.rule
-        if rule.unit is not rules.DayUnit.WORKING or rule.days is None:
+        if rule.days is None:  # a due date from the data (an instalment's) is not computed
             continue
         result = rule.due_date(deadline.starts_on, rule.days + deadline.extended_days)
         old_due = deadline.due_on

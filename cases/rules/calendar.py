@@ -34,6 +34,9 @@ STATUTORY_RULE_CITATION = (
     "（2024年11月10日国务院令第795号修订，2025年1月1日起施行）"
 )
 MAKE_UP_SUFFIX = "（补休）"
+PERIOD_END_CITATION = _(
+    "《民法典》第二百零三条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日"
+)
 
 
 class YearSource(models.TextChoices):
@@ -305,3 +308,24 @@ def working_days_between(a: date, b: date) -> int:
         count += year_calendar(day.year).is_workday(day)
         day += timedelta(days=1)
     return count
+
+
+def period_end_detailed(last_day: date) -> WorkingDayResult:
+    """The last day of a period counted in days, months or years whose nominal last day is
+    `last_day`: that day, or when it is a statutory holiday or a rest day (a weekend day that
+    is not a make-up workday), the first working day after it (民法典第二百零三条)."""
+    day, provisional_years = _check_date(last_day), set()
+    while True:
+        year = year_calendar(day.year)
+        if year.provisional:
+            provisional_years.add(day.year)
+        if year.is_workday(day):
+            break
+        day += timedelta(days=1)
+    years = tuple(sorted(provisional_years))
+    return WorkingDayResult(date=day, provisional=bool(years), provisional_years=years)
+
+
+def period_end(last_day: date) -> date:
+    return period_end_detailed(last_day).date
+

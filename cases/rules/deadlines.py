@@ -28,10 +28,18 @@ class DayUnit(StrEnum):
 
 @dataclass(frozen=True)
 class Trigger:
-    """A model (app_label.model_name) and a transition name, or CREATED."""
+    """A model (app_label.model_name) and a transition name, or CREATED; with `when`, only
+    if the subject's attribute of that name is true after the transition (the agreement is
+    reached by the signature that completes the parties' signatures, not by every signature)."""
 
     model: str
     transition: str
+    when: str | None = None
+
+    def fires(self, model: str, transition: str, subject=None) -> bool:
+        if (self.model, self.transition) != (model, transition):
+            return False
+        return self.when is None or bool(getattr(subject, self.when))
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ class LegalClock:
     remind_days_before_due: tuple[int, ...] = ()
     # Attribute of the subject holding the start date; None: the day the clock opens.
     start_attribute: str | None = None
-    max_extensions: int = 0
+    # How many times and by how much it may be extended: 0 never; None no limit.
+    max_extensions: int | None = 0
     max_extension_days: int | None = None
     # At breach: a transition the system applies to the subject, and who is told.
     breach_transition: str | None = None
@@ -76,16 +85,22 @@ class LegalClock:
 
     @property
     def extendable(self) -> bool:
-        return self.max_extensions > 0
+        return self.max_extensions is None or self.max_extensions > 0
 
     def due_date(self, start: date, length: int | None = None) -> calendar.WorkingDayResult:
+        """The last day of the period: `length` working days, or calendar days ending on a
+        working day (a last day on a holiday or rest day moves to the next working day,
+        民法典第二百零三条); the start day itself is not counted (第二百零一条)."""
         days = self.days if length is None else length
         if self.unit is DayUnit.WORKING:
             return calendar.add_working_days_detailed(start, days)
-        return calendar.WorkingDayResult(date=start + timedelta(days=days), provisional=False, provisional_years=())
+        return calendar.period_end_detailed(start + timedelta(days=days))
 
     def warning_date(self, start: date, day_of_clock: int) -> date:
-        return self.due_date(start, day_of_clock).date
+        """The day `day_of_clock` of the clock (a warning goes out on it, rest day or not)."""
+        if self.unit is DayUnit.WORKING:
+            return calendar.add_working_days(start, day_of_clock)
+        return start + timedelta(days=day_of_clock)
 
 
 DISPUTE = "cases.disputecase"
@@ -114,17 +129,38 @@ declare(LegalClock(
     notes="secondary source; working days follow the State Council holiday schedule",
 ))
 
+# An agreement is reached once both parties have signed it (Art.14); the mediator's signature
+# and the seal then make it effective, and no clock deems a reached agreement failed.
+AGREEMENT_REACHED = Trigger(DISPUTE, "record_signature", when="agreement_reached")
+MEDIATION_ENDED = (Trigger(DISPUTE, "reject"), Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "fail"),
+                   Trigger(DISPUTE, "deem_failed"))
+
+declare(LegalClock(
+    code="dispute.arbitration_right",
+    name=_("收到申请十五日（此后未达成协议的可申请仲裁）"),
+    length=15, unit=DayUnit.CALENDAR, start_attribute="received_on",
+    starts_on=(Trigger(DISPUTE, CREATED),),
+    # Once an agreement is reached, or mediation has ended otherwise (its notice states the
+    # right to arbitrate), the right does not arise from this period.
+    cancelled_by=(AGREEMENT_REACHED, *MEDIATION_ENDED),
+    elapses=True,
+    citation=_("《劳动争议调解仲裁法》第十四条：自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁"),
+    notes="a right of the parties, shown to them and to staff; it ends nothing by itself",
+))
+
 declare(LegalClock(
     code="dispute.mediation",
     name=_("调解期限"),
-    length=15, unit=DayUnit.CALENDAR, start_attribute="received_on",
-    starts_on=(Trigger(DISPUTE, CREATED),),
-    met_by=(Trigger(DISPUTE, "make_agreement_effective"),),
-    cancelled_by=(Trigger(DISPUTE, "reject"), Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "fail")),
-    warn_on_days=(10, 13), max_extensions=1, max_extension_days=15,
+    length=15, unit=DayUnit.CALENDAR, start_attribute="accepted_on",
+    starts_on=(Trigger(DISPUTE, "accept"),),
+    met_by=(AGREEMENT_REACHED, Trigger(DISPUTE, "make_agreement_effective")),
+    cancelled_by=(Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "fail")),
+    # Any length both parties agree to, as often as they agree; each consent is recorded.
+    warn_on_days=(10, 13), max_extensions=None,
     breach_transition="deem_failed", escalate_to=(Role.MEDIATION_LEAD,),
-    citation=_("《劳动争议调解仲裁法》第十四条：自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁"),
-    notes="extension only with both parties' recorded consent (secondary); the repealed 30-day rule must not be used",
+    citation=_("《企业劳动争议协商调解规定》（人社部令第17号）第二十六条：调解委员会调解劳动争议，应当自受理调解申请之日起"
+               "15日内结束；但是双方当事人同意延期的可以延长。在前款规定期限内未达成调解协议的，视为调解不成"),
+    notes="secondary source (quoted in DOMAIN.md as secondary); the repealed 30-day rule of 1993 must not be used",
 ))
 
 declare(LegalClock(
@@ -221,11 +257,14 @@ class ClockEffects:
     cancels: tuple[LegalClock, ...] = field(default=())
 
 
-def effects_of(model: str, transition: str) -> ClockEffects:
-    """Which clocks a model's transition (or CREATED) opens, meets and cancels."""
-    trigger = Trigger(model, transition)
+def effects_of(model: str, transition: str, subject=None) -> ClockEffects:
+    """Which clocks a model's transition (or CREATED) opens, meets and cancels on `subject`
+    (read only by triggers with a `when`)."""
+    def fired(triggers: tuple[Trigger, ...]) -> bool:
+        return any(trigger.fires(model, transition, subject) for trigger in triggers)
+
     return ClockEffects(
-        opens=tuple(c for c in CLOCKS.values() if trigger in c.starts_on),
-        meets=tuple(c for c in CLOCKS.values() if trigger in c.met_by),
-        cancels=tuple(c for c in CLOCKS.values() if trigger in c.cancelled_by),
+        opens=tuple(c for c in CLOCKS.values() if fired(c.starts_on)),
+        meets=tuple(c for c in CLOCKS.values() if fired(c.met_by)),
+        cancels=tuple(c for c in CLOCKS.values() if fired(c.cancelled_by)),
     )

@@ -6,12 +6,11 @@ names the rule in Chinese, so a page or a document can print it as it is.
 
 Conventions, stated once:
 - "One year from D" (民法典第二百零一条、第二百零二条): the day D itself is not counted and
-  the period ends on the corresponding day of the next year, which is `limitation_date`,
-  the last day on which an application is still in time. A period starting on 29 February
-  ends on 28 February (no corresponding day: the last day of that month).
-- The roll-over of 民法典第二百零三条 (a period whose last day is a holiday ends on the next
-  working day) is not applied: the date given is never later than the legal one, so a
-  warning or notice errs on the side of acting early.
+  the period ends on the corresponding day of the next year. A period starting on 29
+  February ends on 28 February (no corresponding day: the last day of that month).
+- 民法典第二百零三条: when that last day is a statutory holiday or a rest day (a weekend day
+  that is not a make-up workday), the period ends on the first working day after it. The
+  result, `limitation_date`, is the last day on which an application is still in time.
 - Suspension for force majeure (Art.27 para.3) is not modelled: the facts behind it are
   not recorded at intake.
 - `employment_end` None means the employment continues.
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import calendar
 from .claims import ClaimType, rules_for
 
 LIMITATION_PERIOD_YEARS = 1
@@ -51,7 +51,8 @@ ART27_PARA4_TEXT = gettext_lazy(
     "劳动关系存续期间因拖欠劳动报酬发生争议的，劳动者申请仲裁不受本条第一款规定的仲裁时效期间的限制；"
     "但是，劳动关系终止的，应当自劳动关系终止之日起一年内提出。")
 PERIOD_COMPUTATION_CITATION = gettext_lazy(
-    "《民法典》第二百零一条、第二百零二条：开始的当日不计入；到期月的对应日为期间的最后一日，没有对应日的，到期月的末日为期间的最后一日")
+    "《民法典》第二百零一条、第二百零二条、第二百零三条：开始的当日不计入；到期月的对应日为期间的最后一日，没有对应日的，"
+    "到期月的末日为期间的最后一日；期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日")
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ def limitation_end(start: date) -> date:
     """The last day of a one-year period starting on `start` (see the module docstring)."""
     year = start.year + LIMITATION_PERIOD_YEARS
     try:
-        return start.replace(year=year)
+        nominal = start.replace(year=year)
     except ValueError:  # 29 February, and the next year has none
-        return date(year, 2, 28)
+        nominal = date(year, 2, 28)
+    return calendar.period_end(nominal)
 
 
 def _cn_date(day: date) -> str:

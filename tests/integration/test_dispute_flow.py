@@ -621,6 +621,8 @@ def test_a_lead_approves_an_extension_on_the_mediators_open_task(started, haidia
     response = client.post(action_url(mediate, "extend_mediation"), {
         "extend_mediation-days": "10", "extend_mediation-worker_consented_on": today.isoformat(),
         "extend_mediation-employer_consented_on": today.isoformat(), "extend_mediation-reason": "双方同意继续调解",
+        "extend_mediation-worker_consent_method": "written", "extend_mediation-worker_consent_by": "王秀英",
+        "extend_mediation-employer_consent_method": "phone", "extend_mediation-employer_consent_by": "孙丽（委托代理人）",
     })
     assert response.status_code == 302, response.content.decode()
     assert response["Location"] == url(mediate, "detail")  # the lead does not hold the task

@@ -157,7 +157,8 @@ def test_an_agreement_performed_in_full_is_closed_and_archived_through_the_flow(
     assert clock(case, "dispute.acceptance").state == DeadlineState.MET
     assert clock(case, "dispute.mediation").state == DeadlineState.MET
     review = clock(case, "dispute.agreement_review")
-    assert (review.state, review.due_on) == (DeadlineState.OPEN, date(2026, 11, 21))
+    # 15 days from 2026-11-06 is Saturday 11-21: the period ends on Monday (民法典第二百零三条).
+    assert (review.state, review.due_on) == (DeadlineState.OPEN, date(2026, 11, 23))
     clocks = instalment_clocks(case)
     assert {n: (d.due_on, d.state) for n, d in clocks.items()} == {
         1: (FIRST_DUE, DeadlineState.OPEN), 2: (SECOND_DUE, DeadlineState.OPEN)}

@@ -76,27 +76,36 @@ def transitions(case):
                 .order_by("seq").values_list("name", flat=True))
 
 
-def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_pass_across_national_day(
+def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_from_acceptance_end_on_a_working_day(
         orgs, people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         case = register(orgs, people)
     assert case.status == DisputeStatus.REGISTERED
     assert clock(case, "dispute.acceptance").due_on == date(2026, 10, 10)  # Sat, a make-up workday
-    assert clock(case, "dispute.mediation").due_on == date(2026, 10, 15)
+    assert clock(case, "dispute.arbitration_right").due_on == date(2026, 10, 15)  # Art.14: from receipt
+    assert not Deadline.objects.for_subject(case).filter(clock="dispute.mediation").exists()
 
     with freeze_time(at("2026-10-09")), django_capture_on_commit_callbacks(execute=True):
         take(case, "decide_acceptance", people["mediator"], "accept")
         take(case, "assign_mediator", people["lead"], "assign", data={"mediator": people["mediator"]})
     assert (case.status, case.mediator, case.accepted_on) == (DisputeStatus.IN_MEDIATION, people["mediator"], date(2026, 10, 9))
     assert clock(case, "dispute.acceptance").state == DeadlineState.MET
+    # The organisation's period: 15 days from acceptance is Saturday 10-24, so it ends on Monday.
+    assert clock(case, "dispute.mediation").due_on == date(2026, 10, 26)
 
     assert check_deadlines(today=date(2026, 10, 9)).warned == 0
-    assert check_deadlines(today=date(2026, 10, 10)).warned == 1  # day 10 of the mediation clock
-    assert check_deadlines(today=date(2026, 10, 13)).warned == 1  # day 13
-    assert check_deadlines(today=date(2026, 10, 15)) .breached == 0  # the last day is still in time
-    with freeze_time(at("2026-10-16", 0)), django_capture_on_commit_callbacks(execute=True):
-        assert check_deadlines(today=date(2026, 10, 16)).breached == 1
-    assert check_deadlines(today=date(2026, 10, 17)).breached == 0
+    # Art.14's fifteen days from receipt have run: a right to arbitrate, which ends nothing.
+    assert check_deadlines(today=date(2026, 10, 16)).breached == 0
+    assert clock(case, "dispute.arbitration_right").state == DeadlineState.MET
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.IN_MEDIATION
+    assert Notification.objects.filter(recipient=people["mediator"], kind="arbitration_right_arisen").count() == 1
+    assert check_deadlines(today=date(2026, 10, 19)).warned == 1  # day 10 of the mediation period
+    assert check_deadlines(today=date(2026, 10, 22)).warned == 1  # day 13
+    assert check_deadlines(today=date(2026, 10, 26)).breached == 0  # the last day is still in time
+    with freeze_time(at("2026-10-27", 0)), django_capture_on_commit_callbacks(execute=True):
+        assert check_deadlines(today=date(2026, 10, 27)).breached == 1
+    assert check_deadlines(today=date(2026, 10, 28)).breached == 0
 
     case.refresh_from_db()
     assert case.status == DisputeStatus.FAILED
@@ -110,10 +119,10 @@ def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_pass_across_natio
 
     acceptance = documents(case, "acceptance_notice")
     assert [d.variant for d in acceptance] == ["employer", "worker"]
-    assert "2026年10月15日" in text_of(acceptance[1])
+    assert "至2026年10月26日届满" in text_of(acceptance[1]) and "（至2026年10月15日）" in text_of(acceptance[1])
     worker_notice, = [d for d in documents(case, "termination_notice") if d.variant == "worker"]
     notice = text_of(worker_notice)
-    assert "十五日内未达成调解协议" in notice and case.number in notice and "仲裁" in notice
+    assert "至2026年10月26日期限届满" in notice and case.number in notice and "仲裁" in notice
 
     warned = Notification.objects.filter(recipient=people["mediator"], kind="deadline_warning")
     assert warned.count() == 2
@@ -129,7 +138,8 @@ def test_rejection_issues_the_notice_with_its_reason_and_the_case_closes(orgs, p
     assert case.status == DisputeStatus.REJECTED and case.ended_on == date(2026, 10, 8)
     assert [t.flow_task.name for t in case.process.task_set.filter(finished__isnull=True)] == ["close_case"]
     assert clock(case, "dispute.acceptance").state == DeadlineState.MET
-    assert clock(case, "dispute.mediation").state == DeadlineState.CANCELLED
+    assert clock(case, "dispute.arbitration_right").state == DeadlineState.CANCELLED
+    assert not Deadline.objects.for_subject(case).filter(clock="dispute.mediation").exists()
     notice = text_of(documents(case, "non_acceptance_notice")[0])
     assert "该争议已由劳动争议仲裁委员会受理" in notice and "仲裁" in notice
 

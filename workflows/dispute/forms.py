@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Role
 from cases.models.access import can_act, holders
 from cases.models.dispute.agreement import SIGNING_ORDER, Instalment, Signatory
-from cases.models.dispute.mediation import SessionStatus
+from cases.models.dispute.mediation import ConsentMethod, SessionStatus
 
 MAX_INSTALMENTS = 6
 
@@ -236,23 +236,53 @@ class RecordSessionForm(CaseForm):
         return "record_session", "", data
 
 
-class ExtendMediationForm(CaseForm):
+class ExtensionConsentFields(forms.Form):
+    """Both parties' consent to extend the mediation period: how, when and by whom each agreed
+    (any length, as often as both agree: 企业劳动争议协商调解规定 Art.26)."""
+
+    days = forms.IntegerField(label=_("延长天数"), min_value=1,
+                              help_text=_("双方当事人同意延长的天数，不限长短和次数。"),
+                              error_messages={"required": _("请填写延长的天数。"), "invalid": _("延长天数应为整数。"),
+                                              "min_value": _("延长天数至少为1天。")})
+    worker_consented_on = forms.DateField(label=_("劳动者同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                          error_messages={"required": _("请填写劳动者同意延期的日期。"),
+                                                          "invalid": _("请填写有效的日期，例如 2026-10-10。")})
+    worker_consent_method = forms.ChoiceField(label=_("劳动者同意方式"), choices=ConsentMethod.choices,
+                                              error_messages={"required": _("请选择劳动者表示同意的方式。")})
+    worker_consent_by = forms.CharField(label=_("劳动者一方表示同意的人"), max_length=100,
+                                        help_text=_("劳动者本人或其委托代理人的姓名。"),
+                                        error_messages={"required": _("请填写劳动者一方表示同意的人。")})
+    employer_consented_on = forms.DateField(label=_("用人单位同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                            error_messages={"required": _("请填写用人单位同意延期的日期。"),
+                                                            "invalid": _("请填写有效的日期，例如 2026-10-10。")})
+    employer_consent_method = forms.ChoiceField(label=_("用人单位同意方式"), choices=ConsentMethod.choices,
+                                                error_messages={"required": _("请选择用人单位表示同意的方式。")})
+    employer_consent_by = forms.CharField(label=_("用人单位一方表示同意的人"), max_length=100,
+                                          help_text=_("法定代表人或委托代理人的姓名和职务。"),
+                                          error_messages={"required": _("请填写用人单位一方表示同意的人。")})
+
+    CONSENT_KEYS = ("days", "worker_consented_on", "worker_consent_method", "worker_consent_by",
+                    "employer_consented_on", "employer_consent_method", "employer_consent_by")
+
+    def consent_data(self) -> dict:
+        return {key: self.cleaned_data[key] for key in self.CONSENT_KEYS}
+
+    def prefill_worker(self, case) -> None:
+        self.fields["worker_consent_by"].initial = case.worker.name
+
+
+class ExtendMediationForm(ExtensionConsentFields, CaseForm):
     title = _("延期调解（双方同意）")
     submit_label = _("批准延期并发出延期调解确认书")
 
-    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15,
-                              error_messages={"required": _("请填写延长的天数。"),
-                                              "min_value": _("延长天数至少1天。"),
-                                              "max_value": _("延长天数不能超过15天。")})
-    worker_consented_on = forms.DateField(label=_("劳动者同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
-                                          error_messages={"required": _("请填写劳动者同意延期的日期。")})
-    employer_consented_on = forms.DateField(label=_("用人单位同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
-                                            error_messages={"required": _("请填写用人单位同意延期的日期。")})
     reason = _reason_field(_("延期理由"), _("请填写延期理由。"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefill_worker(self.case)
+
     def transition(self):
-        data = {key: self.cleaned_data[key] for key in ("days", "worker_consented_on", "employer_consented_on")}
-        return "extend_mediation", self.cleaned_data["reason"], data
+        return "extend_mediation", self.cleaned_data["reason"], self.consent_data()
 
 
 def next_signatory(agreement) -> str | None:

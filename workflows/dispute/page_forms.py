@@ -14,14 +14,16 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.models import Channel, DisputeStatus, Instalment, MediationSession, Signatory
+from cases.disputes.intake_review import LATE_ENTRY_REASON_MAX_LENGTH, ClaimInput, EmployerInput, WorkerInput
+from cases.models import Channel, DisputeStatus, Instalment, MediationSession, Role, Signatory
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.rules.claims import ClaimType
+from cases.rules.intake import LATE_ENTRY_AFTER_DAYS
 from workflows.dispute.flow import organisations_where
-from workflows.dispute.forms import MediatorChoiceField, mediators_for
+from workflows.dispute.forms import ExtensionConsentFields, MediatorChoiceField, mediators_for
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REGISTRATION_CHANNELS = [(c.value, c.label) for c in (Channel.WALK_IN_WRITTEN, Channel.ORAL, Channel.PHONE)]
@@ -82,6 +84,15 @@ class RegistrationForm(forms.Form):
         label=_("争议事实与理由"), widget=forms.Textarea(attrs={"rows": 5}),
         error_messages=required(_("请填写争议事实与理由。")),
     )
+    # A late entry (补录) is registered by a mediation lead, who says why; shown to leads only
+    # (check_application tells a mediator on the received date that a lead must confirm).
+    late_entry_reason = forms.CharField(
+        label=_("补录原因"), required=False, max_length=LATE_ENTRY_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=format_lazy(_("收到申请超过{days}天才登记的属于补录，须由调解组长确认并填写原因；其他申请不必填写。"),
+                              days=LATE_ENTRY_AFTER_DAYS),
+        error_messages={"max_length": format_lazy(_("补录原因不能超过{max}个字。"), max=LATE_ENTRY_REASON_MAX_LENGTH)},
+    )
     acknowledge_warnings = forms.BooleanField(label=_("我已知悉上述提示，继续登记"), required=False)
     # Which warnings the box was ticked for: a changed warning must be seen again.
     warnings_digest = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -90,6 +101,8 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         organisations = organisations_where(user, CASE_HANDLERS).order_by("path")
         self.fields["organisation"].queryset = organisations
+        if not organisations_where(user, [Role.MEDIATION_LEAD]).exists():
+            del self.fields["late_entry_reason"]
         if not self.is_bound:
             now = timezone.localtime()
             self.initial.setdefault("received_on", now.date())
@@ -267,18 +280,13 @@ class RecordSessionForm(ActionForm):
                 "proposals": data["proposals"]}
 
 
-class ExtendMediationForm(ActionForm):
-    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=15,
-                              error_messages={"required": _("请填写延长的天数。"), "invalid": _("延长天数应为整数。"),
-                                              "min_value": _("延长天数至少为1天。"),
-                                              "max_value": _("延长天数不能超过15天。")})
-    worker_consented_on = date_field(_("劳动者同意日期"), required_message=_("请填写劳动者同意延期的日期。"))
-    employer_consented_on = date_field(_("用人单位同意日期"), required_message=_("请填写用人单位同意延期的日期。"))
+class ExtendMediationForm(ExtensionConsentFields, ActionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefill_worker(self.case)
 
     def data_for_door(self):
-        data = self.cleaned_data
-        return {"days": data["days"], "worker_consented_on": data["worker_consented_on"],
-                "employer_consented_on": data["employer_consented_on"]}
+        return self.consent_data()
 
 
 class RecordSignatureForm(ActionForm):

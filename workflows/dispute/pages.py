@@ -158,6 +158,7 @@ class RegistrationForms:
             "employer": self.employer.as_input(), "claims": self.submitted_claims(),
             "received_on": cleaned["received_on"], "infringement_known_on": cleaned["infringement_known_on"],
             "employment_start": cleaned["employment_start"], "employment_end": cleaned["employment_end"],
+            "late_entry_reason": cleaned.get("late_entry_reason") or "",
         }
 
     def all_errors(self) -> bool:
@@ -186,7 +187,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         valid = forms.is_valid()
         if forms.reviewable():
             application = forms.application()
-            review = check_application(**application)
+            review = check_application(**application, by=request.user)
             forms.put_errors(review.errors)
             if valid and not review.errors:
                 digest = warnings_digest(review.warnings)
@@ -230,6 +231,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         warnings = review.warnings if review is not None and not review.errors else []
         return super().get_context_data(
             forms=forms, form=forms.main, worker_form=forms.worker, employer_form=forms.employer,
+            late_entry_field=forms.main["late_entry_reason"] if "late_entry_reason" in forms.main.fields else None,
             claims=forms.claims, claim_errors=forms.claim_errors, review_warnings=warnings,
             warnings_digest=warnings_digest(warnings) if warnings else "",
             duplicates=[(case, case_url(case) if case.organisation in visible_organisations(self.request.user) else "")

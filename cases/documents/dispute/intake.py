@@ -33,6 +33,7 @@ from cases.rules.limitation import (
 )
 
 MEDIATION_CLOCK = "dispute.mediation"
+ARBITRATION_RIGHT_CLOCK = "dispute.arbitration_right"
 
 ART12_CITATION = (
     "《劳动争议调解仲裁法》第十二条：口头申请的，调解组织应当当场记录申请人基本情况、"
@@ -164,15 +165,23 @@ def _issued_on(event: AuditEvent | None) -> date:
     return _local_date(event.occurred_at) if event is not None else timezone.localdate()
 
 
+def arbitration_right(received_on: date) -> Context:
+    """Art.14: fifteen days from receipt without an agreement, after which a party may apply
+    for arbitration (the last day moved off a rest day, 民法典第二百零三条)."""
+    rule = clock(ARBITRATION_RIGHT_CLOCK)
+    return {"days": rule.days, "ends_on": cn_date(rule.due_date(received_on).date), "citation": str(rule.citation)}
+
+
 def _mediation_period(case: DisputeCase) -> Context:
-    """The mediation clock as the case's Deadline row holds it (its due date, extensions
-    included), with the rule's length and citation."""
+    """The organisation's mediation period as the case's Deadline row holds it (from
+    acceptance; its due date, extensions included), with the rule's length and citation."""
     rule = clock(MEDIATION_CLOCK)
     deadline = Deadline.objects.for_subject(case).filter(clock=rule.code).order_by("-pk").first()
     if deadline is None:
         raise ValueError(f"case {case.number} has no {rule.code} deadline: its clocks were never opened")
     return {
         "days": rule.days,
+        "starts_on": cn_date(deadline.starts_on),
         "extended_days": deadline.extended_days,
         "ends_on": cn_date(deadline.due_on),
         "citation": str(rule.citation),
@@ -246,6 +255,7 @@ def _acceptance_from_db(case: DisputeCase, transition_event: AuditEvent | None, 
         "accepted_on": cn_date(case.accepted_on),
         "mediator": person_name(case.mediator),
         "mediation": _mediation_period(case),
+        "arbitration_right": arbitration_right(case.received_on),
         "rights": list(RIGHTS_AND_DUTIES),
     }
     return {**context, "addressee": _addressee(context, variant)}
@@ -336,10 +346,11 @@ def _sample_case() -> Context:
 
 
 def _sample_mediation() -> Context:
+    """Accepted on 2026-10-09, as the samples are."""
     rule = clock(MEDIATION_CLOCK)
     return {
-        "days": rule.days, "extended_days": 0,
-        "ends_on": cn_date(rule.due_date(date(2026, 9, 30)).date), "citation": str(rule.citation),
+        "days": rule.days, "starts_on": cn_date(date(2026, 10, 9)), "extended_days": 0,
+        "ends_on": cn_date(rule.due_date(date(2026, 10, 9)).date), "citation": str(rule.citation),
     }
 
 
@@ -382,6 +393,7 @@ def _acceptance_sample() -> Context:
         "accepted_on": cn_date(date(2026, 10, 9)),
         "mediator": "",
         "mediation": _sample_mediation(),
+        "arbitration_right": arbitration_right(date(2026, 9, 30)),
         "rights": list(RIGHTS_AND_DUTIES),
         "date": cn_date(date(2026, 10, 9)),
     }
@@ -407,13 +419,13 @@ def _termination_sample() -> Context:
         **_sample_case(),
         "variant": "worker",
         "ending": DEEMED_FAILED,
-        "ended_on": cn_date(date(2026, 10, 16)),
+        "ended_on": cn_date(date(2026, 10, 27)),
         "reason": "调解期限届满未完成",
         "venue": ARBITRATION_VENUE,
         "arbitration_citation": ART5_CITATION,
-        "limitation": _sample_limitation(date(2026, 10, 16)),
+        "limitation": _sample_limitation(date(2026, 10, 27)),
         "mediation": _sample_mediation(),
-        "date": cn_date(date(2026, 10, 16)),
+        "date": cn_date(date(2026, 10, 27)),
     }
     return {**context, "addressee": _addressee(context, "worker")}
 

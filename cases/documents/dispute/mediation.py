@@ -2,11 +2,12 @@
 record, and the confirmation of an extension of the mediation period.
 
 Each reads the record its transition made (the MediationSession or MediationExtension):
-the one the transition event's input names, else the latest. The mediation period and its
-Art.14 citation come from the clock "dispute.mediation" (cases/rules/deadlines.py).
+the one the transition event's input names, else the latest. The mediation period (from
+acceptance, Art.26 of the 2011 regulation) comes from the clock "dispute.mediation", Art.14's
+fifteen days from receipt from "dispute.arbitration_right" (cases/rules/deadlines.py).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.documents.dispute.intake import (
     MEDIATION_CLOCK,
     PARTIES,
+    arbitration_right,
     _addressee,
     _case_context,
     _in_document_language,
@@ -27,7 +29,7 @@ from cases.documents.dispute.intake import (
 )
 from cases.documents.registry import Context, DocumentKind, cn_date, cn_weekday, person_name, register
 from cases.models import AuditEvent, DisputeCase, MediationExtension, MediationSession
-from cases.models.dispute.mediation import SessionStatus
+from cases.models.dispute.mediation import ConsentMethod, SessionStatus
 from cases.rules.deadlines import clock
 
 # What to bring when the session does not say: common practice for each party.
@@ -51,6 +53,11 @@ NON_ATTENDANCE = (
     "如因故不能按时参加，请于调解日前与{self_ref}联系，另行确定调解时间。"
 )
 
+# How a party's consent is worded in the confirmation ("…于2026年10月12日以书面形式…表示同意").
+CONSENT_WORDING = {
+    ConsentMethod.WRITTEN: "以书面形式", ConsentMethod.ORAL: "以口头方式（已记入调解笔录）",
+    ConsentMethod.PHONE: "通过电话（已记录）", ConsentMethod.ELECTRONIC: "以电子方式",
+}
 EXTENSION_NOTE = (
     "延长期限内双方当事人仍未达成调解协议的，视为调解不成，当事人可以依法申请仲裁；"
     "延长期间，当事人仍可以随时要求终止调解，依法申请仲裁。"
@@ -162,17 +169,23 @@ def _extension_from_db(case: DisputeCase, transition_event: AuditEvent | None, *
     extension = _extension(case, transition_event)
     rule = clock(MEDIATION_CLOCK)
     reason = (transition_event.reason if transition_event is not None else "").strip().rstrip("。")
+    earlier = case.extensions.filter(created_at__lt=extension.created_at).exclude(pk=extension.pk)
     return {
         **_case_context(case, _issued_on(transition_event)),
+        "accepted_on": cn_date(case.accepted_on),
         "mediation": {
             "days": rule.days,
-            "original_ends_on": cn_date(rule.due_date(case.received_on).date),
+            "original_ends_on": cn_date(rule.due_date(case.accepted_on).date),
+            "earlier_extended_days": sum(e.days for e in earlier),
             "citation": str(rule.citation),
         },
+        "arbitration_right": arbitration_right(case.received_on),
         "extension": {
             "days": extension.days,
-            "worker_consented_on": cn_date(extension.worker_consented_on),
-            "employer_consented_on": cn_date(extension.employer_consented_on),
+            "worker": _consent(extension.worker_consent_by, extension.worker_consented_on,
+                               extension.worker_consent_method),
+            "employer": _consent(extension.employer_consent_by, extension.employer_consented_on,
+                                 extension.employer_consent_method),
             "new_ends_on": cn_date(extension.new_due_on),
             "approved_by": person_name(extension.approved_by),
             "reason": reason,
@@ -180,6 +193,10 @@ def _extension_from_db(case: DisputeCase, transition_event: AuditEvent | None, *
         "note": EXTENSION_NOTE,
         "mediator": person_name(case.mediator),
     }
+
+
+def _consent(who: str, on: date, method: str) -> Context:
+    return {"by": who, "on": cn_date(on), "how": CONSENT_WORDING.get(method, "")}
 
 
 # -- Samples --------------------------------------------------------------------------------
@@ -230,18 +247,23 @@ def _session_record_sample() -> Context:
 
 def _extension_sample() -> Context:
     rule = clock(MEDIATION_CLOCK)
+    accepted = date(2026, 10, 9)
     return {
         "title": _title("extension_confirmation"),
         **_sample_case(),
+        "accepted_on": cn_date(accepted),
         "mediation": {
             "days": rule.days,
-            "original_ends_on": cn_date(rule.due_date(date(2026, 9, 30)).date),
+            "original_ends_on": cn_date(rule.due_date(accepted).date),
+            "earlier_extended_days": 0,
             "citation": str(rule.citation),
         },
+        "arbitration_right": arbitration_right(date(2026, 9, 30)),
         "extension": {
-            "days": 10, "worker_consented_on": cn_date(date(2026, 10, 12)),
-            "employer_consented_on": cn_date(date(2026, 10, 13)),
-            "new_ends_on": cn_date(rule.due_date(date(2026, 9, 30)).date + timedelta(days=10)),
+            "days": 10,
+            "worker": _consent("王秀英", date(2026, 10, 20), ConsentMethod.WRITTEN),
+            "employer": _consent("赵立（被申请人人力资源部经理，委托代理人）", date(2026, 10, 21), ConsentMethod.PHONE),
+            "new_ends_on": cn_date(rule.due_date(accepted, rule.days + 10).date),
             "approved_by": "周建华", "reason": "双方当事人均表示愿意继续协商，需核对加班记录",
         },
         "note": EXTENSION_NOTE,

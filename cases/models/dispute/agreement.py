@@ -58,6 +58,10 @@ class Agreement(models.Model):
     def signed_at(self, signatory: str):
         return getattr(self, "sealed_at" if signatory == Signatory.SEAL else f"{signatory}_signed_at")
 
+    @property
+    def signed_by_both_parties(self) -> bool:
+        return self.worker_signed_at is not None and self.employer_signed_at is not None
+
     def missing_signatures(self) -> list[str]:
         return [s for s in SIGNING_ORDER if self.signed_at(s) is None]
 

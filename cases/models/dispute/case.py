@@ -38,6 +38,13 @@ from cases.rules.claims import ClaimType
 __all__ = ["CASE_HANDLERS", "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus"]
 
 
+def _agreement_not_reached(case) -> bool:
+    return not case.agreement_reached
+
+
+_agreement_not_reached.message = _("双方当事人已在调解协议上签名或盖章，协议已达成，不能视为调解不成（《劳动争议调解仲裁法》第十四条）。")
+
+
 class CaseNumberCounter(models.Model):
     """The last case number issued by an organisation in a year; locked to issue the next."""
 
@@ -129,6 +136,13 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
         return self.mediator
 
     @property
+    def agreement_reached(self) -> bool:
+        """Both parties have signed the agreement: it is reached (Art.14); the mediator's
+        signature and the seal then make it effective, and no clock may deem it failed."""
+        agreement = getattr(self, "agreement", None)
+        return agreement is not None and agreement.signed_by_both_parties
+
+    @property
     def total_claimed(self) -> Decimal:
         return sum((claim.amount_claimed for claim in self.claims.all()), Decimal("0.00"))
 
@@ -165,6 +179,7 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
         self._end(reason)
 
     @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=system_only,
+                conditions=[_agreement_not_reached],
                 custom={"label": _("期满视为调解不成"), "documents": ["termination_notice"],
                         "effects": ["dispute_flow.route_to_closing"]})
     def deem_failed(self, *, by, reason="", **data):

@@ -53,14 +53,30 @@ class MediationSession(models.Model):
         return _("第%(n)s次调解（%(when)s）") % {"n": self.number, "when": when}
 
 
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", _("书面同意")
+    ORAL = "oral", _("口头同意（已记入笔录）")
+    PHONE = "phone", _("电话同意（已记录）")
+    ELECTRONIC = "electronic", _("电子方式同意（短信、电子邮件等）")
+
+
 class MediationExtension(models.Model):
-    """Both parties' recorded consent to mediate beyond the statutory period (secondary source)."""
+    """Both parties' recorded consent to mediate beyond the organisation's mediation period:
+    how, when and by whom each party agreed (企业劳动争议协商调解规定 Art.26, secondary).
+    Any length, as often as both parties agree."""
 
     case = models.ForeignKey("cases.DisputeCase", verbose_name=_("案件"), on_delete=models.CASCADE,
                              related_name="extensions")
     days = models.PositiveSmallIntegerField(_("延长天数"))
     worker_consented_on = models.DateField(_("劳动者同意日期"))
+    # Blank only on extensions recorded before the method and the person were asked for.
+    worker_consent_method = models.CharField(_("劳动者同意方式"), max_length=16, choices=ConsentMethod.choices,
+                                             blank=True)
+    worker_consent_by = models.CharField(_("劳动者一方表示同意的人"), max_length=100, blank=True)
     employer_consented_on = models.DateField(_("用人单位同意日期"))
+    employer_consent_method = models.CharField(_("用人单位同意方式"), max_length=16, choices=ConsentMethod.choices,
+                                               blank=True)
+    employer_consent_by = models.CharField(_("用人单位一方表示同意的人"), max_length=100, blank=True)
     # Set when the extension is applied to the mediation clock, in the same transaction.
     new_due_on = models.DateField(_("延长后调解期限"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("批准人"), on_delete=models.PROTECT,
@@ -117,15 +133,27 @@ class MediationTransitions(models.Model):
                 custom={"label": _("延期调解"), "documents": ["extension_confirmation"], "reason_required": True,
                         "effects": ["mediation.extend_mediation_clock"]})
     def extend_mediation(self, *, by, reason="", days=None, worker_consented_on=None, employer_consented_on=None,
-                         **data):
+                         worker_consent_method="", worker_consent_by="", employer_consent_method="",
+                         employer_consent_by="", **data):
         worker_on = as_date(worker_consented_on, "worker_consented_on")
         employer_on = as_date(employer_consented_on, "employer_consented_on")
         if not isinstance(days, int) or days <= 0:
             raise ValidationError({"days": _("请填写延长的天数。")})
         if max(worker_on, employer_on) > timezone.localdate():
             raise ValidationError({"worker_consented_on": _("同意日期不能晚于今天。")})
+        errors = {}
+        for party, method, who in (("worker", worker_consent_method, worker_consent_by),
+                                   ("employer", employer_consent_method, employer_consent_by)):
+            if method not in ConsentMethod.values:
+                errors[f"{party}_consent_method"] = _("请选择当事人表示同意的方式。")
+            if not (who or "").strip():
+                errors[f"{party}_consent_by"] = _("请填写表示同意的人（当事人本人、法定代表人或委托代理人）。")
+        if errors:
+            raise ValidationError(errors)
         extension = MediationExtension(
             case=self, days=days, worker_consented_on=worker_on, employer_consented_on=employer_on,
+            worker_consent_method=worker_consent_method, worker_consent_by=worker_consent_by.strip(),
+            employer_consent_method=employer_consent_method, employer_consent_by=employer_consent_by.strip(),
             approved_by=person(by),
         )
         extension.full_clean()

@@ -165,6 +165,65 @@ def test_a_possible_duplicate_names_the_open_case_before_saving(client, orgs, pe
     assert first.number in page_text(again)
 
 
+def late_application(orgs, **changes) -> dict:
+    """An application received 31 days ago, entered only now: a late entry (补录)."""
+    received = timezone.localdate() - timedelta(days=31)
+    return {"received_on": received.isoformat(), "received_at": "10:00", **changes}
+
+
+def test_application_received_over_30_days_ago_needs_a_leads_confirmation_on_the_form(client, orgs, people):
+    refused = register(client, people["mediator"], orgs, **late_application(orgs, **{
+        "worker-address": "北京市海淀区某某路8号", "late_entry_reason": "试图自行补录"}))
+
+    assert refused.status_code == 200 and not DisputeCase.objects.exists()
+    form = refused.context["form"]
+    assert "late_entry_reason" not in form.fields  # a mediator is not offered the reason: a lead must confirm
+    [message] = form.errors["received_on"]
+    assert "距今已31天" in message and "须由调解组长确认，调解员不能单独登记" in message
+    text = page_text(refused)
+    assert message in text
+    assert 'value="北京市海淀区某某路8号"' in text and "公司拖欠三个月工资未发。" in text  # nothing typed is lost
+
+    client.force_login(people["lead"])
+    assert "补录原因" in page_text(client.get(REGISTER))
+    no_reason = client.post(REGISTER, application(orgs, **late_application(orgs)))
+    assert no_reason.status_code == 200 and not DisputeCase.objects.exists()
+    assert "属于补录：请填写补录原因" in no_reason.context["form"].errors["late_entry_reason"][0]
+
+    case = registered_case(client, people["lead"], orgs, **late_application(
+        orgs, late_entry_reason="申请人上月提交的书面申请漏登，现补录。"))
+    assert case.received_on == timezone.localdate() - timedelta(days=31)
+    event = AuditEvent.objects.get(name="register", subject_id=str(case.pk))
+    assert event.data["late_entry"]["reason"] == "申请人上月提交的书面申请漏登，现补录。"
+    assert event.data["late_entry"]["confirmed_by"] == {"id": people["lead"].pk, "label": "hd_lead"}
+
+
+def test_a_received_date_before_the_law_is_refused_on_the_form(client, orgs, people):
+    response = register(client, people["lead"], orgs, received_on="1990-01-01", received_at="10:00",
+                        late_entry_reason="补录")
+
+    assert response.status_code == 200 and not DisputeCase.objects.exists()
+    [message] = response.context["form"].errors["received_on"]
+    assert "早于《劳动争议调解仲裁法》施行之日（2008年5月1日）" in message
+
+
+def test_a_case_closed_in_the_last_twelve_months_is_named_with_its_status_and_end_date(client, orgs, people):
+    first = registered_case(client, people["mediator"], orgs)
+    ended = timezone.localdate() - timedelta(days=1)
+    DisputeCase.objects.filter(pk=first.pk).update(status=DisputeStatus.CLOSED, ended_on=ended)  # test setup
+
+    again = register(client, people["mediator"], orgs)
+    assert again.status_code == 200 and DisputeCase.objects.count() == 1
+    text = page_text(again)
+    assert f"{first.number}（中关村街道调解中心，已结案，{ended.year}年{ended.month}月{ended.day}日办结）" in text
+
+    confirmed = client.post(REGISTER, application(orgs, warnings_digest=again.context["warnings_digest"],
+                                                  acknowledge_warnings="on"))
+    assert confirmed.status_code == 302
+    second = DisputeCase.objects.exclude(pk=first.pk).get()
+    assert list(second.related_cases.all()) == [first]
+
+
 def test_only_mediators_and_leads_may_register(client, orgs, people):
     client.force_login(people["auditor"])
     assert client.get(REGISTER).status_code == 403

@@ -148,7 +148,10 @@ def test_acceptance_issues_one_notice_per_party_with_the_mediation_end_date_and_
         assert "受理通知书" in text and f"案号：{NUMBER}" in text
         assert "于2026年9月30日收到" in text and "决定于2026年10月9日予以受理" in text
         assert "本案调解员：另行指定" in text
-        assert "至2026年10月15日届满" in text
+        # The organisation's period runs from acceptance: 2026-10-09 + 15 is Saturday 10-24, so
+        # it ends on Monday 10-26; Art.14's fifteen days run from receipt.
+        assert "本案调解期限自受理之日起15日，至2026年10月26日届满" in text and "第二十六条" in text
+        assert "自本中心收到调解申请之日起15日内（至2026年10月15日）未达成调解协议的，当事人可以依法申请仲裁" in text
         assert "第十四条：自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的" in text
         assert "自愿" in text and "可以申请其回避" in text and "如实陈述" in text and "遵守调解秩序" in text
         assert "可以随时要求终止调解，依法向劳动人事争议仲裁委员会申请仲裁" in text
@@ -159,7 +162,7 @@ def test_the_acceptance_notice_names_the_assigned_mediator_and_an_extended_end_d
     make_case, recorder, people,
 ):
     case = make_case()
-    apply(case, "accept", by=recorder)
+    apply(case, "accept", by=recorder, data={"accepted_on": date(2026, 10, 9)})
     outcome = apply(case, "assign", by=recorder, data={"mediator": recorder})
     clock = Deadline.objects.for_subject(case).get(clock="dispute.mediation")
     extend_deadline(deadline=clock, days=10, by=people["lead"], reason="双方当事人同意延长调解期限")
@@ -167,7 +170,7 @@ def test_the_acceptance_notice_names_the_assigned_mediator_and_an_extended_end_d
     context = get_kind("acceptance_notice").build_context(case, outcome.event, variant="worker")
 
     assert context["mediator"] == "李明" and context["addressee"] == WORKER
-    assert context["mediation"]["ends_on"] == "2026年10月25日" and context["mediation"]["extended_days"] == 10
+    assert context["mediation"]["ends_on"] == "2026年11月3日" and context["mediation"]["extended_days"] == 10
     with pytest.raises(ValueError):
         get_kind("acceptance_notice").build_context(case, outcome.event, variant="")
 
@@ -252,8 +255,9 @@ def test_deemed_failure_after_fifteen_days_cites_art14_and_the_limitation_date_f
     assert "你单位可以依法向劳动合同履行地或者用人单位所在地的劳动人事争议仲裁委员会申请仲裁" in notices["employer"]
     restarted = cn_date(limitation_end(timezone.localdate()))
     for text in notices.values():
-        assert "至2026年10月15日期限届满，双方当事人未达成调解协议，视为调解不成" in text
-        assert "《劳动争议调解仲裁法》第十四条：自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法申请仲裁" in text
+        assert "本中心于2026年10月9日受理本案" in text
+        assert "至2026年10月26日期限届满，双方当事人未达成调解协议，视为调解不成" in text
+        assert "第二十六条：调解委员会调解劳动争议，应当自受理调解申请之日起15日内结束" in text
         assert f"本中心于{today_cn()}终止调解" in text
         assert f"申请仲裁的时效期间至{restarted}届满" in text and "第二十七条第二款" in text
         assert "¥24,000.00" in text
@@ -263,14 +267,14 @@ def test_a_deemed_failure_after_an_agreed_extension_says_so(
     make_case, recorder, people, django_capture_on_commit_callbacks,
 ):
     case = make_case()
-    apply(case, "accept", by=recorder)
+    apply(case, "accept", by=recorder, data={"accepted_on": date(2026, 10, 9)})
     clock = Deadline.objects.for_subject(case).get(clock="dispute.mediation")
     extend_deadline(deadline=clock, days=10, by=people["lead"], reason="双方当事人同意延长调解期限")
     with django_capture_on_commit_callbacks(execute=True):
         outcome = apply(case, "deem_failed", by=system("check_deadlines"))
 
     text = texts(outcome.event, "termination_notice")["worker"]
-    assert "（经双方当事人同意延长10日），至2026年10月25日期限届满" in text
+    assert "（经双方当事人同意延长10日），至2026年11月3日期限届满" in text
 
 
 def test_failure_by_refusal_states_the_reason_and_not_the_fifteen_days(

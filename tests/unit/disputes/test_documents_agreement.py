@@ -121,6 +121,8 @@ def lifecycle(in_mediation, staff, django_capture_on_commit_callbacks):
         }).event
         events["extend"] = apply(case, "extend_mediation", by=lead, reason="双方同意继续协商", data={
             "days": 10, "worker_consented_on": today, "employer_consented_on": today,
+            "worker_consent_method": "written", "worker_consent_by": "王秀英",
+            "employer_consent_method": "phone", "employer_consent_by": "孙丽（委托代理人）",
         }).event
         events["effective"] = agree(case, staff, {wages.pk: WAGES, compensation.pk: COMPENSATION}, [
             (today + timedelta(days=10), Decimal("20000.00")), (today + timedelta(days=40), Decimal("12345.67")),
@@ -165,14 +167,16 @@ def test_the_session_record_and_the_extension_confirmation(lifecycle):
 
     extension = text_of(issued(events["extend"], "extension_confirmation")[""])
     rule = clock("dispute.mediation")
-    original = rule.due_date(case.received_on).date
+    original, extended = rule.due_date(case.accepted_on).date, rule.due_date(case.accepted_on, 25).date
     today = cn_date(lifecycle["today"])
     assert "延期调解确认书" in extension
-    assert f"自收到调解申请之日起15日内未达成调解协议的，当事人可以依法申请仲裁，本案的该期限至{cn_date(original)}届满" in extension
+    assert f"本案调解期限自受理之日起15日，原至{cn_date(original)}届满" in extension
     assert str(rule.citation) in extension
-    assert f"因双方同意继续协商，申请人于{today}、被申请人于{today}分别表示同意延长调解期限" in extension
-    assert f"本案调解期限延长10日，至{cn_date(original + timedelta(days=10))}届满" in extension
-    assert case.extensions.get().new_due_on == original + timedelta(days=10)
+    assert (f"因双方同意继续协商，申请人一方（王秀英）于{today}以书面形式、被申请人一方（孙丽（委托代理人））于{today}"
+            "通过电话（已记录），分别表示同意延长调解期限") in extension
+    assert f"本案调解期限延长10日，至{cn_date(extended)}届满" in extension
+    assert "不影响这一权利" in extension and "第十四条" in extension
+    assert case.extensions.get().new_due_on == extended
     assert "批准人：周建华" in extension and "被申请人（签名或盖章）" in extension
 
 

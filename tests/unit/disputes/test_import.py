@@ -254,14 +254,30 @@ def test_live_registration_after_an_import_takes_the_next_number(orgs, people, t
                                                        accepted_on="2026-02-02", agreement_effective_on="2026-02-20")]))
     assert by_number("旧编号-1").sequence == 42
 
+    # Received on 2 March and entered later: a late entry (补录), which a lead registers with a reason.
     registered = register_dispute(
-        organisation=orgs["hd_street"], by=people["mediator"], channel=Channel.WALK_IN_WRITTEN,
+        organisation=orgs["hd_street"], by=people["lead"], channel=Channel.WALK_IN_WRITTEN,
         received_on=date(2026, 3, 2), received_at=None if date.today() == date(2026, 3, 2) else _noon(2026, 3, 2),
         facts="拖欠工资", worker=WorkerInput(name="赵六"), employer=EmployerInput(name="某公司"),
         claims=[ClaimInput(claim_type="wage_arrears", amount_claimed="100")], acknowledge_warnings=True,
+        late_entry_reason="三月收到的书面申请，导入历史案件后补录。",
     )
 
     assert registered.case.number == "BJ-HD-ZGC-2026-0043"
+
+
+def test_historical_import_is_not_held_to_the_received_date_rules_of_live_registration(orgs, tmp_path):
+    # Live registration refuses dates before 2008-05-01 and wants a lead for a late entry
+    # (cases/rules/intake.py); history comes in by its own path, without clocks, and keeps its dates.
+    result = import_disputes(write_csv(tmp_path / "h.csv", [
+        row(case_no="BJ-HD-ZGC-2005-0003", received_on="2005-06-01", accepted_on="2005-06-03",
+            agreement_effective_on="2005-06-20"),
+        row(),
+    ]))
+
+    assert (result.imported, result.errors) == (2, [])
+    assert by_number("BJ-HD-ZGC-2005-0003").received_on == date(2005, 6, 1)
+    assert by_number("BJ-HD-ZGC-2023-0007").received_on == date(2023, 3, 1)
 
 
 def test_registration_refuses_the_imported_only_channel(orgs, people):

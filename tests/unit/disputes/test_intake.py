@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from freezegun import freeze_time
 
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput, check_application
@@ -23,6 +24,7 @@ from cases.models import (
     Worker,
 )
 from cases.models.actors import system
+from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from tests.identifiers import resident_id, uscc
 
@@ -31,10 +33,15 @@ pytestmark = pytest.mark.django_db
 RECEIVED = date(2026, 9, 30)  # a Wednesday, before the National Day holiday
 
 
-
-
 def at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@pytest.fixture(autouse=True)
+def registered_the_day_it_came():
+    """Today is the day the application came (late afternoon): registering it is no late entry."""
+    with freeze_time(at(RECEIVED, 17)):
+        yield
 
 
 def worker(n: int = 1, **changes) -> WorkerInput:
@@ -49,6 +56,7 @@ def employer(n: int = 1, **changes) -> EmployerInput:
 
 
 WAGES = [ClaimInput(ClaimType.WAGE_ARREARS, Decimal("12345.6"), "2026年6月至8月工资")]
+LATE = "纸质申请书当时未登记，整理档案时发现，现补录。"
 
 
 def register(org, by, *, received_on=RECEIVED, channel=Channel.WALK_IN_WRITTEN, **overrides):
@@ -74,13 +82,14 @@ def nothing_written():
 # -- numbering -------------------------------------------------------------------------------
 
 def test_cases_are_numbered_per_organisation_and_year_and_restart_in_a_new_year(orgs, people):
-    hd, ent, mediator = orgs["hd_street"], orgs["hd_ent"], people["mediator"]
+    hd, ent, mediator, lead = orgs["hd_street"], orgs["hd_ent"], people["mediator"], people["lead"]
     numbers = [
         register(hd, mediator, worker=worker(1)).case.number,
         register(hd, mediator, worker=worker(2)).case.number,
         register(ent, mediator, worker=worker(3)).case.number,
-        register(hd, mediator, worker=worker(4), received_on=date(2025, 12, 30)).case.number,
-        register(hd, mediator, worker=worker(5), received_on=date(2026, 1, 5)).case.number,
+        # Last year's application, entered late: a lead confirms it.
+        register(hd, lead, worker=worker(4), received_on=date(2025, 12, 30), late_entry_reason=LATE).case.number,
+        register(hd, lead, worker=worker(5), received_on=date(2026, 1, 5), late_entry_reason=LATE).case.number,
     ]
     assert numbers == ["BJ-HD-ZGC-2026-0001", "BJ-HD-ZGC-2026-0002", "BJ-HD-ZGC-01-2026-0001",
                        "BJ-HD-ZGC-2025-0001", "BJ-HD-ZGC-2026-0003"]
@@ -142,10 +151,74 @@ def test_an_application_received_tomorrow_is_refused(orgs, people):
     assert nothing_written()
 
 
+# -- the received date: not before the law, not after today, late entries confirmed by a lead ------
+
+@pytest.mark.parametrize("received_on", [date(1990, 1, 1), date(2008, 4, 30)])
+def test_received_date_before_the_law_came_into_force_is_refused(orgs, people, received_on):
+    # 1990-01-01 made case BJ-HD-ZGC-1990-0001, overdue by 13,486 days.
+    [message] = review(orgs["hd_street"], received_on=received_on).errors["received_on"]
+    assert "早于《劳动争议调解仲裁法》施行之日（2008年5月1日）" in message and "第五十四条" in message
+    for by in (people["mediator"], people["lead"]):
+        with pytest.raises(ValidationError) as refused:
+            register(orgs["hd_street"], by, received_on=received_on, late_entry_reason=LATE)
+        assert refused.value.message_dict["received_on"] == [message]
+    assert nothing_written()
+
+
+def test_an_application_received_the_day_the_law_came_into_force_may_be_entered_late(orgs, people):
+    case = register(orgs["hd_street"], people["lead"], received_on=date(2008, 5, 1), late_entry_reason=LATE).case
+    assert case.number == "BJ-HD-ZGC-2008-0001"
+
+
+def test_application_received_over_30_days_ago_needs_a_leads_confirmation_and_reason(orgs, people):
+    hd, mediator, lead = orgs["hd_street"], people["mediator"], people["lead"]
+    late = {"received_on": RECEIVED - timedelta(days=31)}  # 2026-08-30
+
+    with pytest.raises(ValidationError) as refused:
+        register(hd, mediator, late_entry_reason=LATE, **late)
+    [message] = refused.value.message_dict["received_on"]
+    assert "2026年8月30日收到，距今已31天" in message
+    assert "超过30天的补录须由调解组长确认，调解员不能单独登记" in message
+    assert review(hd, by=mediator, late_entry_reason=LATE, **late).errors["received_on"] == [message]
+
+    with pytest.raises(ValidationError) as refused:
+        register(hd, lead, late_entry_reason="  ", **late)
+    assert "属于补录：请填写补录原因" in refused.value.message_dict["late_entry_reason"][0]
+    assert nothing_written()
+
+    result = register(hd, lead, late_entry_reason=f"  {LATE} ", **late)
+    assert result.case.received_on == date(2026, 8, 30) and result.case.registered_by == lead
+    event = AuditEvent.objects.get(pk=result.event.pk)
+    assert event.actor == lead
+    assert event.data["late_entry"] == {
+        "received_on": "2026-08-30", "days": 31, "window_days": 30, "reason": LATE,
+        "confirmed_by": {"id": lead.pk, "label": "hd_lead"},
+    }
+
+
+def test_an_application_received_30_days_ago_is_no_late_entry(orgs, people):
+    result = register(orgs["hd_street"], people["mediator"], received_on=RECEIVED - timedelta(days=30))
+    assert result.event.data["late_entry"] is None
+    assert register(orgs["hd_street"], people["mediator"], worker=worker(2)).event.data["late_entry"] is None
+
+
+def test_a_lead_over_the_organisation_from_higher_up_may_confirm_a_late_entry(orgs, people, make_user):
+    from cases.models import Role
+
+    district_lead = make_user("hd_district_lead", orgs["hd"], Role.MEDIATION_LEAD)
+    result = register(orgs["hd_ent"], district_lead, received_on=date(2026, 6, 1), late_entry_reason=LATE)
+    assert result.event.data["late_entry"]["confirmed_by"]["label"] == "hd_district_lead"
+
+
+def test_the_system_may_enter_a_late_application_and_it_is_journalled(orgs):
+    result = register(orgs["hd_street"], system("import"), received_on=date(2026, 6, 1))
+    assert result.event.data["late_entry"]["confirmed_by"] == {"id": None, "label": "system:import"}
+
+
 @pytest.mark.parametrize("changes, field, words", [
     ({"facts": " "}, "facts", "请填写争议事实与理由"),
     ({"channel": "fax"}, "channel", "未知的申请方式"),
-    ({"received_at": None}, "received_at", "请填写收到申请的时间"),
+    ({"received_at": None, "received_on": RECEIVED - timedelta(days=1)}, "received_at", "请填写收到申请的时间"),
     ({"received_at": at(date(2026, 9, 29))}, "received_at", "应在收到申请日期当天"),
 ])
 def test_registration_needs_facts_a_known_channel_and_the_time_received(orgs, people, changes, field, words):
@@ -189,27 +262,27 @@ COMPENSATION_KNOWN_2025_03_01 = {
 def test_a_time_barred_claim_is_warned_with_its_date_and_registered_only_when_confirmed(orgs, people):
     hd, mediator = orgs["hd_street"], people["mediator"]
     checked = review(hd, **COMPENSATION_KNOWN_2025_03_01)
-    assert not checked.errors and checked.limitation.limitation_date == date(2026, 3, 1)
+    assert not checked.errors and checked.limitation.limitation_date == date(2026, 3, 2)  # 03-01 is a Sunday
     [warning] = checked.warnings
     assert warning.code == "time_barred"
-    assert "2026年3月1日" in warning.message and "第二十七条第一款" in warning.message
+    assert "2026年3月2日" in warning.message and "第二十七条第一款" in warning.message
 
     with pytest.raises(ValidationError) as refused:
         register(hd, mediator, **COMPENSATION_KNOWN_2025_03_01)
     assert refused.value.code == "warnings_unacknowledged"
-    assert "2026年3月1日" in refused.value.messages[0]
+    assert "2026年3月2日" in refused.value.messages[0]
     assert nothing_written()
 
     result = register(hd, mediator, acknowledge_warnings=True, **COMPENSATION_KNOWN_2025_03_01)
     assert result.case.infringement_known_on == date(2025, 3, 1)
     assert result.event.data["warnings_acknowledged"][0]["code"] == "time_barred"
-    assert result.event.data["limitation"]["date"] == "2026-03-01"
+    assert result.event.data["limitation"]["date"] == "2026-03-02"
 
 
 def test_a_claim_in_time_is_not_warned(orgs):
     checked = review(orgs["hd_street"], claims=COMPENSATION_KNOWN_2025_03_01["claims"],
                      infringement_known_on=date(2025, 10, 1))
-    assert checked.warnings == [] and checked.limitation.limitation_date == date(2026, 10, 1)
+    assert checked.warnings == [] and checked.limitation.limitation_date == date(2026, 10, 8)  # after National Day
 
 
 def test_an_open_case_of_the_same_worker_against_the_same_employer_is_warned_and_linked(orgs, people):
@@ -246,9 +319,60 @@ def test_duplicates_are_matched_by_identifier_else_by_exact_name(orgs, people, l
     assert bool(checked.duplicates) is duplicate
 
 
-def test_a_case_no_longer_open_is_not_a_duplicate(orgs, people):
+def test_duplicate_of_a_case_closed_within_twelve_months_is_warned_and_linked(orgs, people):
+    hd, mediator = orgs["hd_street"], people["mediator"]
+    first = register(hd, mediator).case
+    apply(first, "withdraw", by=mediator, reason="申请人书面撤回")
+    apply(first, "close", by=mediator)
+    first.refresh_from_db()
+    assert (first.status, first.ended_on) == (DisputeStatus.CLOSED, RECEIVED)
+
+    with freeze_time(at(RECEIVED + timedelta(days=1), 17)):  # the same application again, the next day
+        again = {"received_on": RECEIVED + timedelta(days=1), "received_at": at(RECEIVED + timedelta(days=1))}
+        checked = review(orgs["cy_street"], received_on=again["received_on"])
+        assert checked.duplicates == [first]
+        [warning] = checked.warnings
+        assert warning.code == "possible_duplicate"
+        assert "近12个月内已有办结的案件：BJ-HD-ZGC-2026-0001（中关村街道调解中心，已结案，2026年9月30日办结）" in warning.message
+
+        with pytest.raises(ValidationError) as refused:
+            register(orgs["cy_street"], people["cy_mediator"], **again)
+        assert refused.value.code == "warnings_unacknowledged" and "已结案" in refused.value.messages[0]
+        assert DisputeCase.objects.count() == 1
+
+        second = register(orgs["cy_street"], people["cy_mediator"], acknowledge_warnings=True, **again)
+    assert list(second.case.related_cases.all()) == [first] and list(first.related_cases.all()) == [second.case]
+    assert second.event.data["duplicates"] == [first.number]
+    linked = second.case.history.latest().related_cases.values_list("to_disputecase_id", flat=True)
+    assert list(linked) == [first.pk]  # the link is in the case's tracked history
+
+
+@pytest.mark.parametrize("status", [
+    DisputeStatus.REJECTED, DisputeStatus.FAILED, DisputeStatus.WITHDRAWN, DisputeStatus.PERFORMED,
+    DisputeStatus.REFERRED, DisputeStatus.CLOSED, DisputeStatus.ARCHIVED,
+])
+def test_a_case_that_ended_twelve_months_ago_is_a_duplicate_and_one_day_earlier_is_not(orgs, people, status):
     first = register(orgs["hd_street"], people["mediator"]).case
-    DisputeCase.objects.filter(pk=first.pk).update(status=DisputeStatus.CLOSED)  # test setup, not a transition
+    # Test setup, not transitions: a case of the same parties that ended a year ago.
+    DisputeCase.objects.filter(pk=first.pk).update(status=status, ended_on=date(2025, 9, 30))
+    [warning] = review(orgs["hd_street"]).warnings
+    assert f"{first.number}（中关村街道调解中心，{DisputeStatus(status).label}，2025年9月30日办结）" in warning.message
+
+    DisputeCase.objects.filter(pk=first.pk).update(ended_on=date(2025, 9, 29))
+    assert review(orgs["hd_street"]).warnings == [] and review(orgs["hd_street"]).duplicates == []
+
+
+def test_a_case_in_performance_is_a_duplicate_whenever_it_began(orgs, people):
+    first = register(orgs["hd_street"], people["mediator"]).case
+    DisputeCase.objects.filter(pk=first.pk).update(status=DisputeStatus.PERFORMING)  # test setup
+    [warning] = review(orgs["hd_street"]).warnings
+    assert "已有未办结的案件：BJ-HD-ZGC-2026-0001（中关村街道调解中心）" in warning.message
+
+
+def test_a_finished_case_whose_end_date_is_unknown_is_not_compared(orgs, people):
+    # Some imported cases ended without a recorded date: no one can say they ended within the year.
+    first = register(orgs["hd_street"], people["mediator"]).case
+    DisputeCase.objects.filter(pk=first.pk).update(status=DisputeStatus.FAILED, ended_on=None)  # test setup
     assert review(orgs["hd_street"]).warnings == []
 
 
@@ -257,7 +381,8 @@ def test_a_case_no_longer_open_is_not_a_duplicate(orgs, people):
 def test_known_parties_are_reused_blanks_filled_and_differences_kept_and_journalled(orgs, people):
     hd, mediator = orgs["hd_street"], people["mediator"]
     register(hd, mediator, worker=worker(address=""), employer=employer(uscc="", contact_name=""))
-    DisputeCase.objects.update(status=DisputeStatus.CLOSED)  # so the second is no duplicate
+    # Closed over a year ago, so the second is no duplicate (test setup, not a transition).
+    DisputeCase.objects.update(status=DisputeStatus.CLOSED, ended_on=date(2025, 6, 1))
     result = register(hd, mediator, worker=worker(phone="13900139000"), employer=employer(uscc=""))
     assert Worker.objects.count() == 1 and Employer.objects.count() == 1
     person, company = result.case.worker, result.case.employer
@@ -277,11 +402,12 @@ def test_without_a_resident_id_a_new_worker_is_recorded(orgs, people):
 
 # -- clocks, journal, permissions ------------------------------------------------------------
 
-def test_acceptance_and_mediation_clocks_open_from_receipt(orgs, people):
+def test_acceptance_and_art14_clocks_open_from_receipt(orgs, people):
     case = register(orgs["hd_street"], people["mediator"]).case
     due = dict(Deadline.objects.for_subject(case).values_list("clock", "due_on"))
     # 3 working days after Wed 2026-09-30: the National Day holiday, then the make-up Saturday.
-    assert due == {"dispute.acceptance": date(2026, 10, 10), "dispute.mediation": date(2026, 10, 15)}
+    # Art.14's fifteen days from receipt; the mediation period opens at acceptance.
+    assert due == {"dispute.acceptance": date(2026, 10, 10), "dispute.arbitration_right": date(2026, 10, 15)}
 
 
 def test_the_registration_is_journalled_with_its_data(orgs, people):
@@ -298,7 +424,7 @@ def test_the_registration_is_journalled_with_its_data(orgs, people):
                               {"claim_type": "overtime_pay", "amount_claimed": "800.00"}]
     assert data["warnings_acknowledged"] == [] and data["duplicates"] == []
     assert {(d["clock"], d["due_on"]) for d in data["deadlines"]["opened"]} == {
-        ("dispute.acceptance", "2026-10-10"), ("dispute.mediation", "2026-10-15")}
+        ("dispute.acceptance", "2026-10-10"), ("dispute.arbitration_right", "2026-10-15")}
     assert data["limitation"]["not_limited"] is True
 
 

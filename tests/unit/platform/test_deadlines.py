@@ -62,16 +62,26 @@ def test_breach_closes_the_clock_journals_it_and_escalates_to_the_lead_once(subj
     assert told == {"hd_mediator", "hd_lead"}
 
 
-def test_mediation_clock_extends_once_within_fifteen_days_with_a_reason(subject, orgs, people):
+def test_mediation_period_extends_by_any_length_both_parties_agree_as_often_as_they_agree(subject, orgs, people):
     deadline = open_deadline(rule=clocks.clock("dispute.mediation"), subject=subject,
                              organisation=orgs["hd_ent"], starts_on=date(2026, 9, 1))
     assert deadline.due_on == date(2026, 9, 16)
     with pytest.raises(ValidationError, match="延期理由"):
         extend_deadline(deadline=deadline, days=10, by=people["lead"], reason="")
+    extend_deadline(deadline=deadline, days=20, by=people["lead"], reason="双方当事人书面同意延期")
+    # 2026-09-01 + 35 days is Tuesday 2026-10-06, inside the National Day holiday: the period
+    # ends on the first working day after it (民法典第二百零三条).
+    assert (deadline.due_on, deadline.state, deadline.extended_days) == (date(2026, 10, 8), DeadlineState.EXTENDED, 20)
+    extend_deadline(deadline=deadline, days=30, by=people["lead"], reason="双方当事人再次同意延期")
+    assert (deadline.due_on, deadline.extensions, deadline.extended_days) == (date(2026, 11, 5), 2, 50)
+
+
+def test_arbitration_award_period_still_extends_once_by_at_most_fifteen_days(subject, orgs, people):
+    deadline = open_deadline(rule=clocks.clock("arbitration.award"), subject=subject,
+                             organisation=orgs["hd_ent"], starts_on=date(2026, 9, 1))
     with pytest.raises(ValidationError, match="1至15天"):
-        extend_deadline(deadline=deadline, days=16, by=people["lead"], reason="双方同意")
-    extend_deadline(deadline=deadline, days=10, by=people["lead"], reason="双方当事人书面同意延期")
-    assert (deadline.due_on, deadline.state, deadline.extended_days) == (date(2026, 9, 26), DeadlineState.EXTENDED, 10)
+        extend_deadline(deadline=deadline, days=16, by=people["lead"], reason="经批准延期")
+    extend_deadline(deadline=deadline, days=15, by=people["lead"], reason="经批准延期")
     with pytest.raises(ValidationError, match="不允许再延期"):
         extend_deadline(deadline=deadline, days=1, by=people["lead"], reason="再次延期")
 
@@ -87,7 +97,7 @@ def test_extension_moves_warnings_with_the_due_date(subject, orgs, people):
 
 def test_a_non_extendable_clock_refuses_extension(subject, orgs, people):
     deadline = acceptance_clock_for(subject, orgs, people["mediator"])
-    with pytest.raises(ValidationError, match="不允许再延期"):
+    with pytest.raises(ValidationError, match="受理审查期限不能延期"):
         extend_deadline(deadline=deadline, days=1, by=people["lead"], reason="申请延期")
 
 

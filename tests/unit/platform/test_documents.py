@@ -80,6 +80,7 @@ def test_the_pdf_embeds_a_subset_of_the_noto_cjk_font():
     assert len(rendered.content) < 1_000_000
 
 
+@pytest.mark.django_db  # the samples' periods end on working days: the calendar reads approved schedules
 def test_every_registered_kind_renders_its_sample():
     assert {"notice", "holiday_schedule_decision"} <= {kind.code for kind in all_kinds()}
     for kind in all_kinds():

@@ -80,17 +80,40 @@ def test_awards_are_kept_per_claim(case, people):
     assert case.agreement.total_awarded == Decimal("30000.00")
 
 
-def test_extension_needs_the_lead_both_consents_and_stays_within_the_rule(case, people):
+def test_extension_needs_the_lead_and_how_when_and_by_whom_each_party_consented(case, people):
     today = timezone.localdate()
-    consent = {"days": 10, "worker_consented_on": today, "employer_consented_on": today}
+    consent = {"days": 10, "worker_consented_on": today, "employer_consented_on": today,
+               "worker_consent_method": "written", "worker_consent_by": "王秀英",
+               "employer_consent_method": "phone", "employer_consent_by": "孙丽（委托代理人）"}
     with pytest.raises(PermissionDenied, match="调解组长"):
         apply(case, "extend_mediation", by=people["mediator"], reason="双方同意", data=consent)
     with pytest.raises(ValidationError, match="worker_consented_on|请填写日期"):
         apply(case, "extend_mediation", by=people["lead"], reason="双方同意",
               data={**consent, "worker_consented_on": None})
-    with pytest.raises(ValidationError, match="1至15天"):
-        apply(case, "extend_mediation", by=people["lead"], reason="双方同意", data={**consent, "days": 20})
-    assert not case.extensions.exists()  # the refused attempt left nothing behind
+    with pytest.raises(ValidationError) as refused:
+        apply(case, "extend_mediation", by=people["lead"], reason="双方同意",
+              data={**consent, "employer_consent_method": "", "employer_consent_by": " "})
+    assert set(refused.value.message_dict) == {"employer_consent_method", "employer_consent_by"}
+    assert not case.extensions.exists()  # the refused attempts left nothing behind
+
+
+def test_which_15_days_extensions_of_any_length_several_times_each_with_both_consents(case, people):
+    """Point 2 of issue 16: the mediation period runs from acceptance and extends by any length
+    both parties agree, as often as they agree; Art.14's fifteen days from receipt is a right."""
+    today = timezone.localdate()
+    clocks = {d.clock: d for d in Deadline.objects.for_subject(case).active()}
+    assert clocks["dispute.mediation"].starts_on == case.accepted_on
+    assert clocks["dispute.arbitration_right"].starts_on == case.received_on
+    assert clocks["dispute.arbitration_right"].rule.breach_transition is None
+    consent = {"worker_consented_on": today, "employer_consented_on": today,
+               "worker_consent_method": "oral", "worker_consent_by": "王秀英",
+               "employer_consent_method": "written", "employer_consent_by": "赵立（法定代表人）"}
+    apply(case, "extend_mediation", by=people["lead"], reason="需核对考勤记录", data={**consent, "days": 30})
+    apply(case, "extend_mediation", by=people["lead"], reason="双方仍愿协商", data={**consent, "days": 45})
+    mediation = Deadline.objects.for_subject(case).get(clock="dispute.mediation")
+    assert (mediation.extensions, mediation.extended_days) == (2, 75)
+    assert [(e.days, e.worker_consent_method, e.employer_consent_by) for e in case.extensions.order_by("pk")] == [
+        (30, "oral", "赵立（法定代表人）"), (45, "oral", "赵立（法定代表人）")]
 
 
 def test_payments_are_refused_before_the_agreement_takes_effect(case, people):

@@ -10,6 +10,9 @@ from cases.models import Channel, DisputeCase, DisputeClaim, Employer, Worker
 from cases.rules.claims import ClaimType
 from cases.rules.limitation import limitation_after_mediation, limitation_at_receipt, limitation_end
 
+# The periods end on working days: the calendar reads the approved holiday schedules.
+pytestmark = pytest.mark.django_db
+
 WAGES = ClaimType.WAGE_ARREARS
 OVERTIME = ClaimType.OVERTIME_PAY
 COMPENSATION = ClaimType.ECONOMIC_COMPENSATION
@@ -17,7 +20,7 @@ DAMAGES = ClaimType.DAMAGES
 
 
 @pytest.mark.parametrize("start, end", [
-    (date(2025, 3, 1), date(2026, 3, 1)),
+    (date(2025, 3, 1), date(2026, 3, 2)),  # 2026-03-01 is a Sunday: the next working day (Art.203)
     (date(2024, 2, 29), date(2025, 2, 28)),  # no 29 February in 2025: the month's last day
     (date(2023, 2, 28), date(2024, 2, 28)),  # 2024 has a 29 February, but the day corresponds
     (date(2023, 3, 1), date(2024, 3, 1)),
@@ -28,9 +31,9 @@ def test_one_year_ends_on_the_corresponding_day_of_the_next_year(start, end):
 
 
 @pytest.mark.parametrize("known, received, limitation_date, barred", [
-    (date(2025, 3, 1), date(2026, 2, 28), date(2026, 3, 1), False),  # day before
-    (date(2025, 3, 1), date(2026, 3, 1), date(2026, 3, 1), False),   # the last day itself
-    (date(2025, 3, 1), date(2026, 3, 2), date(2026, 3, 1), True),    # day after
+    (date(2025, 3, 1), date(2026, 2, 28), date(2026, 3, 2), False),  # before
+    (date(2025, 3, 1), date(2026, 3, 2), date(2026, 3, 2), False),   # the last day: Sunday 03-01 moved to Monday
+    (date(2025, 3, 1), date(2026, 3, 3), date(2026, 3, 2), True),    # day after
     (date(2024, 2, 29), date(2025, 2, 28), date(2025, 2, 28), False),
     (date(2024, 2, 29), date(2025, 3, 1), date(2025, 2, 28), True),
 ])
@@ -65,14 +68,16 @@ def test_wage_arrears_after_employment_ends_run_one_year_from_the_end(received, 
 
 
 @pytest.mark.parametrize("claims, employment_end, limitation_date, names, also_mentions", [
-    # Compensation (known 2025-05-01) ends before wages (employment ended 2025-06-30).
-    ([WAGES, COMPENSATION], date(2025, 6, 30), date(2026, 5, 1), "“经济补偿”", None),
-    # Wages end first when the employment ended before the worker learnt of the damages.
-    ([DAMAGES, WAGES], date(2025, 1, 31), date(2026, 1, 31), "“拖欠劳动报酬”", None),
+    # Compensation (known 2025-05-01) ends before wages (employment ended 2025-06-30); 2026-05-01
+    # to 05-05 is the Labour Day holiday, so it ends on 05-06.
+    ([WAGES, COMPENSATION], date(2025, 6, 30), date(2026, 5, 6), "“经济补偿”", None),
+    # Wages end first when the employment ended before the worker learnt of the damages
+    # (2026-01-31 is a Saturday).
+    ([DAMAGES, WAGES], date(2025, 1, 31), date(2026, 2, 2), "“拖欠劳动报酬”", None),
     # Wages in a continuing employment: the other claim's date, and a word on the wages.
-    ([WAGES, DAMAGES], None, date(2026, 5, 1), "“赔偿金”", "不受一年仲裁时效期间的限制"),
+    ([WAGES, DAMAGES], None, date(2026, 5, 6), "“赔偿金”", "不受一年仲裁时效期间的限制"),
     # Two claims under para.1 share the date: both are named.
-    ([DAMAGES, COMPENSATION], None, date(2026, 5, 1), "“赔偿金”“经济补偿”", None),
+    ([DAMAGES, COMPENSATION], None, date(2026, 5, 6), "“赔偿金”“经济补偿”", None),
 ])
 def test_several_claims_take_the_earliest_date_and_say_which(claims, employment_end, limitation_date, names,
                                                              also_mentions):
