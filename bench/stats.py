@@ -82,10 +82,12 @@ def _organisations():
 
 
 # Outcome by a row's hash h in [0, 100): rejected, agreement (performed / performing),
-# failed, withdrawn, still in mediation. Dates follow receipt by fixed days.
+# failed, withdrawn, still in mediation. Dates follow receipt by fixed days; a case that ended
+# is closed (结案) five days later.
 CASES_SQL = """
 INSERT INTO cases_disputecase (id, year, sequence, number, channel, received_on, received_at, facts, status,
-                               accepted_on, ended_on, end_reason, organisation_id, employer_id, worker_id)
+                               accepted_on, ended_on, closed_on, end_reason, rejection_ground, organisation_id,
+                               employer_id, worker_id)
 SELECT g, extract(year FROM r)::int, g, 'B-' || g,
        (ARRAY['walk_in_written', 'oral', 'phone', 'online'])[1 + g %% 4], r, r + time '10:00', '拖欠工资',
        CASE WHEN h < 8 THEN 'rejected' WHEN h < 30 THEN 'performed' WHEN h < 50 THEN 'performing'
@@ -93,7 +95,10 @@ SELECT g, extract(year FROM r)::int, g, 'B-' || g,
        CASE WHEN h < 8 THEN NULL ELSE r + 1 END,
        CASE WHEN h < 8 THEN r + 2 WHEN h < 30 THEN r + 40 WHEN h < 50 THEN NULL WHEN h < 70 THEN r + 15
             WHEN h < 80 THEN r + 10 ELSE NULL END,
-       '', (%(orgs)s::bigint[])[1 + g %% %(org_count)s], 1 + g %% %(employers)s, 1 + g %% %(workers)s
+       CASE WHEN h < 8 THEN r + 7 WHEN h < 30 THEN r + 45 WHEN h < 50 THEN NULL WHEN h < 70 THEN r + 20
+            WHEN h < 80 THEN r + 15 ELSE NULL END,
+       '', CASE WHEN h < 8 THEN 'other_party_refuses' ELSE '' END,
+       (%(orgs)s::bigint[])[1 + g %% %(org_count)s], 1 + g %% %(employers)s, 1 + g %% %(workers)s
 FROM (SELECT g, date '2022-01-01' + (g * 7919 %% 1795)::int AS r, (g * 104729) %% 100 AS h
       FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g) AS rows
 """

@@ -1,7 +1,9 @@
 """Arbitration limitation (仲裁时效): Art.27 of the Labor Dispute Mediation and Arbitration Law.
 
-What intake warns about (`limitation_at_receipt`) and what a notice issued when mediation
-ends states (`limitation_after_mediation`). Both return a `LimitationResult` whose `basis`
+What intake warns about (`limitation_at_receipt`), what a notice issued when mediation
+ends states (`limitation_after_mediation`), what a non-acceptance notice states
+(`limitation_after_non_acceptance`) and what the notice of an agreement not performed
+states (`limitation_after_non_performance`). Each returns a `LimitationResult` whose `basis`
 names the rule in Chinese, so a page or a document can print it as it is.
 
 Conventions, stated once:
@@ -77,14 +79,18 @@ class _ClaimLimitation:
         return self.limitation_date is None and not self.not_limited
 
 
-def limitation_end(start: date) -> date:
-    """The last day of a one-year period starting on `start` (see the module docstring)."""
+def _nominal_end(start: date) -> date:
+    """The corresponding day one year after `start`, before Art.203 moves it off a rest day."""
     year = start.year + LIMITATION_PERIOD_YEARS
     try:
-        nominal = start.replace(year=year)
+        return start.replace(year=year)
     except ValueError:  # 29 February, and the next year has none
-        nominal = date(year, 2, 28)
-    return calendar.period_end(nominal)
+        return date(year, 2, 28)
+
+
+def limitation_end(start: date) -> date:
+    """The last day of a one-year period starting on `start` (see the module docstring)."""
+    return calendar.period_end(_nominal_end(start))
 
 
 def _cn_date(day: date) -> str:
@@ -196,20 +202,141 @@ def _after_mediation(part: _ClaimLimitation, received_on: date, restart: date, r
          "citation": ART27_PARA2})
 
 
+def _restarted(*, received_on: date, restart: date, restart_label: str, infringement_known_on: date | None,
+               employment_end: date | None, claim_types: Iterable[str]) -> LimitationResult:
+    parts = [
+        _after_mediation(part, received_on, restart, restart_label)
+        for part in _claim_limitations(claim_types, infringement_known_on, employment_end)
+    ]
+    return _combine(received_on, parts)
+
+
 def limitation_after_mediation(case) -> LimitationResult:
-    """The limitation date to state when mediation ends (rejection, failure, withdrawal).
+    """The limitation date to state when mediation ends (failure, withdrawal).
 
     The mediation application interrupted the period (Art.27 para.2); it runs again for a
     year from the day mediation ended (from today while the case is still open). A claim
     already time-barred at receipt is not revived and keeps its original date; wage
-    arrears in a continuing employment stay not limited (Art.27 para.4).
+    arrears in a continuing employment stay not limited (Art.27 para.4). A case that was
+    not accepted was never mediated: see `limitation_after_non_acceptance`.
     """
     today = timezone.localdate()
-    restart = case.ended_on or today
-    label = _restart_label(case.ended_on, today)
-    claim_types = case.claims.values_list("claim_type", flat=True)
-    parts = [
-        _after_mediation(part, case.received_on, restart, label)
-        for part in _claim_limitations(claim_types, case.infringement_known_on, case.employment_end)
-    ]
-    return _combine(case.received_on, parts)
+    return _restarted(
+        received_on=case.received_on, restart=case.ended_on or today,
+        restart_label=_restart_label(case.ended_on, today), infringement_known_on=case.infringement_known_on,
+        employment_end=case.employment_end, claim_types=case.claims.values_list("claim_type", flat=True),
+    )
+
+
+def limitation_after_non_acceptance(
+    *, received_on: date, rejected_on: date, infringement_known_on: date | None, employment_end: date | None,
+    claim_types: Iterable[str],
+) -> LimitationResult:
+    """The limitation date to state in a non-acceptance notice (不予受理通知书).
+
+    Applying to a mediation organisation is a request for relief from a relevant body
+    (向有关部门请求权利救济, Art.27 para.2), so it interrupted the period; the case was never
+    mediated, and the interruption ends when the organisation decides not to accept it: the
+    year runs again from that day, `rejected_on` (not counted, 民法典第二百零一条). A claim
+    already time-barred at receipt is not revived; wage arrears in a continuing employment
+    stay not limited (Art.27 para.4).
+    """
+    return _restarted(
+        received_on=received_on, restart=rejected_on,
+        restart_label=_("不予受理之日（%(date)s）") % {"date": _cn_date(rejected_on)},
+        infringement_known_on=infringement_known_on, employment_end=employment_end, claim_types=claim_types,
+    )
+
+
+# -- An effective agreement not performed (不履行调解协议告知书) -------------------------------
+
+NON_PERFORMANCE_OVERDUE = "overdue"
+NON_PERFORMANCE_REFUSAL = "refusal"
+
+
+@dataclass(frozen=True)
+class NonPerformance:
+    """What the obligor failed to do: `kind` NON_PERFORMANCE_OVERDUE, an instalment (`instalment`,
+    its number) whose due date `on` passed unpaid; NON_PERFORMANCE_REFUSAL, a refusal to perform
+    declared on `on`."""
+
+    kind: str
+    on: date
+    instalment: int | None = None
+
+
+def first_non_performance(*, overdue_instalment: tuple[int, date] | None, refused_on: date | None) -> NonPerformance:
+    """The non-performance the new period runs from: the first instalment whose due date passed
+    unpaid ((number, due date)) or the declared refusal, whichever came first (the same day:
+    the instalment). The earlier one is the day the worker knew or should have known that the
+    agreement was not being performed (Art.27 para.1), so the date stated is never too late."""
+    found = []
+    if overdue_instalment is not None:
+        number, due_on = overdue_instalment
+        found.append(NonPerformance(NON_PERFORMANCE_OVERDUE, due_on, instalment=number))
+    if refused_on is not None:
+        found.append(NonPerformance(NON_PERFORMANCE_REFUSAL, refused_on))
+    if not found:
+        raise ValueError("no non-performance: neither an overdue instalment nor a declared refusal")
+    return min(found, key=lambda item: item.on)  # min() keeps the first of equals: the instalment
+
+
+def _moved_off_rest_day(nominal: date, end: date) -> str:
+    if nominal == end:
+        return ""
+    what = _("休息日") if nominal.weekday() >= 5 else _("法定节假日")
+    return _("（一年期满之日%(nominal)s为%(what)s，依照《民法典》第二百零三条顺延至其后的第一个工作日）") % {
+        "nominal": _cn_date(nominal), "what": what}
+
+
+def _non_performance_start(effective_on: date, event: NonPerformance) -> tuple[date, str]:
+    """The day the new year runs from and what the notice calls it."""
+    if event.on < effective_on:  # an instalment due before the agreement took effect
+        return effective_on, _(
+            "第%(n)s期款项的履行期限（%(due)s）早于调解协议生效之日，仲裁时效自调解协议生效之日（%(date)s）起计算一年"
+        ) % {"n": event.instalment, "due": _cn_date(event.on), "date": _cn_date(effective_on)}
+    if event.kind == NON_PERFORMANCE_OVERDUE:
+        return event.on, _(
+            "第%(n)s期款项逾期未付清，仲裁时效自第%(n)s期款项履行期限届满之日（%(date)s）起计算一年"
+        ) % {"n": event.instalment, "date": _cn_date(event.on)}
+    return event.on, _(
+        "被申请人明确表示不履行调解协议，仲裁时效自被申请人明确表示不履行之日（%(date)s）起计算一年"
+    ) % {"date": _cn_date(event.on)}
+
+
+def limitation_after_non_performance(
+    *, effective_on: date, non_performance: NonPerformance, employment_end: date | None,
+    claim_types: Iterable[str],
+) -> LimitationResult:
+    """The limitation date to state when an effective agreement is not performed (Art.15).
+
+    Art.27 para.2: the period is interrupted when 「对方当事人同意履行义务」 — the obligor's
+    agreement to perform in the mediation agreement, which took effect (and ended mediation)
+    on `effective_on` — and 「从中断时起，仲裁时效期间重新计算」. Before the agreed time for
+    performance the worker has nothing to claim under the agreement, so the new year runs from
+    the day the worker knew or should have known that it was not performed (Art.27 para.1):
+    the due date of the first instalment that passed unpaid (履行期限届满之日, the day itself
+    not counted, 民法典第二百零一条: the first day counted is the first day of default) or the
+    day the obligor declared it would not perform, whichever came first (`first_non_performance`),
+    and never before the interruption itself. The last day is moved off a rest day (民法典第
+    二百零三条). Claims already time-barred before mediation are not singled out: the obligor
+    agreed to perform them. Wage arrears in a continuing employment stay not limited (Art.27
+    para.4); when every claim is such, the result has no date.
+    """
+    claim_types = list(dict.fromkeys(claim_types))
+    unlimited = [ct for ct in claim_types if rules_for(ct).wage_arrears and employment_end is None]
+    if claim_types and len(unlimited) == len(claim_types):
+        return LimitationResult(None, _wage_claim(unlimited[0], None).basis, True, False)
+    start, counted_from = _non_performance_start(effective_on, non_performance)
+    nominal = _nominal_end(start)
+    end = calendar.period_end(nominal)
+    basis = _(
+        "调解协议于%(effective)s生效，本案调解于该日终结；被申请人在协议中同意履行义务，仲裁时效因此中断，"
+        "并自被申请人不履行协议、申请人知道或者应当知道其权利被侵害之日起重新计算（%(citation)s第一款、第二款）；"
+        "%(counted_from)s，至%(end)s届满%(moved)s"
+    ) % {"effective": _cn_date(effective_on), "citation": ART27_CITATION, "counted_from": counted_from,
+         "end": _cn_date(end), "moved": _moved_off_rest_day(nominal, end)}
+    if unlimited:
+        names = "".join(f"“{_label(ct)}”" for ct in unlimited)
+        basis += _("；其中%(names)s：%(basis)s") % {"names": names, "basis": _wage_claim(unlimited[0], None).basis}
+    return LimitationResult(end, basis, False, False)

@@ -21,26 +21,22 @@ beside the figures (report page, PDF, XLSX, `dispute_stats`).
 - legal-deadline breaches: clocks on dispute cases that fell due in the period and ended
   breached.
 - closed (已办结): cases that went through 结案 (the `close` transition, to CLOSED, later maybe
-  ARCHIVED) in the period, by the local date of the journal's TRANSITION event "close": the
-  case has no closing date of its own (`ended_on` is the end of mediation or performance).
+  ARCHIVED) in the period, by their closing date (`closed_on`, set by `close`; `ended_on` is the
+  end of mediation or performance).
 - average days to closing (平均办结天数): calendar days from receipt (`received_on`) to that
   closing, over the closed cases that had been accepted. Rejections are left out: they are
   decided within three working days and would flatter the mediators' figure.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Count, DurationField, ExpressionWrapper, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
-    AuditAction,
-    AuditEvent,
     Deadline,
     DeadlineState,
     DisputeCase,
@@ -72,7 +68,7 @@ DEFINITIONS = {
     "recovered_yuan": _("挽回经济损失：在统计期间内生效的调解协议确定的各请求事项金额之和。"),
     "paid_yuan": _("履行到位金额：统计期间内实际支付的协议款项，与挽回经济损失分列、不相加。"),
     "deadline_breaches_total": _("法定时限超期：届满日在统计期间内且已超期的案件时限。"),
-    "closed": _("已办结：统计期间内办理“结案”的案件（结案后状态为已结案，其后可能已归档），以审计日志记录的结案日期为准；"
+    "closed": _("已办结：统计期间内办理“结案”的案件（结案后状态为已结案，其后可能已归档），以结案日期为准；"
                 "含不予受理后结案的案件。"),
     "average_days_from_receipt_to_closing": _(
         "平均办结天数：统计期间内已办结的案件中已受理的案件，自收到申请之日至结案之日的自然日平均数"
@@ -294,25 +290,12 @@ def _breaches(org_ids: list[int] | None, period: Period) -> list[BreachFigures]:
 
 
 def _closings(org_ids: list[int], period: Period) -> tuple[int, int, int]:
-    """Cases closed in the period, those of them accepted, and their days from receipt to closing,
-    from the journal's "close" transitions (one per case: nothing leaves CLOSED but archiving).
-
-    The period's local days become instants so the (organisation, occurred_at) index serves; the
-    subtree is always spelled out for the same reason, even for the whole city. Each event finds
-    its case by primary key; a rejected case yields no receipt date, so it counts as closed only."""
-    zone = timezone.get_default_timezone()
-    closings = AuditEvent.objects.filter(
-        organisation_id__in=org_ids, action=AuditAction.TRANSITION, name="close",
-        subject_type=DisputeCase._meta.label_lower,
-        occurred_at__gte=datetime.combine(period.start, time.min, tzinfo=zone),
-        occurred_at__lt=datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone),
-    )
-    accepted_case = DisputeCase.objects.filter(pk=Cast(OuterRef("subject_id"), BigIntegerField()),
-                                               accepted_on__isnull=False)
-    days = ExpressionWrapper(TruncDate("occurred_at", tzinfo=zone) - F("accepted_received_on"),
-                             output_field=DurationField())
-    totals = closings.annotate(accepted_received_on=Subquery(accepted_case.order_by().values("received_on"))).aggregate(
-        cases=Count("subject_id", distinct=True), accepted=Count("accepted_received_on"), duration=Sum(days),
-    )
+    """Cases closed (结案) in the period by their closing date, those of them accepted, and their
+    days from receipt to closing; read from the (closed_on, organisation) index."""
+    dates = (period.start, period.end)
+    closed = DisputeCase.objects.filter(organisation_id__in=org_ids, closed_on__range=dates)
+    days = ExpressionWrapper(F("closed_on") - F("received_on"), output_field=DurationField())
+    totals = closed.aggregate(cases=Count("pk"), accepted=Count("pk", filter=Q(accepted_on__isnull=False)),
+                              duration=Sum(days, filter=Q(accepted_on__isnull=False)))
     duration = totals["duration"] or timedelta(0)
     return totals["cases"], totals["accepted"], duration.days

@@ -157,7 +157,8 @@ def test_a_case_has_one_flow_and_only_a_registered_case_starts_one(started, haid
 def test_a_rejected_case_goes_to_the_organisation_queue_for_closing(started, haidian_case, people):
     task = the_task(started, "decide_acceptance")
     claim_task(task, people["mediator"])
-    complete_task(task, by=people["mediator"], transition="reject", reason="不属于劳动争议受理范围")
+    complete_task(task, by=people["mediator"], transition="reject", reason="不属于劳动争议受理范围",
+                  data={"rejection_ground": "outside_remit"})
 
     started.refresh_from_db()
     haidian_case.refresh_from_db()
@@ -191,7 +192,8 @@ def test_a_refused_transition_leaves_the_task_where_it_was(started, haidian_case
     task = the_task(started, "decide_acceptance")
     claim_task(task, people["mediator"])
     with pytest.raises(ValidationError):
-        complete_task(task, by=people["mediator"], transition="reject", reason="  ")
+        complete_task(task, by=people["mediator"], transition="reject", reason="  ",
+                      data={"rejection_ground": "not_labour_dispute"})
     task.refresh_from_db()
     haidian_case.refresh_from_db()
     assert task.status == STATUS.ASSIGNED and task.finished is None
@@ -370,7 +372,8 @@ def test_reject_without_reason_is_refused_on_the_form_in_chinese(started, people
     client.force_login(people["mediator"])
     client.post(url(task, "assign"))
 
-    response = client.post(url(task, "execute"), {"decision": "reject", "reason": ""})
+    response = client.post(url(task, "execute"), {"decision": "reject", "rejection_ground": "not_labour_dispute",
+                                                  "reason": ""})
     assert response.status_code == 200
     assert "不予受理须填写理由。" in response.content.decode()
     task.refresh_from_db()
@@ -401,7 +404,8 @@ def test_accept_assign_and_fail_through_the_pages(started, haidian_case, people,
         client.force_login(people["mediator"])
         assert mediate in inbox_tasks(people["mediator"])
         assert haidian_case.number in client.get(DisputeFlow.instance.reverse("inbox")).content.decode()
-        response = client.post(url(mediate, "execute"), {"outcome": "fail", "reason": "双方对欠薪数额分歧过大"})
+        response = client.post(url(mediate, "execute"), {"outcome": "fail", "reason": "被申请人拒绝参加调解",
+                                                          "no_session_ground": "refused_to_attend"})
         assert response.status_code == 302, response.content.decode()
 
     started.refresh_from_db()
@@ -421,7 +425,8 @@ def test_rejection_through_the_page_issues_the_non_acceptance_notice(started, ha
     client.force_login(people["lead"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url(decide, "assign"))
-        response = client.post(url(decide, "execute"), {"decision": "reject", "reason": "已超过申请时效"})
+        response = client.post(url(decide, "execute"), {"decision": "reject", "reason": "已超过申请时效",
+                                                         "rejection_ground": "other_party_refuses"})
     assert response.status_code == 302, response.content.decode()
     assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.close_case]
     assert Document.objects.filter(
@@ -587,10 +592,14 @@ def test_a_mediator_schedules_and_records_a_session_without_ending_the_mediation
     })
     assert response.status_code == 200 and "请填写到场人员。" in response.content.decode()
     assert "劳动者要求支付欠薪" in response.content.decode()
-    response = client.post(action_url(mediate, "record_session"), {
+    minutes = {
         "record_session-session": session.pk, "record_session-attendees": "王秀英、公司代理人李四",
         "record_session-statements": "劳动者要求支付欠薪；公司同意分两期支付", "record_session-proposals": "分两期支付",
-    })
+    }
+    response = client.post(action_url(mediate, "record_session"), minutes)
+    assert response.status_code == 200 and "尚未开始，不能记录笔录" in response.content.decode()
+    with freeze_time(when + timedelta(hours=2), tick=True):  # the session has been held
+        response = client.post(action_url(mediate, "record_session"), minutes)
     assert response.status_code == 302, response.content.decode()
     session.refresh_from_db()
     assert session.status == "held"
@@ -870,7 +879,8 @@ def test_each_later_task_page_shows_its_forms_and_actions_in_chinese(started, ha
 
 def test_closing_and_archiving_pages_complete_through_the_door(started, haidian_case, people, client):
     mediate = drive_to_mediation(started, people)
-    complete_task(mediate, by=people["mediator"], transition="fail", reason="双方分歧过大")
+    complete_task(mediate, by=people["mediator"], transition="fail", reason="被申请人撤回调解同意",
+                  data={"no_session_ground": "consent_withdrawn"})
     closing = the_task(started, "close_case")
     client.force_login(people["mediator"])
     assert "结案说明" in client.get(url(closing, "execute")).content.decode()

@@ -74,7 +74,13 @@ def outcome_data(case, outcome, person, people):
             "terms": "被申请人分两期支付拖欠工资。", "awards": {case.claims.get().pk: Decimal("23196.00")},
             "instalments": [(today + timedelta(days=10), Decimal("20000.00")),
                             (today + timedelta(days=40), Decimal("3196.00"))]}}
-    if outcome in ("reject", "fail", "withdraw", "refer"):
+    if outcome == "fail":  # before any session held, the ground is recorded (issue 16, point 6)
+        return {"reason": REASON, "data": {"no_session_ground": "consent_withdrawn"}}
+    if outcome == "reject":
+        return {"reason": REASON, "data": {"rejection_ground": "other_party_refuses"}}
+    if outcome == "refer":  # no instalment is overdue yet: the obligor's refusal is recorded (issue 16, point 5)
+        return {"reason": REASON, "data": {"refused_on": today, "refusal_note": "书面函件"}}
+    if outcome == "withdraw":
         return {"reason": REASON}
     return {}
 

@@ -134,7 +134,8 @@ def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_from_acceptance_e
 def test_rejection_issues_the_notice_with_its_reason_and_the_case_closes(orgs, people, django_capture_on_commit_callbacks):
     case = register(orgs, people)
     with freeze_time(at("2026-10-08")), django_capture_on_commit_callbacks(execute=True):
-        take(case, "decide_acceptance", people["mediator"], "reject", reason="该争议已由劳动争议仲裁委员会受理")
+        take(case, "decide_acceptance", people["mediator"], "reject", reason="该争议已由劳动争议仲裁委员会受理",
+             data={"rejection_ground": "before_arbitration_or_court"})
     assert case.status == DisputeStatus.REJECTED and case.ended_on == date(2026, 10, 8)
     assert [t.flow_task.name for t in case.process.task_set.filter(finished__isnull=True)] == ["close_case"]
     assert clock(case, "dispute.acceptance").state == DeadlineState.MET

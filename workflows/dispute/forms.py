@@ -15,12 +15,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Role
 from cases.models.access import can_act, holders
 from cases.models.dispute.agreement import SIGNING_ORDER, Instalment, Signatory
 from cases.models.dispute.mediation import ConsentMethod, SessionStatus
+from cases.models.dispute.states import NoSessionGround, RejectionGround
 
 MAX_INSTALMENTS = 6
 
@@ -47,6 +49,20 @@ def _reason_field(label, required_message, help_text=""):
     )
 
 
+REJECTION_GROUND_REQUIRED = _("不予受理须选择不予受理的情形。")
+
+
+def rejection_ground_field(*, required: bool) -> forms.ChoiceField:
+    """The ground of a non-acceptance: the notice's advice follows it (arbitration and the
+    limitation date, a referral, or none)."""
+    return forms.ChoiceField(
+        label=_("不予受理的情形"), required=required, choices=[("", "—"), *RejectionGround.choices],
+        help_text=_("不予受理通知书按所选情形告知申请人：对方不同意调解或不属于本组织受理范围的，告知仲裁及时效；"
+                    "不属于劳动争议、已申请仲裁或者已起诉的，不告知仲裁。"),
+        error_messages={"required": REJECTION_GROUND_REQUIRED, "invalid_choice": _("请从列表中选择不予受理的情形。")},
+    )
+
+
 class AcceptanceDecision(models.TextChoices):
     ACCEPT = "accept", _("受理")
     REJECT = "reject", _("不予受理")
@@ -60,6 +76,7 @@ class DecideAcceptanceForm(CaseForm):
         label=_("审查结论"), choices=AcceptanceDecision.choices, widget=forms.RadioSelect,
         error_messages={"required": _("请选择受理或不予受理。"), "invalid_choice": _("请选择受理或不予受理。")},
     )
+    rejection_ground = rejection_ground_field(required=False)
     reason = forms.CharField(
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
         help_text=_("不予受理的，须写明理由，理由将载入不予受理通知书。"),
@@ -67,12 +84,17 @@ class DecideAcceptanceForm(CaseForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == AcceptanceDecision.REJECT and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("不予受理须填写理由。"))
+        if cleaned.get("decision") == AcceptanceDecision.REJECT:
+            if not cleaned.get("rejection_ground") and "rejection_ground" not in self.errors:
+                self.add_error("rejection_ground", REJECTION_GROUND_REQUIRED)
+            if not cleaned.get("reason", "").strip():
+                self.add_error("reason", _("不予受理须填写理由。"))
         return cleaned
 
     def transition(self):
-        return self.cleaned_data["decision"], self.cleaned_data["reason"], {}
+        decision = self.cleaned_data["decision"]
+        data = {"rejection_ground": self.cleaned_data["rejection_ground"]} if decision == AcceptanceDecision.REJECT else {}
+        return decision, self.cleaned_data["reason"], data
 
 
 def mediators_for(case):
@@ -117,6 +139,14 @@ class MediationOutcome(models.TextChoices):
     WITHDRAW = "withdraw", _("申请人撤回")
 
 
+def _no_session_ground_field():
+    return forms.ChoiceField(
+        label=_("未举行调解的原因"), required=False, choices=[("", "—"), *NoSessionGround.choices],
+        help_text=_("尚未举行调解即调解不成的，须选择原因。"),
+        error_messages={"invalid_choice": _("请选择未举行调解的原因。")},
+    )
+
+
 class MediateForm(CaseForm):
     """Ending mediation without an agreement (the task completes, the case goes to closing)."""
 
@@ -129,9 +159,15 @@ class MediateForm(CaseForm):
     )
     reason = _reason_field(_("理由"), _("请填写理由（载入调解终止通知书）。"),
                            _("调解不成的，写明调解不成的情况；撤回的，写明申请人撤回申请的情况。"))
+    no_session_ground = _no_session_ground_field()
 
     def transition(self):
-        return self.cleaned_data["outcome"], self.cleaned_data["reason"], {}
+        return self.cleaned_data["outcome"], self.cleaned_data["reason"], _failure_data(self.cleaned_data)
+
+
+def _failure_data(cleaned: dict) -> dict:
+    ground = cleaned.get("no_session_ground")
+    return {"no_session_ground": ground} if cleaned.get("outcome") == "fail" and ground else {}
 
 
 class DraftAgreementForm(CaseForm):
@@ -337,9 +373,10 @@ class SigningEndedForm(CaseForm):
     outcome = forms.ChoiceField(label=_("结果"), choices=SigningOutcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": _("请选择结果。"), "invalid_choice": _("请选择结果。")})
     reason = _reason_field(_("理由"), _("请填写理由（载入调解终止通知书）。"))
+    no_session_ground = _no_session_ground_field()
 
     def transition(self):
-        return self.cleaned_data["outcome"], self.cleaned_data["reason"], {}
+        return self.cleaned_data["outcome"], self.cleaned_data["reason"], _failure_data(self.cleaned_data)
 
 
 class InstalmentChoiceField(forms.ModelChoiceField):
@@ -390,7 +427,41 @@ class PerformanceOutcome(models.TextChoices):
     REFER = "refer", _("未履行，引导申请仲裁（及支付令）")
 
 
-class SupervisePerformanceForm(CaseForm):
+class RefusalFields(forms.Form):
+    """The obligor's declared refusal to perform, recorded with a referral (issue 16, point 5):
+    required when no instalment is overdue yet (the door checks that), optional otherwise; the
+    notice's limitation date runs from the earlier of the refusal and the first overdue
+    instalment's due date."""
+
+    refused_on = forms.DateField(
+        label=_("被申请人明确表示不履行的日期"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("尚无逾期未付清的款项时必填，不能晚于今天。仲裁时效自该日或第一期逾期款项履行期限届满之日"
+                    "（以较早者为准）起重新计算，写入不履行调解协议告知书。"),
+        error_messages={"invalid": _("请填写有效的日期，例如 2026-10-10。")},
+    )
+    refusal_note = forms.CharField(
+        label=_("表示不履行的方式"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("填写了上述日期的必填：被申请人以何种方式、向谁表示不履行，例如“书面函件（已存卷）”"
+                    "“法定代表人电话告知调解员李明”。"),
+        error_messages={"max_length": _("表示不履行的方式不能超过500个字。")},
+    )
+
+    def check_refusal(self, cleaned: dict) -> None:
+        refused_on, note = cleaned.get("refused_on"), (cleaned.get("refusal_note") or "").strip()
+        if refused_on is not None and refused_on > timezone.localdate():
+            self.add_error("refused_on", _("被申请人表示不履行的日期不能晚于今天。"))
+        if refused_on is not None and not note:
+            self.add_error("refusal_note", _("请写明被申请人以何种方式表示不履行（如书面函件、电话告知调解员）。"))
+        if note and refused_on is None and "refused_on" not in self.errors:
+            self.add_error("refused_on", _("请填写被申请人明确表示不履行的日期。"))
+
+    def refusal_data(self) -> dict:
+        refused_on, note = self.cleaned_data.get("refused_on"), (self.cleaned_data.get("refusal_note") or "").strip()
+        return {"refused_on": refused_on, "refusal_note": note} if refused_on is not None else {}
+
+
+class SupervisePerformanceForm(RefusalFields, CaseForm):
     title = _("履行结果")
     submit_label = _("确认")
 
@@ -399,15 +470,20 @@ class SupervisePerformanceForm(CaseForm):
     reason = forms.CharField(label=_("不履行情况"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("引导申请仲裁的，须写明用人单位不履行的情况。"))
+    field_order = ("outcome", "reason", "refused_on", "refusal_note")
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("outcome") == PerformanceOutcome.REFER and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("引导申请仲裁须写明不履行的情况。"))
+        if cleaned.get("outcome") == PerformanceOutcome.REFER:
+            if not cleaned.get("reason", "").strip():
+                self.add_error("reason", _("引导申请仲裁须写明不履行的情况。"))
+            self.check_refusal(cleaned)
         return cleaned
 
     def transition(self):
-        return self.cleaned_data["outcome"], self.cleaned_data["reason"], {}
+        outcome = self.cleaned_data["outcome"]
+        data = self.refusal_data() if outcome == PerformanceOutcome.REFER else {}
+        return outcome, self.cleaned_data["reason"], data
 
 
 class CloseCaseForm(CaseForm):

@@ -23,7 +23,13 @@ from cases.models.dispute.case import CASE_HANDLERS
 from cases.rules.claims import ClaimType
 from cases.rules.intake import LATE_ENTRY_AFTER_DAYS
 from workflows.dispute.flow import organisations_where
-from workflows.dispute.forms import ExtensionConsentFields, MediatorChoiceField, mediators_for
+from workflows.dispute.forms import (
+    ExtensionConsentFields,
+    MediatorChoiceField,
+    RefusalFields,
+    mediators_for,
+    rejection_ground_field,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REGISTRATION_CHANNELS = [(c.value, c.label) for c in (Channel.WALK_IN_WRITTEN, Channel.ORAL, Channel.PHONE)]
@@ -224,6 +230,16 @@ class ActionForm(forms.Form):
         return {}
 
 
+class RejectForm(ActionForm):
+    """不予受理 on a case without a flow: the ground (the notice's advice follows it) and the reason."""
+
+    rejection_ground = rejection_ground_field(required=True)
+    field_order = ["rejection_ground", "reason"]
+
+    def data_for_door(self):
+        return {"rejection_ground": self.cleaned_data["rejection_ground"]}
+
+
 class ReassignForm(ActionForm):
     mediator = MediatorChoiceField(
         label=_("改派给"), queryset=get_user_model().objects.none(),
@@ -398,7 +414,21 @@ class DraftAgreementForm(ActionForm):
                 "instalments": data["instalments"]}
 
 
+class ReferForm(RefusalFields, ActionForm):
+    """不履行，引导申请仲裁或支付令: the reason (required by the door's spec) and, before any
+    instalment is overdue, the obligor's declared refusal."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_refusal(cleaned)
+        return cleaned
+
+    def data_for_door(self):
+        return self.refusal_data()
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "reject": RejectForm,
     "reassign": ReassignForm,
     "schedule_session": ScheduleSessionForm,
     "record_session": RecordSessionForm,
@@ -407,6 +437,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "record_payment": RecordPaymentForm,
     "apply_for_review": ApplyForReviewForm,
     "draft_agreement": DraftAgreementForm,
+    "refer": ReferForm,
 }
 
 

@@ -4,11 +4,12 @@ non-acceptance notices, and the termination notice with the right to arbitration
 Each builder reads the DisputeCase (and the transition event that issues the document)
 and hands the template plain, JSON-serialisable data: dates already as 2026年10月15日,
 amounts as ¥12,345.67. Legal periods and their citations come from cases/rules (the
-clock "dispute.mediation" with its Art.14 citation, limitation_after_mediation with its
-Art.27 basis), never from a literal here or in a template; the articles quoted below
-(Art.5, Art.12, Art.21) carry no period. Party names are written in full: these
-documents go to the parties. Builders refuse (ValueError) rather than print a document
-with a missing fact: no mediation clock, no rejection reason, no ending event.
+clock "dispute.mediation" with its Art.14 citation, limitation_after_mediation and
+limitation_after_non_acceptance with their Art.27 basis), never from a literal here or in
+a template; the articles quoted below (Art.5, Art.10, Art.12, Art.21) carry no period.
+Party names are written in full: these documents go to the parties. Builders refuse
+(ValueError) rather than print a document with a missing fact: no mediation clock, no
+rejection reason, no ending event.
 """
 
 import functools
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.documents.registry import Context, DocumentKind, cn_date, get_kind, person_name, register
 from cases.models import AuditAction, AuditEvent, Deadline, DisputeCase, OrganisationKind
+from cases.models.dispute.states import NoSessionGround, RejectionGround
 from cases.rules.claims import ClaimType, rules_for
 from cases.rules.deadlines import clock
 from cases.rules.limitation import (
@@ -28,7 +30,9 @@ from cases.rules.limitation import (
     ART27_PARA1_TEXT,
     ART27_PARA4,
     ART27_PARA4_TEXT,
+    LimitationResult,
     limitation_after_mediation,
+    limitation_after_non_acceptance,
     limitation_end,
 )
 
@@ -42,6 +46,11 @@ ART12_CITATION = (
 ART5_CITATION = (
     "《劳动争议调解仲裁法》第五条：不愿调解、调解不成或者达成调解协议后不履行的，"
     "可以向劳动争议仲裁委员会申请仲裁"
+)
+# Art.10, where a non-acceptance for want of remit refers the applicant.
+ART10_CITATION = (
+    "《劳动争议调解仲裁法》第十条：发生劳动争议，当事人可以到下列调解组织申请调解：（一）企业劳动争议调解委员会；"
+    "（二）依法设立的基层人民调解组织；（三）在乡镇、街道设立的具有劳动争议调解职能的组织"
 )
 # Art.21: 劳动争议由劳动合同履行地或者用人单位所在地的劳动争议仲裁委员会管辖。
 ARBITRATION_VENUE = "劳动合同履行地或者用人单位所在地的劳动人事争议仲裁委员会"
@@ -207,6 +216,13 @@ def _limitation_context(*, limitation_date: date | None, basis: str, not_limited
     }
 
 
+def _result_context(result: LimitationResult) -> Context:
+    return _limitation_context(
+        limitation_date=result.limitation_date, basis=result.basis, not_limited=result.not_limited,
+        time_barred_at_receipt=result.time_barred_at_receipt,
+    )
+
+
 def _limitation(case: DisputeCase) -> Context:
     result = limitation_after_mediation(case)
     return _limitation_context(
@@ -263,22 +279,49 @@ def _acceptance_from_db(case: DisputeCase, transition_event: AuditEvent | None, 
 
 # -- 不予受理通知书 (non-acceptance notice, to the applicant) ----------------------------------
 
+def _limitation_after_non_acceptance(case: DisputeCase, rejected_on: date) -> Context:
+    result = limitation_after_non_acceptance(
+        received_on=case.received_on, rejected_on=rejected_on, infringement_known_on=case.infringement_known_on,
+        employment_end=case.employment_end, claim_types=case.claims.values_list("claim_type", flat=True),
+    )
+    return _result_context(result)
+
+
 @_in_document_language
 def _non_acceptance_from_db(case: DisputeCase, transition_event: AuditEvent | None, *, variant: str = "") -> Context:
+    """The advice follows the ground (RejectionGround): arbitration with the limitation date
+    when the other party refuses or the matter is outside the remit (and for a case rejected
+    before the ground was recorded); none when the matter is not a labour dispute or is
+    already before arbitration or a court."""
     reason = (transition_event.reason if transition_event is not None else "") or case.end_reason
     if not reason.strip():
         raise ValueError(f"case {case.number}: a non-acceptance notice states its reasons")
+    ground = case.rejection_ground
+    if ground and ground not in RejectionGround.values:
+        raise ValueError(f"case {case.number}: unknown rejection ground {ground!r}")
+    rejected_on = case.ended_on or _issued_on(transition_event)
+    advises_arbitration = case.rejection_advises_arbitration
     context = {
         **_case_context(case, _issued_on(transition_event)),
         "reason": reason.strip().rstrip("。"),
+        "ground": ground,
+        "rejected_on": cn_date(rejected_on),
+        "advises_arbitration": advises_arbitration,
         "venue": ARBITRATION_VENUE,
         "arbitration_citation": ART5_CITATION,
-        "limitation": _limitation(case),
+        "referral_citation": ART10_CITATION,
+        "limitation": _limitation_after_non_acceptance(case, rejected_on) if advises_arbitration else None,
     }
     return {**context, "addressee": context["worker"]["name"]}
 
 
 # -- 调解终止通知书 / 仲裁权利告知书 (termination, one per party) -------------------------------
+
+def _no_session_ground(ending: AuditEvent) -> str:
+    """Why mediation failed before any session (a party refused to attend, withdrew consent)."""
+    ground = ((ending.data or {}).get("input") or {}).get("no_session_ground")
+    return str(NoSessionGround(ground).label) if ground in NoSessionGround.values else ""
+
 
 def _ending_event(case: DisputeCase, transition_event: AuditEvent | None) -> AuditEvent:
     if transition_event is not None and transition_event.name in ENDINGS:
@@ -300,6 +343,7 @@ def _termination_from_db(case: DisputeCase, transition_event: AuditEvent | None,
         "ending": ending.name,
         "ended_on": cn_date(ended_on),
         "reason": (ending.reason or case.end_reason).strip().rstrip("。"),
+        "no_session_ground": _no_session_ground(ending),
         "venue": ARBITRATION_VENUE,
         "arbitration_citation": ART5_CITATION,
         "limitation": _limitation(case),
@@ -400,15 +444,28 @@ def _acceptance_sample() -> Context:
     return {**context, "addressee": _addressee(context, "employer")}
 
 
+@_in_document_language
 def _non_acceptance_sample() -> Context:
+    """The other party refuses mediation: rejected on 2026-10-09, so the limitation restarts
+    from that day (computed by the rule, as for a case in the database)."""
+    rejected_on = date(2026, 10, 9)
+    result = limitation_after_non_acceptance(
+        received_on=date(2026, 9, 30), rejected_on=rejected_on, infringement_known_on=date(2026, 8, 31),
+        employment_end=date(2026, 8, 31),
+        claim_types=[ClaimType.WAGE_ARREARS, ClaimType.OVERTIME_PAY, ClaimType.ECONOMIC_COMPENSATION],
+    )
     context = {
         "title": _title("non_acceptance_notice"),
         **_sample_case(),
-        "reason": "申请人就同一争议已向海淀区劳动人事争议仲裁委员会申请仲裁，该委员会已于2026年9月25日受理",
+        "reason": "被申请人北京启明星辰餐饮管理有限公司于2026年10月8日书面表示不同意调解",
+        "ground": RejectionGround.OTHER_PARTY_REFUSES.value,
+        "rejected_on": cn_date(rejected_on),
+        "advises_arbitration": True,
         "venue": ARBITRATION_VENUE,
         "arbitration_citation": ART5_CITATION,
-        "limitation": _sample_limitation(date(2026, 10, 9)),
-        "date": cn_date(date(2026, 10, 9)),
+        "referral_citation": ART10_CITATION,
+        "limitation": _result_context(result),
+        "date": cn_date(rejected_on),
     }
     return {**context, "addressee": context["worker"]["name"]}
 

@@ -6,6 +6,7 @@ all recorded, in that order. Each record, the effect, each payment, completion a
 is a transition of the case through the door.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
@@ -68,6 +70,13 @@ class Agreement(models.Model):
     @property
     def total_awarded(self) -> Decimal:
         return self.instalments.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    def first_overdue_instalment(self, today: date) -> "Instalment | None":
+        """The first instalment whose due date is before `today` and that is not paid in full."""
+        for instalment in self.instalments.order_by("due_on", "number"):
+            if instalment.due_on < today and instalment.outstanding > ZERO:
+                return instalment
+        return None
 
 
 class Instalment(models.Model):
@@ -135,6 +144,38 @@ def _fully_paid(case) -> bool:
 
 def _not_fully_paid(case) -> bool:
     return not _fully_paid(case)
+
+
+def _as_date(value) -> date | None:
+    """A date as a form gives it, or as the journal gives it back (ISO text)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    parsed = parse_date(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise ValidationError({"refused_on": _("请填写有效的日期，例如 2026-10-10。")})
+    return parsed
+
+
+def _check_refusal(agreement: Agreement, today: date, refused_on: date | None, refusal_note: str) -> None:
+    """A referral needs a non-performance: an instalment overdue, or the obligor's recorded refusal."""
+    errors = {}
+    if refused_on is not None:
+        if refused_on > today:
+            errors["refused_on"] = _("被申请人表示不履行的日期不能晚于今天。")
+        elif agreement.effective_on and refused_on < agreement.effective_on:
+            errors["refused_on"] = _("被申请人表示不履行的日期不能早于调解协议生效日期（%(date)s）。") % {
+                "date": f"{agreement.effective_on.year}年{agreement.effective_on.month}月{agreement.effective_on.day}日"}
+        if not refusal_note:
+            errors["refusal_note"] = _("请写明被申请人以何种方式表示不履行（如书面函件、电话告知调解员）。")
+    elif refusal_note:
+        errors["refused_on"] = _("请填写被申请人明确表示不履行的日期。")
+    elif agreement.first_overdue_instalment(today) is None:
+        errors["refused_on"] = _(
+            "尚无逾期未付清的款项：在协议约定的履行期限届满前引导申请仲裁，须登记被申请人明确表示不履行的日期和方式。")
+    if errors:
+        raise ValidationError(errors)
 
 
 _all_signed.message = _("调解协议须经双方当事人签名或盖章、调解员签名并加盖调解组织印章后方能生效（《劳动争议调解仲裁法》第十四条）。")
@@ -241,6 +282,13 @@ class AgreementTransitions(models.Model):
                 custom={"label": _("不履行，引导申请仲裁或支付令"), "reason_required": True,
                         "documents": ["arbitration_guidance", "payment_order_guide"],
                         "effects": ["recovery.cancel_instalment_clocks"]})
-    def refer(self, *, by, reason="", **data):
-        self.ended_on = timezone.localdate()
+    def refer(self, *, by, reason="", refused_on=None, refusal_note="", **data):
+        """Art.15/16: the agreement is not performed. Before any instalment is overdue, that is
+        known only from the obligor's declared refusal, recorded with the referral: `refused_on`
+        (a date, not after today) and `refusal_note` (how it was declared); both are journalled
+        in the audit event's input and the notice's limitation date runs from the earlier of
+        the two (cases.rules.limitation.limitation_after_non_performance)."""
+        today = timezone.localdate()
+        _check_refusal(self.agreement, today, _as_date(refused_on), (refusal_note or "").strip())
+        self.ended_on = today
         self.end_reason = reason

@@ -17,13 +17,16 @@ from django_fsm import FSMField, transition
 
 from cases.models.dispute.agreement import AgreementTransitions
 from cases.models.dispute.imported import HistoryTransitions
-from cases.models.dispute.mediation import MediationTransitions
+from cases.models.dispute.mediation import MediationTransitions, SessionStatus
 from cases.models.dispute.states import (
+    ARBITRATION_ADVISED,
     CASE_HANDLERS,
     ENDED_STATES,
     OPEN_STATES,
     Channel,
     DisputeStatus,
+    NoSessionGround,
+    RejectionGround,
     S,
     may_handle,
     may_lead,
@@ -96,8 +99,12 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
         on_delete=models.PROTECT, related_name="+",
     )
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
-    ended_on = models.DateField(_("办结日期"), null=True, blank=True)
+    # When mediation (or performance) ended; the closing (结案) is closed_on.
+    ended_on = models.DateField(_("终结日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     end_reason = models.TextField(_("终结原因"), blank=True)
+    # Why the application was not accepted (set by reject); blank for cases rejected before it was recorded.
+    rejection_ground = models.CharField(_("不予受理情形"), max_length=32, choices=RejectionGround.choices, blank=True)
     # Possible earlier open case of the same worker against the same employer, flagged at intake.
     related_cases = models.ManyToManyField("self", verbose_name=_("关联案件"), blank=True, symmetrical=True)
     history = HistoricalRecords(m2m_fields=[related_cases])
@@ -119,6 +126,7 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
             # The reports count by these dates over a subtree (cases/statistics/disputes.py).
             models.Index(fields=["accepted_on", "organisation"], name="dispute_accepted_idx"),
             models.Index(fields=["ended_on", "organisation"], name="dispute_ended_idx"),
+            models.Index(fields=["closed_on", "organisation"], name="dispute_closed_idx"),
         ]
 
     def __str__(self):
@@ -134,6 +142,12 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
     def deadline_assignee(self):
         """Who the case's legal clocks warn: its mediator, once there is one."""
         return self.mediator
+
+    @property
+    def rejection_advises_arbitration(self) -> bool:
+        """Whether the non-acceptance tells the applicant to apply for arbitration (not for a
+        matter that is no labour dispute, nor one already before arbitration or a court)."""
+        return self.rejection_ground in ARBITRATION_ADVISED
 
     @property
     def agreement_reached(self) -> bool:
@@ -156,7 +170,14 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
     @transition(field=status, source=S.REGISTERED, target=S.REJECTED, permission=may_handle,
                 custom={"label": _("不予受理"), "documents": ["non_acceptance_notice"], "reason_required": True,
                         "notifications": ["case_rejected"]})
-    def reject(self, *, by, reason="", **data):
+    def reject(self, *, by, reason="", rejection_ground="", **data):
+        """Not accepted, on one of the grounds of 企业劳动争议协商调解规定 第二十条 (the notice's
+        advice follows it) and with the reason stated in the notice."""
+        if rejection_ground not in RejectionGround.values:
+            raise ValidationError({"rejection_ground": _(
+                "请选择不予受理的情形：不属于劳动争议、已申请仲裁或者已向人民法院起诉、对方当事人不同意调解，"
+                "或者不属于本组织受理范围。")})
+        self.rejection_ground = rejection_ground
         self._end(reason)
 
     @transition(field=status, source=S.ACCEPTED, target=S.IN_MEDIATION, permission=may_handle,
@@ -175,7 +196,12 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
     @transition(field=status, source=[S.IN_MEDIATION, S.AGREEMENT_SIGNING], target=S.FAILED,
                 permission=may_handle,
                 custom={"label": _("调解不成"), "documents": ["termination_notice"], "reason_required": True})
-    def fail(self, *, by, reason="", **data):
+    def fail(self, *, by, reason="", no_session_ground="", **data):
+        """Mediation failed. Before any session was held, only because a party refused to attend
+        or withdrew its consent, and the ground is recorded (journalled with the transition)."""
+        if not self.sessions.filter(status=SessionStatus.HELD).exists() and no_session_ground not in NoSessionGround.values:
+            raise ValidationError({"no_session_ground": _(
+                "本案尚未举行调解，调解不成须载明原因：一方当事人拒绝参加调解，或者撤回调解同意。")})
         self._end(reason)
 
     @transition(field=status, source=list(OPEN_STATES), target=S.FAILED, permission=system_only,
@@ -194,7 +220,8 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
     @transition(field=status, source=list(ENDED_STATES), target=S.CLOSED, permission=may_handle,
                 custom={"label": _("结案")})
     def close(self, *, by, reason="", **data):
-        self.ended_on = self.ended_on or timezone.localdate()
+        self.closed_on = timezone.localdate()
+        self.ended_on = self.ended_on or self.closed_on
 
     @transition(field=status, source=S.CLOSED, target=S.ARCHIVED, permission=may_handle,
                 custom={"label": _("归档"), "documents": ["case_file"]})

@@ -121,6 +121,9 @@ class MediationTransitions(models.Model):
             raise ValidationError({"session": _("请选择本案件的一次调解。")})
         if session.status == SessionStatus.HELD:
             raise ValidationError({"session": _("这次调解的笔录已经记录，不能重复记录。")})
+        if session.starts_at > timezone.now():
+            when = timezone.localtime(session.starts_at).strftime("%Y年%m月%d日 %H:%M")
+            raise ValidationError({"session": _("这次调解定于%(when)s进行，尚未开始，不能记录笔录。") % {"when": when}})
         if not attendees.strip() or not statements.strip():
             raise ValidationError({"statements": _("请填写到场人员和各方陈述。")})
         session.status, session.recorded_at = SessionStatus.HELD, timezone.now()

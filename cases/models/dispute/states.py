@@ -19,6 +19,12 @@ class Channel(models.TextChoices):
 LIVE_CHANNELS = tuple(c for c in Channel if c != Channel.UNRECORDED)
 
 
+class NoSessionGround(models.TextChoices):
+    """Why mediation failed before any session was held: recorded with the failure."""
+    REFUSED_TO_ATTEND = "refused_to_attend", _("一方当事人拒绝参加调解")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("一方当事人撤回调解同意")
+
+
 class DisputeStatus(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     ACCEPTED = "accepted", _("已受理")
@@ -38,6 +44,21 @@ S = DisputeStatus
 OPEN_STATES = (S.REGISTERED, S.ACCEPTED, S.IN_MEDIATION, S.AGREEMENT_SIGNING)
 ENDED_STATES = (S.REJECTED, S.FAILED, S.WITHDRAWN, S.PERFORMED, S.REFERRED)
 CASE_HANDLERS = (Role.MEDIATOR, Role.MEDIATION_LEAD)
+
+
+class RejectionGround(models.TextChoices):
+    """Why an application is not accepted (企业劳动争议协商调解规定 第二十条: accepted when it is a
+    labour dispute within the organisation's remit and both parties agree to mediate). The
+    advice of the 不予受理通知书 follows it; cases rejected before it was recorded have none."""
+    NOT_A_LABOUR_DISPUTE = "not_labour_dispute", _("不属于劳动争议")
+    BEFORE_ARBITRATION_OR_COURT = "before_arbitration_or_court", _("已申请仲裁或者已向人民法院起诉")
+    OTHER_PARTY_REFUSES = "other_party_refuses", _("对方当事人不同意调解")
+    OUTSIDE_REMIT = "outside_remit", _("不属于本组织受理范围")
+
+
+# The grounds after which the applicant is told of the right to apply for arbitration, with the
+# limitation date; "" is a case rejected before the ground was recorded (told as before).
+ARBITRATION_ADVISED = (RejectionGround.OTHER_PARTY_REFUSES, RejectionGround.OUTSIDE_REMIT, "")
 
 
 def may_handle(case, user) -> bool:

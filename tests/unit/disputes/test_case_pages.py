@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from freezegun import freeze_time
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -332,7 +333,9 @@ def test_an_action_outside_the_flow_is_offered_to_a_lead_only_when_the_door_allo
     names = {action["name"] for action in client.get(f"/cases/{case.pk}/").context["actions"]}
 
     assert names == {"accept", "reject", "withdraw"}
-    rejected = client.post(f"/cases/{case.pk}/actions/reject/", {"reject-reason": "不属于劳动争议"}, follow=True)
+    rejected = client.post(f"/cases/{case.pk}/actions/reject/",
+                           {"reject-reason": "不属于劳动争议", "reject-rejection_ground": "not_labour_dispute"},
+                           follow=True)
     case.refresh_from_db()
     assert case.status == DisputeStatus.REJECTED
     assert "close" in {action["name"] for action in rejected.context["actions"]}
@@ -468,7 +471,8 @@ def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, or
     starts = timezone.localtime() + timedelta(days=1)
     act("schedule_session", {"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "place": "街道调解室"})
     session = case.sessions.get()
-    act("record_session", {"session": session.pk, "attendees": "双方到场", "statements": "单位同意分期支付。"})
+    with freeze_time(starts + timedelta(hours=2), tick=True):  # minutes once the session was held
+        act("record_session", {"session": session.pk, "attendees": "双方到场", "statements": "单位同意分期支付。"})
     claim = case.claims.get()
     first, second = today + timedelta(days=10), today + timedelta(days=40)
     act("draft_agreement", {"terms": "单位分两期支付工资。", "copies": "3", f"award_{claim.pk}": "24000",

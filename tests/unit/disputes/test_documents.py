@@ -24,10 +24,12 @@ from cases.models import (
     DisputeStatus,
     Document,
     Employer,
+    MediationSession,
     Sex,
     Worker,
 )
 from cases.models.actors import system
+from cases.models.dispute.mediation import SessionStatus
 from cases.platform.audit.journal import append_event
 from cases.platform.deadlines import apply_trigger, extend_deadline
 from cases.platform.transitions import apply
@@ -190,9 +192,9 @@ def test_the_non_acceptance_notice_gives_the_reason_the_right_to_arbitrate_and_t
     make_case, recorder, django_capture_on_commit_callbacks,
 ):
     case = make_case()
-    reason = "申请人就同一争议已向海淀区劳动人事争议仲裁委员会申请仲裁"
+    reason = "被申请人书面表示不同意调解"
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = apply(case, "reject", by=recorder, reason=reason)
+        outcome = apply(case, "reject", by=recorder, reason=reason, data={"rejection_ground": "other_party_refuses"})
 
     assert list(issued(outcome.event, "non_acceptance_notice")) == [""]
     text = texts(outcome.event, "non_acceptance_notice")[""]
@@ -212,7 +214,8 @@ def test_a_claim_time_barred_at_receipt_is_stated_as_such_not_as_a_date_to_meet(
     case = make_case(infringement_known_on=date(2025, 6, 1),
                      claims=[(ClaimType.DAMAGES, "违法解除劳动合同赔偿金", "48000.00")])
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = apply(case, "reject", by=recorder, reason="申请调解的事项不属于劳动争议")
+        outcome = apply(case, "reject", by=recorder, reason="被申请人不同意调解",
+                        data={"rejection_ground": "other_party_refuses"})
 
     text = texts(outcome.event, "non_acceptance_notice")[""]
     assert "本中心收到调解申请时，本案争议事项申请仲裁的时效期间已于2026年6月1日届满" in text
@@ -226,7 +229,8 @@ def test_wage_arrears_in_a_continuing_employment_are_stated_as_not_limited(
 ):
     case = make_case(employment_end=None, claims=[(ClaimType.WAGE_ARREARS, "支付2026年8月工资", "8000.00")])
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = apply(case, "reject", by=recorder, reason="申请人未提供被申请人的名称和地址")
+        outcome = apply(case, "reject", by=recorder, reason="用人单位所在地和劳动合同履行地均不在本街道",
+                        data={"rejection_ground": "outside_remit"})
 
     text = texts(outcome.event, "non_acceptance_notice")[""]
     assert "不受一年仲裁时效期间的限制" in text
@@ -283,6 +287,8 @@ def test_failure_by_refusal_states_the_reason_and_not_the_fifteen_days(
     case = make_case()
     apply(case, "accept", by=recorder)
     apply(case, "assign", by=recorder, data={"mediator": recorder})
+    MediationSession.objects.create(case=case, number=1, starts_at=timezone.now(), place="调解室", mediator=recorder,
+                                    status=SessionStatus.HELD, attendees="双方当事人", statements="各自陈述")
     with django_capture_on_commit_callbacks(execute=True):
         outcome = apply(case, "fail", by=recorder, reason="被申请人不同意支付经济补偿，拒绝继续调解。")
 
@@ -309,11 +315,11 @@ def test_contexts_are_built_in_the_documents_language_whatever_the_caller_speaks
     from cases.documents.dispute import intake as document_kinds_dispute
 
     case = make_case()
-    apply(case, "reject", by=recorder, reason="申请调解的事项不属于劳动争议")
+    apply(case, "reject", by=recorder, reason="被申请人不同意调解", data={"rejection_ground": "other_party_refuses"})
     seen = []
-    real = document_kinds_dispute.limitation_after_mediation
-    monkeypatch.setattr(document_kinds_dispute, "limitation_after_mediation",
-                        lambda case: seen.append(translation.get_language()) or real(case))
+    real = document_kinds_dispute.limitation_after_non_acceptance
+    monkeypatch.setattr(document_kinds_dispute, "limitation_after_non_acceptance",
+                        lambda **dates: seen.append(translation.get_language()) or real(**dates))
 
     with translation.override("en"):
         context = get_kind("non_acceptance_notice").build_context(case, None, variant="")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from freezegun import freeze_time
 from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
@@ -114,11 +115,12 @@ def lifecycle(in_mediation, staff, django_capture_on_commit_callbacks):
             "starts_at": datetime.combine(session_day, time(14, 30), tzinfo=SHANGHAI), "place": PLACE,
         }).event
         session = case.sessions.get()
-        events["record"] = apply(case, "record_session", by=mediator, data={
-            "session": session, "attendees": "申请人王秀英；被申请人委托代理人孙丽；调解员李明。",
-            "statements": "申请人：被申请人拖欠两个月工资。\n被申请人：确认拖欠属实，资金周转困难。",
-            "proposals": "调解员建议被申请人分两期支付。",
-        }).event
+        with freeze_time(session.starts_at + timedelta(hours=2), tick=True):  # minutes once it was held
+            events["record"] = apply(case, "record_session", by=mediator, data={
+                "session": session, "attendees": "申请人王秀英；被申请人委托代理人孙丽；调解员李明。",
+                "statements": "申请人：被申请人拖欠两个月工资。\n被申请人：确认拖欠属实，资金周转困难。",
+                "proposals": "调解员建议被申请人分两期支付。",
+            }).event
         events["extend"] = apply(case, "extend_mediation", by=lead, reason="双方同意继续协商", data={
             "days": 10, "worker_consented_on": today, "employer_consented_on": today,
             "worker_consent_method": "written", "worker_consent_by": "王秀英",
@@ -131,7 +133,9 @@ def lifecycle(in_mediation, staff, django_capture_on_commit_callbacks):
         events["payment"] = apply(case, "record_payment", by=mediator, data={
             "instalment": first, "amount": Decimal("20000.00"), "paid_on": today, "receipt_number": "HDZGC-2026-0178",
         }).event
-        events["refer"] = apply(case, "refer", by=mediator, reason="被申请人明确表示无力支付第2期款项").event
+        # The second instalment is not yet due: the referral records the obligor's refusal (point 5).
+        events["refer"] = apply(case, "refer", by=mediator, reason="被申请人明确表示无力支付第2期款项", data={
+            "refused_on": today, "refusal_note": "法定代表人赵立新电话告知调解员李明"}).event
         apply(case, "close", by=mediator)
         events["archive"] = apply(case, "archive", by=lead).event
     case.refresh_from_db()
@@ -222,13 +226,16 @@ def test_the_payment_record_shows_the_payment_and_each_instalment_paid_and_outst
 def test_referral_guides_the_worker_to_arbitration_and_to_a_payment_order_for_wage_arrears(lifecycle):
     event = lifecycle["events"]["refer"]
     guidance = text_of(issued(event, "arbitration_guidance")[""])
-    assert f"{WORKER}：" in guidance and "（被申请人明确表示无力支付第2期款项）" in guidance
+    today = cn_date(lifecycle["today"])
+    assert f"{WORKER}：" in guidance and "不履行的情况：被申请人明确表示无力支付第2期款项。" in guidance
+    assert f"被申请人于{today}明确表示不履行调解协议（法定代表人赵立新电话告知调解员李明）" in guidance
     assert "¥12,345.67¥0.00¥12,345.67" in guidance and "尚未支付¥12,345.67" in guidance
     assert "第十五条：达成调解协议后，一方当事人在协议约定期限内不履行调解协议的，另一方当事人可以依法申请仲裁" in guidance
     assert "劳动合同履行地或者用人单位所在地的劳动人事争议仲裁委员会申请仲裁" in guidance
     assert "仲裁申请书" in guidance and "《支付令申请指引》" in guidance
-    restarted = cn_date(limitation_end(lifecycle["today"]))  # the referral ended mediation today
-    assert f"本案争议事项申请仲裁的时效期间至{restarted}届满" in guidance and "第二十七条第二款" in guidance
+    restarted = cn_date(limitation_end(lifecycle["today"]))  # refused on the day the agreement took effect
+    assert f"本案争议事项申请仲裁的时效期间至{restarted}届满" in guidance and "第二十七条第一款、第二款" in guidance
+    assert f"仲裁时效自被申请人明确表示不履行之日（{today}）起计算一年" in guidance
 
     guide = text_of(issued(event, "payment_order_guide")[""])
     assert "支付令申请指引" in guide and f"{WORKER}：" in guide
@@ -237,6 +244,7 @@ def test_referral_guides_the_worker_to_arbitration_and_to_a_payment_order_for_wa
     assert "向有管辖权的基层人民法院申请支付令" in guide and "住所地的基层人民法院管辖" in guide
     assert "第十六条：因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议" in guide
     assert "调解协议书原件及复印件" in guide and "申请人身份证明" in guide and "未在协议约定期限内履行的证据" in guide
+    assert "目前协议约定的履行期限尚未届满：第2期款项的履行期限" in guide  # a payment order only for money due
 
 
 def test_no_payment_order_guide_when_the_only_claim_is_social_insurance(
@@ -247,7 +255,8 @@ def test_no_payment_order_guide_when_the_only_claim_is_social_insurance(
     with django_capture_on_commit_callbacks(execute=True):
         agree(case, staff, {claim.pk: Decimal("3000.00")}, [(timezone.localdate() + timedelta(days=5),
                                                                Decimal("3000.00"))])
-        event = apply(case, "refer", by=staff["mediator"], reason="被申请人拒绝补缴").event
+        event = apply(case, "refer", by=staff["mediator"], reason="被申请人拒绝补缴", data={
+            "refused_on": timezone.localdate(), "refusal_note": "书面函件"}).event
 
     assert list(issued(event, "arbitration_guidance")) == [""]
     assert issued(event, "payment_order_guide") == {}
@@ -267,7 +276,8 @@ def test_mixed_awards_state_the_unpaid_art16_amount_as_bounds(in_mediation, staf
         apply(case, "record_payment", by=staff["mediator"], data={
             "instalment": case.agreement.instalments.get(number=1), "amount": Decimal("4000.00"),
             "paid_on": today, "receipt_number": "R-1"})
-        event = apply(case, "refer", by=staff["mediator"], reason="第2期未付").event
+        event = apply(case, "refer", by=staff["mediator"], reason="第2期未付", data={
+            "refused_on": today, "refusal_note": "书面函件"}).event
 
     guide = text_of(issued(event, "payment_order_guide")[""])
     assert "另有社会保险等事项的协议金额¥3,000.00，不属于可以申请支付令的事项" in guide

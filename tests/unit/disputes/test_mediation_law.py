@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from freezegun import freeze_time
 
 from cases.disputes.intake import register_dispute
+from cases.documents import get_kind
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import Deadline, DeadlineState, DisputeStatus
 from cases.models.actors import system
@@ -186,3 +188,48 @@ def test_point_2_open_cases_move_to_the_two_periods_on_upgrade(orgs, people):
     art14 = accepted_clocks["dispute.arbitration_right"]
     assert (art14.due_on, art14.state) == (date(2026, 10, 27), DeadlineState.MET)  # ran out before the upgrade
     assert not Notification.objects.filter(kind="arbitration_right_arisen").exists()
+
+
+def test_point_6_failure_with_no_session_held_needs_a_recorded_ground(case_accepted_on_2026_11_02, people):
+    case = case_accepted_on_2026_11_02
+    with freeze_time(at("2026-11-05")), pytest.raises(ValidationError) as refused:
+        apply(case, "fail", by=people["mediator"], reason="双方分歧过大")
+    assert "no_session_ground" in refused.value.message_dict
+    with freeze_time(at("2026-11-05")):
+        outcome = apply(case, "fail", by=people["mediator"], reason="被申请人书面表示不参加调解",
+                        data={"no_session_ground": "refused_to_attend"})
+    assert outcome.event.data["input"]["no_session_ground"] == "refused_to_attend"
+    context = get_kind("termination_notice").build_context(case, outcome.event, variant="worker")
+    assert context["no_session_ground"] == "一方当事人拒绝参加调解"
+
+
+def test_point_6_minutes_only_for_a_session_whose_time_has_come(case_accepted_on_2026_11_02, people):
+    case = case_accepted_on_2026_11_02
+    with freeze_time(at("2026-11-03")):
+        apply(case, "schedule_session", by=people["mediator"], data={
+            "starts_at": at("2026-11-05", 14), "place": "街道调解室"})
+    session = case.sessions.get()
+    minutes = {"session": session, "attendees": "申请人王秀英；调解员", "statements": "申请人陈述拖欠工资的情况。"}
+    with freeze_time(at("2026-11-04")), pytest.raises(ValidationError, match="尚未开始"):
+        apply(case, "record_session", by=people["mediator"], data=minutes)
+    with freeze_time(at("2026-11-05", 16)):
+        apply(case, "record_session", by=people["mediator"], data=minutes)
+        apply(case, "fail", by=people["mediator"], reason="双方分歧过大")  # a session was held: no ground needed
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.FAILED
+
+
+def test_point_2_the_mediator_is_told_in_english_when_art14_fifteen_days_have_run(orgs, people):
+    from django.utils import translation
+
+    from notifications.services import render_message
+
+    with freeze_time(at("2026-11-02")):
+        case = register(orgs, people, date(2026, 10, 30))
+    deadline = clocks_of(case)["dispute.arbitration_right"]
+    context = {"clock_name": deadline.rule.name, "citation": deadline.rule.citation, "due_on": deadline.due_on,
+               "provisional": False, "subject_label": str(case), "subject": case}
+    with translation.override("en"):
+        title, body = render_message("arbitration_right_arisen", context)
+    assert title == f"Arbitration may now be applied for: {case}"
+    assert "the parties may now apply for arbitration" in body

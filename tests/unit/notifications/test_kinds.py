@@ -150,7 +150,8 @@ def test_parties_with_a_recorded_email_get_the_acceptance_by_email_too(orgs, peo
 
 def test_rejection_tells_the_parties_why_and_where_to_turn(case, people, run):
     with freeze_time(at("2026-11-03")):
-        run(take, case, "decide_acceptance", people["lead"], "reject", reason="不属于劳动争议调解受理范围")
+        run(take, case, "decide_acceptance", people["lead"], "reject", reason="不属于劳动争议调解受理范围",
+            data={"rejection_ground": "outside_remit"})
     notice = the_one("case_rejected", people["lead"])
     assert notice.title == f"不予受理通知：{case.number}" and "理由：不属于劳动争议调解受理范围" in notice.body
     assert notice.link == f"/cases/{case.pk}/"
@@ -158,6 +159,16 @@ def test_rejection_tells_the_parties_why_and_where_to_turn(case, people, run):
     assert "劳动争议仲裁委员会申请仲裁" in to_worker and "不属于劳动争议调解受理范围" in to_worker
     title, body = english("case_rejected", case)
     assert title == f"Notice of non-acceptance: {case.number}" and "arbitration" in body
+
+
+def test_the_parties_are_not_told_to_apply_for_arbitration_when_the_matter_is_not_a_labour_dispute(
+        case, people, run):
+    """Issue 16, point 4: the message follows the ground, as the notice does."""
+    with freeze_time(at("2026-11-03")):
+        run(take, case, "decide_acceptance", people["lead"], "reject", reason="申请事项为民间借贷纠纷",
+            data={"rejection_ground": "not_labour_dispute"})
+    [to_worker] = sms_to(WORKER_PHONE)
+    assert "申请仲裁" not in to_worker and "详见不予受理通知书" in to_worker
 
 
 def accepted_and_assigned(case, people, run):

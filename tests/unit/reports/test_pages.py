@@ -55,7 +55,7 @@ def test_the_success_rate_is_printed_with_its_definition_beside_it(client, orgs,
     figure = figure[:figure.index("挽回经济损失")]
     assert "50.0%" in figure and "调解成功1件÷本期调解终结2件" in figure
     assert "口径：调解成功率（本期调解终结案件中达成协议的比例）＝调解成功件数÷本期调解终结件数" in figure
-    assert "已办结" in html and "以审计日志记录的结案日期为准" in html
+    assert "已办结" in html and "以结案日期为准" in html
 
 
 def test_organisations_outside_the_subtree_are_not_offered(client, orgs, people, cases):

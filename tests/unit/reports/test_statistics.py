@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from cases.models import Agreement, DisputeStatus, HardshipStatus
+from cases.models import Agreement, DisputeCase, DisputeStatus, HardshipStatus
 from cases.platform.transitions import apply
 from cases.rules.validators import resident_id_check_char
 from cases.statistics.disputes import dispute_figures
@@ -211,7 +211,7 @@ def _close(case, by, *, at: datetime):
 
 
 def test_closed_counts_cases_closed_in_the_period(orgs, people, disputes):
-    """已办结 is 结案 (the `close` transition) in the period, by the journal's date in Beijing time;
+    """已办结 is 结案 (the `close` transition) in the period, by its closing date (Beijing time);
     not the end of mediation or performance (`ended_on`), which e and f reached in H1 too."""
     mediator = people["mediator"]
     _close(disputes["d"], mediator, at=datetime(2026, 2, 5, 10))  # rejected 2-3, closed in H1
@@ -308,3 +308,17 @@ def test_hardship_figures_for_the_city_and_a_period_with_no_files(orgs, hardship
     empty = hardship_figures(organisation=orgs["hd"], period=Period(date(2020, 1, 1), date(2020, 6, 30)))
     assert (empty.open_files, empty.coverage, empty.aid_paid) == (0, None, Decimal("0.00"))
     assert hardship_figures(organisation=orgs["hd"], period=H1).as_json()["coverage_percent"] == "66.7"
+
+
+def test_cases_closed_before_the_closing_date_was_kept_get_it_from_the_journal(orgs, people, disputes):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    closed_on_migration = importlib.import_module("cases.migrations.0016_dispute_closed_on")
+    _close(disputes["e"], people["mediator"], at=datetime(2026, 6, 30, 23, 30))  # 15:30 UTC, Beijing's 6-30
+    DisputeCase.objects.filter(pk=disputes["e"].pk).update(closed_on=None)
+
+    closed_on_migration.closed_on_from_the_journal(django_apps, None)
+
+    assert DisputeCase.objects.get(pk=disputes["e"].pk).closed_on == date(2026, 6, 30)
