@@ -1,6 +1,8 @@
 from cases.models.dispute.agreement import Agreement, Instalment, Payment, Signatory
 from cases.models.dispute.case import CaseNumberCounter, Channel, DisputeCase, DisputeClaim, DisputeStatus
+from cases.models.dispute.consent import ConsentDecision, ConsentParty, MediationConsent
 from cases.models.dispute.mediation import MediationExtension, MediationSession, SessionStatus
+from cases.models.dispute.recusal import RecusalDecision, RecusalParty, RecusalRequest
 from cases.models.hardship.civil_affairs import (
     CivilAffairsImport,
     CivilAffairsRecord,
@@ -43,7 +45,8 @@ from .orgs import Membership, Organisation, OrganisationKind, Role
 from .parties import Employer, Sex, Worker
 
 __all__ = [
-    "Agreement", "Instalment", "Payment", "Signatory", "MediationExtension", "MediationSession", "SessionStatus",
+    "Agreement", "Instalment", "Payment", "Signatory", "ConsentDecision", "ConsentParty", "MediationConsent",
+    "MediationExtension", "MediationSession", "SessionStatus", "RecusalDecision", "RecusalParty", "RecusalRequest",
     "AuditAction", "AuditChainHead", "AuditEvent", "ImmutableError",
     "DayKind", "HolidaySchedule", "HolidayScheduleDay", "ScheduleStatus",
     "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus",

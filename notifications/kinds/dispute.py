@@ -12,10 +12,13 @@ def _case_context(event, case) -> dict:
 
 @resolver("task_assigned")
 def task_assigned(event, case) -> TransitionNotice:
-    """assign and reassign: the mediator the case now belongs to — unless they took it themselves."""
+    """assign, reassign and a granted recusal: the mediator the case now belongs to — unless
+    they took it themselves (a refused recusal moves nothing, so tells nobody)."""
     mediator = case.mediator
     told = [mediator] if mediator is not None and mediator.pk != event.actor_id else []
-    context = {**_case_context(event, case), "reassigned": event.name == "reassign"}
+    if event.name == "decide_recusal" and (event.data or {}).get("input", {}).get("decision") != "granted":
+        told = []
+    context = {**_case_context(event, case), "reassigned": event.name in ("reassign", "decide_recusal")}
     return TransitionNotice(recipients=told, context=context, link=case_link(case))
 
 

@@ -57,6 +57,7 @@ from workflows.home import unassigned_tasks
 from workflows.models import DisputeProcess
 
 from .concurrency import run_at_once
+from tests.consent import consent_recorded_in_task
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 _sequence = iter(range(1, 10_000))
@@ -204,6 +205,7 @@ def test_a_refused_transition_leaves_the_task_where_it_was(started, haidian_case
 def drive_to_mediation(process, people):
     decide = the_task(process, "decide_acceptance")
     claim_task(decide, people["mediator"])
+    consent_recorded_in_task(decide, people["mediator"])
     complete_task(decide, by=people["mediator"], transition="accept")
     assign = the_task(process, "assign_mediator")
     claim_task(assign, people["lead"])
@@ -278,6 +280,7 @@ def test_a_mediator_may_take_the_case_but_not_give_it_to_someone_else(started, h
     other = make_user("hd_mediator2", orgs["hd_street"], Role.MEDIATOR)
     decide = the_task(started, "decide_acceptance")
     claim_task(decide, people["mediator"])
+    consent_recorded_in_task(decide, people["mediator"])
     complete_task(decide, by=people["mediator"], transition="accept")
     assign = the_task(started, "assign_mediator")
     claim_task(assign, people["mediator"])
@@ -391,6 +394,10 @@ def test_accept_assign_and_fail_through_the_pages(started, haidian_case, people,
         assert client.post(url(decide, "assign")).status_code == 302
         form = client.get(url(decide, "execute"))
         assert form.status_code == 200 and haidian_case.number in form.content.decode()
+        consent = {"record_consent-decision": "consented", "record_consent-consent_method": "written",
+                   "record_consent-decided_on": f"{haidian_case.received_on:%Y-%m-%d}",
+                   "record_consent-given_by": "法定代表人"}
+        assert client.post(action_url(decide, "record_consent"), consent).status_code == 302
         assert client.post(url(decide, "execute"), {"decision": "accept", "reason": ""}).status_code == 302
 
         assign = the_task(started, "assign_mediator")
@@ -412,7 +419,7 @@ def test_accept_assign_and_fail_through_the_pages(started, haidian_case, people,
     haidian_case.refresh_from_db()
     assert [t.flow_task for t in open_tasks(started)] == [DisputeFlow.close_case]
     assert haidian_case.status == DisputeStatus.FAILED and haidian_case.mediator == people["mediator"]
-    assert transitions_of(haidian_case) == ["accept", "assign", "fail"]
+    assert transitions_of(haidian_case) == ["record_consent", "accept", "assign", "fail"]
     kinds = set(Document.objects.filter(
         subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(haidian_case.pk),
     ).values_list("kind", flat=True))
@@ -498,7 +505,7 @@ def test_a_leads_reassignment_moves_the_open_mediation_task_and_its_clocks(start
     assert list(inbox_tasks(people["mediator"])) == []
     assert list(inbox_tasks(second)) == [moved]
     assert set(Deadline.objects.for_subject(haidian_case).active().values_list("assignee", flat=True)) == {second.pk}
-    assert transitions_of(haidian_case) == ["accept", "assign", "reassign"]
+    assert transitions_of(haidian_case) == ["record_consent", "accept", "assign", "reassign"]
     # Running the effect again moves nothing.
     assert follow_mediator(haidian_case) == 0
 
@@ -515,6 +522,7 @@ def accepted_with_auto_assignment(organisation, people):
     process = start_dispute_flow(make_case(organisation), by=people["mediator"])
     decide = the_task(process, "decide_acceptance")
     claim_task(decide, people["mediator"])
+    consent_recorded_in_task(decide, people["mediator"])
     complete_task(decide, by=people["mediator"], transition="accept")
     process.case.refresh_from_db()
     return process
@@ -551,6 +559,7 @@ def test_auto_assignment_leaves_the_case_to_a_lead_when_no_mediator_is_eligible(
         process = start_dispute_flow(make_case(lone_org), by=lead)
         decide = the_task(process, "decide_acceptance")
         claim_task(decide, lead)
+        consent_recorded_in_task(decide, lead)
         complete_task(decide, by=lead, transition="accept")
     process.case.refresh_from_db()
     assert process.case.status == DisputeStatus.ACCEPTED
@@ -595,6 +604,8 @@ def test_a_mediator_schedules_and_records_a_session_without_ending_the_mediation
     minutes = {
         "record_session-session": session.pk, "record_session-attendees": "王秀英、公司代理人李四",
         "record_session-statements": "劳动者要求支付欠薪；公司同意分两期支付", "record_session-proposals": "分两期支付",
+        "record_session-rights_explained": "on", "record_session-recusal_answer": "双方均不申请回避。",
+        "record_session-note_taker": "张华", "record_session-outcome": "达成协议",
     }
     response = client.post(action_url(mediate, "record_session"), minutes)
     assert response.status_code == 200 and "尚未开始，不能记录笔录" in response.content.decode()
@@ -608,7 +619,7 @@ def test_a_mediator_schedules_and_records_a_session_without_ending_the_mediation
     haidian_case.refresh_from_db()
     assert task.status == STATUS.ASSIGNED and task.finished is None
     assert haidian_case.status == DisputeStatus.IN_MEDIATION
-    assert transitions_of(haidian_case) == ["accept", "assign", "schedule_session", "record_session"]
+    assert transitions_of(haidian_case) == ["record_consent", "accept", "assign", "schedule_session", "record_session"]
 
 
 def test_a_lead_approves_an_extension_on_the_mediators_open_task(started, haidian_case, people, client):

@@ -31,6 +31,7 @@ from cases.models.dispute.agreement import Instalment
 from cases.platform.audit.journal import verify_chain
 from cases.rules.claims import ClaimType
 from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
+from tests.consent import consent_recorded_in_task
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,8 @@ def take(case, name, person, transition, **kwargs):
     task = the_task(case, name)
     if task.owner_id is None:
         claim_task(task, person)
+    if transition == "accept":  # the respondent's consent first (Art.20)
+        consent_recorded_in_task(task, person)
     complete_task(task, by=person, transition=transition, **kwargs)
     case.refresh_from_db()
 
@@ -114,7 +117,8 @@ def mediate_to_an_effective_agreement(case, people, capture):
     with freeze_time(at("2026-11-05", 16)), capture(execute=True):
         act(case, "mediate", mediator, "record_session", data={
             "session": session, "attendees": "申请人王秀英；被申请人代理人孙丽；调解员",
-            "statements": "申请人：要求支付拖欠工资。被申请人：确认拖欠，同意分两期支付。", "proposals": "分两期支付"})
+            "statements": "申请人：要求支付拖欠工资。被申请人：确认拖欠，同意分两期支付。", "proposals": "分两期支付",
+            "rights_explained": True, "recusal_answer": "双方均不申请回避。", "note_taker": "张华", "outcome": "达成协议"})
     with freeze_time(at("2026-11-06")), capture(execute=True):
         take(case, "mediate", mediator, "draft_agreement", data={
             "terms": "被申请人分两期支付申请人拖欠工资共计23,196.00元。",
@@ -188,7 +192,7 @@ def test_an_agreement_performed_in_full_is_closed_and_archived_through_the_flow(
         clock="dispute.instalment", state__in=[DeadlineState.OPEN, DeadlineState.EXTENDED]).exists()
 
     assert transitions(case) == [
-        "register", "accept", "assign", "schedule_session", "record_session", "draft_agreement",
+        "register", "record_consent", "accept", "assign", "schedule_session", "record_session", "draft_agreement",
         "record_signature", "record_signature", "record_signature", "record_signature", "make_agreement_effective",
         "apply_for_review", "record_payment", "record_payment", "complete_performance", "close", "archive"]
     assert [d.variant for d in documents(case, "session_notice")] == ["employer", "worker"]

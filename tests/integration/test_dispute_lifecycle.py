@@ -20,6 +20,7 @@ from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from notifications.models import Notification
 from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute
+from tests.consent import consent_recorded_in_task
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,8 @@ def the_task(case, name):
 def take(case, name, person, transition, **kwargs):
     task = the_task(case, name)
     claim_task(task, person)
+    if transition == "accept":  # the respondent's consent first (Art.20)
+        consent_recorded_in_task(task, person)
     complete_task(task, by=person, transition=transition, **kwargs)
     case.refresh_from_db()
 
@@ -114,7 +117,7 @@ def test_unagreed_mediation_is_deemed_failed_when_fifteen_days_from_acceptance_e
     closing, = case.process.task_set.filter(finished__isnull=True)
     # The lead gets the task: the legal clock ran out on their team's case.
     assert (closing.flow_task.name, closing.owner) == ("close_case", people["lead"])
-    assert transitions(case) == ["register", "accept", "assign", "deem_failed"]
+    assert transitions(case) == ["register", "record_consent", "accept", "assign", "deem_failed"]
     assert AuditEvent.objects.filter(action=AuditAction.DEADLINE, name="breach").count() == 1
 
     acceptance = documents(case, "acceptance_notice")

@@ -1,7 +1,9 @@
 """DisputeFlow: the work on a labour dispute case, from acceptance review to the archive.
 
     start (StartHandle, from code: start_dispute_flow)
-      → decide_acceptance      受理审查    outcomes accept / reject; waits unclaimed in the
+      → decide_acceptance      受理审查    in-task record_consent (the respondent agrees or
+                                          refuses, Art.20); outcomes accept (only after its
+                                          consent) / reject; waits unclaimed in the
                                           organisation queue
       → route_acceptance       (Switch on the status the door left)
             accepted, auto-assignment on  → auto_assign_mediator (Function: least-loaded
@@ -429,8 +431,9 @@ class DisputeFlow(flow.Flow):
     start = flow.StartHandle(this.start_case).Annotation(title=_("登记后启动")).Next(this.decide_acceptance)
 
     decide_acceptance = (
-        CaseTask(this.decide_acceptance_view, outcomes=("accept", "reject"))
-        .Annotation(title=_("受理审查"), description=_("审查申请，决定受理或不予受理（收到申请之日起3个工作日内）。"))
+        CaseTask(this.decide_acceptance_view, outcomes=("accept", "reject"), actions=("record_consent",))
+        .Annotation(title=_("受理审查"), description=_("登记对方当事人是否同意调解，审查申请，决定受理或不予受理"
+                                                    "（收到申请之日起3个工作日内）。"))
         .Next(this.route_acceptance)
     )
 

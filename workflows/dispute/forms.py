@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Role
 from cases.models.access import can_act, holders
 from cases.models.dispute.agreement import SIGNING_ORDER, Instalment, Signatory
+from cases.models.dispute.consent import ConsentDecision, respondent_consent
 from cases.models.dispute.mediation import ConsentMethod, SessionStatus
 from cases.models.dispute.states import NoSessionGround, RejectionGround
 
@@ -68,6 +69,77 @@ class AcceptanceDecision(models.TextChoices):
     REJECT = "reject", _("不予受理")
 
 
+ART20_CONSENT_MISSING = _("尚未登记对方当事人（用人单位）同意调解，不能受理：双方当事人同意调解的，方予受理"
+                          "（《企业劳动争议协商调解规定》第二十条）。请先登记对方当事人的意见。")
+ART20_REFUSED = _("对方当事人（用人单位）已表示不同意调解，不能受理，请以“对方当事人不同意调解”不予受理"
+                  "（《企业劳动争议协商调解规定》第二十条）。")
+
+
+def consent_summary(consent) -> str:
+    """One line on the recorded consent or refusal: who, when, how, recorded by whom."""
+    recorder = consent.recorded_by
+    recorder_name = f"{recorder.last_name}{recorder.first_name}".strip() or recorder.get_username()
+    return _("%(party)s于%(on)s%(decision)s（%(method)s；表示意见的人：%(by)s；登记人：%(recorder)s）") % {
+        "party": consent.get_party_display(), "on": f"{consent.decided_on.year}年{consent.decided_on.month}月"
+                                                     f"{consent.decided_on.day}日",
+        "decision": consent.get_decision_display(), "method": consent.get_method_display(),
+        "by": consent.given_by, "recorder": recorder_name}
+
+
+class ConsentFields(forms.Form):
+    """The other party's consent to mediate, or its refusal (企业劳动争议协商调解规定 第二十条):
+    how, when and by whom it was expressed. The form checks the date against today and the
+    receipt; the door checks the rest again."""
+
+    decision = forms.ChoiceField(
+        label=_("对方当事人的意见"), choices=ConsentDecision.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("请选择对方当事人同意调解还是不同意调解。"),
+                        "invalid_choice": _("请选择对方当事人同意调解还是不同意调解。")},
+    )
+    consent_method = forms.ChoiceField(
+        label=_("表示方式"), choices=ConsentMethod.choices,
+        error_messages={"required": _("请选择对方当事人表示意见的方式。"), "invalid_choice": _("请从列表中选择表示方式。")},
+    )
+    decided_on = forms.DateField(
+        label=_("表示日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("不能晚于今天，不能早于收到申请的日期。"),
+        error_messages={"required": _("请填写对方当事人表示意见的日期。"),
+                        "invalid": _("请填写有效的日期，例如 2026-10-10。")},
+    )
+    given_by = forms.CharField(
+        label=_("表示意见的人"), max_length=100, help_text=_("法定代表人或委托代理人的姓名和职务。"),
+        error_messages={"required": _("请填写表示意见的人（法定代表人或委托代理人的姓名）。"),
+                        "max_length": _("表示意见的人不能超过100个字。")},
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    CONSENT_KEYS = ("decision", "consent_method", "decided_on", "given_by", "note")
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("表示意见的日期不能晚于今天。"))
+        if day < self.case.received_on:
+            raise forms.ValidationError(_("表示意见的日期不能早于收到申请的日期（%(on)s）。")
+                                        % {"on": f"{self.case.received_on:%Y-%m-%d}"})
+        return day
+
+    def consent_data(self) -> dict:
+        return {key: self.cleaned_data[key] for key in self.CONSENT_KEYS}
+
+
+class RecordConsentForm(ConsentFields, CaseForm):
+    title = _("登记对方当事人意见")
+    submit_label = _("登记")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].initial = self.case.employer.legal_representative or ""
+
+    def transition(self):
+        return "record_consent", "", self.consent_data()
+
+
 class DecideAcceptanceForm(CaseForm):
     title = _("受理审查")
     submit_label = _("提交审查结论")
@@ -82,8 +154,26 @@ class DecideAcceptanceForm(CaseForm):
         help_text=_("不予受理的，须写明理由，理由将载入不予受理通知书。"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The respondent's recorded consent (Art.20): shown here; a refusal leaves only the non-acceptance.
+        self.consent = respondent_consent(self.case)
+        decision = self.fields["decision"]
+        if self.consent is None:
+            decision.help_text = _("尚未登记对方当事人（用人单位）的意见：同意调解的方可受理，请先办理“登记对方当事人意见”。")
+        else:
+            decision.help_text = _("对方当事人意见：%(summary)s。") % {"summary": consent_summary(self.consent)}
+            if not self.consent.consented:
+                self.initial.setdefault("decision", AcceptanceDecision.REJECT)
+                self.initial.setdefault("rejection_ground", RejectionGround.OTHER_PARTY_REFUSES)
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("decision") == AcceptanceDecision.ACCEPT:
+            if self.consent is None:
+                self.add_error("decision", ART20_CONSENT_MISSING)
+            elif not self.consent.consented:
+                self.add_error("decision", ART20_REFUSED)
         if cleaned.get("decision") == AcceptanceDecision.REJECT:
             if not cleaned.get("rejection_ground") and "rejection_ground" not in self.errors:
                 self.add_error("rejection_ground", REJECTION_GROUND_REQUIRED)
@@ -248,7 +338,34 @@ class SessionChoiceField(forms.ModelChoiceField):
         return str(session)
 
 
-class RecordSessionForm(CaseForm):
+class MinutesFields(forms.Form):
+    """What 调解笔录 carries beside the statements: at the first session, the parties' rights and
+    the recusal question with each party's answer; the note-taker; the session's outcome. The
+    door decides which are required (the first session's questions only on session 1)."""
+
+    rights_explained = forms.BooleanField(
+        label=_("已告知当事人享有的权利和义务，并询问是否申请调解员回避"), required=False,
+        help_text=_("第一次调解开始时必须告知并勾选。"))
+    recusal_answer = forms.CharField(
+        label=_("当事人对是否申请回避的答复"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("第一次调解必填，逐一记录各方的答复，如：申请人表示不申请回避；被申请人表示不申请回避。"))
+    note_taker = forms.CharField(label=_("记录人"), required=False, max_length=100,
+                                 help_text=_("由调解员兼任的，勾选下一项，可不填姓名。"))
+    note_taker_is_mediator = forms.BooleanField(label=_("由调解员兼任记录人"), required=False)
+    outcome = forms.CharField(label=_("本次调解结果"), max_length=200,
+                              help_text=_("如：继续调解、达成协议、调解不成。"),
+                              error_messages={"required": _("请填写本次调解结果，如继续调解、达成协议或调解不成。")})
+
+    MINUTES_KEYS = ("rights_explained", "recusal_answer", "note_taker", "note_taker_is_mediator", "outcome")
+    # The minutes' order: the first session's questions, what was said, how it ended, who wrote it.
+    field_order = ("session", "rights_explained", "recusal_answer", "attendees", "statements", "proposals",
+                   "outcome", "note_taker", "note_taker_is_mediator")
+
+    def minutes_data(self) -> dict:
+        return {key: self.cleaned_data[key] for key in self.MINUTES_KEYS}
+
+
+class RecordSessionForm(MinutesFields, CaseForm):
     title = _("记录调解笔录")
     submit_label = _("保存调解笔录")
 
@@ -269,7 +386,7 @@ class RecordSessionForm(CaseForm):
 
     def transition(self):
         data = {key: self.cleaned_data[key] for key in ("session", "attendees", "statements", "proposals")}
-        return "record_session", "", data
+        return "record_session", "", {**data, **self.minutes_data()}
 
 
 class ExtensionConsentFields(forms.Form):
@@ -510,6 +627,7 @@ class ArchiveCaseForm(CaseForm):
 
 # In-task actions: a door transition taken on an open task, by name.
 ACTION_FORMS: dict[str, type[CaseForm]] = {
+    "record_consent": RecordConsentForm,
     "schedule_session": ScheduleSessionForm,
     "record_session": RecordSessionForm,
     "extend_mediation": ExtendMediationForm,

@@ -18,14 +18,27 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.disputes.intake_review import LATE_ENTRY_REASON_MAX_LENGTH, ClaimInput, EmployerInput, WorkerInput
-from cases.models import Channel, DisputeStatus, Instalment, MediationSession, Role, Signatory
+from cases.models import (
+    Channel,
+    DisputeStatus,
+    Instalment,
+    MediationSession,
+    RecusalDecision,
+    RecusalParty,
+    Role,
+    Signatory,
+)
 from cases.models.dispute.case import CASE_HANDLERS
+from cases.models.dispute.consent import respondent_consent
+from cases.models.dispute.states import RejectionGround
 from cases.rules.claims import ClaimType
 from cases.rules.intake import LATE_ENTRY_AFTER_DAYS
 from workflows.dispute.flow import organisations_where
 from workflows.dispute.forms import (
+    ConsentFields,
     ExtensionConsentFields,
     MediatorChoiceField,
+    MinutesFields,
     RefusalFields,
     mediators_for,
     rejection_ground_field,
@@ -236,8 +249,27 @@ class RejectForm(ActionForm):
     rejection_ground = rejection_ground_field(required=True)
     field_order = ["rejection_ground", "reason"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        consent = respondent_consent(self.case)
+        if consent is not None and not consent.consented:  # the respondent refused: Art.20's ground
+            self.initial.setdefault("rejection_ground", RejectionGround.OTHER_PARTY_REFUSES)
+
     def data_for_door(self):
         return {"rejection_ground": self.cleaned_data["rejection_ground"]}
+
+
+class RecordConsentForm(ConsentFields, ActionForm):
+    """登记对方当事人意见 on a case without a flow: the respondent agrees to mediate or refuses."""
+
+    asks_reason = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].initial = self.case.employer.legal_representative or ""
+
+    def data_for_door(self):
+        return self.consent_data()
 
 
 class ReassignForm(ActionForm):
@@ -274,7 +306,7 @@ class SessionChoiceField(forms.ModelChoiceField):
         return str(session)
 
 
-class RecordSessionForm(ActionForm):
+class RecordSessionForm(MinutesFields, ActionForm):
     asks_reason = False
     session = SessionChoiceField(
         label=_("调解"), queryset=MediationSession.objects.none(),
@@ -293,7 +325,55 @@ class RecordSessionForm(ActionForm):
     def data_for_door(self):
         data = self.cleaned_data
         return {"session": data["session"], "attendees": data["attendees"], "statements": data["statements"],
-                "proposals": data["proposals"]}
+                "proposals": data["proposals"], **self.minutes_data()}
+
+
+class RequestRecusalForm(ActionForm):
+    """申请回避: which party asks that the case's mediator step aside, and why (the reason)."""
+
+    requested_by = forms.ChoiceField(
+        label=_("申请回避的当事人"), choices=RecusalParty.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("请选择申请回避的当事人：劳动者或用人单位。"),
+                        "invalid_choice": _("请选择申请回避的当事人：劳动者或用人单位。")},
+    )
+    field_order = ["requested_by", "reason"]
+
+    def data_for_door(self):
+        return {"requested_by": self.cleaned_data["requested_by"]}
+
+
+class DecideRecusalForm(ActionForm):
+    """决定回避 (a lead): granted, the case goes to the mediator chosen here; refused, it stays."""
+
+    decision = forms.ChoiceField(
+        label=_("决定"), choices=[(RecusalDecision.GRANTED.value, RecusalDecision.GRANTED.label),
+                                 (RecusalDecision.REFUSED.value, RecusalDecision.REFUSED.label)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择准予回避或驳回申请。"), "invalid_choice": _("请选择准予回避或驳回申请。")},
+    )
+    mediator = MediatorChoiceField(
+        label=_("改派给"), required=False, queryset=get_user_model().objects.none(),
+        help_text=_("准予回避的，须选择接手本案的调解员。"),
+        error_messages={"invalid_choice": _("所选调解员不在可选范围内，请重新选择。")},
+    )
+    field_order = ["decision", "mediator", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mediator"].queryset = mediators_for(self.case).exclude(pk=self.case.mediator_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == RecusalDecision.GRANTED and not cleaned.get("mediator") \
+                and "mediator" not in self.errors:
+            self.add_error("mediator", _("准予回避的，须选择接手本案的调解员。"))
+        return cleaned
+
+    def data_for_door(self):
+        data = {"decision": self.cleaned_data["decision"]}
+        if self.cleaned_data["decision"] == RecusalDecision.GRANTED:
+            data["mediator"] = self.cleaned_data["mediator"]
+        return data
 
 
 class ExtendMediationForm(ExtensionConsentFields, ActionForm):
@@ -428,8 +508,11 @@ class ReferForm(RefusalFields, ActionForm):
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "record_consent": RecordConsentForm,
     "reject": RejectForm,
     "reassign": ReassignForm,
+    "request_recusal": RequestRecusalForm,
+    "decide_recusal": DecideRecusalForm,
     "schedule_session": ScheduleSessionForm,
     "record_session": RecordSessionForm,
     "extend_mediation": ExtendMediationForm,

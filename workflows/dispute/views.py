@@ -39,6 +39,7 @@ from viewflow.workflow.status import STATUS
 from cases.models import Deadline, DisputeCase, DisputeClaim, DisputeStatus
 from cases.models.dispute.agreement import Instalment
 from cases.models.dispute.case import CASE_HANDLERS
+from cases.models.dispute.consent import respondent_consent
 from cases.rules.calendar import add_working_days, working_days_between
 from cases.rules.claims import ClaimType
 from workflows.dispute.flow import (
@@ -408,6 +409,7 @@ class CaseContextMixin:
             "case": case, "claims": list(case.claims.all()), "activation": self.request.activation,
             "mediator_name": person_label(case.mediator) if case.mediator_id else "",
             "sessions": list(case.sessions.all()),
+            "consent": respondent_consent(case),
             "agreement": agreement,
             "instalments": list(agreement.instalments.all()) if agreement else [],
             "deadlines": list(Deadline.objects.for_subject(case).active().by_urgency()),

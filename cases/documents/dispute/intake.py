@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.documents.registry import Context, DocumentKind, cn_date, get_kind, person_name, register
 from cases.models import AuditAction, AuditEvent, Deadline, DisputeCase, OrganisationKind
+from cases.models.dispute.consent import respondent_consent
+from cases.models.dispute.mediation import ConsentMethod
 from cases.models.dispute.states import NoSessionGround, RejectionGround
 from cases.rules.claims import ClaimType, rules_for
 from cases.rules.deadlines import clock
@@ -261,11 +263,33 @@ def _oral_record_from_db(case: DisputeCase, transition_event: AuditEvent | None,
 
 # -- 受理通知书 (acceptance notice, one per party) --------------------------------------------
 
+# How the respondent expressed its consent, as the employer's notice words it (以书面形式表示同意调解).
+CONSENT_METHOD_PHRASES = {
+    ConsentMethod.WRITTEN: "以书面形式",
+    ConsentMethod.ORAL: "以口头形式（已记入笔录）",
+    ConsentMethod.PHONE: "通过电话",
+    ConsentMethod.ELECTRONIC: "以电子方式",
+}
+
+
+def _consent(case: DisputeCase) -> Context | None:
+    """The respondent's consent to mediate (Art.20), which acceptance requires; None for a case
+    accepted before consent was recorded. A recorded refusal is no ground for this notice."""
+    consent = respondent_consent(case)
+    if consent is None:
+        return None
+    if not consent.consented:
+        raise ValueError(f"case {case.number}: the respondent refused mediation; it cannot have been accepted")
+    return {"on": cn_date(consent.decided_on), "method": CONSENT_METHOD_PHRASES[consent.method],
+            "given_by": consent.given_by}
+
+
 @_in_document_language
 def _acceptance_from_db(case: DisputeCase, transition_event: AuditEvent | None, *, variant: str) -> Context:
     if case.accepted_on is None:
         raise ValueError(f"case {case.number} has not been accepted")
     context = {
+        "consent": _consent(case),
         **_case_context(case, _issued_on(transition_event)),
         "variant": _variant(variant),
         "accepted_on": cn_date(case.accepted_on),
@@ -434,6 +458,8 @@ def _acceptance_sample() -> Context:
         "title": _title("acceptance_notice"),
         **_sample_case(),
         "variant": "employer",
+        "consent": {"on": cn_date(date(2026, 10, 8)), "method": CONSENT_METHOD_PHRASES[ConsentMethod.WRITTEN],
+                    "given_by": "赵立新（法定代表人）"},
         "accepted_on": cn_date(date(2026, 10, 9)),
         "mediator": "",
         "mediation": _sample_mediation(),

@@ -58,6 +58,12 @@ CONSENT_WORDING = {
     ConsentMethod.WRITTEN: "以书面形式", ConsentMethod.ORAL: "以口头方式（已记入调解笔录）",
     ConsentMethod.PHONE: "通过电话（已记录）", ConsentMethod.ELECTRONIC: "以电子方式",
 }
+# What the mediator tells the parties as the first session opens (the recusal question among it).
+RIGHTS_AND_RECUSAL = (
+    "调解员告知当事人在调解中享有的权利和承担的义务，告知当事人认为调解员与本案有利害关系或者其他关系、"
+    "可能影响公正调解的，有权申请调解员回避，并询问当事人是否申请调解员回避。"
+)
+
 EXTENSION_NOTE = (
     "延长期限内双方当事人仍未达成调解协议的，视为调解不成，当事人可以依法申请仲裁；"
     "延长期间，当事人仍可以随时要求终止调解，依法申请仲裁。"
@@ -145,8 +151,15 @@ def _session_record_from_db(case: DisputeCase, transition_event: AuditEvent | No
             "statements": _paragraphs(session.statements),
             "proposals": _paragraphs(session.proposals),
             "recorded_at": cn_minute(session.recorded_at),
+            "outcome": session.outcome,
         },
-        "recorder": person_name(recorder) or (transition_event.actor_label if transition_event else ""),
+        # The first session's minutes open with the rights and the recusal question.
+        "rights": RIGHTS_AND_RECUSAL if session.number == 1 and session.rights_explained else "",
+        "recusal_answer": _paragraphs(session.recusal_answer),
+        # Sessions recorded before the note-taker was asked for name whoever recorded them.
+        "recorder": session.note_taker or person_name(recorder)
+        or (transition_event.actor_label if transition_event else ""),
+        "recorder_is_mediator": session.note_taker_is_mediator,
     }
 
 
@@ -232,15 +245,19 @@ def _session_record_sample() -> Context:
         **_sample_case(),
         "session": {
             **_SAMPLE_SESSION,
-            "attendees": ["申请人王秀英；被申请人委托代理人孙丽（人事经理）；调解员李明；记录人李明。"],
+            "attendees": ["申请人王秀英；被申请人委托代理人孙丽（人事经理）；调解员李明；记录人张华。"],
             "statements": [
                 "申请人：被申请人拖欠2026年7月至8月工资共计¥12,345.67，并未支付加班费和解除劳动合同的经济补偿。",
                 "被申请人：确认拖欠工资属实，因资金周转困难未能按时支付；对加班时长有异议。",
             ],
             "proposals": ["调解员建议：被申请人分两期支付工资及经济补偿，加班费按考勤记录核定后支付。"],
             "recorded_at": f"{cn_date(date(2026, 10, 12))}16时10分",
+            "outcome": "继续调解。双方同意于2026年10月16日再次调解，被申请人届时提交考勤记录。",
         },
-        "recorder": "李明",
+        "rights": RIGHTS_AND_RECUSAL,
+        "recusal_answer": ["申请人王秀英：已听清，不申请调解员回避。", "被申请人委托代理人孙丽：已听清，不申请调解员回避。"],
+        "recorder": "张华",
+        "recorder_is_mediator": False,
         "date": cn_date(date(2026, 10, 12)),
     }
 

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from cases.models.dispute.recusal import no_pending_recusal
 from cases.models.dispute.states import S, may_handle
 from cases.models.history import HistoricalRecords
 
@@ -190,7 +191,7 @@ class AgreementTransitions(models.Model):
         abstract = True
 
     @transition(field="status", source=S.IN_MEDIATION, target=S.AGREEMENT_SIGNING, permission=may_handle,
-                custom={"label": _("起草调解协议")})
+                conditions=[no_pending_recusal], custom={"label": _("起草调解协议")})
     def draft_agreement(self, *, by, reason="", terms="", awards=None, instalments=None, copies=3, **data):
         """awards: {claim pk: Decimal awarded}; instalments: [(due_on, Decimal amount), ...]."""
         awards, instalments = awards or {}, instalments or []

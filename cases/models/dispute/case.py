@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from cases.models.dispute.agreement import AgreementTransitions
+from cases.models.dispute.consent import ACCEPTANCE_CONDITIONS, ConsentTransitions
 from cases.models.dispute.imported import HistoryTransitions
 from cases.models.dispute.mediation import MediationTransitions, SessionStatus
+from cases.models.dispute.recusal import RecusalTransitions
 from cases.models.dispute.states import (
     ARBITRATION_ADVISED,
     CASE_HANDLERS,
@@ -69,7 +71,8 @@ class DisputeCaseQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATES)
 
 
-class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions, StatusModel):
+class DisputeCase(ConsentTransitions, MediationTransitions, RecusalTransitions, AgreementTransitions, HistoryTransitions,
+                  StatusModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("受理组织"), on_delete=models.PROTECT, related_name="dispute_cases",
     )
@@ -163,6 +166,7 @@ class DisputeCase(MediationTransitions, AgreementTransitions, HistoryTransitions
     # -- transitions: the legal status machine -------------------------------------------
 
     @transition(field=status, source=S.REGISTERED, target=S.ACCEPTED, permission=may_handle,
+                conditions=ACCEPTANCE_CONDITIONS,  # the respondent agreed to mediate (Art.20)
                 custom={"label": _("受理"), "documents": ["acceptance_notice"], "notifications": ["case_accepted"]})
     def accept(self, *, by, reason="", **data):
         self.accepted_on = data.get("accepted_on") or timezone.localdate()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from cases.models.actors import person
+from cases.models.dispute.recusal import no_pending_recusal
 from cases.models.dispute.states import S, may_handle, may_lead
 from cases.models.history import HistoricalRecords
 from cases.rules.validators import as_date
@@ -38,6 +39,13 @@ class MediationSession(models.Model):
     attendees = models.TextField(_("到场人员"), blank=True)
     statements = models.TextField(_("各方陈述"), blank=True)
     proposals = models.TextField(_("调解方案与意见"), blank=True)
+    # The first session opens with the parties' rights and the recusal question (回避); each answer is recorded.
+    rights_explained = models.BooleanField(_("已告知权利义务并询问是否申请回避"), default=False)
+    recusal_answer = models.TextField(_("当事人对是否申请回避的答复"), blank=True)
+    outcome = models.CharField(_("本次调解结果"), max_length=200, blank=True)
+    # Blank only on sessions recorded before the note-taker was asked for.
+    note_taker = models.CharField(_("记录人"), max_length=100, blank=True)
+    note_taker_is_mediator = models.BooleanField(_("由调解员兼任记录人"), default=False)
     recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -93,6 +101,38 @@ class MediationExtension(models.Model):
         return _("延期%(days)s天至%(due)s") % {"days": self.days, "due": self.new_due_on}
 
 
+def _user_name(user) -> str:
+    full = f"{user.last_name}{user.first_name}".strip()
+    return full or user.get_username()
+
+
+def _check_minutes(session, *, rights_explained, recusal_answer, note_taker, note_taker_is_mediator, outcome) -> str:
+    """What 调解笔录 must carry beside the statements; the note-taker's name as recorded."""
+    errors = {}
+    if session.number == 1:
+        if rights_explained is not True:
+            errors["rights_explained"] = _(
+                "第一次调解须先告知当事人享有的权利和义务，询问是否申请调解员回避，并在笔录中勾选确认。")
+        if not (recusal_answer or "").strip():
+            errors["recusal_answer"] = _("请记录各方当事人对是否申请调解员回避的答复。")
+    note_taker = (note_taker or "").strip()
+    mediator_names = {_user_name(session.mediator), session.mediator.get_username()}
+    if note_taker_is_mediator:
+        note_taker = note_taker or _user_name(session.mediator)
+        if note_taker not in mediator_names:
+            errors["note_taker"] = _("勾选了由调解员兼任记录人，记录人须为本次调解的调解员%(name)s。") % {
+                "name": _user_name(session.mediator)}
+    elif not note_taker:
+        errors["note_taker"] = _("请填写记录人姓名。")
+    elif note_taker in mediator_names:
+        errors["note_taker_is_mediator"] = _("记录人是本次调解的调解员的，须勾选“由调解员兼任记录人”。")
+    if not (outcome or "").strip():
+        errors["outcome"] = _("请填写本次调解结果，如继续调解、达成协议或调解不成。")
+    if errors:
+        raise ValidationError(errors)
+    return note_taker
+
+
 class MediationTransitions(models.Model):
     """Transitions of a case in mediation that record sessions and extensions."""
 
@@ -115,8 +155,14 @@ class MediationTransitions(models.Model):
         return session
 
     @transition(field="status", source=S.IN_MEDIATION, target=S.IN_MEDIATION, permission=may_handle,
+                conditions=[no_pending_recusal],
                 custom={"label": _("记录调解笔录"), "documents": ["session_record"]})
-    def record_session(self, *, by, reason="", session=None, attendees="", statements="", proposals="", **data):
+    def record_session(self, *, by, reason="", session=None, attendees="", statements="", proposals="",
+                       rights_explained=False, recusal_answer="", note_taker="", note_taker_is_mediator=False,
+                       outcome="", **data):
+        """The minutes of a session whose time has come. The first session's open with the parties'
+        rights and the recusal question, each party's answer recorded; every session's name its
+        note-taker (the mediator only when recorded so) and end with the session's outcome."""
         if session is None or session.case_id != self.pk:
             raise ValidationError({"session": _("请选择本案件的一次调解。")})
         if session.status == SessionStatus.HELD:
@@ -126,8 +172,15 @@ class MediationTransitions(models.Model):
             raise ValidationError({"session": _("这次调解定于%(when)s进行，尚未开始，不能记录笔录。") % {"when": when}})
         if not attendees.strip() or not statements.strip():
             raise ValidationError({"statements": _("请填写到场人员和各方陈述。")})
+        note_taker = _check_minutes(session, rights_explained=rights_explained, recusal_answer=recusal_answer,
+                                    note_taker=note_taker, note_taker_is_mediator=note_taker_is_mediator,
+                                    outcome=outcome)
         session.status, session.recorded_at = SessionStatus.HELD, timezone.now()
         session.attendees, session.statements, session.proposals = attendees.strip(), statements.strip(), proposals.strip()
+        session.rights_explained = bool(rights_explained) if session.number == 1 else False
+        session.recusal_answer = recusal_answer.strip() if session.number == 1 else ""
+        session.note_taker, session.note_taker_is_mediator = note_taker, bool(note_taker_is_mediator)
+        session.outcome = outcome.strip()
         session.full_clean()
         session.save()
         return session

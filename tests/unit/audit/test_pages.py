@@ -16,6 +16,7 @@ from cases.platform.audit.history import mask_text, timeline
 from cases.platform.audit.journal import canonical_payload, compute_hash
 from cases.platform.transitions import apply
 from cases.rules.validators import resident_id_check_char
+from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def case(orgs, people):
         claims=[ClaimInput(claim_type="wage_arrears", amount_claimed="1000")], acknowledge_warnings=True,
     )
     case = registered.case
+    consent_recorded(case, people["lead"])
     apply(case, "accept", by=people["lead"])
     return case
 

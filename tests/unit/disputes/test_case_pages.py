@@ -17,6 +17,7 @@ from tests.identifiers import resident_id, uscc
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.pages import flow_step_transitions
 from workflows.models import DisputeProcess
+from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -328,6 +329,7 @@ def test_an_action_outside_the_flow_is_offered_to_a_lead_only_when_the_door_allo
         worker=WorkerInput(name="李四", resident_id=resident_id(7)), employer=EmployerInput(name="某公司"),
         claims=[ClaimInput("wage_arrears", "100")],
     ).case
+    consent_recorded(case, people["lead"])
     client.force_login(people["lead"])
 
     names = {action["name"] for action in client.get(f"/cases/{case.pk}/").context["actions"]}
@@ -457,6 +459,7 @@ def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, or
         worker=WorkerInput(name="王秀英", resident_id=resident_id(9)), employer=EmployerInput(name="某科技公司"),
         claims=[ClaimInput("wage_arrears", "30000.00")],
     ).case
+    consent_recorded(case, people["mediator"])
     apply(case, "accept", by=people["mediator"])
     apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
     client.force_login(people["mediator"])
@@ -472,7 +475,9 @@ def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, or
     act("schedule_session", {"starts_at": starts.strftime("%Y-%m-%dT%H:%M"), "place": "街道调解室"})
     session = case.sessions.get()
     with freeze_time(starts + timedelta(hours=2), tick=True):  # minutes once the session was held
-        act("record_session", {"session": session.pk, "attendees": "双方到场", "statements": "单位同意分期支付。"})
+        act("record_session", {"session": session.pk, "attendees": "双方到场", "statements": "单位同意分期支付。",
+                               "rights_explained": "on", "recusal_answer": "双方均不申请回避。",
+                               "note_taker": "张华", "outcome": "达成协议"})
     claim = case.claims.get()
     first, second = today + timedelta(days=10), today + timedelta(days=40)
     act("draft_agreement", {"terms": "单位分两期支付工资。", "copies": "3", f"award_{claim.pk}": "24000",
@@ -509,6 +514,7 @@ def test_a_refused_action_keeps_its_form_and_says_why(client, orgs, people):
         worker=WorkerInput(name="王秀英"), employer=EmployerInput(name="某科技公司"),
         claims=[ClaimInput("wage_arrears", "100")],
     ).case
+    consent_recorded(case, people["mediator"])
     apply(case, "accept", by=people["mediator"])
     apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
     client.force_login(people["mediator"])

@@ -36,6 +36,7 @@ from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.limitation import limitation_end
 from cases.tasks.documents import issue_document_task
+from tests.consent import consent_recorded
 
 DISPUTE_KINDS = ("oral_application_record", "acceptance_notice", "non_acceptance_notice", "termination_notice")
 WORKER, EMPLOYER = "王秀英", "北京启明星辰餐饮管理有限公司"
@@ -138,6 +139,7 @@ def test_acceptance_issues_one_notice_per_party_with_the_mediation_end_date_and_
 ):
     case = make_case()
     with django_capture_on_commit_callbacks(execute=True):
+        consent_recorded(case, recorder)
         outcome = apply(case, "accept", by=recorder, data={"accepted_on": date(2026, 10, 9)})
 
     documents = issued(outcome.event, "acceptance_notice")
@@ -164,6 +166,7 @@ def test_the_acceptance_notice_names_the_assigned_mediator_and_an_extended_end_d
     make_case, recorder, people,
 ):
     case = make_case()
+    consent_recorded(case, recorder)
     apply(case, "accept", by=recorder, data={"accepted_on": date(2026, 10, 9)})
     outcome = apply(case, "assign", by=recorder, data={"mediator": recorder})
     clock = Deadline.objects.for_subject(case).get(clock="dispute.mediation")
@@ -179,6 +182,7 @@ def test_the_acceptance_notice_names_the_assigned_mediator_and_an_extended_end_d
 
 def test_an_acceptance_notice_needs_the_mediation_clock(orgs, recorder, make_case):
     case = make_case()
+    consent_recorded(case, recorder)
     apply(case, "accept", by=recorder)
     Deadline.objects.for_subject(case).filter(clock="dispute.mediation").delete()
 
@@ -244,6 +248,7 @@ def test_deemed_failure_after_fifteen_days_cites_art14_and_the_limitation_date_f
     make_case, recorder, django_capture_on_commit_callbacks,
 ):
     case = make_case()
+    consent_recorded(case, recorder)
     apply(case, "accept", by=recorder, data={"accepted_on": date(2026, 10, 9)})
     with django_capture_on_commit_callbacks(execute=True):
         outcome = apply(case, "deem_failed", by=system("check_deadlines"), reason="调解期限届满未完成")
@@ -271,6 +276,7 @@ def test_a_deemed_failure_after_an_agreed_extension_says_so(
     make_case, recorder, people, django_capture_on_commit_callbacks,
 ):
     case = make_case()
+    consent_recorded(case, recorder)
     apply(case, "accept", by=recorder, data={"accepted_on": date(2026, 10, 9)})
     clock = Deadline.objects.for_subject(case).get(clock="dispute.mediation")
     extend_deadline(deadline=clock, days=10, by=people["lead"], reason="双方当事人同意延长调解期限")
@@ -285,6 +291,7 @@ def test_failure_by_refusal_states_the_reason_and_not_the_fifteen_days(
     make_case, recorder, django_capture_on_commit_callbacks,
 ):
     case = make_case()
+    consent_recorded(case, recorder)
     apply(case, "accept", by=recorder)
     apply(case, "assign", by=recorder, data={"mediator": recorder})
     MediationSession.objects.create(case=case, number=1, starts_at=timezone.now(), place="调解室", mediator=recorder,

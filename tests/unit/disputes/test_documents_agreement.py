@@ -28,6 +28,7 @@ from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock
 from cases.rules.limitation import limitation_end
+from tests.consent import consent_recorded
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WORKER, EMPLOYER = "王秀英", "北京启明星辰餐饮管理有限公司"
@@ -77,6 +78,7 @@ def in_mediation(orgs, staff, django_capture_on_commit_callbacks):
                 employment_start=date(2024, 3, 1), employment_end=timezone.localdate() - timedelta(days=30),
                 infringement_known_on=timezone.localdate() - timedelta(days=30), acknowledge_warnings=True,
             ).case
+            consent_recorded(case, staff["mediator"])
             apply(case, "accept", by=staff["mediator"])
             apply(case, "assign", by=staff["lead"], data={"mediator": staff["mediator"]})
         case.refresh_from_db()
@@ -120,6 +122,8 @@ def lifecycle(in_mediation, staff, django_capture_on_commit_callbacks):
                 "session": session, "attendees": "申请人王秀英；被申请人委托代理人孙丽；调解员李明。",
                 "statements": "申请人：被申请人拖欠两个月工资。\n被申请人：确认拖欠属实，资金周转困难。",
                 "proposals": "调解员建议被申请人分两期支付。",
+                "rights_explained": True, "recusal_answer": "双方均不申请回避。", "note_taker": "张华",
+                "outcome": "达成协议",
             }).event
         events["extend"] = apply(case, "extend_mediation", by=lead, reason="双方同意继续协商", data={
             "days": 10, "worker_consented_on": today, "employer_consented_on": today,

@@ -22,6 +22,7 @@ from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock
 from cases.rules.limitation import limitation_at_receipt
 from notifications.models import Notification
+from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 periods_from_acceptance = importlib.import_module("cases.migrations.0014_mediation_periods_from_acceptance")
@@ -50,6 +51,7 @@ def clocks_of(case) -> dict:
 def case_accepted_on_2026_11_02(orgs, people):
     with freeze_time(at("2026-11-02")):
         case = register(orgs, people, date(2026, 11, 2))
+        consent_recorded(case, people["mediator"])
         apply(case, "accept", by=people["mediator"])
         apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
     case.refresh_from_db()
@@ -114,6 +116,7 @@ def test_point_2_two_periods_the_mediation_period_from_acceptance_and_art14_from
     assert "第十四条" in str(art14.rule.citation)
 
     with freeze_time(at("2026-11-03")):
+        consent_recorded(case, people["mediator"])
         apply(case, "accept", by=people["mediator"])
         apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
     mediation = clocks_of(case)["dispute.mediation"]
@@ -169,6 +172,7 @@ def test_point_2_open_cases_move_to_the_two_periods_on_upgrade(orgs, people):
     with freeze_time(at("2026-11-02")):
         waiting = register(orgs, people, date(2026, 10, 30))
         accepted = register(orgs, people, date(2026, 10, 12))
+        consent_recorded(accepted, people["mediator"])
         apply(accepted, "accept", by=people["mediator"], data={"accepted_on": date(2026, 10, 14)})
     old_style_clocks(waiting)
     old_style_clocks(accepted, extended_days=10)
@@ -209,7 +213,8 @@ def test_point_6_minutes_only_for_a_session_whose_time_has_come(case_accepted_on
         apply(case, "schedule_session", by=people["mediator"], data={
             "starts_at": at("2026-11-05", 14), "place": "街道调解室"})
     session = case.sessions.get()
-    minutes = {"session": session, "attendees": "申请人王秀英；调解员", "statements": "申请人陈述拖欠工资的情况。"}
+    minutes = {"session": session, "attendees": "申请人王秀英；调解员", "statements": "申请人陈述拖欠工资的情况。",
+               "rights_explained": True, "recusal_answer": "申请人不申请回避。", "note_taker": "张华", "outcome": "调解不成"}
     with freeze_time(at("2026-11-04")), pytest.raises(ValidationError, match="尚未开始"):
         apply(case, "record_session", by=people["mediator"], data=minutes)
     with freeze_time(at("2026-11-05", 16)):

@@ -25,6 +25,7 @@ from cases.platform.transitions import apply, transition_spec
 from cases.rules.claims import ClaimType
 from cases.rules.limitation import limitation_after_non_acceptance, limitation_end
 from workflows.dispute.forms import DecideAcceptanceForm
+from tests.consent import consent_recorded
 from workflows.dispute.page_forms import RejectForm, action_form
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,8 @@ def test_point_4_the_ground_is_required_on_the_acceptance_decision_form(case, pe
                                   user=people["mediator"])
     assert chosen.is_valid(), chosen.errors
     assert chosen.transition() == ("reject", "被申请人不同意调解", {"rejection_ground": "other_party_refuses"})
+    with freeze_time(at(REJECTED)):
+        consent_recorded(case, people["mediator"])
     accepted = DecideAcceptanceForm(data={"decision": "accept", "reason": ""}, case=case, user=people["mediator"])
     assert accepted.is_valid() and accepted.transition() == ("accept", "", {})
 

@@ -31,6 +31,7 @@ from cases.rules.limitation import (
 )
 from workflows.dispute.forms import SupervisePerformanceForm
 from workflows.dispute.page_forms import ReferForm, action_form
+from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
@@ -67,6 +68,7 @@ def effective_2026_10_20(orgs, people, django_capture_on_commit_callbacks):
             employment_start=date(2024, 3, 1), employment_end=date(2026, 9, 30),
             infringement_known_on=date(2026, 9, 30),
         ).case
+        consent_recorded(case, mediator)
         apply(case, "accept", by=mediator)
         apply(case, "assign", by=people["lead"], data={"mediator": mediator})
     with freeze_time(at("2026-10-20")), django_capture_on_commit_callbacks(execute=True):

@@ -26,6 +26,7 @@ from notifications.reminders import send_daily_digests, send_session_reminders
 from notifications.services import render_message
 from tests.hardship_fixtures import file_in_state, household_in_hardship
 from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
+from tests.consent import consent_recorded_in_task
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,8 @@ def take(case, name, person, transition, **kwargs):
     task = the_task(case, name)
     if task.owner_id is None:
         claim_task(task, person)
+    if transition == "accept":  # the respondent's consent first (Art.20)
+        consent_recorded_in_task(task, person)
     complete_task(task, by=person, transition=transition, **kwargs)
     case.refresh_from_db()
 

@@ -12,6 +12,7 @@ from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import Deadline, DeadlineState, DisputeStatus
 from cases.platform.transitions import TransitionRefused, apply
 from cases.rules.claims import ClaimType
+from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def case(orgs, people):
         claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("30000.00")),
                 ClaimInput(ClaimType.ECONOMIC_COMPENSATION, Decimal("10000.00"))],
     ).case
+    consent_recorded(case, people["mediator"])
     apply(case, "accept", by=people["mediator"])
     apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
     case.refresh_from_db()
