@@ -210,3 +210,36 @@ def test_point_13_the_note_taker_may_be_the_mediator_only_when_recorded_so(in_me
     assert (session.note_taker, session.note_taker_is_mediator) == (name, True)
     context = get_kind("session_record").build_context(case, outcome.event)
     assert (context["recorder"], context["recorder_is_mediator"]) == (name, True)
+
+
+def test_point_13_the_recusal_forms_on_the_case_page_as_each_role(client, in_mediation, people, second):
+    case, page = in_mediation, f"/cases/{in_mediation.pk}/"
+    client.force_login(people["mediator"])
+    html = client.get(page).content.decode()
+    assert 'id="action-request_recusal"' in html and 'id="action-decide_recusal"' not in html
+    response = client.post(f"{page}actions/request_recusal/", {
+        "request_recusal-requested_by": "employer", "request_recusal-reason": "调解员与申请人系同村邻居"}, follow=True)
+    assert any(str(m).startswith("已办理") for m in response.context["messages"])
+    assert RecusalRequest.objects.get(case=case).decision == RecusalDecision.PENDING
+    # The mediator concerned cannot decide: the lead's form is not offered, and a post is refused.
+    assert 'id="action-decide_recusal"' not in client.get(page).content.decode()
+    response = client.post(f"{page}actions/decide_recusal/", {
+        "decide_recusal-decision": "refused", "decide_recusal-reason": "理由不成立"}, follow=True)
+    assert not any(str(m).startswith("已办理") for m in response.context["messages"])
+
+    client.force_login(people["auditor"])
+    html = client.get(page).content.decode()
+    assert "只有查阅权限" in html and 'id="action-decide_recusal"' not in html
+    client.force_login(people["cy_mediator"])
+    assert client.get(page).status_code == 404
+    assert client.post(f"{page}actions/decide_recusal/", {"decide_recusal-decision": "refused"}).status_code == 404
+
+    client.force_login(people["lead"])
+    assert 'id="action-decide_recusal"' in client.get(page).content.decode()
+    response = client.post(f"{page}actions/decide_recusal/", {
+        "decide_recusal-decision": "granted", "decide_recusal-mediator": second.pk,
+        "decide_recusal-reason": "为保证调解公正，准予回避"}, follow=True)
+    assert any(str(m).startswith("已办理") for m in response.context["messages"])
+    case.refresh_from_db()
+    assert case.mediator == second
+    assert RecusalRequest.objects.get(case=case).decision == RecusalDecision.GRANTED
