@@ -7,12 +7,11 @@ rejected, on the ground that the other party refuses, and the notice advises arb
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from freezegun import freeze_time
 from pypdf import PdfReader
 
@@ -26,15 +25,11 @@ from cases.rules.claims import ClaimType
 from workflows.dispute.forms import AcceptanceDecision, DecideAcceptanceForm
 from workflows.dispute.forms import RecordConsentForm as TaskConsentForm
 from workflows.dispute.page_forms import RecordConsentForm, RejectForm, action_form
+from tests.dispute_cases import at
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 RECEIVED, CONSENTED, DECIDED = date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9)
 EMPLOYER = "北京某科技有限公司"
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
 @pytest.fixture

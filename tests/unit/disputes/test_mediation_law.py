@@ -1,19 +1,16 @@
 """Issue 16: mediation as the law and the committees practise it. Each test names its point."""
 
 import importlib
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from freezegun import freeze_time
 
-from cases.disputes.intake import register_dispute
 from cases.documents import get_kind
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import Deadline, DeadlineState, DisputeStatus
 from cases.models.actors import system
 from cases.platform.deadlines import check_deadlines
@@ -21,26 +18,12 @@ from cases.platform.transitions import TransitionRefused, apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock
 from cases.rules.limitation import limitation_at_receipt
+from tests.dispute_cases import at, register_case
 from notifications.models import Notification
 from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 periods_from_acceptance = importlib.import_module("cases.migrations.0014_mediation_periods_from_acceptance")
-SHANGHAI = timezone.get_fixed_timezone(8 * 60)
-
-
-def at(day: str, hour: int = 10):
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
-
-
-def register(orgs, people, received_on: date):
-    return register_dispute(
-        acknowledge_warnings=True, organisation=orgs["hd_street"], by=people["mediator"], channel="walk_in_written",
-        received_on=received_on, received_at=at(received_on.isoformat(), 9), facts="拖欠工资三个月。",
-        worker=WorkerInput(name="王秀英", resident_id="11010519491231002X"),
-        employer=EmployerInput(name="北京某科技有限公司", uscc="91350100M000100Y43"),
-        claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("30000.00"))],
-    ).case
 
 
 def clocks_of(case) -> dict:
@@ -50,7 +33,7 @@ def clocks_of(case) -> dict:
 @pytest.fixture
 def case_accepted_on_2026_11_02(orgs, people):
     with freeze_time(at("2026-11-02")):
-        case = register(orgs, people, date(2026, 11, 2))
+        case = register_case(orgs, people, date(2026, 11, 2))
         consent_recorded(case, people["mediator"])
         apply(case, "accept", by=people["mediator"])
         apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
@@ -107,7 +90,7 @@ def test_point_1_signing_by_one_party_only_reaches_nothing(case_accepted_on_2026
 
 def test_point_2_two_periods_the_mediation_period_from_acceptance_and_art14_from_receipt(orgs, people):
     with freeze_time(at("2026-11-02")):
-        case = register(orgs, people, date(2026, 10, 30))  # received on a Friday
+        case = register_case(orgs, people, date(2026, 10, 30))  # received on a Friday
     clocks = clocks_of(case)
     assert "dispute.mediation" not in clocks  # nothing to deem failed before acceptance
     art14 = clocks["dispute.arbitration_right"]
@@ -148,7 +131,7 @@ def test_point_3_a_claim_known_on_2025_10_04_and_received_2026_10_08_is_in_time(
 def test_point_3_art14_fifteen_days_from_receipt_on_2026_09_16_end_on_2026_10_08(orgs, people):
     assert clock("dispute.arbitration_right").due_date(date(2026, 9, 16)).date == date(2026, 10, 8)
     with freeze_time(at("2026-09-16")):
-        case = register(orgs, people, date(2026, 9, 16))
+        case = register_case(orgs, people, date(2026, 9, 16))
     assert clocks_of(case)["dispute.arbitration_right"].due_on == date(2026, 10, 8)
 
 
@@ -170,8 +153,8 @@ def old_style_clocks(case, *, extended_days=0):
 
 def test_point_2_open_cases_move_to_the_two_periods_on_upgrade(orgs, people):
     with freeze_time(at("2026-11-02")):
-        waiting = register(orgs, people, date(2026, 10, 30))
-        accepted = register(orgs, people, date(2026, 10, 12))
+        waiting = register_case(orgs, people, date(2026, 10, 30))
+        accepted = register_case(orgs, people, date(2026, 10, 12))
         consent_recorded(accepted, people["mediator"])
         apply(accepted, "accept", by=people["mediator"], data={"accepted_on": date(2026, 10, 14)})
     old_style_clocks(waiting)
@@ -230,7 +213,7 @@ def test_point_2_the_mediator_is_told_in_english_when_art14_fifteen_days_have_ru
     from notifications.services import render_message
 
     with freeze_time(at("2026-11-02")):
-        case = register(orgs, people, date(2026, 10, 30))
+        case = register_case(orgs, people, date(2026, 10, 30))
     deadline = clocks_of(case)["dispute.arbitration_right"]
     context = {"clock_name": deadline.rule.name, "citation": deadline.rule.citation, "due_on": deadline.due_on,
                "provisional": False, "subject_label": str(case), "subject": case}

@@ -6,12 +6,11 @@ was never mediated), when the other party refuses or the matter is outside the r
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from freezegun import freeze_time
 from pypdf import PdfReader
 
@@ -27,15 +26,11 @@ from cases.rules.limitation import limitation_after_non_acceptance, limitation_e
 from workflows.dispute.forms import DecideAcceptanceForm
 from tests.consent import consent_recorded
 from workflows.dispute.page_forms import RejectForm, action_form
+from tests.dispute_cases import at
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 RECEIVED, REJECTED = date(2026, 9, 30), date(2026, 10, 9)
 VENUE_ADVICE = "你可以直接向劳动合同履行地或者用人单位所在地的劳动人事争议仲裁委员会申请仲裁"
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
 
 
 @pytest.fixture

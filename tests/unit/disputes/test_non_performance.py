@@ -9,12 +9,11 @@ the last day moved off a rest day (民法典第二百零三条)."""
 
 import io
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from freezegun import freeze_time
 from pypdf import PdfReader
 
@@ -32,14 +31,10 @@ from cases.rules.limitation import (
 from workflows.dispute.forms import SupervisePerformanceForm
 from workflows.dispute.page_forms import ReferForm, action_form
 from tests.consent import consent_recorded
+from tests.dispute_cases import at
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 REFUSAL_NOTE = "法定代表人赵立新以书面函件告知调解中心"
-
-
-def at(day: str, hour: int = 10):
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
 
 
 def text_of(document: Document) -> str:

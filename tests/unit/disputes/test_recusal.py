@@ -1,44 +1,25 @@
 """Issue 16, point 13: recusal (回避) and what 调解笔录 carries. Each test names its point."""
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from freezegun import freeze_time
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.disputes.intake import register_dispute
-from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.documents import get_kind
 from cases.models import AuditEvent, Deadline, RecusalDecision, RecusalRequest, Role
 from cases.platform.documents import render_html
 from cases.platform.transitions import TransitionRefused, apply
-from cases.rules.claims import ClaimType
 from tests.consent import consent_recorded
+from tests.dispute_cases import at, register_case
 from workflows.dispute.flow import claim_task, complete_task, start_dispute_flow
 from workflows.dispute.page_forms import DecideRecusalForm, RecordSessionForm
 from workflows.dispute.pages import case_actions
 from workflows.models import DisputeProcess
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = timezone.get_fixed_timezone(8 * 60)
-
-
-def at(day: str, hour: int = 10):
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI)
-
-
-def register(orgs, people):
-    return register_dispute(
-        acknowledge_warnings=True, organisation=orgs["hd_street"], by=people["mediator"], channel="walk_in_written",
-        received_on=date(2026, 11, 2), received_at=at("2026-11-02", 9), facts="拖欠工资三个月。",
-        worker=WorkerInput(name="王秀英", resident_id="11010519491231002X"),
-        employer=EmployerInput(name="北京某科技有限公司", uscc="91350100M000100Y43"),
-        claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("30000.00"))],
-    ).case
 
 
 @pytest.fixture
@@ -51,7 +32,7 @@ def in_mediation(orgs, people):
     """A case in mediation through its flow, its mediate task held by the mediator, a session
     scheduled for 2026-11-05 14:00."""
     with freeze_time(at("2026-11-02")):
-        case = register(orgs, people)
+        case = register_case(orgs, people)
         process = start_dispute_flow(case, by=people["mediator"])
         consent_recorded(case, people["mediator"])
         decide = process.task_set.get(flow_task=process.flow_class.decide_acceptance)
