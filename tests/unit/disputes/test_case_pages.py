@@ -5,19 +5,19 @@ import re
 from datetime import timedelta
 
 import pytest
-from freezegun import freeze_time
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
 from cases.platform.transitions import available_transitions
+from tests.consent import consent_recorded
 from tests.identifiers import resident_id, uscc
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.pages import flow_step_transitions
 from workflows.models import DisputeProcess
-from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
 

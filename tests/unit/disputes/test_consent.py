@@ -22,10 +22,9 @@ from cases.models.dispute.consent import ConsentDecision, ConsentParty
 from cases.models.dispute.states import RejectionGround
 from cases.platform.transitions import TransitionRefused, apply, available_transitions, transition_spec
 from cases.rules.claims import ClaimType
-from workflows.dispute.forms import AcceptanceDecision, DecideAcceptanceForm
-from workflows.dispute.forms import RecordConsentForm as TaskConsentForm
-from workflows.dispute.page_forms import RecordConsentForm, RejectForm, action_form
 from tests.dispute_cases import at
+from workflows.dispute.forms import AcceptanceDecision, DecideAcceptanceForm, RecordConsentForm as TaskConsentForm
+from workflows.dispute.page_forms import RecordConsentForm, RejectForm, action_form
 
 pytestmark = pytest.mark.django_db
 RECEIVED, CONSENTED, DECIDED = date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9)

@@ -12,9 +12,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from freezegun import freeze_time
 from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 from pypdf import PdfReader
 
 from cases.disputes.intake import register_dispute

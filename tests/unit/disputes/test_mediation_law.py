@@ -18,9 +18,9 @@ from cases.platform.transitions import TransitionRefused, apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock
 from cases.rules.limitation import limitation_at_receipt
-from tests.dispute_cases import at, register_case
 from notifications.models import Notification
 from tests.consent import consent_recorded
+from tests.dispute_cases import at, register_case
 
 pytestmark = pytest.mark.django_db
 periods_from_acceptance = importlib.import_module("cases.migrations.0014_mediation_periods_from_acceptance")

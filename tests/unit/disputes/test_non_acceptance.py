@@ -23,10 +23,10 @@ from cases.platform.documents import render_html
 from cases.platform.transitions import apply, transition_spec
 from cases.rules.claims import ClaimType
 from cases.rules.limitation import limitation_after_non_acceptance, limitation_end
-from workflows.dispute.forms import DecideAcceptanceForm
 from tests.consent import consent_recorded
-from workflows.dispute.page_forms import RejectForm, action_form
 from tests.dispute_cases import at
+from workflows.dispute.forms import DecideAcceptanceForm
+from workflows.dispute.page_forms import RejectForm, action_form
 
 pytestmark = pytest.mark.django_db
 RECEIVED, REJECTED = date(2026, 9, 30), date(2026, 10, 9)

@@ -28,10 +28,10 @@ from cases.rules.limitation import (
     first_non_performance,
     limitation_after_non_performance,
 )
-from workflows.dispute.forms import SupervisePerformanceForm
-from workflows.dispute.page_forms import ReferForm, action_form
 from tests.consent import consent_recorded
 from tests.dispute_cases import at
+from workflows.dispute.forms import SupervisePerformanceForm
+from workflows.dispute.page_forms import ReferForm, action_form
 
 pytestmark = pytest.mark.django_db
 REFUSAL_NOTE = "法定代表人赵立新以书面函件告知调解中心"
