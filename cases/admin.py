@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cases.hardship.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
 from cases.models.access import require_can_act, scoped, visible_organisations
 from cases.platform.transitions import apply
+from cases.rules.bounds import AMOUNT_MAX, decimal_from_text, invalid_amount_message
 
 from .models import (
     AidPlan,
@@ -248,7 +249,7 @@ class FundForm(forms.ModelForm):
     allocate_budget. The actor's role is checked here so a refusal is a form error."""
 
     allocation = forms.DecimalField(label=_("拨入预算（元）"), required=False, max_digits=14, decimal_places=2,
-                                    min_value=Decimal("0.01"))
+                                    min_value=Decimal("0.01"), max_value=AMOUNT_MAX)
     allocation_note = forms.CharField(label=_("拨款摘要"), required=False, max_length=200,
                                       help_text=_("预算来源或拨款文号。"))
     user = None  # set per request by FundAdmin.get_form
@@ -256,6 +257,13 @@ class FundForm(forms.ModelForm):
     class Meta:
         model = Fund
         fields = ["organisation", "year", "aid_type", "name"]
+
+    def clean_allocation(self):
+        """Plain decimal text only (cases.rules.bounds): `1e6` is no amount."""
+        typed = str(self.data.get(self.add_prefix("allocation"), "")).strip()
+        if typed and decimal_from_text(typed) is None:
+            raise forms.ValidationError(invalid_amount_message(_("拨入预算"), typed))
+        return self.cleaned_data["allocation"]
 
     def clean(self):
         cleaned = super().clean()

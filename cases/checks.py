@@ -1,5 +1,6 @@
-"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs, and when a
-transition names a door effect that no installed app registers.
+"""System checks: fail clearly when the machine cannot produce proper Chinese PDFs, when a
+transition names a door effect that no installed app registers, and (`check --deploy`, DEBUG
+off) when the audit chain would be sealed with the public development key.
 
 Both detections ask the same native libraries WeasyPrint uses (libfontconfig and
 libharfbuzz-subset, through ctypes), so no command-line tool needs to be installed.
@@ -145,3 +146,29 @@ def check_door_effects(app_configs=None, **kwargs) -> list[CheckMessage]:
         hint=_("请确认 INSTALLED_APPS 包含 cases 和 workflows（它们在启动时登记这些处理）。"),
         id="unioncase.E003",
     ) for model, transition, effect in unregistered_effects()]
+
+
+@register("security", deploy=True)
+def check_audit_key(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """`check --deploy` with DEBUG off: the audit chain must be sealed with a secret of the deployment's own."""
+    from cases.platform.audit.keys import DEVELOPMENT_KEY, MINIMUM_KEY_LENGTH, configured_key
+
+    if settings.DEBUG:
+        return []
+    key = configured_key()
+    if not key or key == DEVELOPMENT_KEY:
+        return [Error(
+            _("AUDIT_HMAC_KEY 未设置（或仍是公开的开发密钥）：任何能写数据库的人都能改写审计链并重新计算全部哈希。"),
+            hint=_("请设置环境变量 AUDIT_HMAC_KEY 为至少 32 个字符的随机密钥（例如 python -c \"import secrets; "
+                   "print(secrets.token_urlsafe(48))\" 的输出），保存在数据库之外；已有的审计链随后用 "
+                   "manage.py rekey_audit_chain 迁移，见 SECURITY.md。"),
+            id="unioncase.E020",
+        )]
+    if len(key) < MINIMUM_KEY_LENGTH:
+        return [Warning(
+            _("AUDIT_HMAC_KEY 只有 %(length)d 个字符：审计密钥应至少 %(minimum)d 个字符。")
+            % {"length": len(key), "minimum": MINIMUM_KEY_LENGTH},
+            hint=_("换用更长的随机密钥，并用 manage.py rekey_audit_chain --old-key-env 轮换，见 SECURITY.md。"),
+            id="unioncase.W020",
+        )]
+    return []

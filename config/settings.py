@@ -4,6 +4,7 @@ Embedded default (no variables set): DEBUG on, SQLite file in var/, Celery eager
 files on local disk. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -22,6 +23,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug"
+# Previous keys, still accepted for existing sessions and signed links while a new key rolls out.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -35,6 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "cases",
@@ -44,16 +51,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "workflows.accounts.middleware.TwoFactorMiddleware",
+    "workflows.accounts.middleware.IdleTimeoutMiddleware",
+    "workflows.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -87,12 +101,76 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Sign-in protection (SECURITY.md). The throttling backend refuses an account at an address that
+# failed too often, before the password is even checked; the model backend then checks it.
+AUTHENTICATION_BACKENDS = [
+    "cases.platform.signin.throttling.ThrottlingBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "cases.platform.signin.throttling.ThrottlingHandler"
+# Failures of one account from one address before that pair is locked, and of every account
+# from one address (password spraying) before the address is.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True  # the handler resets only the account's own failures at that address
+# A refused sign-in during a lockout is not another failure: the lock ends at a fixed time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "workflows.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cases.platform.signin.addresses.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are journalled (cases/signals.py)
+AXES_VERBOSE = False
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 = use the peer address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor sign-in (TOTP). Required for superusers and the roles in cases.rules.roles
+# TWO_FACTOR_ROLES; anyone else may enrol.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="unioncase")
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is checked (1 s, 2 s, 4 s …)
+TWO_FACTOR_ENFORCED = True
+
+# Sessions end when the browser closes, or after SESSION_IDLE_TIMEOUT minutes without a request
+# (IdleTimeoutMiddleware starts the period again, at most once a minute).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_TIMEOUT", default=30)
+
+# HTTPS=on behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips a client's own).
+HTTPS = env.bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = HTTPS and env.bool("HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy: scripts only from our own static files, never inline. Styles allow
+# inline because viewflow's Material templates (and ours) set style="" attributes; no script runs
+# from a style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -108,6 +186,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Largest file one upload may carry (cases/platform/uploads.py); a caller may set a lower limit.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="unioncase@localhost")
@@ -134,7 +214,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs seven INFO lines per PDF ("Step 1 - Fetching and parsing HTML", ...).
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # axes logs every failed sign-in at WARNING (masked); its INFO lines add nothing.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Domain configuration that is not law (laws live in cases/rules/ with citations).
@@ -164,3 +245,11 @@ UNIONCASE["SMS_GATEWAY_KEY"] = env.str("SMS_GATEWAY_KEY", default="")  # HMAC-SH
 UNIONCASE["SMS_GATEWAY_TIMEOUT"] = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)  # seconds
 # Local time (TIME_ZONE) in which no SMS goes out; those due then wait until it ends.
 UNIONCASE["SMS_QUIET_HOURS"] = env.str("SMS_QUIET_HOURS", default="22:00-08:00")
+
+# --- Audit journal: its key and its anchors, both outside the database (issue 17, point 5; SECURITY.md) ---
+# HMAC-SHA256 key sealing every audit event and anchor line. Unset: a public development key,
+# which `check --deploy` refuses when DEBUG is off (unioncase.E020). Rotate with rekey_audit_chain.
+AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+# Append-only file of chain anchors (one JSON line each), written by beat and `verify_audit --anchor`.
+AUDIT_ANCHOR_PATH = env.str("AUDIT_ANCHOR_PATH", default=str(VAR_DIR / "audit-anchors.jsonl"))
+# --- end of the audit journal block ---

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from cases.selectors import person_name
@@ -35,8 +36,12 @@ class PartyContact:
 
 
 def render_message(kind: str, context: dict) -> tuple[str, str]:
-    """(title, body) in the active language (a test or a preview may choose English)."""
-    text = render_to_string(f"notifications/{kind}.txt", context).strip()
+    """(title, body) in the active language (a test or a preview may choose English).
+
+    Plain text, as SMS and email carry it: rendered without HTML escaping, so a name like
+    “A&B<公司>” is stored as typed; the pages that show a message escape it there."""
+    template = get_template(f"notifications/{kind}.txt")
+    text = template.template.render(Context(context, autoescape=False)).strip()
     title, _newline, body = text.partition("\n")
     return title.strip(), body.strip()
 

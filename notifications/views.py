@@ -18,7 +18,14 @@ from django.views.generic import TemplateView
 
 from .models import Notification
 from .preferences import (
-    EMAIL, SMS, channel_available, check_staff_mobile, preference_rows, save_choices, staff_kinds, staff_mobile,
+    EMAIL,
+    SMS,
+    channel_available,
+    check_staff_mobile,
+    preference_rows,
+    save_choices,
+    staff_kinds,
+    staff_mobile,
 )
 
 INBOX_PAGE_SIZE = 20

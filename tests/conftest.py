@@ -53,6 +53,12 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def audit_anchors_in_tmp(settings, tmp_path):
+    """Each test's audit chain rolls back with its database: so do its anchors (never var/)."""
+    settings.AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchors.jsonl")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,7 +18,7 @@ file → plan → organisation → fund → audit chain head, so payments never 
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,6 +44,7 @@ from cases.models.access import require_can_act
 from cases.models.actors import is_system, person
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
+from cases.rules.bounds import amount_error, decimal_from_text
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -60,15 +61,16 @@ def _amount(value, field: str, *, label: str, zero_allowed: bool = False) -> Dec
     """A positive (or, where allowed, zero) amount of yuan with at most two decimals, never a float."""
     if value is None or value == "" or isinstance(value, (float, bool)):
         raise ValidationError({field: _("请填写%(label)s（元，最多两位小数）。") % {"label": label}})
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationError({field: _("%(label)s不是有效的金额：%(value)s") % {"label": label, "value": value}}) from None
+    amount = value if isinstance(value, Decimal) else decimal_from_text(value)  # `1e6` is no amount
+    if amount is None:
+        raise ValidationError({field: _("%(label)s不是有效的金额：%(value)s") % {"label": label, "value": value}})
     if not amount.is_finite() or amount != amount.quantize(CENT):
         raise ValidationError({field: _("%(label)s最多精确到分（两位小数）。") % {"label": label}})
     if amount < ZERO or (amount == ZERO and not zero_allowed):
         rule = _("不能为负数") if zero_allowed else _("必须大于零")
         raise ValidationError({field: _("%(label)s%(rule)s。") % {"label": label, "rule": rule}})
+    if message := amount_error(amount, label=label):
+        raise ValidationError({field: message})
     return amount.quantize(CENT)
 
 

@@ -13,7 +13,7 @@ written; the errors come back together, keyed like the registration page's field
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +40,7 @@ from cases.models.access import require_can_act
 from cases.models.actors import is_system
 from cases.models.hardship.states import ENDED_STATES, IdentificationSource
 from cases.platform import effects
+from cases.rules.bounds import amount_error, decimal_from_text
 from cases.rules.eligibility import Assessment, assess
 from cases.rules.validators import normalise_resident_id, parse_resident_id
 
@@ -66,12 +67,8 @@ def money(value) -> Decimal | None:
     if isinstance(value, Decimal | int):
         amount = Decimal(value)
     else:
-        text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
+        amount = decimal_from_text(value)  # plain decimal text only: `1e6` is no amount
+        if amount is None:
             return None
     if not amount.is_finite() or amount != amount.quantize(CENT):
         return None
@@ -92,6 +89,9 @@ def _amount(errors: Errors, key: str, value, label: str, *, negative_allowed=Fal
         return None
     if amount < 0 and not negative_allowed:
         add_error(errors, key, _("%(label)s不能为负数。") % {"label": label})
+        return None
+    if message := amount_error(amount, label=label, minimum=None):
+        add_error(errors, key, message)
         return None
     return amount
 

@@ -70,7 +70,8 @@ def require_can_act(user, organisation: Organisation, roles: Iterable[str]) -> N
             _("您在“%(org)s”没有执行此操作所需的角色（需要：%(roles)s）。")
             % {"org": organisation.name, "roles": names}
         )
-    raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
+    # Outside the user's subtrees: a generic refusal that names nothing of the other organisation.
+    raise PermissionDenied(_("该记录不在您所属组织的范围内。"))
 
 
 def holders(organisation: Organisation, roles: Iterable[str]):

@@ -17,8 +17,7 @@ import functools
 
 from django.db import router, transaction
 from django.db.models import signals
-from simple_history import models as simple_history
-from simple_history import utils
+from simple_history import models as simple_history, utils
 from simple_history.manager import HistoryManager
 
 _RECORDS_OF_MODEL: dict[type, "HistoricalRecords"] = {}

@@ -12,10 +12,12 @@ import csv
 import hashlib
 import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+
+from cases.rules.bounds import AMOUNT_MAX, decimal_from_text
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -128,14 +130,13 @@ def parse_yuan(value, label: str) -> Decimal | None:
     text = cell_text(value).replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
     if not text:
         return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("%(label)s“%(value)s”不是有效金额") % {"label": label, "value": text}) from None
-    if not amount.is_finite() or amount < 0:
+    amount = decimal_from_text(text)  # plain decimal text only: `1e6` is no amount
+    if amount is None:
+        raise ValueError(_("%(label)s“%(value)s”不是有效金额") % {"label": label, "value": text})
+    if amount < 0:
         raise ValueError(_("%(label)s不能为负数") % {"label": label})
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(_("%(label)s“%(value)s”最多两位小数（元、角、分）") % {"label": label, "value": text})
-    if amount >= Decimal("1e10"):
-        raise ValueError(_("%(label)s“%(value)s”过大") % {"label": label, "value": text})
+    if amount > AMOUNT_MAX:
+        raise ValueError(_("%(label)s“%(value)s”过大（不能超过100,000,000元）") % {"label": label, "value": text})
     return amount.quantize(Decimal("0.01"))

@@ -16,3 +16,7 @@ class Role(models.TextChoices):
 
 # Roles that may read but never change anything.
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+
+# Roles that must sign in with a second factor (TOTP), as superusers must: they see every
+# record of a subtree (auditors) or manage its people (organisation admins).
+TWO_FACTOR_ROLES = frozenset({Role.ORG_ADMIN, Role.AUDITOR})

@@ -1,6 +1,6 @@
 """Celery tasks of the cases app; Celery's autodiscovery imports this package."""
 
-from . import documents  # noqa
+from . import audit, documents  # noqa
 
 try:
     from . import deadlines  # noqa

@@ -28,16 +28,18 @@ def skip_on_sqlite() -> None:
         pytest.skip("the worker process cannot see SQLite's in-memory test database; run on PostgreSQL")
 
 
-def start_worker(*, queue: str, media_root: str, env: dict | None = None) -> subprocess.Popen:
+def start_worker(*, queue: str, media_root: str, env: dict | None = None, name: str = "") -> subprocess.Popen:
     """One solo worker (the task runs in the process itself, so killing it kills the task)
-    consuming only `queue`, with `env` added to this process's environment."""
+    consuming only `queue`, with `env` added to this process's environment. Workers running
+    at the same time need distinct `name`s (RabbitMQ refuses a second one of the same name)."""
     environment = {
         **os.environ, "DATABASE_URL": database_url_of_this_test(), "MEDIA_ROOT": media_root,
         "CELERY_TASK_DEFAULT_QUEUE": queue, **(env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+         "-Q", queue, "--without-mingle", "--without-gossip", "--loglevel=INFO",
+         *([f"--hostname={name}@%h"] if name else [])],
         cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 

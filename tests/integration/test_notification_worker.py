@@ -1,4 +1,4 @@
-"""Exactly-once delivery with a real Celery worker on the suite's broker (Redis, then RabbitMQ).
+"""Exactly-once delivery with real Celery workers on the suite's broker (Redis, then RabbitMQ).
 
 A worker is killed with SIGKILL while the SMS provider holds its request (the provider has taken
 the message, our commit has not happened), then a new worker starts. The broker redelivers the
@@ -6,6 +6,9 @@ unacknowledged task, the delivery row is still pending (the killed transaction w
 the message is sent again with the same idempotency key, and the provider delivers it no second
 time. A provider error on another message is retried through the broker with backoff. The
 delivery log and the provider's own record show each message delivered exactly once.
+
+Two workers sending the same delivery at once: the second waits on the delivery's row lock
+while the first is at the provider, then finds it sent: one send, one provider request.
 """
 
 import json
@@ -15,11 +18,17 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from notifications.models import Channel, Delivery, DeliveryStatus
 from notifications.services import PartyContact, notify_parties
+from notifications.tasks import deliver_task
 from tests.integration.celery_worker import (
-    skip_on_sqlite, start_worker, stop_worker, tasks_sent_to_a_fresh_queue, wait_for,
+    skip_on_sqlite,
+    start_worker,
+    stop_worker,
+    tasks_sent_to_a_fresh_queue,
+    wait_for,
 )
 from tests.sms_gateway_server import KEY
 
@@ -99,3 +108,51 @@ def test_a_worker_killed_mid_send_and_restarted_delivers_each_message_exactly_on
     # The 503 was retried through the broker after the backoff, and counted as an attempt.
     assert log[flaky].attempts == 2 and "HTTP 503" in log[flaky].last_error
     assert all(log[key].attempts == 1 for key in (keys[1], keys[3]))
+
+
+def waiting_on_a_row_lock() -> int:
+    """Sessions of this test's database blocked on a lock held by another (a worker's row lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                       " AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+def test_guarantee_two_workers_sending_the_same_delivery_at_once_make_one_provider_request(gateway, tmp_path):
+    """The first worker is held by the provider mid-send; the second takes a task for the same
+    delivery then. It must wait on the delivery's row lock, and find the message sent."""
+    skip_on_sqlite()
+    event_key = f"two-workers:{uuid.uuid4().hex[:8]}"
+    key = sms_key(event_key, PHONES[0])
+    arrived, release = gateway.hold_next()
+    env = worker_environment(gateway)
+
+    with tasks_sent_to_a_fresh_queue() as queue:
+        first = start_worker(queue=queue, media_root=str(tmp_path), env=env, name=f"first-{queue}")
+        second = None
+        try:
+            [delivery] = notify_parties(
+                contacts=[PartyContact(name="当事人1", phone=PHONES[0])], kind="fixture_notice",
+                context={"subject": "（2026）调字第2号"}, event_key=event_key, legal_notice=True,
+            )
+            assert arrived.wait(timeout=90), f"the first worker never reached the provider:\n{stop_worker(first)}"
+            # The solo first worker is busy inside the send: only the second can take this task.
+            second = start_worker(queue=queue, media_root=str(tmp_path), env=env, name=f"second-{queue}")
+            deliver_task.delay(delivery.pk)
+            # Within the send's timeout (SMS_GATEWAY_TIMEOUT, 60 s), after which the first worker gives up.
+            assert wait_for(lambda: waiting_on_a_row_lock() or len(gateway.received) > 1, seconds=45), (
+                f"the second worker never took the task:\n{stop_worker(second)}")
+        finally:
+            release.set()
+        try:
+            assert wait_for(lambda: Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+                            and not waiting_on_a_row_lock(), seconds=90)
+        finally:
+            print(stop_worker(first))
+            if second is not None:
+                print(stop_worker(second))
+
+    delivery.refresh_from_db()
+    assert [request["key"] for request in gateway.received] == [key], "one provider request"
+    assert gateway.repeats == [] and list(gateway.delivered) == [key]
+    assert (delivery.status, delivery.attempts, delivery.provider_ref) == (DeliveryStatus.SENT, 1, "gw-1")

@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST, CivilCheckResult, ExitReason, H
+from cases.platform.uploads import SCANS, UploadField
 from workflows.dispute.forms import CaseForm, _reason_field
+from workflows.fields import BoundedDateField, YuanField, text_field
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.00")}
+MONEY = {"min_value": Decimal("0.00")}
 
 
 def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}),
+    return BoundedDateField(label=label, widget=forms.DateInput(attrs={"type": "date"}),
                            error_messages={"required": _("请填写%(label)s。") % {"label": label},
                                            "invalid": _("%(label)s格式不正确。") % {"label": label}}, **kwargs)
 
@@ -46,7 +48,8 @@ class HomeVisitForm(CaseForm):
     authorisation_signed_on = date_field(
         _("家庭签署信息核对授权书日期"), required=False,
         help_text=_("未取得家庭书面授权的，不能进行民政核对（个人信息保护法）。"))
-    authorisation_scan = forms.FileField(label=_("授权书扫描件"), required=False)
+    authorisation_scan = UploadField(label=_("授权书扫描件"), allowed=SCANS, required=False,
+                                     help_text=_("PDF、JPEG或PNG，不超过20 MiB。"))
     findings = _reason_field(_("调查情况"), _("请填写调查情况。"))
 
     def __init__(self, *args, **kwargs):
@@ -69,7 +72,7 @@ class CivilCheckForm(CaseForm):
     result = forms.ChoiceField(label=_("核对结果"), choices=CivilCheckResult.choices, widget=forms.RadioSelect,
                                error_messages={"required": _("请选择民政核对结果。")})
     checked_on = date_field(_("核对日期"), initial=timezone.localdate)
-    note = forms.CharField(label=_("核对说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = text_field(_("核对说明"), required=False)
 
     def transition(self):
         return "record_civil_check", "", dict(self.cleaned_data)
@@ -84,7 +87,7 @@ class DemocraticReviewForm(CaseForm):
     votes_against = forms.IntegerField(label=_("反对票"), min_value=0, initial=0)
     votes_abstain = forms.IntegerField(label=_("弃权票"), min_value=0, initial=0)
     opinion = _reason_field(_("评议意见"), _("请填写评议意见。"))
-    proposed_aid_amount = forms.DecimalField(label=_("拟年度帮扶金额（元）"), **MONEY)
+    proposed_aid_amount = YuanField(label=_("拟年度帮扶金额（元）"), **MONEY)
 
     def transition(self):
         return "record_democratic_review", "", dict(self.cleaned_data)
@@ -119,8 +122,7 @@ class ApprovalForm(CaseForm):
     submit_label = _("提交审批意见")
     decision = forms.ChoiceField(label=_("审批意见"), choices=ApprovalDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": _("请选择同意或退回。")})
-    reason = forms.CharField(label=_("意见说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("退回的，须写明需补正的内容。"))
+    reason = text_field(_("意见说明"), required=False, help_text=_("退回的，须写明需补正的内容。"))
 
     def clean(self):
         cleaned = super().clean()
@@ -138,7 +140,7 @@ class ApprovalForm(CaseForm):
 class ReviseForm(CaseForm):
     title = _("补正后重新提交")
     submit_label = _("重新提交审批")
-    proposed_aid_amount = forms.DecimalField(label=_("拟年度帮扶金额（元）"), required=False, **MONEY)
+    proposed_aid_amount = YuanField(label=_("拟年度帮扶金额（元）"), required=False, **MONEY)
 
     def transition(self):
         amount = self.cleaned_data.get("proposed_aid_amount")
@@ -187,7 +189,7 @@ class ConcludeExitForm(CaseForm):
     submit_label = _("提交")
     decision = forms.ChoiceField(label=_("办理结果"), choices=ExitDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": _("请选择退档或中止退档。")})
-    reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = text_field(_("说明"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from cases.hardship import aid
 from cases.models import AuditAction
 from cases.platform.audit.journal import append_event
+from cases.platform.sheet_cells import xlsx_append
 from cases.selectors import person_name, yuan
 from workflows.dispute.views import submitted_through_door
 from workflows.hardship.file.access import FundReadersOnly, file_url, may_allocate, readable_files, readable_funds
@@ -97,14 +98,14 @@ def ledger_workbook(fund) -> bytes:
     sheet = book.active
     sheet.title = _("资金台账")
     summary = aid.fund_summary(fund)
-    sheet.append([str(fund), fund.organisation.name])
-    sheet.append([_("预算合计"), summary.budget, _("已发放"), summary.paid, _("余额"), summary.balance])
-    sheet.append([str(column) for column in LEDGER_COLUMNS])
+    xlsx_append(sheet, [str(fund), fund.organisation.name])
+    xlsx_append(sheet, [_("预算合计"), summary.budget, _("已发放"), summary.paid, _("余额"), summary.balance])
+    xlsx_append(sheet, [str(column) for column in LEDGER_COLUMNS])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for number, row in enumerate(aid.fund_ledger(fund), start=1):
         plan, payment = row.plan, row.disbursement
-        sheet.append([
+        xlsx_append(sheet, [
             number, timezone.localtime(row.entry.recorded_at).replace(tzinfo=None), row.entry.get_kind_display(),
             row.entry.note, row.amount_in or None, row.amount_out or None, row.balance,
             (plan.file.number or str(plan.file.pk)) if plan else "", str(plan) if plan else "",

@@ -7,23 +7,25 @@ category computation step by step against the 低保 standard, the home visit, t
 check, the democratic review and the publicity with its objections (UX.md, Reviewer).
 """
 
-import hashlib
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _, gettext_lazy
 from viewflow.utils import viewprop
-from viewflow.workflow.flow import FlowAppViewset, views as flow_views
+from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.models import Deadline, Document, HardshipAttachment, HardshipFile
 from cases.models.hardship.household import assess_household
 from cases.models.hardship.records import AttachmentKind
+from cases.platform.uploads import SCANS, safe_filename, validate_upload
+from cases.rules.scans import upload_sha256
 from cases.selectors import mask_resident_id
 from workflows.dispute.flow import organisations_where
 from workflows.dispute.views import CaseTaskView, ClaimLinkColumn, person_label
+from workflows.flow_pages import ScopedFlowAppViewset
 from workflows.hardship import forms as f
 from workflows.hardship.file.access import household_editor_url
 from workflows.hardship.flow import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
@@ -78,12 +80,10 @@ class HardshipTaskView(CaseTaskView):
 
 
 def keep_attachment(file, upload, kind, *, by) -> HardshipAttachment:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    """Keep a scan (PDF, JPEG or PNG by content, within the size limit) under a safe name."""
+    upload.name = safe_filename(upload.name, validate_upload(upload, allowed=SCANS))
     return HardshipAttachment.objects.create(file=file, kind=kind, upload=upload, original_name=upload.name[:255],
-                                             sha256=digest.hexdigest(), uploaded_by=by)
+                                             sha256=upload_sha256(upload), uploaded_by=by)
 
 
 def task_view(*forms, title=None):
@@ -132,8 +132,12 @@ def in_organisations(tasks, organisations):
                         | Q(**{f"{OBJECTION_FILE_PATH}__organisation__in": organisations}))
 
 
+def visible_hardship_tasks(user):
+    return in_organisations(hardship_tasks(), organisations_where(user, HARDSHIP_READERS))
+
+
 def hardship_inbox(user):
-    return in_organisations(hardship_tasks(), organisations_where(user, HARDSHIP_READERS)).filter(
+    return visible_hardship_tasks(user).filter(
         owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN").order_by("created", "pk")
 
 
@@ -193,29 +197,37 @@ class HardshipQueueView(ClaimLinkColumn, FileColumns, flow_views.FlowQueueListVi
 class HardshipArchiveView(FileColumns, flow_views.FlowArchiveListView):
     @viewprop
     def queryset(self):
-        return in_organisations(hardship_tasks(), organisations_where(self.request.user, HARDSHIP_READERS)).filter(
+        return visible_hardship_tasks(self.request.user).filter(
             owner=self.request.user, finished__isnull=False, flow_task_type="HUMAN").order_by("-finished")
 
 
 class HardshipTaskListView(FileColumns, flow_views.DashboardTaskListView):
+    """任务列表 of one flow (帮扶 or 异议核查): its tasks in the user's subtrees."""
+
     @viewprop
     def queryset(self):
-        return in_organisations(hardship_tasks(), organisations_where(self.request.user, HARDSHIP_READERS)) \
+        return visible_hardship_tasks(self.request.user).filter(process__flow_class=self.flow_class) \
             .order_by("-created")
 
 
-class HardshipProcessListView(flow_views.DashboardProcessListView):
-    def get_queryset(self):
-        organisations = organisations_where(self.request.user, HARDSHIP_READERS)
-        return super().get_queryset().filter(hardshipprocess__file__organisation__in=organisations)
+class HardshipAppViewset(ScopedFlowAppViewset):
+    """The hardship flow or the objection flow as an application, every page scoped (flow_pages).
+    Their inbox and queue show the work of both flows, as the home page counts it."""
 
-
-class HardshipAppViewset(FlowAppViewset):
+    readers = HARDSHIP_READERS
     inbox_view_class = HardshipInboxView
     queue_view_class = HardshipQueueView
     archive_view_class = HardshipArchiveView
     task_list_view_class = HardshipTaskListView
-    process_list_view_class = HardshipProcessListView
+
+    def visible_tasks(self, user):
+        return visible_hardship_tasks(user)
+
+    def assignable_tasks(self, user):
+        return hardship_queue(user)
+
+    def unassignable_tasks(self, user):
+        return hardship_inbox(user)
 
     def get_context_data(self, request):
         return {"user_inbox": hardship_inbox(request.user), "user_queue": hardship_queue(request.user)}

@@ -8,8 +8,9 @@ birth_date, region, category, household_size, monthly_amount, since (or 姓名, 
 imported twice changes nothing, and the new records are linked to the people on file: exact
 matches become candidate hardship files, likely ones wait in the 疑似困难 queue.
 
-Rows in error are listed and skipped; with --all-or-nothing any row in error refuses the whole
-file (nothing is written but the refused run and its audit event) and the exit status is 1.
+Rows in error are listed and skipped, and the exit status is 1 (0 only when every row was
+fine); with --all-or-nothing any row in error refuses the whole file (nothing is written but
+the refused run and its audit event).
 Without --user the import is journalled as system:import_civil_affairs.
 """
 
@@ -84,3 +85,6 @@ class Command(BaseCommand):
             self.stdout.write(_("以下行未导入："))
             for line in error_lines(run.errors):
                 self.stdout.write(line)
+            # Exit status 1: a scheduled import must not pass for complete when rows were left out.
+            raise CommandError(_("有%(count)d行未导入（见上）；其余各行已导入（导入记录 #%(pk)d）。请改正这些行后重新导入该文件。")
+                               % {"count": run.rows_rejected, "pk": run.pk})

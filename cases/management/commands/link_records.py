@@ -21,6 +21,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.hardship.civil_affairs.file import CIVIL_COLUMNS, HEADER_ALIASES
+from cases.platform.sheet_cells import SafeCsvWriter
 from cases.rules.linkage import MATCH, MATCH_THRESHOLD, NONE, REVIEW, REVIEW_THRESHOLD, PersonRecord, link
 
 WORKER_COLUMNS = ("worker_ref", "name", "id_number", "birth_date", "region")
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("阈值应满足 0 ≤ 复核阈值 ≤ 匹配阈值 ≤ 1。") from None
         with Path(options["out"]).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)
             writer.writerow(OUTPUT_COLUMNS)
             for result in results:
                 writer.writerow([result.civil_ref, result.worker_ref or "", f"{result.score:.4f}", result.decision])

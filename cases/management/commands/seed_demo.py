@@ -1,5 +1,6 @@
 """Demo data: a small Beijing federation tree, one user per role (two reviewers, for the
-second approval), and for hardship aid: the regional 低保 standards, a fund per aid type
+second approval; the auditor, the organisation admin and the superuser, who must sign in with two
+factors, each get a demo authenticator whose public key is printed), and for hardship aid: the regional 低保 standards, a fund per aid type
 with its budget, and one household whose application waits in the caseworkers' queue.
 
 Idempotent: organisations are looked up by code and users by username; what exists is
@@ -7,6 +8,7 @@ left exactly as it is (a password changed since is never reset). Every run print
 same table of demo accounts.
 """
 
+from base64 import b32decode
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -16,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import (
     EmploymentStatus,
@@ -63,6 +66,8 @@ class DemoUser:
     role: str | None = None
     organisation: str | None = None
     superuser: bool = False
+    # Base32 TOTP secret of the demo authenticator, for the accounts that must sign in with two factors.
+    totp_key: str = ""
 
 
 DEMO_USERS = [
@@ -71,9 +76,11 @@ DEMO_USERS = [
     DemoUser("caseworker", "张帮扶", "demo-caseworker-2026", Role.HARDSHIP_CASEWORKER, "BJ-HD"),
     DemoUser("reviewer", "赵审核", "demo-reviewer-2026", Role.REVIEWER, "BJ-HD"),
     DemoUser("reviewer2", "孙复核", "demo-reviewer2-2026", Role.REVIEWER, "BJ-HD"),
-    DemoUser("auditor", "刘审计", "demo-auditor-2026", Role.AUDITOR, "BJ-HD"),
-    DemoUser("orgadmin", "陈管理", "demo-orgadmin-2026", Role.ORG_ADMIN, "BJ"),
-    DemoUser("admin", "系统管理员", "demo-admin-2026", superuser=True),
+    DemoUser("auditor", "刘审计", "demo-auditor-2026", Role.AUDITOR, "BJ-HD",
+             totp_key="DEMOAUDITORUNIONCASETOTPKEYAAAAA"),
+    DemoUser("orgadmin", "陈管理", "demo-orgadmin-2026", Role.ORG_ADMIN, "BJ",
+             totp_key="DEMOORGADMINUNIONCASETOTPKEYAAAA"),
+    DemoUser("admin", "系统管理员", "demo-admin-2026", superuser=True, totp_key="DEMOADMINUNIONCASETOTPKEYAAAAAAA"),
 ]
 
 
@@ -109,6 +116,10 @@ def seed_users(organisations: dict[str, Organisation]) -> None:
             Membership.objects.get_or_create(
                 user=user, organisation=organisations[demo.organisation], role=demo.role,
             )
+        if demo.totp_key and not TOTPDevice.objects.filter(user=user).exists():
+            # A known authenticator, so the demo's two-factor accounts can sign in (README).
+            TOTPDevice.objects.create(user=user, name="演示身份验证器", confirmed=True,
+                                      key=b32decode(demo.totp_key).hex())
 
 
 # Demo figures (yuan per person per month), not an official table: admins keep the real one.
@@ -176,9 +187,11 @@ class Command(BaseCommand):
             seed_hardship(organisations)
 
         self.stdout.write(f"演示组织：{len(ORGANISATIONS)} 个（{ORGANISATIONS[0][1]}及其下级）")
-        self.stdout.write("用户名 | 角色 | 组织 | 初始密码")
+        self.stdout.write("用户名 | 角色 | 组织 | 初始密码 | 两步验证密钥")
         for demo in DEMO_USERS:
             role = str(Role(demo.role).label) if demo.role else "超级用户"
             organisation = organisations[demo.organisation].name if demo.organisation else "（全部）"
-            self.stdout.write(f"{demo.username} | {role} | {organisation} | {demo.password}")
+            self.stdout.write(f"{demo.username} | {role} | {organisation} | {demo.password} | {demo.totp_key or '—'}")
         self.stdout.write("初始密码只在首次建立账号时设置；已存在的账号不会被重设密码。")
+        self.stdout.write("有两步验证密钥的账号登录时还需输入验证码：把密钥加入身份验证器应用（基于时间，6位，30秒），"
+                          "或运行 oathtool --totp -b 密钥。演示密钥是公开的，只用于演示。")

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.bounds import BoundedFields
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
 
@@ -51,7 +52,7 @@ class CivilAffairsImport(models.Model):
         return f"{self.file_name}（{self.imported_at:%Y-%m-%d %H:%M}）"
 
 
-class CivilAffairsRecord(models.Model):
+class CivilAffairsRecord(BoundedFields, models.Model):
     """One person as the civil-affairs department reports them (低保、特困、低边 and the like)."""
 
     organisation = models.ForeignKey(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from cases.models.actors import person
+from cases.models.bounds import BoundedFields
 from cases.models.fsm import StatusModel
 from cases.models.hardship.care import HardshipCareTransitions
 from cases.models.hardship.civil_affairs import CivilAffairsRecord
@@ -81,7 +82,7 @@ class HardshipFileQuerySet(models.QuerySet):
         return self.filter(status=H.OPEN)
 
 
-class HardshipFile(HardshipCareTransitions, StatusModel):
+class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("负责工会组织"), on_delete=models.PROTECT, related_name="hardship_files",
     )

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.bounds import BoundedFields
 from cases.models.hardship.household import YEAR_VALIDATORS
 from cases.models.hardship.states import AidType
 from cases.models.history import HistoricalRecords
@@ -62,7 +63,7 @@ class EntryKind(models.TextChoices):
     DISBURSEMENT = "disbursement", _("帮扶支出")
 
 
-class FundEntry(models.Model):
+class FundEntry(BoundedFields, models.Model):
     """One line of a fund's ledger: positive in, negative out. Never changed once written."""
 
     fund = models.ForeignKey(Fund, verbose_name=_("资金"), on_delete=models.PROTECT, related_name="entries")
@@ -95,7 +96,7 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", _("已批准")
 
 
-class AidPlan(models.Model):
+class AidPlan(BoundedFields, models.Model):
     """Personalised aid for a file: what, from which fund, how much in all, paid how."""
 
     file = models.ForeignKey("cases.HardshipFile", verbose_name=_("档案"), on_delete=models.PROTECT,
@@ -131,7 +132,7 @@ class AidPlan(models.Model):
         return self.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
-class Disbursement(models.Model):
+class Disbursement(BoundedFields, models.Model):
     """A payment under an approved plan, with its ledger entry and receipt (领款凭证)."""
 
     plan = models.ForeignKey(AidPlan, verbose_name=_("帮扶计划"), on_delete=models.PROTECT,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.bounds import BoundedFields
 from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
@@ -84,7 +85,7 @@ class SchoolingStage(models.TextChoices):
     TERTIARY = "tertiary", _("大学/高职")
 
 
-class HouseholdMember(models.Model):
+class HouseholdMember(BoundedFields, models.Model):
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE,
                                   related_name="members")
     worker = models.ForeignKey(
@@ -119,7 +120,7 @@ class IncomeKind(models.TextChoices):
     OTHER = "other", _("其他收入")
 
 
-class IncomeItem(models.Model):
+class IncomeItem(BoundedFields, models.Model):
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE,
                                   related_name="income_items")
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
@@ -142,7 +143,7 @@ class ExpenseKind(models.TextChoices):
     SCHOOLING = "schooling", _("教育")
 
 
-class RigidExpense(models.Model):
+class RigidExpense(BoundedFields, models.Model):
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE,
                                   related_name="rigid_expenses")
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
@@ -166,7 +167,7 @@ class HardshipEvent(models.TextChoices):
     SUDDEN_EVENT = "sudden_event", _("突发事件")
 
 
-class HardshipCostItem(models.Model):
+class HardshipCostItem(BoundedFields, models.Model):
     """A year's cost of an accident, major illness or sudden event (意外致困), with what
     compensation, insurance and other aid already covered."""
 

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.bounds import BoundedFields
 from cases.models.hardship.states import HardshipStatus
 from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
@@ -18,7 +19,7 @@ class ObjectionStatus(models.TextChoices):
     DISMISSED = "dismissed", _("异议不成立")
 
 
-class Objection(models.Model):
+class Objection(BoundedFields, models.Model):
     """An objection lodged during publicity (公示异议); each opens a review task."""
 
     file = models.ForeignKey("cases.HardshipFile", verbose_name=_("档案"), on_delete=models.CASCADE,
@@ -52,7 +53,7 @@ class Objection(models.Model):
         return f"{self.file_id}#{self.pk} {self.get_status_display()}"
 
 
-class YearlyReview(models.Model):
+class YearlyReview(BoundedFields, models.Model):
     """A yearly re-verification (动态管理) of an open file; the category may change."""
 
     file = models.ForeignKey("cases.HardshipFile", verbose_name=_("档案"), on_delete=models.CASCADE,

@@ -44,13 +44,16 @@ SENSITIVE_VIEW_NAMES = {
 }
 
 HOW_TO_VERIFY = (
-    "Each event's hash is the SHA-256 of its canonical payload: the JSON object of the keys seq, "
+    "Each event's hash is the HMAC-SHA256, under the deployment's audit key (AUDIT_HMAC_KEY, kept by its "
+    "operator outside the database and handed only to whoever is to verify), of its canonical payload: "
+    "the JSON object of the keys seq, "
     "occurred_at (UTC, ISO 8601 with microseconds), actor_id, actor_label, action, subject_type, subject_id, "
     "organisation_id, name, from_state, to_state, reason, data and prev_hash, serialised with sorted keys, "
     "no whitespace (separators ',' and ':') and UTF-8 without ASCII escaping. prev_hash is the hash of the "
     "journal's previous event (seq - 1), of whatever subject; the first event's prev_hash is 64 zeros. "
-    "The events here are those of one subject, so their seq numbers have gaps; each one's own hash can be "
-    "recomputed, and the whole chain is checked with `manage.py verify_audit` against the full journal."
+    "The events here are those of one subject, so their seq numbers have gaps; with the key each one's own "
+    "hash can be recomputed, and the whole chain is checked with `manage.py verify_audit` against the full "
+    "journal and its anchors."
 )
 
 

@@ -1,22 +1,30 @@
 """Appending to the hash-chained audit journal and verifying it.
 
-The hash of an event is sha256 over a canonical JSON serialisation (sorted keys, no
-whitespace, UTF-8) of every stored field except the hash itself, including `prev_hash`.
+The hash of an event is HMAC-SHA256, under the audit key (AUDIT_HMAC_KEY, kept outside the
+database: keys.py), of a canonical JSON serialisation (sorted keys, no whitespace, UTF-8) of
+every stored field except the hash itself, including `prev_hash`. Without the key nobody can
+recompute a valid chain after changing, inserting or deleting an event. Verification also
+compares the chain with its anchors (anchors.py), copies of the head kept outside the
+database, which catch a cut-off tail and a rewrite by someone who holds the key.
 Appends lock the single AuditChainHead row, so the chain never forks under concurrency.
 """
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
+from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from cases.models import AuditChainHead, AuditEvent
 from cases.models.actors import actor_label, is_system
+
+from .anchors import AnchorLog, AnchorProblem, read_anchors
+from .keys import audit_key, same, seal
 
 GENESIS_HASH = "0" * 64
 
@@ -48,16 +56,29 @@ def canonical_bytes(event: AuditEvent) -> bytes:
     ).encode("utf-8")
 
 
-def compute_hash(event: AuditEvent) -> str:
+def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """The event's seal: HMAC-SHA256 under `key`, by default the audit key."""
+    return seal(key or audit_key(), canonical_bytes(event))
+
+
+def sealer(key: bytes) -> Callable[[AuditEvent], str]:
+    return lambda event: seal(key, canonical_bytes(event))
+
+
+def legacy_sha256(event: AuditEvent) -> str:
+    """The unkeyed hash events had before the chain was keyed (rekey_audit_chain --from-sha256)."""
     return hashlib.sha256(canonical_bytes(event)).hexdigest()
 
 
 class JournalEncoder(DjangoJSONEncoder):
-    """Model instances in event data are journalled by reference: label, key and name."""
+    """Model instances in event data are journalled by reference: label, key and name; an
+    uploaded file by its name and size (its content is the record the transition made)."""
 
     def default(self, o):
         if isinstance(o, models.Model):
             return {"model": o._meta.label_lower, "pk": o.pk, "str": str(o)}
+        if isinstance(o, File):
+            return {"file": (o.name or "").replace("\\", "/").rsplit("/", 1)[-1], "size": o.size}
         return super().default(o)
 
 
@@ -141,43 +162,109 @@ class ChainBreak:
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
-    first_break: ChainBreak | None
+    first_break: ChainBreak | AnchorProblem | None
+    anchors: AnchorLog | None = None  # what the anchor file held (None: not consulted)
 
     @property
     def intact(self) -> bool:
         return self.first_break is None
 
+    @property
+    def anchor_warning(self) -> str:
+        """Why the anchors could not vouch for the tail, when they could not."""
+        if self.anchors is None:
+            return ""
+        if not self.anchors.anchors:
+            return (f"锚点文件 {self.anchors.path} {'中没有锚点' if self.anchors.exists else '不存在'}："
+                    "无法发现链尾被删除，也无法发现持有密钥者对审计链的改写。请确认定时任务 anchor_audit_chain "
+                    "在运行（或运行 manage.py verify_audit --anchor），并检查 AUDIT_ANCHOR_PATH。")
+        return ""
 
-def _walk(events: Iterator[AuditEvent]) -> tuple[int, str, ChainBreak | None]:
-    expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
+
+@dataclass(frozen=True)
+class Walk:
+    last_seq: int
+    last_hash: str
+    checked: int
+    broken: ChainBreak | None
+
+
+def _hash_problem(event: AuditEvent) -> str:
+    if legacy_sha256(event) == event.hash:
+        return ("哈希不符：它是未加密钥的 SHA-256。审计链写于启用 HMAC 之前时，运行 manage.py rekey_audit_chain "
+                "--from-sha256 迁移；否则，这是不持有密钥者改动后重算的哈希")
+    return "内容已被改动（哈希不符）"
+
+
+def walk(events: Iterator[AuditEvent], *, seq: int = 0, prev: str = GENESIS_HASH,
+         hasher: Callable[[AuditEvent], str] | None = None, anchored: dict | None = None) -> Walk:
+    """Follow the chain from the event after `seq` (whose hash is `prev`): each event's number,
+    link, seal and, where `anchored` ({seq: [Anchor]}) has one, its anchored hash."""
+    try:
+        return _follow(events, seq=seq, prev=prev, hasher=hasher or sealer(audit_key()), anchored=anchored or {})
+    finally:
+        # Stopped at a break, a queryset's iterator still holds its server-side cursor on PostgreSQL:
+        # close it now, not whenever the garbage collector does (inside another query, psycopg
+        # would wait forever for its own connection's lock).
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+
+
+def _follow(events: Iterator[AuditEvent], *, seq: int, prev: str, hasher, anchored: dict) -> Walk:
+    expected_seq, expected_prev, checked, vouched = seq + 1, prev, 0, seq
     for event in events:
+        broken = None
         if event.seq > expected_seq:
-            return checked, expected_prev, ChainBreak(expected_seq, "缺失（已被删除）")
-        if event.prev_hash != expected_prev:
-            return checked, expected_prev, ChainBreak(
-                event.seq, "前一事件哈希不符（其前插入或删除了事件，或前一事件被改动）"
-            )
-        if compute_hash(event) != event.hash:
-            return checked, expected_prev, ChainBreak(event.seq, "内容已被改动（哈希不符）")
+            broken = ChainBreak(expected_seq, "缺失（已被删除）")
+        elif event.prev_hash != expected_prev:
+            broken = ChainBreak(event.seq, "前一事件哈希不符（其前插入或删除了事件，或前一事件被改动）")
+        elif not same(hasher(event), event.hash):
+            broken = ChainBreak(event.seq, _hash_problem(event))
+        else:
+            for anchor in anchored.get(event.seq, ()):
+                if not same(anchor.hash, event.hash):
+                    broken = ChainBreak(event.seq, (
+                        f"与 {anchor.when} 的锚点记录的哈希不符：#{vouched + 1} 至 #{event.seq} 之间的事件"
+                        "在锚定之后被改写、插入或删除（改写者持有密钥）"))
+                    break
+            else:
+                vouched = event.seq if event.seq in anchored else vouched
+        if broken:
+            return Walk(expected_seq - 1, expected_prev, checked, broken)
         expected_seq, expected_prev, checked = event.seq + 1, event.hash, checked + 1
-    return checked, expected_prev, None
+    return Walk(expected_seq - 1, expected_prev, checked, None)
+
+
+def chain_head() -> tuple[int, str]:
+    """The sequence number and hash the chain head row records."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
+
+
+def head_problem(last_seq: int, last_hash: str, head: tuple[int, str] | None = None) -> ChainBreak | None:
+    """Whether the chain head row (or `head`, read before) agrees with the last event walked."""
+    head_seq, head_hash = head or chain_head()
+    if head_seq > last_seq:
+        return ChainBreak(last_seq + 1, "缺失（链尾事件已被删除，与链头记录不符）")
+    if head_seq < last_seq:
+        return ChainBreak(head_seq + 1, "链头之后出现了未经追加的事件（插入）")
+    if head_hash != last_hash:
+        return ChainBreak(last_seq, "内容已被改动（与链头记录的哈希不符）")
+    return None
 
 
 def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
-    """Walk the whole journal; name the first event that breaks the chain."""
+    """Walk the whole journal and compare it with its anchors; name the first event that breaks
+    the chain (or the anchor file's first untrustworthy line)."""
+    log = read_anchors()
     events = AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size)
-    checked, last_hash, broken = _walk(events)
-    if broken:
-        return ChainReport(checked, broken)
-    head = AuditChainHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
-    if head_seq > checked:
-        return ChainReport(checked, ChainBreak(checked + 1, "缺失（链尾事件已被删除，与链头记录不符）"))
-    if head_seq < checked:
-        return ChainReport(checked, ChainBreak(head_seq + 1, "链头之后出现了未经追加的事件（插入）"))
-    if head_hash != last_hash:
-        return ChainReport(checked, ChainBreak(checked, "内容已被改动（与链头记录的哈希不符）"))
-    return ChainReport(checked, None)
+    walked = walk(events, anchored=log.by_seq())
+    broken = walked.broken or head_problem(walked.last_seq, walked.last_hash) or log.problem
+    if not broken and (beyond := [a for a in log.anchors if a.seq > walked.last_seq]):
+        broken = ChainBreak(walked.last_seq + 1, (
+            f"缺失：{beyond[0].when} 的锚点记录审计链已到 #{beyond[0].seq}，此后的链尾已被删除"))
+    return ChainReport(walked.checked, broken, log)
 
 
 def subject_of(event: AuditEvent):

@@ -3,6 +3,7 @@ a masked ID with a reason, and the history exports (PDF, and JSON whose hashes a
 recomputes). Only auditors open these pages, and only for their own subtrees."""
 
 import hashlib
+import hmac
 import json
 from datetime import date
 
@@ -89,7 +90,15 @@ def test_revealing_the_id_needs_a_reason_and_is_journalled(client, people, case)
     assert "查看敏感信息：显示完整身份证号" in later and "核对仲裁移送材料" in later and RESIDENT_ID not in later
 
 
-def test_the_json_history_carries_hashes_a_third_party_can_recompute(client, people, case):
+@pytest.fixture
+def key_given_to_the_verifier(settings):
+    """The chain is keyed (issue 17, point 5): whoever is to verify it is handed the deployment's key."""
+    settings.AUDIT_HMAC_KEY = "audit-key-handed-to-the-court-expert-0123456789"
+    return b"audit-key-handed-to-the-court-expert-0123456789"
+
+
+def test_the_json_history_carries_hashes_a_third_party_can_recompute(client, people, key_given_to_the_verifier,
+                                                                       case):
     client.force_login(people["auditor"])
     response = client.get(timeline_url(case, "audit_history_json"))
     assert response.status_code == 200 and response["Content-Disposition"].endswith('history.json"')
@@ -97,12 +106,13 @@ def test_the_json_history_carries_hashes_a_third_party_can_recompute(client, peo
     assert payload["subject"]["number"] == case.number and len(payload["events"]) >= 2
     for event in payload["events"]:
         claimed = event.pop("hash")
-        recomputed = hashlib.sha256(json.dumps(event, sort_keys=True, ensure_ascii=False,
-                                               separators=(",", ":")).encode()).hexdigest()
+        recomputed = hmac.new(key_given_to_the_verifier, json.dumps(event, sort_keys=True, ensure_ascii=False,
+                                                                   separators=(",", ":")).encode(),
+                              hashlib.sha256).hexdigest()
         assert recomputed == claimed
     stored = AuditEvent.objects.get(seq=payload["events"][0]["seq"])
     assert compute_hash(stored) == stored.hash and canonical_payload(stored)["seq"] == stored.seq
-    assert "SHA-256" in payload["how_to_verify"]
+    assert "HMAC-SHA256" in payload["how_to_verify"] and "AUDIT_HMAC_KEY" in payload["how_to_verify"]
     export = AuditEvent.objects.get(action=AuditAction.EXPORT, name="export_history_json")
     assert export.actor == people["auditor"] and export.subject_id == str(case.pk)
 

@@ -275,7 +275,10 @@ def command(*args, **options):
 
 
 def test_command_reports_counts_and_errors_with_progress_bar(orgs):
-    out, err = command(str(WITH_ERRORS), "--org", "BJ-HD")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="有7行未导入"):  # rows failed: exit status 1 (issue 17, point 8)
+        call_command("import_civil_affairs", str(WITH_ERRORS), "--org", "BJ-HD", stdout=out, stderr=err)
+    out, err = out.getvalue(), err.getvalue()
     assert "导入完成：civil_affairs_errors.csv" in out
     assert "共9行；新增2条，更新0条，未变0条，错误7行" in out
     assert "数据使用目的：困难职工精准识别与帮扶" in out

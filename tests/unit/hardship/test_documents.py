@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from cases.documents.registry import cn_date, get_kind
+from cases.documents.registry import get_kind
 from cases.models import (
     AidPlan,
     AuditAction,
@@ -228,7 +228,10 @@ def test_the_publicity_notice_masks_the_name_and_runs_to_the_clocks_due_date(hou
 
     assert "王*国" in text and "王建国" not in text and "110108197501010017" not in text
     assert "深度困难" in text and "¥" not in text  # no income figures in public
-    assert f"公示期：{cn_date(started)}至{cn_date(deadline.due_on)}" in text
+    # Five working days after Wednesday 11 February 2026: 12, 13, 14 (a make-up workday), then the
+    # Spring Festival holiday (15–23 February), 24 and 25 February.
+    assert deadline.due_on == date(2026, 2, 25)
+    assert "公示期：2026年2月11日至2026年2月25日" in text
     assert "海淀区总工会一楼公示栏" in text and "向海淀区总工会提出" in text
 
 
@@ -383,23 +386,27 @@ def test_exit_publicity_masks_the_name_and_the_exit_notice_gives_the_reason(hous
     publicity = issue("exit_publicity_notice", file, transition_event(file, "begin_exit", staff["caseworker"]),
                       staff["caseworker"])
     assert "王*国" in publicity and "王建国" not in publicity and "已脱困" in publicity
-    assert f"公示期：{cn_date(started)}至{cn_date(deadline.due_on)}" in publicity
+    # Five working days after Wednesday 1 April 2026: 2 and 3 April, the Qingming holiday (4–6 April),
+    # then 7, 8 and 9 April.
+    assert deadline.due_on == date(2026, 4, 9)
+    assert "公示期：2026年4月1日至2026年4月9日" in publicity
     assert "BJ-HD-KN-2026-0001" not in publicity
 
     file.exited_on = date(2026, 4, 10)
     file.save()
     exit_notice = build("exit_notice", file)
     assert "王建国：" in exit_notice and "因已脱困" in exit_notice and "自2026年4月10日起" in exit_notice
-    assert "配偶康复后重新就业" in exit_notice and f"至{cn_date(deadline.due_on)}公示" in exit_notice
+    assert "配偶康复后重新就业" in exit_notice and "至2026年4月9日公示" in exit_notice
     assert "公示期内未收到异议" in exit_notice
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code", ["publicity_notice", "exit_publicity_notice"])
-def test_the_sample_publicity_periods_are_what_the_clocks_compute(code):
-    from cases.rules.deadlines import clock
-
+@pytest.mark.parametrize("code, starts_on, ends_on", [
+    # Wednesday 11 February 2026: 12, 13, 14 (make-up workday), Spring Festival 15–23, then 24 and 25.
+    ("publicity_notice", "2026年2月11日", "2026年2月25日"),
+    # Monday 15 March 2027: Tuesday to Friday, then Monday 22.
+    ("exit_publicity_notice", "2027年3月15日", "2027年3月22日"),
+])
+def test_the_sample_publicity_periods_run_five_working_days(code, starts_on, ends_on):
     period = get_kind(code).sample_context()["period"]
-    rule = clock("hardship.publicity" if code == "publicity_notice" else "hardship.exit_publicity")
-    starts_on = date(*map(int, re.findall(r"\d+", period["starts_on"])))
-    assert period["ends_on"] == cn_date(rule.due_date(starts_on).date)
+    assert (period["starts_on"], period["ends_on"], period["working_days"]) == (starts_on, ends_on, 5)

@@ -24,9 +24,10 @@ from notifications.kinds.registry import RESOLVERS
 from notifications.models import ContactOptOut, Delivery, Notification, SmsRecord
 from notifications.reminders import send_daily_digests, send_session_reminders
 from notifications.services import render_message
+from tests.consent import consent_recorded_in_task
+from tests.dispute_cases import signed_scan
 from tests.hardship_fixtures import file_in_state, household_in_hardship
 from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
-from tests.consent import consent_recorded_in_task
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +252,7 @@ def effective_agreement(case, people, run):
             "instalments": [(date(2026, 11, 20), Decimal("12000.00")), (date(2026, 12, 10), Decimal("11196.00"))]})
         for signatory in ("worker", "employer", "mediator", "seal"):
             run(act, case, "sign_agreement", mediator, "record_signature", data={"signatory": signatory})
+        run(act, case, "sign_agreement", mediator, "upload_signed_original", data={"scan": signed_scan()})
         run(take, case, "sign_agreement", mediator, "make_agreement_effective")
 
 

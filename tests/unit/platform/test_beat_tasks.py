@@ -1,4 +1,5 @@
-"""The tasks beat runs every minute: viewflow's due timers and the legal clocks."""
+"""The tasks beat runs every minute (viewflow's due timers and the legal clocks), every five minutes
+(the audit chain's anchor) and at their hours."""
 
 from datetime import date, timedelta
 
@@ -21,16 +22,19 @@ pytestmark = pytest.mark.django_db
 
 SWEEPS = {"cases.tasks.fire_workflow_timers", "cases.tasks.check_deadlines", "notifications.tasks.send_due_deliveries"}
 DAILY = {"notifications.tasks.send_session_reminders": {9, 18}, "notifications.tasks.send_daily_digests": {8}}
+EVERY_FIVE_MINUTES = {"cases.tasks.anchor_audit_chain": {0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55}}
 
 
 def test_beat_runs_every_sweep_every_minute_and_the_reminders_at_their_hours():
     schedule = app.conf.beat_schedule
-    assert {entry["task"] for entry in schedule.values()} == SWEEPS | set(DAILY)
+    assert {entry["task"] for entry in schedule.values()} == SWEEPS | set(DAILY) | set(EVERY_FIVE_MINUTES)
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks
     for entry in schedule.values():
         assert entry["task"] in app.tasks
         if entry["task"] in SWEEPS:
             assert entry["schedule"].is_due(timezone.now() - timedelta(minutes=1)).is_due
+        elif entry["task"] in EVERY_FIVE_MINUTES:
+            assert entry["schedule"].minute == EVERY_FIVE_MINUTES[entry["task"]] and len(entry["schedule"].hour) == 24
         else:
             assert entry["schedule"].hour == DAILY[entry["task"]] and entry["schedule"].minute == {0}
     assert app.conf.timezone == "Asia/Shanghai"  # so 08:00 is Beijing time

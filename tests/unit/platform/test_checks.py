@@ -53,3 +53,25 @@ def test_a_seal_font_that_is_not_installed_is_a_warning_naming_what_is(settings)
     warnings = [m for m in run_checks(tags=["documents"]) if m.id == "unioncase.W001"]
     assert len(warnings) == 1 and not warnings[0].is_serious()
     assert "方正小标宋简体" in str(warnings[0].msg) and "Noto Serif CJK SC" in str(warnings[0].hint)
+
+
+def audit_key_check_ids(settings, *, key: str, debug: bool = False) -> set[str]:
+    settings.AUDIT_HMAC_KEY, settings.DEBUG = key, debug
+    return {message.id for message in run_checks(tags=["security"], include_deployment_checks=True)
+            if message.id in ("unioncase.E020", "unioncase.W020")}
+
+
+def test_point_5_check_deploy_refuses_an_unset_or_public_audit_key_when_debug_is_off(settings):
+    assert audit_key_check_ids(settings, key="") == {"unioncase.E020"}
+    assert audit_key_check_ids(settings, key="unioncase-development-audit-key:not-secret:never-in-production") == {
+        "unioncase.E020"}
+    assert audit_key_check_ids(settings, key="short-audit-key") == {"unioncase.W020"}
+    assert audit_key_check_ids(settings, key="Zk3pW9qLr2Xv8TnB5cYh1MdF7gJs4aQe") == set()  # 32 characters
+    assert audit_key_check_ids(settings, key="", debug=True) == set()  # development
+
+
+def test_point_5_the_audit_key_check_runs_only_under_check_deploy(settings):
+    settings.AUDIT_HMAC_KEY, settings.DEBUG = "", False
+    assert "unioncase.E020" not in {message.id for message in run_checks()}
+    [error] = [m for m in run_checks(include_deployment_checks=True) if m.id == "unioncase.E020"]
+    assert error.is_serious() and "AUDIT_HMAC_KEY" in error.msg and "rekey_audit_chain" in error.hint

@@ -6,8 +6,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
+from freezegun import freeze_time
 
-from cases.models import AuditAction, AuditEvent, Deadline, DeadlineState, Document, HolidaySchedule, ScheduleStatus
+from cases.models import (
+    AuditAction,
+    AuditEvent,
+    Deadline,
+    DeadlineState,
+    DisputeCase,
+    DisputeStatus,
+    Document,
+    HolidaySchedule,
+    ScheduleStatus,
+)
 from cases.models.actors import system
 from cases.platform import transitions
 from cases.platform.deadlines import open_deadline
@@ -15,6 +26,8 @@ from cases.platform.holiday_schedules import ScheduleEntry, propose_schedule
 from cases.platform.transitions import StaleCase, TransitionRefused, apply, available_transitions
 from cases.rules import deadlines as clocks
 from notifications.models import Notification
+from tests.consent import consent_recorded
+from tests.dispute_cases import at, register_case
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +52,13 @@ def review_clock(schedule):
     return Deadline.objects.for_subject(schedule).get(clock="calendar.schedule_review")
 
 
-def test_proposing_a_schedule_opens_its_review_clock(schedule):
-    deadline = review_clock(schedule)
+def test_proposing_a_schedule_opens_its_review_clock(orgs, people):
+    with freeze_time(at("2026-11-09", 10)):  # a Monday
+        proposed = propose_schedule(year=2027, entries=NEW_YEARS_DAY_2027, organisation=orgs["bj"], by=people["admin"])
+    deadline = review_clock(proposed)
     assert deadline.state == DeadlineState.OPEN
-    assert deadline.due_on == clocks.clock("calendar.schedule_review").due_date(deadline.starts_on).date
+    # Three working days, the day of proposal not counted: Tuesday, Wednesday, Thursday.
+    assert (deadline.starts_on, deadline.due_on) == (date(2026, 11, 9), date(2026, 11, 12))
 
 
 def test_approval_moves_status_meets_the_clock_journals_documents_and_notifies(
@@ -117,6 +133,24 @@ def test_a_second_approver_with_a_stale_copy_gets_a_clear_message(schedule, peop
     with pytest.raises(StaleCase, match="已被他人处理"):
         apply(stale, "reject", by=third_admin, reason="重复")
     assert AuditEvent.objects.filter(name__in=["approve", "reject"]).count() == 1
+
+
+def test_guarantee_a_stale_copy_is_refused_even_when_its_action_is_still_allowed(orgs, people):
+    """Withdrawal is allowed from every open state, so only the stale-copy check stops a
+    withdrawal decided on a copy read before the case was accepted."""
+    with freeze_time(at("2026-11-02", 10), tick=True):
+        case = register_case(orgs, people, date(2026, 11, 2))
+        consent_recorded(case, people["mediator"])
+        stale = DisputeCase.objects.get(pk=case.pk)
+        apply(case, "accept", by=people["lead"])
+
+        with pytest.raises(StaleCase, match="已被他人处理，请刷新页面后查看最新状态"):
+            apply(stale, "withdraw", by=people["mediator"], reason="申请人书面撤回")
+        assert DisputeCase.objects.get(pk=case.pk).status == DisputeStatus.ACCEPTED
+        assert not AuditEvent.objects.filter(subject_id=str(case.pk), name="withdraw").exists()
+
+        fresh = DisputeCase.objects.get(pk=case.pk)  # the same withdrawal on a fresh copy goes through
+        assert apply(fresh, "withdraw", by=people["mediator"], reason="申请人书面撤回").to_state == DisputeStatus.WITHDRAWN
 
 
 def test_a_legal_condition_refuses_with_its_reason(orgs, people, schedule):

@@ -38,6 +38,7 @@ from cases.models import (
 from cases.models.access import can_act
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST
 from cases.platform.audit.journal import append_event
+from cases.platform.audit.readers import journal_visible_to
 from cases.platform.transitions import apply, fsm_transition, transition_spec
 from cases.rules.eligibility import Category
 from cases.rules.validators import normalise_resident_id
@@ -112,13 +113,14 @@ class FileListView(HardshipReadersOnly, TemplateView):
 
 # -- 档案详情 ----------------------------------------------------------------------------------
 
-def file_timeline(file) -> list:
+def file_timeline(file, user) -> list:
     """Every audit event about the file and its records (objections, reviews, plans, payments,
-    attachments, documents), oldest first, in words."""
+    attachments, documents) that `user` may see, oldest first, in words: the auditors' own
+    entries only to auditors (cases.platform.audit.readers)."""
     documents = list(file_documents(file))
     condition = file_related_subjects(file, documents)
     entries = events_timeline(condition, documents, labels=transition_labels(HardshipFile),
-                              state_label=hardship_status_label)
+                              state_label=hardship_status_label, visible=journal_visible_to(user, file.organisation))
     for entry in entries:
         if entry.event.action == AuditAction.SENSITIVE_VIEW:
             entry.title = _("查阅家庭信息") if entry.event.name == "view_household_editor" else _("查阅档案详情")
@@ -184,7 +186,7 @@ class FileDetailView(HardshipReadersOnly, TemplateView):
             second_approver_name=person_name(file.second_approved_by), per_capita=yuan(file.per_capita_monthly),
             yearly_reviews=list(file.yearly_reviews.select_related("reviewed_by")),
             attachments=list(file.attachments.select_related("uploaded_by")),
-            aid=aid_rows(file, user), timeline=file_timeline(file), flow_tasks=open_flow_tasks(file, user),
+            aid=aid_rows(file, user), timeline=file_timeline(file, user), flow_tasks=open_flow_tasks(file, user),
             actions=file_actions(file, user, bound=bound, bound_key=bound_key),
             read_only=not can_act(user, file.organisation, HANDLERS), tabs=FILE_TABS, tab=tab,
             household_edit_url=household_editor_url(file, user),

@@ -1,0 +1,341 @@
+"""Issue 17: a generated permission test. It walks the URL resolver and, for every pattern and every
+海淀 role, GETs and POSTs the pattern filled with the ids of 朝阳's records. Every answer must be a
+refusal (400, 403, 404, 405, 429), a redirect that leads to no 朝阳 record, or a page — never one
+of a 朝阳 record — that shows nothing of 朝阳; nothing of 朝阳 may change (its case, file,
+objection, tasks, match, notification, journal entries); and nothing may answer 500.
+
+How each URL name gets its ids is written out below (PAGES, FLOWS, FLOW_PAGES, TASK_PAGES, the
+admin rule). A pattern not covered fails `test_every_url_pattern_says_how_it_is_probed`, naming
+it: add it to the table when you add a page.
+"""
+
+import logging
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import pytest
+from django.core.signals import got_request_exception
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.unit.security.districts.world import ROLES
+from workflows.dispute.flow import DisputeFlow
+from workflows.hardship.flow import HardshipFlow, ObjectionFlow
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One way to call a page: URL arguments and query from 朝阳's records, and what to POST."""
+
+    kwargs: dict = field(default_factory=dict)
+    query: str = ""
+    posts: tuple = ({},)
+
+
+def probe(**kwargs):
+    return lambda cy: [Probe(**kwargs)]
+
+
+def both_subjects(cy, **extra):
+    return [Probe({"kind": "disputes", "pk": cy.case.pk}, **extra), Probe({"kind": "hardship", "pk": cy.file.pk}, **extra)]
+
+
+# Pages outside the flows, by URL name.
+PAGES = {
+    "set_language": probe(posts=({"language": "en", "next": "/"},)),
+    "login": probe(posts=({"username": "cy_mediator", "password": "wrong"},)),
+    "logout": probe(),
+    "password_change": probe(),
+    "password_change_done": probe(),
+    "two_factor_verify": probe(),
+    "two_factor_enrol": probe(),
+    "index": probe(),
+    "workbench:index": probe(),
+    "workbench:case_register": probe(),
+    "workbench:case_search": lambda cy: [Probe(query=f"q={cy.case.number}"), Probe(query="q=赵铁柱")],
+    "workbench:case_detail": lambda cy: [Probe({"pk": cy.case.pk})],
+    "workbench:case_action": lambda cy: [
+        Probe({"pk": cy.case.pk, "name": "withdraw"}, posts=({"withdraw-reason": "申请人撤回"},))],
+    "workbench:case_document": lambda cy: [Probe({"pk": cy.case.pk, "document_pk": cy.case_document.pk})],
+    "workbench:case_parties": lambda cy: [Probe({"pk": cy.case.pk}, posts=(
+        {"form": "workers", "workers-new_workers": "伪造劳动者 11010519491231002X 代表"},
+        {"form": "agent", "agent-side": "worker", "agent-name": "伪造代理人", "agent-phone": "13801234567"}))],
+    # 朝阳's case has no agent: any agent key under its case must answer 404 like the case itself.
+    "workbench:case_agent_scan": lambda cy: [Probe({"pk": cy.case.pk, "agent_pk": cy.case.pk})],
+    "workbench:case_service": lambda cy: [
+        Probe({"pk": cy.case.pk, "document_pk": cy.case_document.pk, "party": "worker"})],
+    "workbench:case_service_certificate": lambda cy: [
+        Probe({"pk": cy.case.pk, "document_pk": cy.case_document.pk, "party": "worker"})],
+    "workbench:case_service_consent": lambda cy: [Probe({"pk": cy.case.pk, "party": "worker"})],
+    # 朝阳's case has no service record: the case's own id stands in, and the case is refused first.
+    "workbench:case_service_scan": lambda cy: [Probe({"pk": cy.case.pk, "record_pk": cy.case_document.pk})],
+    "workbench:candidate_list": probe(),
+    "workbench:candidate_detail": lambda cy: [
+        Probe({"pk": cy.candidate.pk}, posts=({"action": "confirm", "note": ""},))],
+    "workbench:hardship_register": probe(),
+    "workbench:hardship_assess": probe(),
+    "workbench:hardship_file_list": lambda cy: [Probe(query="q=李秀兰")],
+    "workbench:hardship_file": lambda cy: [Probe({"pk": cy.file.pk})],
+    "workbench:hardship_household": lambda cy: [Probe({"pk": cy.file.pk})],
+    "workbench:hardship_file_action": lambda cy: [
+        Probe({"pk": cy.file.pk, "name": "lodge_objection"}, posts=({"lodge_objection-content": "伪造的异议"},))],
+    "workbench:hardship_file_document": lambda cy: [
+        Probe({"pk": cy.file.pk, "document_pk": cy.file_document.pk})],
+    "workbench:hardship_fund_list": probe(),
+    "workbench:hardship_fund": lambda cy: [Probe({"pk": cy.fund.pk})],
+    "workbench:hardship_fund_export": lambda cy: [Probe({"pk": cy.fund.pk})],
+    "workbench:report": lambda cy: [Probe(query=f"organisation={cy.case.organisation.parent_id}")],
+    "workbench:report_xlsx": lambda cy: [Probe(query=f"organisation={cy.case.organisation.parent_id}")],
+    "workbench:report_pdf": lambda cy: [Probe(query=f"organisation={cy.case.organisation.parent_id}")],
+    "workbench:audit_search": lambda cy: [
+        Probe(query=f"organisation={cy.case.organisation.parent_id}"), Probe(query=f"case={cy.case.number}")],
+    "workbench:audit_verify": probe(),
+    "workbench:audit_timeline": both_subjects,
+    "workbench:audit_reveal": lambda cy: both_subjects(cy, posts=({"reason": "查看"},)),
+    "workbench:audit_history_json": both_subjects,
+    "workbench:audit_history_pdf": both_subjects,
+    "workbench:lockout_list": probe(),
+    "workbench:lockout_unlock": lambda cy: [Probe({"pk": cy.mediator.pk}, posts=({"reason": "解锁"},))],
+    "workbench:notification_inbox": probe(),
+    "workbench:notification_open": lambda cy: [Probe({"pk": cy.notification.pk})],
+    "workbench:notification_read_all": probe(),
+    "workbench:notification_preferences": probe(),
+}
+
+# Pages that sign the user out: the probe signs them in again afterwards.
+SIGN_OUT = {"logout", "admin:logout"}
+# Pages that journal their own use (a chain check, a report export, a failed sign-in): the journal may
+# grow there, by an entry about no 朝阳 record (entries about 朝阳 are counted apart, and may not).
+JOURNALS_OWN_USE = {"workbench:audit_verify", "workbench:report_xlsx", "workbench:report_pdf", "admin:login"}
+
+# The flow applications, by namespace: the flow, and which 朝阳 task stands for its work.
+FLOWS = {"dispute": (DisputeFlow, "case_task"), "hardship": (HardshipFlow, "file_task"),
+         "objection": (ObjectionFlow, "objection_task")}
+
+
+def bulk(task_of):
+    """The bulk pages get every 朝阳 task, of every flow: to show, to confirm, and "select all"."""
+    def build(cy):
+        ids = [cy.case_task.pk, cy.file_task.pk, cy.objection_task.pk]
+        return [Probe(posts=({"pk": ids}, {"pk": ids, "_confirm": "1"}, {"select_all": "1", "_confirm": "1"}))]
+    return build
+
+
+def of_process(task_of):
+    return lambda cy: [Probe({"process_pk": getattr(cy, task_of).process_id})]
+
+
+# The pages of each flow application, by name within its namespace.
+FLOW_PAGES = {
+    "index": lambda task_of: probe(), "process_list": lambda task_of: probe(),
+    "task_list": lambda task_of: probe(), "chart": lambda task_of: probe(),
+    "inbox": lambda task_of: probe(), "queue": lambda task_of: probe(), "archive": lambda task_of: probe(),
+    "tasks_assign": bulk, "tasks_unassign": bulk,
+    "process_detail": of_process, "process_cancel": of_process, "process_chart": of_process,
+}
+# The pages of each task of a flow (<namespace>:<node>:<page>): filled with 朝阳's task of that node,
+# or else 朝阳's open task of the flow.
+TASK_PAGES = {"assign", "unassign", "execute", "index", "detail", "action", "cancel", "undo", "revive"}
+
+
+def task_probes(flow_class, node_name, page, task_of):
+    def build(cy):
+        task = getattr(cy, task_of)
+        node = getattr(flow_class, node_name)
+        task = task.process.task_set.filter(flow_task=node).first() or task
+        kwargs = {"process_pk": task.process_id, "task_pk": task.pk}
+        if page == "action":
+            kwargs["action"] = (getattr(node, "actions", ()) or ("none",))[0]
+        return [Probe(kwargs)]
+    return build
+
+
+def admin_probes(cy):
+    """Django's admin is for superusers (is_staff) only: its one gate (admin_view) sends everyone else
+    to its login whatever the method, so its pages are read once; its login and logout are posted to."""
+    return [Probe(posts=())]
+
+
+ADMIN_POSTED = {"admin:login": [Probe(posts=({"username": "nobody", "password": "wrong"},))],
+                "admin:logout": [Probe()]}
+
+
+# -- walking the resolver ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # "namespace:name", or "namespace:?route" for an unnamed pattern
+    route: str  # the full route, "cases/<int:pk>/"
+
+
+def url_patterns(resolver=None, prefix="", namespace=()) -> list[Pattern]:
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace + ((entry.namespace,) if entry.namespace else ())
+            found += url_patterns(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = entry.name or "?" + route
+            found.append(Pattern(":".join(namespace + (name,)), route))
+    return found
+
+
+def how_to_probe(pattern: Pattern):
+    """The table's answer for `pattern`: a function of 朝阳's records giving its probes, or None."""
+    if pattern.name in PAGES:
+        return PAGES[pattern.name]
+    parts = pattern.name.split(":")
+    if parts[0] == "admin":
+        return (lambda cy: ADMIN_POSTED[pattern.name]) if pattern.name in ADMIN_POSTED else admin_probes
+    if parts[0] in FLOWS and len(parts) == 2 and parts[1] in FLOW_PAGES:
+        return FLOW_PAGES[parts[1]](FLOWS[parts[0]][1])
+    if parts[0] in FLOWS and len(parts) == 3 and parts[2] in TASK_PAGES:
+        flow_class, task_of = FLOWS[parts[0]]
+        if hasattr(flow_class, parts[1]):
+            return task_probes(flow_class, parts[1], parts[2], task_of)
+    return None
+
+
+ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+ADMIN_FILLERS = {"app_label": "cases", "url": "nothing/", "content_type_id": "1"}
+
+
+def url_of(pattern: Pattern, probe_: Probe, cy) -> str:
+    def argument(match):
+        name = match.group(1) or match.group(2)
+        if name in probe_.kwargs:
+            return str(probe_.kwargs[name])
+        if pattern.name.startswith("admin:"):  # any id: the admin refuses before it looks
+            return ADMIN_FILLERS.get(name, str(cy.case.pk))
+        raise AssertionError(f"{pattern.name}: the table gives no value for <{name}> in {pattern.route}")
+
+    path = "/" + ARGUMENT.sub(argument, pattern.route).replace("^", "").replace("$", "")
+    return path + (f"?{probe_.query}" if probe_.query else "")
+
+
+# -- the checks ------------------------------------------------------------------------------------
+
+def foreign_paths(cy) -> list[str]:
+    """Pages of 朝阳's records that no redirect may lead a 海淀 user to."""
+    return [f"/cases/{cy.case.pk}/", f"/hardship/files/{cy.file.pk}/", f"/hardship/candidates/{cy.candidate.pk}/",
+            f"/hardship/funds/{cy.fund.pk}/", f"/dispute/{cy.case_task.process_id}/",
+            f"/hardship/{cy.file_task.process_id}/", f"/objection/{cy.objection_task.process_id}/"]
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith(("text/", "application/json")):
+        return ""  # a download (PDF, XLSX) is judged by its status: a 朝阳 one may not be served at all
+    return response.content.decode("utf-8", "replace")
+
+
+class Writes:
+    """Which tables the requests write to (sessions aside): where nothing is written, nothing changed."""
+
+    TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        written = self.TABLE.match(sql)
+        if written and written.group(1) != "django_session":
+            self.seen.add(written.group(1))
+        return execute(sql, params, many, context)
+
+
+class Prober:
+    """One 海淀 user's pass over every pattern; `problems` says what went wrong, request by request."""
+
+    def __init__(self, cy, user, role):
+        self.cy, self.user, self.role = cy, user, role
+        self.client = Client(raise_request_exception=False)
+        self.errors: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.client.force_login(user)
+        self.state = cy.state()
+        self.writes = Writes()
+
+    def record_error(self, sender, request, **kwargs):
+        self.errors[request.path] = "".join(traceback.format_exception(*sys.exc_info())[-3:])
+
+    def check(self, pattern: Pattern, method: str, url: str, response, has_ids: bool):
+        where = f"{self.role} {method} {url} ({pattern.name})"
+        status = response.status_code
+        if status >= 500:
+            self.problems.append(f"{where}: {status}\n{self.errors.get(url.split('?')[0], '')}")
+        elif status not in (200, 301, 302, 400, 403, 404, 405, 429):  # 429: too many failed sign-ins
+            self.problems.append(f"{where}: unexpected status {status}")
+        if status in (301, 302) and any(path in response["Location"] for path in foreign_paths(self.cy)):
+            self.problems.append(f"{where}: redirects to 朝阳's record {response['Location']}")
+        if has_ids and 200 <= status < 300:
+            self.problems.append(f"{where}: {status} for 朝阳's records (expected 403 or 404)")
+        typed = unquote(url.partition("?")[2])  # a search page shows back what was typed: not a finding
+        leaked = [marker for marker in self.cy.markers if marker in body_of(response) and marker not in typed]
+        if leaked:
+            self.problems.append(f"{where}: shows {leaked}")
+        if not self.writes.seen:  # nothing was written: nothing can have changed
+            return
+        self.writes.seen.clear()
+        after, before = self.cy.state(), self.state
+        self.state = after
+        if pattern.name in JOURNALS_OWN_USE:  # the user's own entry, about no 朝阳 record
+            before, after = {**before, "journal": None}, {**after, "journal": None}
+        if after != before:
+            changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
+            self.problems.append(f"{where}: changed {changed}")
+
+    def run(self, patterns):
+        quiet = [logging.getLogger(name) for name in ("django.request", "django.security")]
+        for logger in quiet:  # thousands of expected 403s and 404s, each logged with its traceback
+            logger.disabled = True
+        got_request_exception.connect(self.record_error)
+        chaoyang_journal = self.cy.journal_of_chaoyang()
+        watching = connection.execute_wrapper(self.writes)
+        watching.__enter__()
+        try:
+            for pattern in patterns:
+                probes = how_to_probe(pattern)  # one not in the table fails the test above
+                for probe_ in probes(self.cy) if probes else ():
+                    url = url_of(pattern, probe_, self.cy)
+                    has_ids = bool(probe_.kwargs) and not pattern.name.startswith("admin:")
+                    self.check(pattern, "GET", url, self.client.get(url), has_ids)
+                    for data in probe_.posts:
+                        self.check(pattern, "POST", url, self.client.post(url, data), has_ids)
+                        if pattern.name in SIGN_OUT:
+                            self.client.force_login(self.user)
+                            self.state = self.cy.state()
+                            self.writes.seen.clear()
+        finally:
+            watching.__exit__(None, None, None)
+            got_request_exception.disconnect(self.record_error)
+            for logger in quiet:
+                logger.disabled = False
+        if self.cy.journal_of_chaoyang() != chaoyang_journal:
+            self.problems.append(f"{self.role}: the journal gained entries about 朝阳")
+        return self.problems
+
+
+def test_every_url_pattern_says_how_it_is_probed():
+    missing = sorted({p.name for p in url_patterns() if how_to_probe(p) is None})
+    assert not missing, (
+        "These URL patterns are not covered by the generated permission test: add each to PAGES (or "
+        "FLOW_PAGES / TASK_PAGES / FLOWS) in tests/unit/security/districts/test_generated_permissions.py, saying "
+        "which 朝阳 record fills its ids:\n  " + "\n  ".join(missing))
+    stale = sorted(set(PAGES) - {p.name for p in url_patterns()})
+    assert not stale, f"PAGES names URL patterns that no longer exist: {stale}"
+
+
+def test_no_role_of_haidian_reaches_or_changes_anything_of_chaoyang(staff, chaoyang):
+    patterns = url_patterns()
+    problems = []
+    for role in ROLES:
+        problems += Prober(chaoyang, staff[role], role).run(patterns)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
