@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # The services that register door effects and clock hooks (cases.platform.effects).
-        from cases.disputes import mediation, recovery  # noqa: F401
+        from cases.disputes import mediation, recovery, representation, service  # noqa: F401
         from cases.hardship import aid, identification  # noqa: F401
         from cases.platform import deadlines  # noqa: F401
         from cases.platform.holiday_schedules import connect_calendar

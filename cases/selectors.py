@@ -113,6 +113,7 @@ class OpenDeadline:
     provisional: bool
     remaining: str  # "剩余3个工作日", "今日届满", "已超期2天"
     level: str  # "normal", "warning" or "breached"
+    imported: bool = False  # opened by importing the case as pending (历史导入)
 
 
 def _remaining(deadline: Deadline, today: date) -> tuple[str, str]:
@@ -136,17 +137,19 @@ def _remaining(deadline: Deadline, today: date) -> tuple[str, str]:
 
 
 def open_deadlines(case: DisputeCase, *, today: date | None = None) -> list[OpenDeadline]:
-    """The case's running clocks and those of its instalments, nearest first."""
+    """The case's running clocks and those of its instalments, nearest first, with the clocks
+    breached when the case was imported whose step is still to be taken."""
     today = today or timezone.localdate()
     subjects = Q(subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(case.pk))
     instalment_ids = [str(pk) for pk in Instalment.objects.filter(agreement__case=case).values_list("pk", flat=True)]
     if instalment_ids:
         subjects |= Q(subject_type=ContentType.objects.get_for_model(Instalment), subject_id__in=instalment_ids)
     rows = []
-    for deadline in Deadline.objects.active().filter(subjects).by_urgency():
+    for deadline in Deadline.objects.awaiting().filter(subjects).by_urgency():
         remaining, level = _remaining(deadline, today)
         rows.append(OpenDeadline(deadline=deadline, name=clock_name(deadline.clock), due_on=deadline.due_on,
-                                 provisional=deadline.provisional, remaining=remaining, level=level))
+                                 provisional=deadline.provisional, remaining=remaining, level=level,
+                                 imported=deadline.imported))
     return rows
 
 
@@ -191,6 +194,7 @@ class TimelineEntry:
     deadlines_opened: list[str] = field(default_factory=list)
     deadlines_met: list[str] = field(default_factory=list)
     deadlines_cancelled: list[str] = field(default_factory=list)
+    imported_lines: list[str] = field(default_factory=list)  # what an import of the case as pending did
 
     @property
     def occurred_at(self) -> datetime:
@@ -267,16 +271,32 @@ def _deadline_lines(data: dict) -> tuple[list[str], list[str], list[str]]:
     return opened, met, cancelled
 
 
-def case_timeline(case: DisputeCase) -> list[TimelineEntry]:
-    """Every audit event about the case and its records, oldest first, in words."""
+def _import_lines(data: dict) -> list[str]:
+    """A pending case's import: the clocks already past when it was imported, where it now waits."""
+    changes = data.get("deadlines") or {}
+    lines = [_("导入时已超期：%(clock)s（历史导入）") % {"clock": clock_name(code)}
+             for code in changes.get("breached_at_import", [])]
+    lines += [_("导入时期间已届满：%(clock)s（历史导入）") % {"clock": clock_name(code)}
+              for code in changes.get("elapsed_at_import", [])]
+    for joined in (data.get("effects") or {}).values():
+        if isinstance(joined, dict) and joined.get("task_title"):
+            lines.append(_("转入办理：%(task)s") % {"task": joined["task_title"]})
+    return lines
+
+
+def case_timeline(case: DisputeCase, *, visible: Q) -> list[TimelineEntry]:
+    """Every audit event about the case and its records that the reader may see (`visible`, e.g.
+    cases.platform.audit.readers.journal_visible_to), oldest first, in words."""
     return events_timeline(case_related_subjects(case), case_documents(case), labels=transition_labels(),
-                           state_label=status_label)
+                           state_label=status_label, visible=visible)
 
 
-def events_timeline(condition: Q, documents, *, labels: dict[str, str], state_label) -> list[TimelineEntry]:
-    """The audit events matching `condition` (a subject and its records), oldest first, in words:
-    `documents` are the subject's, `labels` name its transitions, `state_label` its states."""
-    events = list(AuditEvent.objects.filter(condition).select_related("actor").order_by("seq"))
+def events_timeline(condition: Q, documents, *, labels: dict[str, str], state_label,
+                    visible: Q = Q()) -> list[TimelineEntry]:
+    """The audit events matching `condition` (a subject and its records) and `visible` (what the
+    reader may see; everything for the auditors' own pages), oldest first, in words: `documents`
+    are the subject's, `labels` name its transitions, `state_label` its states."""
+    events = list(AuditEvent.objects.filter(condition).filter(visible).select_related("actor").order_by("seq"))
     documents = {document.pk: document for document in documents}
     produced: dict[int, list[Document]] = {}
     for document in documents.values():
@@ -290,6 +310,7 @@ def events_timeline(condition: Q, documents, *, labels: dict[str, str], state_la
             from_state=state_label(event.from_state), to_state=state_label(event.to_state),
             reason=event.reason, documents=produced.get(event.pk, []) if event.action == AuditAction.TRANSITION else [],
             deadlines_opened=opened, deadlines_met=met, deadlines_cancelled=cancelled,
+            imported_lines=_import_lines(event.data or {}),
         ))
     return entries
 
@@ -339,7 +360,9 @@ def case_documents(case: DisputeCase) -> QuerySet[Document]:
 
 
 def variant_label(variant: str) -> str:
-    return str(VARIANT_LABELS.get(variant, variant) or "—")
+    """劳动者 / 用人单位 for a document per party (a 送达回证's variant "party:notice:method" too)."""
+    party = variant.split(":", 1)[0]
+    return str(VARIANT_LABELS.get(party, variant) or "—")
 
 
 @dataclass(frozen=True)

@@ -10,5 +10,8 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         # The flows register the effects the domain names (cases.platform.effects): following
         # a case's status, starting a hardship file's work.
-        from workflows.dispute import flow as dispute_flow  # noqa: F401
+        from workflows.dispute import (
+            flow as dispute_flow,  # noqa: F401
+            imported as dispute_imports,  # noqa: F401
+        )
         from workflows.hardship import flow as hardship_flow  # noqa: F401

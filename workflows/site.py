@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
+from cases.platform.signin.throttling import may_unlock
 from notifications import views as notification_views
+from workflows.accounts import lockouts as lockout_views, views as account_views
 from workflows.audit import views as audit_views
-from workflows.dispute import pages as case_pages
+from workflows.dispute import pages as case_pages, representation as case_representation, service as case_service
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.views import DisputeAppViewset
 from workflows.hardship import (
@@ -47,6 +49,18 @@ class WorkbenchApp(Application):
         "cases/<int:pk>/documents/<int:document_pk>/", case_pages.DocumentDownloadView.as_view(),
         name="case_document",
     )
+    case_service_path = path("cases/<int:pk>/service/<int:document_pk>/<slug:party>/",
+                             case_service.ServiceView.as_view(), name="case_service")
+    case_service_certificate_path = path("cases/<int:pk>/service/<int:document_pk>/<slug:party>/certificate/",
+                                         case_service.CertificateView.as_view(), name="case_service_certificate")
+    case_service_consent_path = path("cases/<int:pk>/service/consent/<slug:party>/",
+                                     case_service.ElectronicConsentView.as_view(), name="case_service_consent")
+    case_service_scan_path = path("cases/<int:pk>/service/records/<int:record_pk>/scan/",
+                                  case_service.ScanDownloadView.as_view(), name="case_service_scan")
+    case_parties_path = path("cases/<int:pk>/parties/", case_representation.RepresentationView.as_view(),
+                             name="case_parties")
+    case_agent_scan_path = path("cases/<int:pk>/parties/agents/<int:agent_pk>/scan/",
+                                case_representation.AgentScanView.as_view(), name="case_agent_scan")
     candidate_list_path = path("hardship/candidates/", candidate_views.CandidateListView.as_view(),
                                name="candidate_list")
     candidate_detail_path = path("hardship/candidates/<int:pk>/", candidate_views.CandidateDetailView.as_view(),
@@ -86,6 +100,9 @@ class WorkbenchApp(Application):
     audit_history_pdf_path = path("audit/<slug:kind>/<int:pk>/history.pdf", audit_views.HistoryPdfView.as_view(),
                                   name="audit_history_pdf")
 
+    lockout_list_path = path("lockouts/", lockout_views.LockoutListView.as_view(), name="lockout_list")
+    lockout_unlock_path = path("lockouts/<int:pk>/unlock/", lockout_views.UnlockView.as_view(), name="lockout_unlock")
+
     notification_inbox_path = path("notifications/", notification_views.InboxView.as_view(),
                                    name="notification_inbox")
     notification_open_path = path("notifications/<int:pk>/", notification_views.OpenView.as_view(),
@@ -96,7 +113,7 @@ class WorkbenchApp(Application):
                                          name="notification_preferences")
 
     def get_context_data(self, request):
-        return {"case_menu": case_pages.menu_flags(request.user)}
+        return {"case_menu": case_pages.menu_flags(request.user), "may_unlock_accounts": may_unlock(request.user)}
 
 
 class AccountsViewset(AuthViewset):
@@ -110,6 +127,10 @@ class AccountsViewset(AuthViewset):
     pass_reset_done_path = None
     pass_reset_confirm_path = None
     pass_reset_complete_path = None
+
+    # After the password: the authenticator's code, or enrolling one (workflows/accounts/).
+    two_factor_verify_path = path("two-factor/", account_views.VerifyView.as_view(), name="two_factor_verify")
+    two_factor_enrol_path = path("two-factor/setup/", account_views.EnrolView.as_view(), name="two_factor_enrol")
 
     def get_login_view_kwargs(self, **kwargs):
         return super().get_login_view_kwargs(redirect_authenticated_user=True, **kwargs)

@@ -2,7 +2,8 @@
 
 Columns (header row; English or Chinese names): case_no, org_code, received_on, accepted_on,
 worker_name, worker_id_number, employer_name, employer_uscc, claim_type, claimed_yuan,
-outcome, agreement_effective_on, awarded_yuan, paid_yuan. Empty cells mean unknown. Every
+outcome, agreement_effective_on, awarded_yuan, paid_yuan. Empty cells mean unknown (an empty
+claim_type imports as 未注明, ClaimType.UNSPECIFIED). Every
 row is checked on its own and against the rows before it; a row in error is reported with
 its line (the header is line 1) and every reason, in Chinese.
 """
@@ -190,8 +191,9 @@ def validate_row(line: int, raw: dict, organisations: dict[str, Organisation]) -
     days = _dates(raw, reasons)
     worker_name, employer_name = _names(raw, reasons)
     worker_id, uscc = _identifiers(raw, reasons)
-    claim_type = _choice(cell_text(raw["claim_type"]), CLAIM_TYPES, COLUMN_LABELS["claim_type"],
-                         _("未知的争议事项“%(value)s”"), reasons)
+    # An empty cell means unknown, as everywhere in this file: the case counts under 未注明.
+    claim_type = _choice(cell_text(raw["claim_type"]) or ClaimType.UNSPECIFIED, CLAIM_TYPES,
+                         COLUMN_LABELS["claim_type"], _("未知的争议事项“%(value)s”"), reasons)
     outcome = _choice(cell_text(raw["outcome"]), OUTCOMES, COLUMN_LABELS["outcome"],
                       _("未知的办理结果“%(value)s”（应为 agreement、failed、withdrawn、rejected 或 pending）"), reasons)
     amounts = {name: reasons.parse(parse_yuan, raw[name], COLUMN_LABELS[name])

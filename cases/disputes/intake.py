@@ -55,9 +55,11 @@ from cases.models import (
 from cases.models.access import require_can_act
 from cases.models.actors import is_system
 from cases.models.dispute.case import CASE_HANDLERS
+from cases.models.dispute.representation import PartySide
 from cases.models.dispute.states import LIVE_CHANNELS
 from cases.platform import deadlines
 from cases.platform.audit.journal import append_event
+from cases.rules.bounds import FACTS_MAX, text_error
 from cases.rules.deadlines import CREATED
 from cases.rules.limitation import LimitationResult
 from cases.rules.validators import parse_resident_id
@@ -75,12 +77,17 @@ class RegistrationResult:
     event: AuditEvent | None = None
 
 
-def _registration_errors(channel: str, facts: str, received_on: date, received_at: datetime | None) -> Errors:
+def _registration_errors(channel: str, facts: str, received_on: date, received_at: datetime | None,
+                         applicant_side: str) -> Errors:
     errors: Errors = {}
     if channel not in LIVE_CHANNELS:
         add_error(errors, "channel", _("未知的申请方式“%(value)s”。") % {"value": channel})
+    if applicant_side not in PartySide.values:
+        add_error(errors, "applicant_side", _("请选择申请人是劳动者还是用人单位。"))
     if not facts.strip():
         add_error(errors, "facts", _("请填写争议事实与理由。"))
+    elif message := text_error(facts.strip(), label=_("争议事实与理由"), limit=FACTS_MAX):
+        add_error(errors, "facts", message)
     if received_at is None:
         if received_on != timezone.localdate():
             add_error(errors, "received_at", _("补录此前收到的申请时，请填写收到申请的时间。"))
@@ -194,10 +201,11 @@ def _limitation_data(limitation: LimitationResult | None) -> dict | None:
             "not_limited": limitation.not_limited, "time_barred_at_receipt": limitation.time_barred_at_receipt}
 
 
-def _event_data(*, channel: str, claims: list[DisputeClaim], review: IntakeReview, clocks: dict,
-                parties: dict) -> dict:
+def _event_data(*, channel: str, applicant_side: str, claims: list[DisputeClaim], review: IntakeReview,
+                clocks: dict, parties: dict) -> dict:
     return {
         "channel": channel,
+        "applicant_side": applicant_side,
         "claims": [{"claim_type": c.claim_type, "amount_claimed": str(c.amount_claimed)} for c in claims],
         "warnings_acknowledged": [{"code": w.code, "message": w.message} for w in review.warnings],
         "deadlines": clocks,
@@ -213,8 +221,12 @@ def register_dispute(
     employer: EmployerInput, claims: list[ClaimInput], infringement_known_on: date | None = None,
     employment_start: date | None = None, employment_end: date | None = None,
     received_at: datetime | None = None, acknowledge_warnings: bool = False, late_entry_reason: str = "",
+    applicant_side: str = PartySide.WORKER,
 ) -> RegistrationResult:
     """Register an application: a numbered case with its claims, its clocks and its audit event.
+
+    `applicant_side`: who applied, the worker (the default) or the employer; the documents call
+    that party 申请人, and acceptance needs the other party's consent to mediate.
 
     `received_at` may be left out only for an application received today (it is then now).
     `late_entry_reason` is why an application received more than 30 days ago is entered only now;
@@ -228,7 +240,7 @@ def register_dispute(
         infringement_known_on=infringement_known_on, employment_start=employment_start,
         employment_end=employment_end, by=by, late_entry_reason=late_entry_reason,
     )
-    errors = {**review.errors, **_registration_errors(channel, facts, received_on, received_at)}
+    errors = {**review.errors, **_registration_errors(channel, facts, received_on, received_at, applicant_side)}
     if errors:
         raise ValidationError(errors)
     if review.warnings and not acknowledge_warnings:
@@ -240,8 +252,8 @@ def register_dispute(
         case = DisputeCase(
             organisation=organisation, year=received_on.year, sequence=sequence,
             number=case_number(organisation, received_on.year, sequence),
-            worker=worker_row, employer=employer_row, employment_start=employment_start,
-            employment_end=employment_end, channel=channel, received_on=received_on,
+            worker=worker_row, employer=employer_row, applicant_side=applicant_side,
+            employment_start=employment_start, employment_end=employment_end, channel=channel, received_on=received_on,
             received_at=received_at or timezone.now(), facts=facts.strip(),
             infringement_known_on=infringement_known_on, registered_by=None if is_system(by) else by,
         )
@@ -253,7 +265,8 @@ def register_dispute(
         event = append_event(
             action=AuditAction.TRANSITION, actor=by, subject=case, organisation=organisation, name="register",
             to_state=DisputeStatus.REGISTERED,
-            data=_event_data(channel=channel, claims=saved_claims, review=review, clocks=clocks.summary(),
+            data=_event_data(channel=channel, applicant_side=applicant_side, claims=saved_claims, review=review,
+                             clocks=clocks.summary(),
                              parties={"worker": worker_notes, "employer": employer_notes}),
         )
         if channel in ORAL_CHANNELS:

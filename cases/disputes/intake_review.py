@@ -35,7 +35,8 @@ from cases.models import (
 from cases.models.access import can_act
 from cases.models.actors import actor_label, is_system, person
 from cases.models.dispute.states import ENDED_STATES, OPEN_STATES
-from cases.rules.claims import ClaimType
+from cases.rules.bounds import AMOUNT_MAX, date_error, decimal_from_text, invalid_amount_message
+from cases.rules.claims import ClaimType, rules_for
 from cases.rules.intake import (
     DUPLICATE_LOOKBACK_MONTHS,
     LATE_ENTRY_AFTER_DAYS,
@@ -51,8 +52,8 @@ from cases.rules.roles import Role
 from cases.rules.validators import normalise_mobile, normalise_resident_id, normalise_uscc
 
 CENT = Decimal("0.01")
-# DisputeClaim.amount_claimed holds 14 digits, 2 of them after the point.
-MAX_AMOUNT = Decimal("999999999999.99")
+# At most ¥100,000,000 (cases.rules.bounds): a larger claim is a typing mistake.
+MAX_AMOUNT = AMOUNT_MAX
 DESCRIPTION_MAX_LENGTH = DisputeClaim._meta.get_field("description").max_length
 LATE_ENTRY_REASON_MAX_LENGTH = 500
 # Cases a new application may repeat: those not finished (in performance too), whatever their
@@ -181,8 +182,10 @@ def _party_errors(worker: WorkerInput, employer: EmployerInput) -> Errors:
 def as_decimal(value: Decimal | int | str) -> Decimal | None:
     if isinstance(value, float):
         raise TypeError("amounts are Decimal (yuan with fen), never float")
+    if isinstance(value, str):
+        return decimal_from_text(value)  # plain decimal text only: `1e6` is no amount
     try:
-        amount = Decimal(value.strip() if isinstance(value, str) else value)
+        amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return None
     return amount if amount.is_finite() else None
@@ -191,7 +194,7 @@ def as_decimal(value: Decimal | int | str) -> Decimal | None:
 def _amount_error(value: Decimal | int | str) -> str | None:
     amount = as_decimal(value)
     if amount is None:
-        return _("请求金额“%(value)s”不是有效的金额。") % {"value": value}
+        return invalid_amount_message(_("请求金额"), value)
     if amount < 0:
         return _("请求金额不能为负数。")
     if amount > MAX_AMOUNT:
@@ -206,6 +209,10 @@ def _one_claim_errors(index: int, claim: ClaimInput) -> Errors:
     prefix = f"claims-{index}-"
     if claim.claim_type not in ClaimType.values:
         add_error(errors, prefix + "claim_type", _("未知的争议事项“%(value)s”。") % {"value": claim.claim_type})
+    elif rules_for(claim.claim_type).imported_only:
+        add_error(errors, prefix + "claim_type", _(
+            "争议事项“%(label)s”只用于导入的历史案件（原始记录未载明）；登记申请时请选择申请人提出的具体争议事项。")
+            % {"label": ClaimType(claim.claim_type).label})
     if message := _amount_error(claim.amount_claimed):
         add_error(errors, prefix + "amount_claimed", message)
     if len(claim.description.strip()) > DESCRIPTION_MAX_LENGTH:
@@ -237,6 +244,11 @@ def _date_errors(received_on: date | None, infringement_known_on: date | None,
         ) % {"received": cn_date(received_on), "floor": cn_date(LAW_IN_FORCE_ON), "citation": LAW_IN_FORCE_CITATION})
     elif infringement_known_on and infringement_known_on > received_on:
         add_error(errors, "infringement_known_on", _("知道或者应当知道权利被侵害之日不能晚于收到申请日期。"))
+    for key, value, label, past in (("employment_start", employment_start, _("入职日期"), True),
+                                    ("employment_end", employment_end, _("离职日期"), False),
+                                    ("infringement_known_on", infringement_known_on, _("知道或者应当知道权利被侵害之日"), True)):
+        if message := date_error(value, label=label, past=past):
+            add_error(errors, key, message)
     if employment_start and employment_end and employment_end < employment_start:
         add_error(errors, "employment_end", _("离职日期不能早于入职日期。"))
     return errors

@@ -30,6 +30,7 @@ Context = dict[str, Any]
 ContextBuilder = Callable[..., Context]
 
 _WEEKDAYS = "一二三四五六日"
+_CN_DIGITS = "零一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class DocumentKind:
     # One document per variant for each transition that issues this kind, e.g. one
     # acceptance notice for the worker and one for the employer: ("worker", "employer").
     variants: tuple[str, ...] = ("",)
+    # variants_for(subject) -> the variants a transition issues for this subject, among `variants`
+    # (the non-acceptance notice: one, to whichever party applied). None: all of `variants`.
+    variants_for: Callable[[Any], tuple[str, ...]] | None = None
     # applies(subject) -> bool: whether a transition that lists this kind issues it for this
     # subject (the payment-order guide only for Art.16 claims, say). None: always.
     applies: Callable[[Any], bool] | None = None
@@ -50,6 +54,10 @@ class DocumentKind:
     # rendered pages (the case file: cover and contents, then every document of the case).
     # The service passes their page ranges to the template (cases/platform/documents.py).
     append_pdfs: Callable[[Any], list[bytes]] | None = None
+    # addressees(variant) -> the parties ("worker", "employer") a notice of this kind is
+    # addressed to, each of whom must be served (送达) and the service recorded
+    # (cases/disputes/service.py). None: not addressed to a party (a record, the case file).
+    addressees: Callable[[str], tuple[str, ...]] | None = None
 
 
 _REGISTRY: dict[str, DocumentKind] = {}
@@ -61,6 +69,41 @@ def register(kind: DocumentKind) -> DocumentKind:
         raise ValueError(f"document kind {kind.code!r} is already registered")
     _REGISTRY[kind.code] = kind
     return kind
+
+
+# -- Addressees: whom a notice is served on ------------------------------------------------
+
+WORKER, EMPLOYER = "worker", "employer"
+
+
+def to_the_variant(variant: str) -> tuple[str, ...]:
+    """One document per party (variants "worker" and "employer"): each to the party it names."""
+    if variant not in (WORKER, EMPLOYER):
+        raise ValueError(f"a notice per party is the worker's or the employer's, not {variant!r}")
+    return (variant,)
+
+
+def to_the_worker(variant: str) -> tuple[str, ...]:
+    """To the applicant (the worker) only."""
+    return (WORKER,)
+
+
+def to_both_parties(variant: str) -> tuple[str, ...]:
+    """One document with a copy for each party (the agreement, the extension confirmation)."""
+    return (WORKER, EMPLOYER)
+
+
+def addressees_of(code: str, variant: str) -> tuple[str, ...]:
+    """The parties a document of kind `code` and `variant` is served on; () if none or unknown."""
+    kind = _REGISTRY.get(code)
+    if kind is None or kind.addressees is None:
+        return ()
+    return kind.addressees(variant)
+
+
+def served_kinds() -> list[DocumentKind]:
+    """The kinds addressed to a party: notices whose service is recorded."""
+    return [kind for kind in all_kinds() if kind.addressees is not None]
 
 
 def get_kind(code: str) -> DocumentKind:
@@ -88,6 +131,17 @@ def cn_month_day(day: date) -> str:
 
 def cn_weekday(day: date) -> str:
     return "星期" + _WEEKDAYS[day.weekday()]
+
+
+def cn_numeral(number: int) -> str:
+    """一 … 九十九: a count written in the fixed wording of a document (一式三份, 十五日内,
+    （二）), as legal texts write it; figures in tables and dates stay Arabic (GB/T 9704)."""
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 99:
+        raise ValueError(f"cn_numeral writes 1 to 99, not {number!r}")
+    tens, ones = divmod(number, 10)
+    if tens == 0:
+        return _CN_DIGITS[ones]
+    return ("十" if tens == 1 else _CN_DIGITS[tens] + "十") + (_CN_DIGITS[ones] if ones else "")
 
 
 def person_name(user) -> str:

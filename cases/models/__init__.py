@@ -3,6 +3,15 @@ from cases.models.dispute.case import CaseNumberCounter, Channel, DisputeCase, D
 from cases.models.dispute.consent import ConsentDecision, ConsentParty, MediationConsent
 from cases.models.dispute.mediation import MediationExtension, MediationSession, SessionStatus
 from cases.models.dispute.recusal import RecusalDecision, RecusalParty, RecusalRequest
+from cases.models.dispute.representation import Agent, AgentKind, Authority, CaseWorker, PartySide, SpecialPower
+from cases.models.dispute.service import (
+    ElectronicChannel,
+    ElectronicServiceConsent,
+    ServiceMethod,
+    ServiceParty,
+    ServiceRecord,
+)
+from cases.models.dispute.signed_original import ScanType, SignedOriginal
 from cases.models.hardship.civil_affairs import (
     CivilAffairsImport,
     CivilAffairsRecord,
@@ -47,6 +56,8 @@ from .parties import Employer, Sex, Worker
 __all__ = [
     "Agreement", "Instalment", "Payment", "Signatory", "ConsentDecision", "ConsentParty", "MediationConsent",
     "MediationExtension", "MediationSession", "SessionStatus", "RecusalDecision", "RecusalParty", "RecusalRequest",
+    "ElectronicChannel", "ElectronicServiceConsent", "ServiceMethod", "ServiceParty", "ServiceRecord",
+    "ScanType", "SignedOriginal", "Agent", "AgentKind", "Authority", "CaseWorker", "PartySide", "SpecialPower",
     "AuditAction", "AuditChainHead", "AuditEvent", "ImmutableError",
     "DayKind", "HolidaySchedule", "HolidayScheduleDay", "ScheduleStatus",
     "CaseNumberCounter", "Channel", "DisputeCase", "DisputeClaim", "DisputeStatus",

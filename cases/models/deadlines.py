@@ -2,6 +2,10 @@
 
 What each clock means (length, unit, warnings, breach, citation) is declared once in
 cases/rules/deadlines.py; rows only hold the state of one running clock.
+
+A clock opened by importing a pending historical case is flagged `imported`; one already past
+its due date then is breached at once and stays unclosed (`closed_at` empty) while the step it
+timed is still to be taken: it shows, as 历史导入, where the case waits (`awaiting()`).
 """
 
 from django.conf import settings
@@ -28,6 +32,11 @@ ACTIVE_STATES = (DeadlineState.OPEN, DeadlineState.EXTENDED)
 class DeadlineQuerySet(models.QuerySet):
     def active(self):
         return self.filter(state__in=ACTIVE_STATES)
+
+    def awaiting(self):
+        """Running clocks, and clocks breached at import whose step is still to be taken."""
+        return self.filter(models.Q(state__in=ACTIVE_STATES)
+                           | models.Q(state=DeadlineState.BREACHED, imported=True, closed_at__isnull=True))
 
     def for_subject(self, subject):
         return self.filter(
@@ -64,6 +73,8 @@ class Deadline(models.Model):
     extensions = models.PositiveSmallIntegerField(_("延期次数"), default=0)
     extended_days = models.PositiveSmallIntegerField(_("累计延期天数"), default=0)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Opened by importing a pending historical case (import_disputes), from its recorded dates.
+    imported = models.BooleanField(_("历史导入"), default=False)
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

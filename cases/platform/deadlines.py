@@ -32,13 +32,20 @@ class DeadlineChanges:
     opened: list[Deadline] = field(default_factory=list)
     met: list[Deadline] = field(default_factory=list)
     cancelled: list[Deadline] = field(default_factory=list)
+    # Opened by an import with their due date already past: breached, or (a period) run out.
+    breached_at_import: list[Deadline] = field(default_factory=list)
+    elapsed_at_import: list[Deadline] = field(default_factory=list)
 
     def summary(self) -> dict:
-        return {
+        summary = {
             "opened": [{"clock": d.clock, "due_on": d.due_on.isoformat(), "provisional": d.provisional} for d in self.opened],
             "met": [d.clock for d in self.met],
             "cancelled": [d.clock for d in self.cancelled],
         }
+        if self.breached_at_import or self.elapsed_at_import:
+            summary["breached_at_import"] = [d.clock for d in self.breached_at_import]
+            summary["elapsed_at_import"] = [d.clock for d in self.elapsed_at_import]
+        return summary
 
 
 def _start_date(rule: rules.LegalClock, subject, today: date) -> date:
@@ -50,7 +57,7 @@ def _start_date(rule: rules.LegalClock, subject, today: date) -> date:
 
 def open_deadline(
     *, rule: rules.LegalClock, subject, organisation, starts_on: date, due_on: date | None = None,
-    assignee=None,
+    assignee=None, imported: bool = False,
 ) -> Deadline:
     if due_on is None:
         if rule.days is None:
@@ -68,6 +75,7 @@ def open_deadline(
         starts_on=starts_on,
         due_on=due_on,
         provisional=provisional,
+        imported=imported,
     )
     deadline.full_clean()
     deadline.save()
@@ -81,27 +89,86 @@ def close_deadline(deadline: Deadline, state: str) -> Deadline:
     return deadline
 
 
-def apply_trigger(subject, trigger: str, *, organisation, today: date | None = None, assignee=None) -> DeadlineChanges:
-    """Open, meet and cancel the clocks the rules attach to `trigger` on `subject`."""
+def apply_trigger(subject, trigger: str, *, organisation, today: date | None = None, assignee=None,
+                  imported: bool = False) -> DeadlineChanges:
+    """Open, meet and cancel the clocks the rules attach to `trigger` on `subject`.
+
+    `imported`: the trigger is a historical import's (the door's `imported`). The clocks it opens
+    are flagged imported, and those whose due date is already past are settled at once:
+    breached (its breach transition not applied and nobody told: the import reports history),
+    or, for a period that runs its course, run out. A clock breached at import stays unclosed
+    until a trigger that would meet or cancel it, which closes it (still breached)."""
     today = today or today_local()
     effects = rules.effects_of(subject._meta.label_lower, trigger, subject)
     changes = DeadlineChanges()
     if not (effects.meets or effects.cancels or effects.opens):
         return changes
-    active = {d.clock: d for d in Deadline.objects.for_subject(subject).active().select_for_update()}
+    active, breached_at_import = {}, {}
+    for deadline in Deadline.objects.for_subject(subject).awaiting().select_for_update():
+        (active if deadline.is_active else breached_at_import)[deadline.clock] = deadline
     for rule in effects.meets:
         if rule.code in active:
             changes.met.append(close_deadline(active.pop(rule.code), DeadlineState.MET))
     for rule in effects.cancels:
         if rule.code in active:
             changes.cancelled.append(close_deadline(active.pop(rule.code), DeadlineState.CANCELLED))
+    for rule in (*effects.meets, *effects.cancels):
+        if rule.code in breached_at_import:  # the step it timed is taken now
+            close_deadline(breached_at_import.pop(rule.code), DeadlineState.BREACHED)
     for rule in effects.opens:
         if rule.code not in active:
-            changes.opened.append(open_deadline(
+            deadline = open_deadline(
                 rule=rule, subject=subject, organisation=organisation,
-                starts_on=_start_date(rule, subject, today), assignee=assignee,
-            ))
+                starts_on=_start_date(rule, subject, today), assignee=assignee, imported=imported,
+            )
+            changes.opened.append(deadline)
+            if imported and deadline.due_on < today:
+                _settle_at_import(deadline, changes)
     return changes
+
+
+def _settle_at_import(deadline: Deadline, changes: DeadlineChanges) -> None:
+    """An imported clock already past its due date, as the sweep would have found it, but
+    journalled with the import's transition and without its consequences."""
+    if deadline.rule.elapses:
+        changes.elapsed_at_import.append(close_deadline(deadline, DeadlineState.MET))
+        return
+    deadline.state = DeadlineState.BREACHED  # closed_at stays empty: the step is still to be taken
+    deadline.save(update_fields=["state"])
+    changes.breached_at_import.append(deadline)
+
+
+def start_from_service(*, rule: rules.LegalClock, subject, organisation, served_on: date, note: str,
+                       assignee=None) -> dict | None:
+    """Start `rule`'s clock on `subject` on `served_on`, the day the notice it runs from was
+    served (rules.LegalClock.runs_from_service_of): an active clock moves its start there, its
+    due date counted again from it over the same length and extensions; a clock never opened
+    on the subject is opened; one already ended (met, breached, cancelled) stays as it ended.
+    Returns what changed, for the journal, or None."""
+    rows = Deadline.objects.for_subject(subject).filter(clock=rule.code).select_for_update()
+    active = rows.active().first()
+    if active is None:
+        if rows.exists():
+            return None
+        deadline = open_deadline(rule=rule, subject=subject, organisation=organisation, starts_on=served_on,
+                                 assignee=assignee)
+        deadline.note = note
+        deadline.save(update_fields=["note"])
+        return {"clock": rule.code, "opened": True, "starts_on": served_on.isoformat(),
+                "due_on": deadline.due_on.isoformat()}
+    if active.starts_on == served_on:
+        return None
+    old_start, old_due = active.starts_on, active.due_on
+    if rule.days is not None:
+        result = rule.due_date(served_on, rule.days + active.extended_days)
+        active.due_on, active.provisional = result.date, result.provisional
+    active.starts_on = served_on
+    active.note = note
+    active.warnings_sent = []
+    active.full_clean()
+    active.save(update_fields=["starts_on", "due_on", "provisional", "note", "warnings_sent"])
+    return {"clock": rule.code, "moved": True, "from": old_start.isoformat(), "starts_on": served_on.isoformat(),
+            "old_due_on": old_due.isoformat(), "due_on": active.due_on.isoformat()}
 
 
 def extend_deadline(*, deadline: Deadline, days: int, by, reason: str) -> Deadline:

@@ -12,6 +12,9 @@ by=by)`. The function behind each name is registered by the layer that owns it, 
 register, WorkflowsConfig.ready the flows). So a model names work it must not import, and
 nothing under cases/ imports workflows: the flow listens.
 
+An effect that returns a dict has it journalled with the transition's audit event, under
+`data["effects"][name]` (a flow saying where the case now waits); other results are not kept.
+
 A name nobody registered is a configuration error: the system check unioncase.E003 reports
 it at start-up, and `run` refuses it rather than skip work the law requires.
 """

@@ -77,7 +77,7 @@ def _check_actor(subject, spec, by) -> None:
     organisation = subject.organisation
     held = roles_in(by, organisation)  # read once: it decides both scope and read-only
     if not (held or (by.is_superuser and by.is_active)):
-        raise PermissionDenied(_("“%(org)s”不在您所属组织的范围内。") % {"org": organisation.name})
+        raise PermissionDenied(_("该记录不在您所属组织的范围内。"))  # never name a foreign organisation
     if held and held <= READ_ONLY_ROLES and not by.is_superuser:
         raise PermissionDenied(_("审计员只能查阅，不能修改任何内容。"))
     if not spec.has_perm(subject, by):
@@ -165,7 +165,7 @@ def _schedule_side_effects(subject, spec, event: AuditEvent, by) -> None:
         declared = get_kind(kind)
         if declared.applies is not None and not declared.applies(subject):
             continue
-        for variant in declared.variants:
+        for variant in (declared.variants_for(subject) if declared.variants_for else declared.variants):
             transaction.on_commit(lambda kind=kind, variant=variant: issue_document_task.delay(
                 kind=kind, variant=variant, transition_event_id=event.pk, by=actor_ref,
             ))
@@ -208,17 +208,21 @@ def _consequences(move: _Move, name: str, *, by, reason: str, data: dict, today,
     locked = move.subject
     clock_changes = deadlines.apply_trigger(
         locked, name, organisation=locked.organisation, today=today,
-        assignee=getattr(locked, "deadline_assignee", None),
+        assignee=getattr(locked, "deadline_assignee", None), imported=imported,
     )
+    journalled = {}  # an effect that returns a dict has it recorded with the event (effects.py)
     for name_of_effect in move.spec.custom.get("effects", ()):
-        effects.run(name_of_effect, locked, by=by, today=today)
+        result = effects.run(name_of_effect, locked, by=by, today=today)
+        if isinstance(result, dict):
+            journalled[name_of_effect] = result
     event = {
         "action": AuditAction.TRANSITION, "actor": by, "subject": locked, "organisation": locked.organisation,
         "name": name, "from_state": move.from_state, "to_state": state_of(locked, name), "reason": reason,
         "data": {"input": data, "deadlines": clock_changes.summary(),
                  "documents": list(move.spec.custom.get("documents", ())), "imported": imported,
                  # The record the transition made (a session, a payment): its documents name it.
-                 "created": move.created if isinstance(move.created, models.Model) else None},
+                 "created": move.created if isinstance(move.created, models.Model) else None,
+                 **({"effects": journalled} if journalled else {})},
     }
     return clock_changes, event
 
@@ -301,6 +305,8 @@ def available_transitions(subject, user) -> list:
     offered = []
     for spec in field.get_all_transitions(type(subject)):
         if spec.source not in (current, "*", "+"):
+            continue
+        if spec.custom.get("own_form"):  # taken through a form of its own (a notice's service), not a page's list
             continue
         try:
             _check_actor(subject, spec, user)

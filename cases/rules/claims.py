@@ -5,6 +5,8 @@ apply to the people's court for a payment order (支付令) when the employer do
 an agreement on 「拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金」.
 `wage_arrears`: Art.27 para.4 — arrears of pay during employment are not limited by the
 one-year period, but must be claimed within one year after the employment ends.
+`imported_only`: 未注明 is what a historical spreadsheet's empty cell says (the matter is
+unknown): only the import gives it; staff registering a case choose a real matter.
 """
 
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ class ClaimType(models.TextChoices):
     CONTRACT_TERMINATION = "contract_termination", _("解除或终止劳动合同")
     WORKING_HOURS_LEAVE = "working_hours_leave", _("工作时间和休息休假")
     OTHER = "other", _("其他")
+    # Historical imports only: the spreadsheet did not say (an empty cell means unknown).
+    UNSPECIFIED = "unspecified", _("未注明")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class ClaimRules:
     payment_order: bool = False
     wage_arrears: bool = False
     monetary: bool = True
+    imported_only: bool = False
 
 
 CLAIM_RULES: dict[str, ClaimRules] = {
@@ -46,11 +51,22 @@ CLAIM_RULES: dict[str, ClaimRules] = {
     ClaimType.CONTRACT_TERMINATION: ClaimRules(monetary=False),
     ClaimType.WORKING_HOURS_LEAVE: ClaimRules(monetary=False),
     ClaimType.OTHER: ClaimRules(),
+    # Unknown: no payment order and no wage rule can be assumed for it.
+    ClaimType.UNSPECIFIED: ClaimRules(imported_only=True),
 }
 
 
 def rules_for(claim_type: str) -> ClaimRules:
     return CLAIM_RULES[ClaimType(claim_type)]
+
+
+def live_claim_types() -> list[str]:
+    """The matters a live registration may name (not 未注明, which only the import gives)."""
+    return [claim_type for claim_type in ClaimType.values if not rules_for(claim_type).imported_only]
+
+
+def live_claim_choices() -> list[tuple[str, str]]:
+    return [(value, label) for value, label in ClaimType.choices if not rules_for(value).imported_only]
 
 
 def qualifies_for_payment_order(claim_type: str) -> bool:

@@ -59,6 +59,16 @@ class LegalClock:
     remind_days_before_due: tuple[int, ...] = ()
     # Attribute of the subject holding the start date; None: the day the clock opens.
     start_attribute: str | None = None
+    # A period that runs from the service (送达) of a notice (a document-kind code): it starts on
+    # the day the notice was served, as its service record says (the first day not counted,
+    # 民法典第二百零一条), not on the day it was made. Recording the service opens the clock, or
+    # moves the start of one its triggers opened; a corrected service record moves it again; a
+    # clock already ended stays as it ended. `service_to` names whose service counts ("worker"
+    # or "employer"); None: the last of the notice's addressees to be served (from that day
+    # every addressee has it). The deadlines service does this (cases/platform/deadlines.py,
+    # start_from_service), called by the dispute service when a service is recorded.
+    runs_from_service_of: str | None = None
+    service_to: str | None = None
     # How many times and by how much it may be extended: 0 never; None no limit.
     max_extensions: int | None = 0
     max_extension_days: int | None = None
@@ -107,6 +117,12 @@ DISPUTE = "cases.disputecase"
 HARDSHIP = "cases.hardshipfile"
 SCHEDULE = "cases.holidayschedule"
 
+# A historical case imported as still pending (import_disputes) joins the work where it was: its
+# clocks open from its recorded dates, and those already past are breached at once, flagged as
+# imported (cases/platform/deadlines.py). Imported cases that had ended open nothing.
+IMPORTED_REGISTERED = Trigger(DISPUTE, "import_history", when="imported_awaiting_acceptance")
+IMPORTED_ACCEPTED = Trigger(DISPUTE, "import_history", when="imported_awaiting_assignment")
+
 CLOCKS: dict[str, LegalClock] = {}
 
 
@@ -121,7 +137,7 @@ declare(LegalClock(
     code="dispute.acceptance",
     name=_("受理审查期限"),
     length=3, unit=DayUnit.WORKING, start_attribute="received_on",
-    starts_on=(Trigger(DISPUTE, CREATED),),
+    starts_on=(Trigger(DISPUTE, CREATED), IMPORTED_REGISTERED),
     met_by=(Trigger(DISPUTE, "accept"), Trigger(DISPUTE, "reject")),
     cancelled_by=(Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "deem_failed")),
     warn_on_days=(3,), escalate_to=(Role.MEDIATION_LEAD,),
@@ -139,7 +155,7 @@ declare(LegalClock(
     code="dispute.arbitration_right",
     name=_("收到申请十五日（此后未达成协议的可申请仲裁）"),
     length=15, unit=DayUnit.CALENDAR, start_attribute="received_on",
-    starts_on=(Trigger(DISPUTE, CREATED),),
+    starts_on=(Trigger(DISPUTE, CREATED), IMPORTED_REGISTERED, IMPORTED_ACCEPTED),
     # Once an agreement is reached, or mediation has ended otherwise (its notice states the
     # right to arbitrate), the right does not arise from this period.
     cancelled_by=(AGREEMENT_REACHED, *MEDIATION_ENDED),
@@ -152,7 +168,7 @@ declare(LegalClock(
     code="dispute.mediation",
     name=_("调解期限"),
     length=15, unit=DayUnit.CALENDAR, start_attribute="accepted_on",
-    starts_on=(Trigger(DISPUTE, "accept"),),
+    starts_on=(Trigger(DISPUTE, "accept"), IMPORTED_ACCEPTED),
     met_by=(AGREEMENT_REACHED, Trigger(DISPUTE, "make_agreement_effective")),
     cancelled_by=(Trigger(DISPUTE, "withdraw"), Trigger(DISPUTE, "fail")),
     # Any length both parties agree to, as often as they agree; each consent is recorded.
@@ -241,6 +257,21 @@ declare(LegalClock(
     statutory=False,
     citation=_("本系统管理规则（非法定期限）：录入的节假日安排应在3个工作日内审批，以便及时重算暂定时限"),
 ))
+
+
+# Clocks that run from service: none of the periods above does in this domain. Art.14's fifteen
+# days run from receipt of the application, the organisation's mediation period (Art.26 of the
+# 2011 regulation) from acceptance, the review application (Art.27) from the agreement taking
+# effect, an instalment from its agreed date; a mediation rule that counts from the service of
+# a notice has not been found (the periods that do, such as an arbitral award's fifteen days to
+# sue, Art.48 and Art.50 of the law, run from the service of the arbitration commission's and
+# the court's own documents, not this organisation's). A clock declared with
+# runs_from_service_of would start at the service date (see LegalClock).
+
+
+def runs_from_service_of(kind: str) -> tuple[LegalClock, ...]:
+    """The clocks that start on the service of a notice of kind `kind`."""
+    return tuple(c for c in CLOCKS.values() if c.runs_from_service_of == kind)
 
 
 def clock(code: str) -> LegalClock:

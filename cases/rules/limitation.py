@@ -28,8 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 from . import calendar
 from .claims import ClaimType, rules_for

@@ -4,6 +4,9 @@ beside the figures (report page, PDF, XLSX, `dispute_stats`).
 
 - accepted (受理): cases whose `accepted_on` falls in the period. Rejected cases are never
   accepted, so they never count; a case received before the period and accepted in it does.
+  A collective dispute (Art.7: ten or more workers with a common claim) is one case; beside the
+  count stand the workers those cases involve (涉及劳动者人数, `DisputeCase.worker_count`) and how
+  many of them are collective disputes.
 - mediated successfully (调解成功): cases whose agreement took effect (`effective_on`) in the
   period, whenever they were accepted. Accepted and mediated successfully are two different
   cohorts (a case accepted in December may settle in January): their quotient is no rate.
@@ -56,7 +59,10 @@ SUCCESS_RATE_LABEL = _("调解成功率（本期调解终结案件中达成协�
 
 # What each figure counts, keyed as in DisputeFigures.as_json(); printed beside the figures.
 DEFINITIONS = {
-    "accepted": _("受理：受理日期在统计期间内的案件（不予受理的案件不计）。"),
+    "accepted": _("受理：受理日期在统计期间内的案件（不予受理的案件不计）。集体劳动争议（劳动者一方十人以上并有共同请求）"
+                  "计为一件。"),
+    "accepted_workers": _("受理案件涉及劳动者人数：受理的案件中劳动者一方的人数之和，集体劳动争议按其全部劳动者计。"),
+    "accepted_collective": _("其中集体劳动争议：受理的案件中劳动者一方在十人以上并有共同请求的案件（《劳动争议调解仲裁法》第七条）。"),
     "mediated_successfully": _("调解成功：调解协议生效日期在统计期间内的案件，不论何时受理。受理和调解成功各按自己的日期统计，"
                                "是两批不同的案件，二者相除不是成功率。"),
     "mediation_ended": _("本期调解终结：调解协议在统计期间内生效的案件（即调解成功），以及已受理、在统计期间内因调解不成"
@@ -107,6 +113,8 @@ class DisputeFigures:
     organisation: Organisation
     period: Period
     accepted: int
+    accepted_workers: int  # the workers the accepted cases involve (a collective case: all of them)
+    accepted_collective: int  # accepted cases that are collective disputes (Art.7)
     mediated_successfully: int
     recovered: Decimal
     paid: Decimal
@@ -149,6 +157,8 @@ class DisputeFigures:
             "from": self.period.start.isoformat(),
             "to": self.period.end.isoformat(),
             "accepted": self.accepted,
+            "accepted_workers": self.accepted_workers,
+            "accepted_collective": self.accepted_collective,
             "mediated_successfully": self.mediated_successfully,
             "mediation_ended": self.mediation_ended,
             "mediation_ended_without_agreement": self.mediation_ended_without_agreement,
@@ -200,11 +210,14 @@ def in_subtree(queryset, org_ids: list[int] | None, *, via: str = "organisation"
 
 
 def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFigures:
-    """Eight aggregate queries; each grouped one feeds several figures (a total is its groups' sum)."""
+    """Eight aggregate queries; each grouped one feeds several figures (a total is its groups' sum):
+    the accepted cases by channel also give the workers they involve and the collective ones."""
     all_ids, org_ids = _subtree(organisation)
     dates = (period.start, period.end)
     cases = in_subtree(DisputeCase.objects.all(), org_ids)
-    accepted_by_channel = dict(cases.filter(accepted_on__range=dates).values_list("channel").annotate(n=Count("pk")))
+    accepted_rows = list(cases.filter(accepted_on__range=dates).values_list("channel").annotate(
+        n=Count("pk"), workers=Sum("worker_count"), collective=Count("pk", filter=Q(collective=True))))
+    accepted_by_channel = {channel: n for channel, n, _workers, _collective in accepted_rows}
     agreed_by_channel = dict(cases.filter(agreement__effective_on__range=dates).values_list("channel")
                              .annotate(n=Count("pk")))
     won = list(
@@ -226,6 +239,8 @@ def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFig
         organisation=organisation,
         period=period,
         accepted=sum(accepted_by_channel.values()),
+        accepted_workers=sum(workers or 0 for *_keys, workers, _collective in accepted_rows),
+        accepted_collective=sum(collective for *_keys, collective in accepted_rows),
         mediated_successfully=sum(agreed_by_channel.values()),
         recovered=sum((recovered for *_keys, recovered in won), ZERO),
         paid=_sum(in_subtree(Payment.objects, org_ids, via="instalment__agreement__case__organisation")

@@ -41,6 +41,7 @@ from cases.platform import deadlines
 from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import CREATED, clock as clock_rule
+from tests.consent import consent_recorded_in_task
 from workflows.dispute.flow import (
     DisputeFlow,
     TaskAlreadyClaimed,
@@ -57,7 +58,6 @@ from workflows.home import unassigned_tasks
 from workflows.models import DisputeProcess
 
 from .concurrency import run_at_once
-from tests.consent import consent_recorded_in_task
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 _sequence = iter(range(1, 10_000))
@@ -299,16 +299,16 @@ def test_a_chaoyang_mediator_can_neither_see_nor_act_on_a_haidian_task(started, 
     cy = people["cy_mediator"]
 
     assert list(visible_tasks(cy)) == []
-    with pytest.raises(PermissionDenied, match="海淀|某科技公司"):
+    with pytest.raises(PermissionDenied, match="^该任务不在您所属组织的范围内。$"):  # naming nothing of Haidian
         claim_task(task, cy)
 
     client.force_login(cy)
     queue = client.get(DisputeFlow.instance.reverse("queue"))
     assert queue.status_code == 200
     assert started.case.number not in queue.content.decode()
-    assert client.post(url(task, "assign")).status_code == 403
-    assert client.get(url(task, "detail")).status_code == 403
-    assert client.get(DisputeFlow.instance.reverse("process_detail", args=[started.pk])).status_code == 403
+    assert client.post(url(task, "assign")).status_code == 404  # a process elsewhere is not found (issue 17)
+    assert client.get(url(task, "detail")).status_code == 404
+    assert client.get(DisputeFlow.instance.reverse("process_detail", args=[started.pk])).status_code == 404
     assert started.case.number not in client.get(DisputeFlow.instance.reverse("task_list")).content.decode()
     assert started.case.number not in client.get(DisputeFlow.instance.reverse("process_list")).content.decode()
     task.refresh_from_db()
@@ -863,10 +863,11 @@ def test_a_queue_page_of_twenty_tasks_costs_a_bounded_number_of_queries(orgs, pe
     assert len(many) == len(few)  # not one query more per row
 
 
-# Measured: 18 on SQLite — session, user, role checks, the menu's two counters, the hardship
-# application's menu check (2), the bell's unread count, the page's count and its one query
-# for the rows (deadline, total claimed and case columns included).
-QUEUE_PAGE_MAX_QUERIES = 18
+# Measured: 19 on SQLite — session, user, whether a second factor is due (issue 17), role
+# checks, the menu's two counters, the hardship application's menu check (2), the bell's unread
+# count, the page's count and its one query for the rows (deadline, total claimed and case
+# columns included).
+QUEUE_PAGE_MAX_QUERIES = 19
 
 
 def test_each_later_task_page_shows_its_forms_and_actions_in_chinese(started, haidian_case, people, client):

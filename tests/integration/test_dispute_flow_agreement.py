@@ -30,8 +30,9 @@ from cases.models import (
 from cases.models.dispute.agreement import Instalment
 from cases.platform.audit.journal import verify_chain
 from cases.rules.claims import ClaimType
-from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
 from tests.consent import consent_recorded_in_task
+from tests.dispute_cases import signed_scan
+from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,7 @@ def mediate_to_an_effective_agreement(case, people, capture):
         for signatory in ("worker", "employer", "mediator", "seal"):
             act(case, "sign_agreement", mediator, "record_signature", data={"signatory": signatory})
         assert open_task_names(case) == ["sign_agreement"]
+        act(case, "sign_agreement", mediator, "upload_signed_original", data={"scan": signed_scan()})
         take(case, "sign_agreement", mediator, "make_agreement_effective")
     assert case.status == DisputeStatus.PERFORMING
     assert open_task_names(case) == ["supervise_performance"]
@@ -193,7 +195,8 @@ def test_an_agreement_performed_in_full_is_closed_and_archived_through_the_flow(
 
     assert transitions(case) == [
         "register", "record_consent", "accept", "assign", "schedule_session", "record_session", "draft_agreement",
-        "record_signature", "record_signature", "record_signature", "record_signature", "make_agreement_effective",
+        "record_signature", "record_signature", "record_signature", "record_signature", "upload_signed_original",
+        "make_agreement_effective",
         "apply_for_review", "record_payment", "record_payment", "complete_performance", "close", "archive"]
     assert [d.variant for d in documents(case, "session_notice")] == ["employer", "worker"]
     assert len(documents(case, "session_record")) == 1

@@ -4,8 +4,9 @@ and its flow's open work agree after every step.
 Each example registers a fresh case and starts its flow, then draws actions from what is
 available at that moment: claiming an unclaimed task (as the mediator or the lead), completing
 the open task with any of its outcomes, the in-task actions that make outcomes possible
-(signatures in Art.14's order, payments in full or in part), a withdrawal through the door from
-outside the flow, and the deadline sweep deeming mediation failed once its clock has run out.
+(signatures in Art.14's order, the signed original's scan, payments in full or in part), a
+withdrawal through the door from outside the flow, and the deadline sweep deeming mediation
+failed once its clock has run out.
 A refused action (an agreement not yet signed, performance not yet complete, a missing
 reason) must leave both the status and the open tasks exactly as they were.
 """
@@ -23,6 +24,7 @@ from cases.models import Deadline, DisputeStatus
 from cases.models.dispute.states import OPEN_STATES
 from cases.platform.deadlines import check_deadlines
 from cases.platform.transitions import apply
+from tests.dispute_cases import signed_original_uploaded_in_task
 from workflows.dispute.flow import MEDIATOR_TASKS, claim_task, complete_task, start_dispute_flow, take_action
 
 from .test_dispute_flow import make_case
@@ -110,6 +112,10 @@ def candidates(case, process, people):
                 found.append((f"sign as {signatory}", lambda task=task, owner=owner, signatory=signatory:
                               take_action(task, by=owner, action="record_signature",
                                           data={"signatory": signatory}), False))
+            if ("upload_signed_original" in flow_task.actions and not case.agreement.missing_signatures()
+                    and not case.agreement.signed_originals.exists()):
+                found.append(("upload the signed original", lambda task=task, owner=owner:
+                              signed_original_uploaded_in_task(task, owner), False))
             if "record_payment" in flow_task.actions:
                 unpaid = [i for i in case.agreement.instalments.all() if i.outstanding > 0]
                 for instalment in unpaid[:1]:

@@ -19,8 +19,8 @@ from cases.platform.deadlines import check_deadlines
 from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from notifications.models import Notification
-from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute
 from tests.consent import consent_recorded_in_task
+from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute
 
 pytestmark = pytest.mark.django_db
 

@@ -15,14 +15,20 @@
                                           record_session, extend_mediation (leads); outcomes
                                           fail / withdraw / draft_agreement
       → route_mediation        agreement_signing → sign_agreement, else → close_case
-      → sign_agreement         签署调解协议 in-task record_signature (Art.14 order); outcomes
-                                          make_agreement_effective / fail / withdraw
+      → sign_agreement         签署调解协议 in-task record_signature (Art.14 order),
+                                          upload_signed_original (the signed paper's scan);
+                                          outcomes make_agreement_effective / fail / withdraw
       → route_signing          performing → supervise_performance, else → close_case
       → supervise_performance  履行监督    in-task record_payment, apply_for_review; outcomes
                                           complete_performance / refer
       → close_case             结案        outcome close
       → archive_case           归档        outcome archive
       → end
+
+    start_imported (StartHandle, from code: the effect dispute_flow.start_imported of a pending
+                    historical case's import_history, workflows/dispute/imported.py)
+      → route_imported         (Switch on the imported status)
+            registered → decide_acceptance;  accepted → assign_mediator
 
 Every step calls the transition door (cases.platform.transitions.apply) inside the task's
 activation, so the FSM transition and the flow step commit or roll back together. In-task
@@ -185,15 +191,18 @@ class CaseTask(flow.View):
         return task.owner_id is not None and is_owner(task.owner, user) and task.status == STATUS.ASSIGNED
 
     def refusal(self, user, task) -> str:
-        """Why `user` may not claim `task`, in words; "" when they may."""
+        """Why `user` may not claim `task`, in words; "" when they may. A task outside the user's
+        subtrees gets a refusal that names nothing of it: not its organisation, not who holds it."""
+        organisation = case_of(task).organisation
+        held = roles_in(user, organisation)
+        if not held and not (user.is_superuser and user.is_active):
+            return gettext("该任务不在您所属组织的范围内。")
         if task.owner_id is not None and not is_owner(task.owner, user):
             return gettext("该任务已由%(name)s领取，不能重复领取。") % {"name": person_label(task.owner)}
         if task.owner_id is not None:
             return gettext("您已领取该任务。")
         if task.status != STATUS.NEW:
             return gettext("该任务已结束（%(status)s），不能再领取。") % {"status": task.get_status_display()}
-        organisation = case_of(task).organisation
-        held = roles_in(user, organisation)
         if held and held <= READ_ONLY_ROLES:
             return gettext("审计员只能查阅，不能办理任务。")
         if not self.may_act(user, task):
@@ -430,6 +439,18 @@ class DisputeFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_case).Annotation(title=_("登记后启动")).Next(this.decide_acceptance)
 
+    # A historical case imported as still pending joins the work where it was (issue 16, point 14).
+    start_imported = (
+        flow.StartHandle(this.start_case).Annotation(title=_("历史案件导入后启动")).Next(this.route_imported)
+    )
+
+    route_imported = (
+        flow.Switch()
+        .Annotation(title=_("导入时所处阶段"))
+        .Case(this.decide_acceptance, status_is(DisputeStatus.REGISTERED))
+        .Case(this.assign_mediator, status_is(DisputeStatus.ACCEPTED))
+    )
+
     decide_acceptance = (
         CaseTask(this.decide_acceptance_view, outcomes=("accept", "reject"), actions=("record_consent",))
         .Annotation(title=_("受理审查"), description=_("登记对方当事人是否同意调解，审查申请，决定受理或不予受理"
@@ -482,8 +503,10 @@ class DisputeFlow(flow.Flow):
 
     sign_agreement = (
         CaseTask(this.sign_agreement_view, outcomes=("make_agreement_effective", "fail", "withdraw"),
-                 actions=("record_signature",))
-        .Annotation(title=_("签署调解协议"), description=_("依次登记劳动者、用人单位签名盖章、调解员签名、调解组织盖章，协议生效。"))
+                 actions=("record_signature", "upload_signed_original"))
+        .Annotation(title=_("签署调解协议"), description=_(
+            "打印调解协议书（签署稿），依次登记劳动者、用人单位签名盖章、调解员签名、调解组织盖章，"
+            "上传签署原件扫描件，协议生效。"))
         .Assign(the_mediator)
         .Next(this.route_signing)
     )

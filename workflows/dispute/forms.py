@@ -23,7 +23,11 @@ from cases.models.access import can_act, holders
 from cases.models.dispute.agreement import SIGNING_ORDER, Instalment, Signatory
 from cases.models.dispute.consent import ConsentDecision, respondent_consent
 from cases.models.dispute.mediation import ConsentMethod, SessionStatus
+from cases.models.dispute.representation import PartySide, respondent_side
 from cases.models.dispute.states import NoSessionGround, RejectionGround
+from workflows.dispute.agreement_forms import SignedOriginalFields
+from workflows.dispute.representation_forms import AgentSignatureFields
+from workflows.fields import BoundedDateField, YuanField
 
 MAX_INSTALMENTS = 6
 
@@ -69,10 +73,22 @@ class AcceptanceDecision(models.TextChoices):
     REJECT = "reject", _("不予受理")
 
 
-ART20_CONSENT_MISSING = _("尚未登记对方当事人（用人单位）同意调解，不能受理：双方当事人同意调解的，方予受理"
+# The other party is the employer when the worker applied, the worker when the employer did.
+ART20_CONSENT_MISSING = _("尚未登记对方当事人（%(party)s）同意调解，不能受理：双方当事人同意调解的，方予受理"
                           "（《企业劳动争议协商调解规定》第二十条）。请先登记对方当事人的意见。")
-ART20_REFUSED = _("对方当事人（用人单位）已表示不同意调解，不能受理，请以“对方当事人不同意调解”不予受理"
+ART20_REFUSED = _("对方当事人（%(party)s）已表示不同意调解，不能受理，请以“对方当事人不同意调解”不予受理"
                   "（《企业劳动争议协商调解规定》第二十条）。")
+
+
+def respondent_label(case) -> str:
+    return str(PartySide(respondent_side(case)).label)
+
+
+def respondent_given_by(case) -> str:
+    """Who usually speaks for the other party: the employer's legal representative, or the worker."""
+    if respondent_side(case) == PartySide.WORKER:
+        return case.worker.name
+    return case.employer.legal_representative or ""
 
 
 def consent_summary(consent) -> str:
@@ -100,7 +116,7 @@ class ConsentFields(forms.Form):
         label=_("表示方式"), choices=ConsentMethod.choices,
         error_messages={"required": _("请选择对方当事人表示意见的方式。"), "invalid_choice": _("请从列表中选择表示方式。")},
     )
-    decided_on = forms.DateField(
+    decided_on = BoundedDateField(
         label=_("表示日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("不能晚于今天，不能早于收到申请的日期。"),
         error_messages={"required": _("请填写对方当事人表示意见的日期。"),
@@ -134,7 +150,7 @@ class RecordConsentForm(ConsentFields, CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].initial = self.case.employer.legal_representative or ""
+        self.fields["given_by"].initial = respondent_given_by(self.case)
 
     def transition(self):
         return "record_consent", "", self.consent_data()
@@ -160,7 +176,8 @@ class DecideAcceptanceForm(CaseForm):
         self.consent = respondent_consent(self.case)
         decision = self.fields["decision"]
         if self.consent is None:
-            decision.help_text = _("尚未登记对方当事人（用人单位）的意见：同意调解的方可受理，请先办理“登记对方当事人意见”。")
+            decision.help_text = _("尚未登记对方当事人（%(party)s）的意见：同意调解的方可受理，请先办理“登记对方当事人意见”。") % {
+                "party": respondent_label(self.case)}
         else:
             decision.help_text = _("对方当事人意见：%(summary)s。") % {"summary": consent_summary(self.consent)}
             if not self.consent.consented:
@@ -171,9 +188,9 @@ class DecideAcceptanceForm(CaseForm):
         cleaned = super().clean()
         if cleaned.get("decision") == AcceptanceDecision.ACCEPT:
             if self.consent is None:
-                self.add_error("decision", ART20_CONSENT_MISSING)
+                self.add_error("decision", ART20_CONSENT_MISSING % {"party": respondent_label(self.case)})
             elif not self.consent.consented:
-                self.add_error("decision", ART20_REFUSED)
+                self.add_error("decision", ART20_REFUSED % {"party": respondent_label(self.case)})
         if cleaned.get("decision") == AcceptanceDecision.REJECT:
             if not cleaned.get("rejection_ground") and "rejection_ground" not in self.errors:
                 self.add_error("rejection_ground", REJECTION_GROUND_REQUIRED)
@@ -277,20 +294,18 @@ class DraftAgreementForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.claims = list(self.case.claims.all())
         for claim in self.claims:
-            self.fields[f"award_{claim.pk}"] = forms.DecimalField(
-                label=_("%(claim)s 协议金额（元）") % {"claim": claim}, required=False, min_value=Decimal("0.00"),
-                max_digits=14, decimal_places=2,
-                error_messages={"min_value": _("协议金额不能为负数。"), "invalid": _("请填写金额，如 12000.00。")},
+            self.fields[f"award_{claim.pk}"] = YuanField(
+                label=_("%(claim)s 协议金额（元）") % {"claim": claim}, required=False,
+                error_messages={"min_value": _("协议金额不能为负数。")},
             )
         for number in range(1, MAX_INSTALMENTS + 1):
-            self.fields[f"instalment_{number}_due"] = forms.DateField(
+            self.fields[f"instalment_{number}_due"] = BoundedDateField(
                 label=_("第%(n)s期履行期限") % {"n": number}, required=False,
                 widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": _("请填写日期。")},
             )
-            self.fields[f"instalment_{number}_amount"] = forms.DecimalField(
+            self.fields[f"instalment_{number}_amount"] = YuanField(
                 label=_("第%(n)s期金额（元）") % {"n": number}, required=False, min_value=Decimal("0.01"),
-                max_digits=14, decimal_places=2,
-                error_messages={"min_value": _("每期金额须大于零。"), "invalid": _("请填写金额，如 12000.00。")},
+                error_messages={"min_value": _("每期金额须大于零。")},
             )
 
     def clean(self):
@@ -397,7 +412,7 @@ class ExtensionConsentFields(forms.Form):
                               help_text=_("双方当事人同意延长的天数，不限长短和次数。"),
                               error_messages={"required": _("请填写延长的天数。"), "invalid": _("延长天数应为整数。"),
                                               "min_value": _("延长天数至少为1天。")})
-    worker_consented_on = forms.DateField(label=_("劳动者同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    worker_consented_on = BoundedDateField(label=_("劳动者同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
                                           error_messages={"required": _("请填写劳动者同意延期的日期。"),
                                                           "invalid": _("请填写有效的日期，例如 2026-10-10。")})
     worker_consent_method = forms.ChoiceField(label=_("劳动者同意方式"), choices=ConsentMethod.choices,
@@ -405,7 +420,7 @@ class ExtensionConsentFields(forms.Form):
     worker_consent_by = forms.CharField(label=_("劳动者一方表示同意的人"), max_length=100,
                                         help_text=_("劳动者本人或其委托代理人的姓名。"),
                                         error_messages={"required": _("请填写劳动者一方表示同意的人。")})
-    employer_consented_on = forms.DateField(label=_("用人单位同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    employer_consented_on = BoundedDateField(label=_("用人单位同意日期"), widget=forms.DateInput(attrs={"type": "date"}),
                                             error_messages={"required": _("请填写用人单位同意延期的日期。"),
                                                             "invalid": _("请填写有效的日期，例如 2026-10-10。")})
     employer_consent_method = forms.ChoiceField(label=_("用人单位同意方式"), choices=ConsentMethod.choices,
@@ -443,12 +458,13 @@ def next_signatory(agreement) -> str | None:
     return missing[0] if missing else None
 
 
-class SignatureForm(CaseForm):
+class SignatureForm(AgentSignatureFields, CaseForm):
     """登记签名盖章: the choices are the signatures still missing; Art.14's order is the door's rule."""
 
     title = _("登记签名盖章")
     submit_label = _("登记")
 
+    field_order = ["signatory", "signed_by_agent"]
     signatory = forms.ChoiceField(
         label=_("签名或盖章"), widget=forms.RadioSelect,
         error_messages={"required": _("请选择签名或盖章的一方。"), "invalid_choice": _("请选择尚未登记的一方。")},
@@ -464,14 +480,22 @@ class SignatureForm(CaseForm):
             field.initial = missing[0]
 
     def transition(self):
-        return "record_signature", "", {"signatory": self.cleaned_data["signatory"]}
+        return "record_signature", "", {"signatory": self.cleaned_data["signatory"], **self.agent_data()}
+
+
+class SignedOriginalForm(SignedOriginalFields, CaseForm):
+    """上传签署原件 in the signing task (the door refuses it before every signature and the seal)."""
+
+    def transition(self):
+        return "upload_signed_original", "", self.scan_data()
 
 
 class MakeEffectiveForm(CaseForm):
     title = _("协议生效")
     submit_label = _("确认协议生效")
 
-    confirm = forms.BooleanField(label=_("已核对：双方当事人签名或盖章、调解员签名、调解组织盖章均已登记"),
+    confirm = forms.BooleanField(label=_("已核对：双方当事人签名或盖章、调解员签名、调解组织盖章均已登记，"
+                                         "签署原件扫描件已上传"),
                                  error_messages={"required": _("请先核对签名盖章并勾选确认。")})
 
     def transition(self):
@@ -509,10 +533,9 @@ class PaymentForm(CaseForm):
         label=_("分期"), queryset=None,
         error_messages={"required": _("请选择本次款项对应的一期。"), "invalid_choice": _("请选择本案协议中的一期。")},
     )
-    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2,
-                                error_messages={"required": _("请填写金额。"), "min_value": _("金额须大于零。"),
-                                                "invalid": _("请填写金额，如 12000.00。")})
-    paid_on = forms.DateField(label=_("支付日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    amount = YuanField(label=_("金额（元）"), min_value=Decimal("0.01"),
+                       error_messages={"required": _("请填写金额。"), "min_value": _("金额须大于零。")})
+    paid_on = BoundedDateField(label=_("支付日期"), widget=forms.DateInput(attrs={"type": "date"}),
                               error_messages={"required": _("请填写支付日期。"), "invalid": _("请填写日期。")})
     receipt_number = forms.CharField(label=_("收据编号"), max_length=64,
                                      error_messages={"required": _("请填写收据编号。")})
@@ -532,7 +555,7 @@ class ReviewApplicationForm(CaseForm):
     title = _("登记仲裁审查确认申请")
     submit_label = _("登记申请")
 
-    applied_on = forms.DateField(label=_("双方共同申请日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    applied_on = BoundedDateField(label=_("双方共同申请日期"), widget=forms.DateInput(attrs={"type": "date"}),
                                  error_messages={"required": _("请填写申请日期。"), "invalid": _("请填写日期。")})
 
     def transition(self):
@@ -550,7 +573,7 @@ class RefusalFields(forms.Form):
     notice's limitation date runs from the earlier of the refusal and the first overdue
     instalment's due date."""
 
-    refused_on = forms.DateField(
+    refused_on = BoundedDateField(
         label=_("被申请人明确表示不履行的日期"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("尚无逾期未付清的款项时必填，不能晚于今天。仲裁时效自该日或第一期逾期款项履行期限届满之日"
@@ -632,6 +655,7 @@ ACTION_FORMS: dict[str, type[CaseForm]] = {
     "record_session": RecordSessionForm,
     "extend_mediation": ExtendMediationForm,
     "record_signature": SignatureForm,
+    "upload_signed_original": SignedOriginalForm,
     "record_payment": PaymentForm,
     "apply_for_review": ReviewApplicationForm,
 }

@@ -9,7 +9,7 @@ prefix "worker", the employer's under "employer", claims in a formset with prefi
 
 import hashlib
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -30,9 +30,12 @@ from cases.models import (
 )
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.models.dispute.consent import respondent_consent
+from cases.models.dispute.representation import PartySide
 from cases.models.dispute.states import RejectionGround
-from cases.rules.claims import ClaimType
+from cases.rules.bounds import CENT, FACTS_MAX, LONG_TEXT_MAX, amount_error, date_error, decimal_from_text
+from cases.rules.claims import live_claim_choices
 from cases.rules.intake import LATE_ENTRY_AFTER_DAYS
+from workflows.dispute.agreement_forms import SignedOriginalFields
 from workflows.dispute.flow import organisations_where
 from workflows.dispute.forms import (
     ConsentFields,
@@ -42,7 +45,10 @@ from workflows.dispute.forms import (
     RefusalFields,
     mediators_for,
     rejection_ground_field,
+    respondent_given_by,
 )
+from workflows.dispute.representation_forms import AgentSignatureFields
+from workflows.fields import BoundedDateField, YuanField, text_field
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REGISTRATION_CHANNELS = [(c.value, c.label) for c in (Channel.WALK_IN_WRITTEN, Channel.ORAL, Channel.PHONE)]
@@ -52,12 +58,13 @@ def required(message):
     return {"required": message}
 
 
-def date_field(label, *, required_message=None, **kwargs):
+def date_field(label, *, required_message=None, past=False, **kwargs):
+    """A date within sensible years (cases.rules.bounds); `past=True`: not after today either."""
     messages = {"invalid": _("请填写有效的日期，例如 2026-10-10。")}
     if required_message:
         messages["required"] = required_message
-    return forms.DateField(label=label, required=bool(required_message), widget=DATE_WIDGET,
-                           error_messages=messages, **kwargs)
+    return BoundedDateField(label=label, required=bool(required_message), widget=DATE_WIDGET,
+                            error_messages=messages, past=past, **kwargs)
 
 
 def raw_values(form) -> dict[str, str]:
@@ -83,6 +90,12 @@ class RegistrationForm(forms.Form):
         label=_("申请方式"), choices=REGISTRATION_CHANNELS, widget=forms.RadioSelect,
         error_messages={**required(_("请选择申请方式。")), "invalid_choice": _("请选择申请方式。")},
     )
+    applicant_side = forms.ChoiceField(
+        label=_("申请人"), choices=PartySide.choices, widget=forms.RadioSelect, initial=PartySide.WORKER, required=False,
+        help_text=_("谁申请调解：劳动者，或用人单位。文书中申请一方称“申请人”，另一方称“被申请人”；受理前须登记另一方同意调解。"),
+        error_messages={**required(_("请选择申请人是劳动者还是用人单位。")),
+                        "invalid_choice": _("请选择申请人是劳动者还是用人单位。")},
+    )
     organisation = OrganisationChoiceField(
         label=_("受理组织"), queryset=None, empty_label=None,
         error_messages={**required(_("请选择受理组织。")),
@@ -93,16 +106,14 @@ class RegistrationForm(forms.Form):
         label=_("收到申请时间"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={**required(_("请填写收到申请的时间。")), "invalid": _("请填写有效的时间，例如 09:30。")},
     )
-    employment_start = date_field(_("入职日期"))
+    employment_start = date_field(_("入职日期"), past=True)
     employment_end = date_field(_("离职日期"))
     infringement_known_on = date_field(
-        _("知道或者应当知道权利被侵害之日"),
+        _("知道或者应当知道权利被侵害之日"), past=True,
         help_text=_("用于计算仲裁时效（《劳动争议调解仲裁法》第二十七条）；不清楚的可不填。"),
     )
-    facts = forms.CharField(
-        label=_("争议事实与理由"), widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=required(_("请填写争议事实与理由。")),
-    )
+    facts = text_field(_("争议事实与理由"), limit=FACTS_MAX, rows=5,
+                       required_message=_("请填写争议事实与理由。"))
     # A late entry (补录) is registered by a mediation lead, who says why; shown to leads only
     # (check_application tells a mediator on the received date that a lead must confirm).
     late_entry_reason = forms.CharField(
@@ -127,9 +138,13 @@ class RegistrationForm(forms.Form):
             self.initial.setdefault("received_on", now.date())
             self.initial.setdefault("received_at", now.time().replace(second=0, microsecond=0))
             self.initial.setdefault("channel", Channel.WALK_IN_WRITTEN)
+            self.initial.setdefault("applicant_side", PartySide.WORKER)
             first = organisations.first()
             if first is not None:
                 self.initial.setdefault("organisation", first.pk)
+
+    def clean_applicant_side(self):
+        return self.cleaned_data["applicant_side"] or PartySide.WORKER  # the worker unless the employer applied
 
     def received_moment(self) -> datetime:
         cleaned = self.cleaned_data
@@ -184,7 +199,7 @@ class EmployerForm(forms.Form):
 
 class ClaimForm(forms.Form):
     claim_type = forms.ChoiceField(
-        label=_("争议事项"), choices=[("", _("请选择"))] + list(ClaimType.choices),
+        label=_("争议事项"), choices=[("", _("请选择"))] + live_claim_choices(),
         error_messages={**required(_("请选择争议事项。")), "invalid_choice": _("请从列表中选择争议事项。")},
     )
     description = forms.CharField(label=_("具体请求"), required=False)
@@ -266,7 +281,7 @@ class RecordConsentForm(ConsentFields, ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["given_by"].initial = self.case.employer.legal_representative or ""
+        self.fields["given_by"].initial = respondent_given_by(self.case)
 
     def data_for_door(self):
         return self.consent_data()
@@ -294,7 +309,7 @@ class ScheduleSessionForm(ActionForm):
         error_messages={"required": _("请填写调解时间。"), "invalid": _("请填写有效的调解时间。")},
     )
     place = forms.CharField(label=_("调解地点"), max_length=200, error_messages={"required": _("请填写调解地点。")})
-    to_bring = forms.CharField(label=_("需携带的材料"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    to_bring = text_field(_("需携带的材料"), required=False, rows=2)
 
     def data_for_door(self):
         data = self.cleaned_data
@@ -312,11 +327,9 @@ class RecordSessionForm(MinutesFields, ActionForm):
         label=_("调解"), queryset=MediationSession.objects.none(),
         error_messages={"required": _("请选择本案件的一次调解。"), "invalid_choice": _("请选择本案件的一次调解。")},
     )
-    attendees = forms.CharField(label=_("到场人员"), widget=forms.Textarea(attrs={"rows": 2}),
-                                error_messages={"required": _("请填写到场人员。")})
-    statements = forms.CharField(label=_("各方陈述"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 error_messages={"required": _("请填写各方陈述。")})
-    proposals = forms.CharField(label=_("调解方案与意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attendees = text_field(_("到场人员"), rows=2, required_message=_("请填写到场人员。"))
+    statements = text_field(_("各方陈述"), limit=LONG_TEXT_MAX, rows=4, required_message=_("请填写各方陈述。"))
+    proposals = text_field(_("调解方案与意见"), limit=LONG_TEXT_MAX, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -385,8 +398,9 @@ class ExtendMediationForm(ExtensionConsentFields, ActionForm):
         return self.consent_data()
 
 
-class RecordSignatureForm(ActionForm):
+class RecordSignatureForm(AgentSignatureFields, ActionForm):
     asks_reason = False
+    field_order = ["signatory", "signed_by_agent"]
     signatory = forms.ChoiceField(label=_("签名或盖章的一方"), choices=Signatory.choices,
                                   error_messages={"required": _("请选择签名或盖章的一方。"),
                                                   "invalid_choice": _("请选择签名或盖章的一方。")})
@@ -399,7 +413,14 @@ class RecordSignatureForm(ActionForm):
             self.fields["signatory"].choices = [(s, Signatory(s).label) for s in missing]
 
     def data_for_door(self):
-        return {"signatory": self.cleaned_data["signatory"]}
+        return {"signatory": self.cleaned_data["signatory"], **self.agent_data()}
+
+
+class UploadSignedOriginalForm(SignedOriginalFields, ActionForm):
+    asks_reason = False
+
+    def data_for_door(self):
+        return self.scan_data()
 
 
 class InstalmentChoiceField(forms.ModelChoiceField):
@@ -408,10 +429,7 @@ class InstalmentChoiceField(forms.ModelChoiceField):
 
 
 def amount_field(label):
-    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
-                              error_messages={"required": _("请填写金额。"), "invalid": _("请填写有效的金额。"),
-                                              "min_value": _("金额应大于零。"),
-                                              "max_decimal_places": _("金额最多保留两位小数（到分）。")})
+    return YuanField(label=label, min_value=Decimal("0.01"), error_messages={"required": _("请填写金额。")})
 
 
 class RecordPaymentForm(ActionForm):
@@ -449,12 +467,11 @@ class DraftAgreementForm(ActionForm):
     """
 
     asks_reason = False
-    terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 5}),
-                            error_messages={"required": _("请填写协议内容。")})
+    terms = text_field(_("协议内容"), limit=LONG_TEXT_MAX, rows=5, required_message=_("请填写协议内容。"))
     copies = forms.IntegerField(label=_("份数"), min_value=1, max_value=10, initial=3,
                                 error_messages={"required": _("请填写份数。"), "invalid": _("份数应为整数。")})
-    instalments = forms.CharField(
-        label=_("分期履行"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    instalments = text_field(
+        _("分期履行"), required=False,
         help_text=_("每行一期：履行期限 金额，例如“2026-12-31 5000.00”。"),
     )
 
@@ -462,12 +479,8 @@ class DraftAgreementForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.claims = list(self.case.claims.all())
         for claim in self.claims:
-            self.fields[f"award_{claim.pk}"] = forms.DecimalField(
-                label=_("协议金额：%(claim)s") % {"claim": claim}, required=False, max_digits=14, decimal_places=2,
-                min_value=Decimal("0.00"),
-                error_messages={"invalid": _("请填写有效的金额。"), "min_value": _("金额不能为负数。"),
-                                "max_decimal_places": _("金额最多保留两位小数（到分）。")},
-            )
+            self.fields[f"award_{claim.pk}"] = YuanField(
+                label=_("协议金额：%(claim)s") % {"claim": claim}, required=False)
 
     def clean_instalments(self):
         rows = []
@@ -477,12 +490,15 @@ class DraftAgreementForm(ActionForm):
             parts = line.replace("，", " ").replace(",", "").split()
             try:
                 due_on = datetime.strptime(parts[0], "%Y-%m-%d").date()
-                amount = Decimal(parts[1])
-            except (IndexError, ValueError, InvalidOperation):
+                amount = decimal_from_text(parts[1])
+            except (IndexError, ValueError):
+                amount = None
+            if amount is None:
                 raise forms.ValidationError(
-                    _("第%(n)s行应为“履行期限 金额”，例如“2026-12-31 5000.00”。") % {"n": number}) from None
-            if amount <= 0:
-                raise forms.ValidationError(_("第%(n)s行的金额应大于零。") % {"n": number})
+                    _("第%(n)s行应为“履行期限 金额”，例如“2026-12-31 5000.00”。") % {"n": number})
+            label = _("第%(n)s行") % {"n": number}
+            if message := date_error(due_on, label=label) or amount_error(amount, label=label, minimum=CENT):
+                raise forms.ValidationError(message)
             rows.append((due_on, amount))
         return rows
 
@@ -517,6 +533,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "record_session": RecordSessionForm,
     "extend_mediation": ExtendMediationForm,
     "record_signature": RecordSignatureForm,
+    "upload_signed_original": UploadSignedOriginalForm,
     "record_payment": RecordPaymentForm,
     "apply_for_review": ApplyForReviewForm,
     "draft_agreement": DraftAgreementForm,
@@ -524,6 +541,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 }
 
 
-def action_form(spec, *, case, user, data=None) -> ActionForm:
+def action_form(spec, *, case, user, data=None, files=None) -> ActionForm:
     form_class = ACTION_FORMS.get(spec.name, ActionForm)
-    return form_class(data, case=case, user=user, spec=spec, prefix=spec.name)
+    return form_class(data, files, case=case, user=user, spec=spec, prefix=spec.name)

@@ -28,6 +28,7 @@ from cases.models import AuditAction, DisputeCase, HardshipFile
 from cases.models.access import can_act, scoped, visible_organisations
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.platform.audit.journal import append_event
+from cases.platform.audit.readers import journal_visible_to
 from cases.platform.transitions import apply, available_transitions, fsm_transition, transition_spec
 from cases.rules.validators import parse_resident_id
 from cases.selectors import (
@@ -43,6 +44,7 @@ from cases.selectors import (
     variant_label,
     yuan,
 )
+from workflows.dispute.agreement_forms import signed_original_summary
 from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
 from workflows.dispute.page_forms import (
     CaseSearchForm,
@@ -208,6 +210,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         try:
             result = open_dispute(
                 **application, by=self.request.user, channel=main["channel"], facts=main["facts"],
+                applicant_side=main["applicant_side"],
                 received_at=forms.main.received_moment(), acknowledge_warnings=acknowledge,
             )
         except ValidationError as error:
@@ -223,8 +226,11 @@ class RegisterView(LoginRequiredMixin, TemplateView):
             forms.main.add_error(None, str(error))
             return None
         case = result.case
-        messages.success(self.request, _("已登记案件%(number)s（%(worker)s 诉 %(employer)s），受理审查已进入待领取。") % {
-            "number": case.number, "worker": case.worker.name, "employer": case.employer.name})
+        applicant, respondent = case.workers_label, case.employer.name
+        if case.applicant_side == "employer":
+            applicant, respondent = respondent, applicant
+        messages.success(self.request, _("已登记案件%(number)s（%(applicant)s 诉 %(respondent)s），受理审查已进入待领取。") % {
+            "number": case.number, "applicant": applicant, "respondent": respondent})
         return HttpResponseRedirect(case_url(case))
 
     def get_context_data(self, *, forms, review=None, **kwargs):
@@ -335,16 +341,22 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
                       "url": reverse("workbench:case_document", args=[case.pk, document.pk])}
                      for document in case_documents(case).select_related("created_by")]
         agreement = getattr(case, "agreement", None)
+        from workflows.dispute.representation import representation_panel  # they read cases through this module
+        from workflows.dispute.service import service_panel
+
         return self.get_context_data(
             case=case, masked_resident_id=mask_resident_id(case.worker.resident_id), totals=case_totals(case),
-            deadlines=open_deadlines(case), timeline=case_timeline(case), documents=documents,
+            deadlines=open_deadlines(case), documents=documents,
+            timeline=case_timeline(case, visible=journal_visible_to(user, case.organisation)),
             claims=[{"claim": claim, "claimed": yuan(claim.amount_claimed), "awarded": yuan(claim.amount_awarded)}
                     for claim in claims],
             sessions=list(case.sessions.select_related("mediator")), extensions=list(case.extensions.all()),
-            agreement=agreement, instalments=instalment_rows(case), actions=actions,
+            agreement=agreement, signed_original=signed_original_summary(agreement),
+            instalments=instalment_rows(case), actions=actions,
             read_only=not can_act(user, case.organisation, CASE_HANDLERS), flow_tasks=open_flow_tasks(case, user),
             tabs=CASE_TABS, tab=tab, mediator_name=person_name(case.mediator),
             related_cases=list(scoped(case.related_cases.all(), user)),
+            service=service_panel(case, user), representation=representation_panel(case, user),
         )
 
 
@@ -366,7 +378,7 @@ class CaseActionView(LoginRequiredMixin, View):
         if spec is None:
             messages.error(request, _("案件当前为“%(status)s”，不能执行这项操作。") % {"status": case.get_status_display()})
             return HttpResponseRedirect(case_url(case))
-        form = action_form(spec, case=case, user=request.user, data=request.POST)
+        form = action_form(spec, case=case, user=request.user, data=request.POST, files=request.FILES)
         if form.is_valid():
             try:
                 apply(case, name, by=request.user, **form.arguments())

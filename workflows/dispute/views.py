@@ -31,7 +31,7 @@ from django.views import generic
 from django_filters import ChoiceFilter, FilterSet
 from django_fsm import ConcurrentTransition
 from viewflow.utils import viewprop
-from viewflow.workflow.flow import FlowAppViewset, views as flow_views
+from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -42,6 +42,7 @@ from cases.models.dispute.case import CASE_HANDLERS
 from cases.models.dispute.consent import respondent_consent
 from cases.rules.calendar import add_working_days, working_days_between
 from cases.rules.claims import ClaimType
+from workflows.dispute.agreement_forms import signing_context
 from workflows.dispute.flow import (
     DISPUTE_READERS,
     DisputeFlow,
@@ -63,6 +64,7 @@ from workflows.dispute.forms import (
     SigningEndedForm,
     SupervisePerformanceForm,
 )
+from workflows.flow_pages import ScopedFlowAppViewset
 
 CASE_PATH = "process__disputeprocess__case"
 
@@ -80,38 +82,43 @@ def visible_tasks(user):
     return dispute_tasks().filter(**{f"{CASE_PATH}__organisation__in": organisations_where(user, DISPUTE_READERS)})
 
 
-def claimable_tasks(user):
-    """The organisation queue: unclaimed human tasks `user` may claim (待领取)."""
-    return with_urgency(dispute_tasks().filter(
+def queue_tasks(user):
+    """The organisation queue: unclaimed human tasks `user` may claim."""
+    return dispute_tasks().filter(
         flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True,
         **{f"{CASE_PATH}__organisation__in": organisations_where(user, CASE_HANDLERS)},
-    ))
+    )
+
+
+def assigned_tasks(user):
+    """Tasks assigned to `user` and not yet done."""
+    return visible_tasks(user).filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN")
+
+
+def claimable_tasks(user):
+    """待领取: the queue, most urgent first."""
+    return with_urgency(queue_tasks(user))
 
 
 def inbox_tasks(user):
-    """Tasks assigned to `user` and not yet done (我的待办)."""
-    return with_urgency(visible_tasks(user).filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN"))
+    """我的待办: the user's tasks, most urgent first."""
+    return with_urgency(assigned_tasks(user))
 
 
 def archived_tasks(user):
     return visible_tasks(user).filter(owner=user, finished__isnull=False, flow_task_type="HUMAN")
 
 
-def visible_processes(user):
-    return DisputeFlow.process_class.objects.filter(
-        case__organisation__in=organisations_where(user, DISPUTE_READERS),
-    ).select_related("case", "case__worker", "case__employer")
-
-
 def nearest_deadlines():
-    """Running clocks of the outer task's case: its own and its agreement's instalments'."""
+    """Running clocks of the outer task's case: its own and its agreement's instalments', and
+    those breached when the case was imported while their step is still to be taken."""
     case_type = ContentType.objects.get_for_model(DisputeCase, for_concrete_model=False)
     instalment_type = ContentType.objects.get_for_model(Instalment, for_concrete_model=False)
     instalment_keys = (
         Instalment.objects.filter(agreement__case_id=OuterRef(OuterRef(CASE_PATH)))
         .annotate(key=Cast("pk", CharField())).values("key")
     )
-    return Deadline.objects.active().filter(
+    return Deadline.objects.awaiting().filter(
         Q(subject_type=case_type, subject_id=Cast(OuterRef(CASE_PATH), CharField()))
         | Q(subject_type=instalment_type, subject_id__in=instalment_keys)
     ).order_by("due_on", "pk")
@@ -128,6 +135,7 @@ def with_urgency(tasks):
     return tasks.annotate(
         deadline_due=Subquery(nearest.values("due_on")[:1]),
         deadline_provisional=Subquery(nearest.values("provisional")[:1]),
+        deadline_imported=Subquery(nearest.values("imported")[:1]),
         claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=16, decimal_places=2)),
     ).order_by(F("deadline_due").asc(nulls_last=True), "created", "pk")
 
@@ -242,9 +250,11 @@ class UrgencyColumns(CaseColumns):
             return _("无进行中的期限")
         provisional = format_html(' <span class="uc-deadline__provisional">{}</span>', _("暂定")) \
             if reading.provisional else ""
-        return format_html('<span class="uc-deadline uc-deadline--{}" title="{}">{}</span>{}',
+        imported = format_html(' <span class="uc-deadline__imported">{}</span>', _("历史导入")) \
+            if task.deadline_imported else ""
+        return format_html('<span class="uc-deadline uc-deadline--{}" title="{}">{}</span>{}{}',
                            reading.level, task.deadline_due.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月"),
-                           reading.label, provisional)
+                           reading.label, provisional, imported)
 
     deadline.short_description = gettext_lazy("法定期限")
 
@@ -294,28 +304,6 @@ class TaskListView(CaseColumns, flow_views.DashboardTaskListView):
     @viewprop
     def queryset(self):
         return visible_tasks(self.request.user).order_by("-created")
-
-
-class ProcessListView(flow_views.DashboardProcessListView):
-    def get_queryset(self):
-        visible = visible_processes(self.request.user).values("pk")
-        return super().get_queryset().filter(pk__in=visible).order_by("-created")
-
-
-class DashboardView(flow_views.DashboardView):
-    """viewflow's kanban board, counting only the user's subtrees."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        visible = visible_tasks(self.request.user)
-        for column in context["columns"]:
-            column["tasks"] = visible.filter(
-                Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=column["node"],
-            )[: self.MAX_ROWS]
-        context["finished"] = visible.filter(
-            finished__isnull=False, flow_task__in=context["end_nodes"],
-        )[: self.MAX_ROWS]
-        return context
 
 
 # -- claiming ---------------------------------------------------------------------------------
@@ -411,8 +399,9 @@ class CaseContextMixin:
             "sessions": list(case.sessions.all()),
             "consent": respondent_consent(case),
             "agreement": agreement,
+            **signing_context(case),
             "instalments": list(agreement.instalments.all()) if agreement else [],
-            "deadlines": list(Deadline.objects.for_subject(case).active().by_urgency()),
+            "deadlines": list(Deadline.objects.for_subject(case).awaiting().by_urgency()),
         }
 
 
@@ -510,8 +499,9 @@ class TaskActionView(CaseContextMixin, generic.TemplateView):
         self.action = action
         return super().dispatch(request, *args, **kwargs)
 
-    def make_form(self, data=None):
-        return ACTION_FORMS[self.action](case=self.case, user=self.request.user, prefix=self.action, data=data)
+    def make_form(self, data=None, files=None):
+        return ACTION_FORMS[self.action](case=self.case, user=self.request.user, prefix=self.action, data=data,
+                                         files=files)
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or self.make_form()
@@ -524,7 +514,7 @@ class TaskActionView(CaseContextMixin, generic.TemplateView):
         return flow_task.reverse(view, args=[task.process_id, task.pk])
 
     def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
+        form = self.make_form(request.POST, request.FILES)
         if form.is_valid():
             name, reason, data = form.transition()
             if submitted_through_door(form, lambda: run_action(
@@ -534,15 +524,23 @@ class TaskActionView(CaseContextMixin, generic.TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class DisputeAppViewset(FlowAppViewset):
-    """The dispute flow as an application of the Material site, with scoped lists."""
+class DisputeAppViewset(ScopedFlowAppViewset):
+    """The dispute flow as an application of the Material site, every page scoped (flow_pages)."""
 
+    readers = DISPUTE_READERS
     inbox_view_class = InboxView
     queue_view_class = QueueView
     archive_view_class = ArchiveView
     task_list_view_class = TaskListView
-    process_list_view_class = ProcessListView
-    dashboard_view_class = DashboardView
+
+    def visible_tasks(self, user):
+        return visible_tasks(user)
+
+    def assignable_tasks(self, user):
+        return queue_tasks(user)
+
+    def unassignable_tasks(self, user):
+        return assigned_tasks(user)
 
     def get_context_data(self, request):
         # The menu's counters: the same scoped lists as the pages.

@@ -45,7 +45,12 @@ class Report:
     def dispute_headlines(self) -> list[Headline]:
         d = self.disputes
         return [
-            Headline(_("受理"), _("%(n)s件") % {"n": f"{d.accepted:,}"}),
+            Headline(_("受理"), _("%(n)s件") % {"n": f"{d.accepted:,}"},
+                     _("涉及劳动者%(workers)s人，其中集体劳动争议%(collective)s件") % {
+                         "workers": f"{d.accepted_workers:,}", "collective": f"{d.accepted_collective:,}"},
+                     str(DEFINITIONS["accepted"])),
+            Headline(_("受理案件涉及劳动者"), _("%(n)s人") % {"n": f"{d.accepted_workers:,}"},
+                     _("集体劳动争议计为一件案件，按其全部劳动者计人数"), str(DEFINITIONS["accepted_workers"])),
             Headline(_("调解成功"), _("%(n)s件") % {"n": f"{d.mediated_successfully:,}"}),
             Headline(str(SUCCESS_RATE_LABEL), _or_dash(d.mediation_success_rate, "%"),
                      _("调解成功%(successful)s件÷本期调解终结%(ended)s件（另%(others)s件受理后调解不成或撤回）") % {

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.platform.documents import render_pdf
+from cases.platform.sheet_cells import xlsx_append
 from cases.statistics.disputes import DEFINITIONS, SUCCESS_RATE_LABEL
 from workflows.reports.content import Report
 
@@ -18,11 +19,11 @@ def _sheet(book, title: str, header: list[str], rows: list[list], money_columns:
     from openpyxl.styles import Font
 
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    xlsx_append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             if cell.column in money_columns:
@@ -43,6 +44,8 @@ def _summary_rows(report: Report) -> list[list]:
         [_("组织（含下级）"), str(report.organisation)],
         [_("统计期间"), report.period.label],
         [_("受理（件）"), d.accepted, str(DEFINITIONS["accepted"])],
+        [_("受理案件涉及劳动者（人）"), d.accepted_workers, str(DEFINITIONS["accepted_workers"])],
+        [_("其中集体劳动争议（件）"), d.accepted_collective, str(DEFINITIONS["accepted_collective"])],
         [_("调解成功（件）"), d.mediated_successfully, str(DEFINITIONS["mediated_successfully"])],
         [_("本期调解终结（件）"), d.mediation_ended, str(DEFINITIONS["mediation_ended"])],
         [f"{SUCCESS_RATE_LABEL}（%）", _number(d.mediation_success_rate),

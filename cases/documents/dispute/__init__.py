@@ -1,7 +1,8 @@
 """Document kinds of dispute mediation, one module per stage: intake (oral record, acceptance,
-non-acceptance, termination), mediation (sessions, extension), agreement (agreement,
-payments, performance), referral (arbitration, payment order) and archive (the case file)."""
+non-acceptance, termination), mediation (sessions, extension), signing (the agreement as
+printed for signing), agreement (agreement, payments, performance), referral (arbitration, payment order),
+archive (the case file) and service (the 送达回证 of a notice)."""
 
 # isort: off  (the order of the stages is the order all_kinds() lists them)
-from cases.documents.dispute import agreement, archive, intake, mediation, referral  # noqa: F401
+from cases.documents.dispute import agreement, archive, intake, mediation, referral, service, signing  # noqa: F401
 # isort: on

@@ -1,14 +1,21 @@
 """Document kinds of the agreement and its performance: the mediation agreement (Art.14),
-the record of a payment, and the confirmation that the agreement has been performed.
+the record of a payment, and the confirmation that the agreement has been performed. The
+paper the parties sign, 调解协议书（签署稿）, is in cases/documents/dispute/signing.py and
+shares `agreement_content` with the effective agreement.
 
 Amounts come from the rows (DisputeClaim.amount_awarded, Instalment, Payment) as Decimal
 and are written as ¥12,345.67. The review period after the agreement takes effect is the
-clock "dispute.agreement_review" with its citation (cases/rules/deadlines.py).
+clock "dispute.agreement_review" with its citation (cases/rules/deadlines.py). Counts in the
+fixed wording are Chinese numerals (一式三份, 十五日内); the terms are numbered （一）（二）…
+unless the drafter numbered them. An agreement awarding money for a claim of Art.16 tells
+the worker of the payment order (cases.rules.claims.qualifies_for_payment_order).
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.documents.dispute.intake import (
@@ -22,10 +29,19 @@ from cases.documents.dispute.intake import (
     cn_money,
 )
 from cases.documents.dispute.mediation import _created_pk
-from cases.documents.registry import Context, DocumentKind, cn_date, person_name, register
+from cases.documents.registry import (
+    Context,
+    DocumentKind,
+    cn_date,
+    cn_numeral,
+    person_name,
+    register,
+    to_both_parties,
+)
 from cases.models import Agreement, AuditEvent, Deadline, DisputeCase, Payment, Signatory
 from cases.models.dispute.agreement import SIGNING_ORDER
-from cases.rules.claims import ClaimType
+from cases.models.dispute.signed_original import latest_signed_original
+from cases.rules.claims import ART16_CITATION, ClaimType, qualifies_for_payment_order
 from cases.rules.deadlines import clock
 
 ZERO = Decimal("0.00")
@@ -35,6 +51,15 @@ ART14_AGREEMENT_CITATION = (
     "经调解员签名并加盖调解组织印章后生效，对双方当事人具有约束力，当事人应当履行"
 )
 REVIEW_VENUE = "有管辖权的劳动人事争议仲裁委员会"
+# 民事诉讼法, 督促程序: a payment order is sought from the competent basic people's court.
+PAYMENT_ORDER_COURT = "有管辖权的基层人民法院"
+SHA256_SHOWN = 16  # hex digits of the signed original's fingerprint printed on the agreement
+
+# A paragraph the drafter numbered: 1． 1. 1、 (1) （1） （一） 一、 第一条 ① …
+_OWN_NUMBER = re.compile(
+    r"^\s*(?:[0-9０-９]+\s*[.．、,，:：)）](?![0-9０-９])|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
+    r"|[一二三四五六七八九十]+\s*[、.．]|第[0-9一二三四五六七八九十百]+条|[①-⑳])"
+)
 
 _SIGNATURE_LINES = {
     Signatory.WORKER: "申请人（签名）",
@@ -96,28 +121,90 @@ def _instalment_rows(agreement: Agreement, *, as_of=None, today: date | None = N
     return rows, totals
 
 
-def _signatures(agreement: Agreement, case: DisputeCase) -> list[Context]:
+def _signatures(agreement: Agreement, case: DisputeCase, context: Context) -> list[Context]:
+    """Each signature and the seal as recorded: the party's line labelled by who applied
+    (parties.py), its signer — the representatives for a workers' side with several workers,
+    and "委托代理人X代签" where an agent with special authority signed for the party."""
+    representatives = context["worker"].get("representatives")
     names = {
-        Signatory.WORKER: case.worker.name,
+        Signatory.WORKER: f"代表人{representatives}" if representatives else context["worker"]["party_name"],
         Signatory.EMPLOYER: case.employer.name,
         Signatory.MEDIATOR: person_name(case.mediator),
         Signatory.SEAL: case.organisation.name,
     }
+    lines = {**_SIGNATURE_LINES, **context["signature_lines"]}
     signatures = []
     for signatory in SIGNING_ORDER:
         moment = agreement.signed_at(signatory)
         if moment is None:
             raise ValueError(f"case {case.number}: the agreement lacks {signatory} (Art.14)")
-        signatures.append({"signatory": str(signatory), "line": _SIGNATURE_LINES[signatory],
-                           "name": names[signatory], "at": cn_minute(moment)})
+        agent = agreement.signing_agent(signatory)
+        name = f"{names[signatory]}（委托代理人{agent.name}代签）" if agent is not None else names[signatory]
+        signatures.append({"signatory": str(signatory), "line": lines[signatory], "name": name,
+                           "at": cn_minute(moment)})
     return signatures
 
 
-def _review_period(case: DisputeCase, effective_on: date) -> Context:
+def review_period(case: DisputeCase | None = None, effective_on: date | None = None) -> Context:
+    """The joint application for review (审查确认): its length, venue and citation; with the
+    effective date, its last day (the case's clock where it was opened)."""
     rule = clock(REVIEW_CLOCK)
-    deadline = Deadline.objects.for_subject(case).filter(clock=rule.code).order_by("-pk").first()
-    ends_on = deadline.due_on if deadline is not None else rule.due_date(effective_on).date
-    return {"days": rule.days, "ends_on": cn_date(ends_on), "citation": str(rule.citation), "venue": REVIEW_VENUE}
+    period = {"days": rule.days, "days_text": cn_numeral(rule.days), "citation": str(rule.citation),
+              "venue": REVIEW_VENUE, "ends_on": ""}
+    if effective_on is not None:
+        deadline = Deadline.objects.for_subject(case).filter(clock=rule.code).order_by("-pk").first()
+        period["ends_on"] = cn_date(deadline.due_on if deadline is not None else rule.due_date(effective_on).date)
+    return period
+
+
+def numbered_terms(paragraphs: list[str]) -> list[str]:
+    """The terms as printed: numbered （一）（二）… under 三、协议内容, unless the drafter
+    numbered them already (any paragraph opening with its own number), so that no term
+    carries two numbers."""
+    if any(_OWN_NUMBER.match(paragraph) for paragraph in paragraphs):
+        return list(paragraphs)
+    return [f"（{cn_numeral(n)}）{paragraph}" for n, paragraph in enumerate(paragraphs, start=1)]
+
+
+def payment_order_notice(case: DisputeCase) -> Context | None:
+    """Art.16: the matters of the agreement for which the worker may seek a payment order when
+    the employer does not perform in time; None when no such claim is awarded money."""
+    matters = []
+    for claim in case.claims.all():
+        if (claim.amount_awarded or ZERO) > ZERO and qualifies_for_payment_order(claim.claim_type):
+            matters.append(str(ClaimType(claim.claim_type).label))
+    if not matters:
+        return None
+    return {"matters": "、".join(dict.fromkeys(matters)), "court": PAYMENT_ORDER_COURT,
+            "citation": str(ART16_CITATION)}
+
+
+def agreement_content(case: DisputeCase, agreement: Agreement) -> Context:
+    """What the paper to sign and the effective agreement both say: parties, matters, terms,
+    amounts, instalments, copies, the binding force and the Art.16 notice."""
+    awards, total_awarded = _awards(case)
+    instalments, totals = _instalment_rows(agreement)
+    return {
+        "terms": numbered_terms(_paragraphs(agreement.terms)),
+        "awards": awards,
+        "total_awarded": cn_money(total_awarded),
+        "instalments": instalments,
+        "instalments_total": totals["amount"],
+        "mediator": person_name(case.mediator),
+        "copies": agreement.copies,
+        "copies_text": cn_numeral(agreement.copies),
+        "binding_citation": ART14_AGREEMENT_CITATION,
+        "payment_order": payment_order_notice(case),
+    }
+
+
+def signed_original_on_file(agreement: Agreement) -> Context:
+    """The scan of the signed paper that counts (the latest): its upload date and fingerprint."""
+    original = latest_signed_original(agreement)
+    if original is None:
+        raise ValueError(f"case {agreement.case.number}: no signed original is on file (Art.14)")
+    return {"uploaded_on": cn_date(timezone.localdate(original.uploaded_at, timezone.get_default_timezone())),
+            "sha256_prefix": original.sha256[:SHA256_SHOWN]}
 
 
 # -- 调解协议书 (mediation agreement) ---------------------------------------------------------
@@ -127,21 +214,14 @@ def _agreement_from_db(case: DisputeCase, transition_event: AuditEvent | None, *
     agreement = _agreement(case)
     if agreement.effective_on is None:
         raise ValueError(f"case {case.number}: the agreement has not taken effect")
-    awards, total_awarded = _awards(case)
-    instalments, totals = _instalment_rows(agreement)
+    context = _case_context(case, agreement.effective_on, full_particulars=True)
     return {
-        **_case_context(case, agreement.effective_on, full_particulars=True),
-        "terms": _paragraphs(agreement.terms),
-        "awards": awards,
-        "total_awarded": cn_money(total_awarded),
-        "instalments": instalments,
-        "instalments_total": totals["amount"],
-        "signatures": _signatures(agreement, case),
-        "mediator": person_name(case.mediator),
+        **context,
+        **agreement_content(case, agreement),
+        "signatures": _signatures(agreement, case, context),
         "effective_on": cn_date(agreement.effective_on),
-        "copies": agreement.copies,
-        "binding_citation": ART14_AGREEMENT_CITATION,
-        "review": _review_period(case, agreement.effective_on),
+        "review": review_period(case, agreement.effective_on),
+        "signed_original": signed_original_on_file(agreement),
     }
 
 
@@ -234,35 +314,48 @@ def _sample_awards() -> list[Context]:
     ]
 
 
+SAMPLE_TERMS = (
+    "被申请人同意支付申请人2026年7月至8月工资¥12,345.67、加班费¥3,000.00、解除劳动合同经济补偿¥24,000.00，"
+    "合计¥39,345.67，按下列期限分两期支付至申请人名下银行账户。",
+    "申请人收到上述款项后，双方劳动关系存续期间的其他争议一并了结。",
+)
+
+
+def sample_agreement_content(*, collective: bool = False) -> Context:
+    """The sample agreement's content (signing.py's 签署稿 prints the same, for a collective dispute)."""
+    return {
+        **_sample_case(collective=collective),
+        "terms": numbered_terms(list(SAMPLE_TERMS)),
+        "awards": _sample_awards(),
+        "total_awarded": cn_money(Decimal("39345.67")),
+        "instalments": _sample_instalments(("0", "0")),
+        "instalments_total": cn_money(Decimal("39345.67")),
+        "mediator": "李明",
+        "copies": 3,
+        "copies_text": cn_numeral(3),
+        "binding_citation": ART14_AGREEMENT_CITATION,
+        "payment_order": {"matters": "拖欠劳动报酬、加班费、经济补偿", "court": PAYMENT_ORDER_COURT,
+                          "citation": str(ART16_CITATION)},
+    }
+
+
 def _agreement_sample() -> Context:
     effective = date(2026, 10, 14)
     review = clock(REVIEW_CLOCK)
     return {
         "title": _title("mediation_agreement"),
-        **_sample_case(),
-        "terms": [
-            "被申请人同意支付申请人2026年7月至8月工资¥12,345.67、加班费¥3,000.00、解除劳动合同经济补偿¥24,000.00，"
-            "合计¥39,345.67，按下列期限分两期支付至申请人名下银行账户。",
-            "申请人收到上述款项后，双方劳动关系存续期间的其他争议一并了结。",
-        ],
-        "awards": _sample_awards(),
-        "total_awarded": cn_money(Decimal("39345.67")),
-        "instalments": _sample_instalments(("0", "0")),
-        "instalments_total": cn_money(Decimal("39345.67")),
+        **sample_agreement_content(),
         "signatures": [
             {"signatory": "worker", "line": "申请人（签名）", "name": "王秀英", "at": f"{cn_date(effective)}10时05分"},
-            {"signatory": "employer", "line": "被申请人（签名或盖章）", "name": "北京启明星辰餐饮管理有限公司",
-             "at": f"{cn_date(effective)}10时12分"},
+            {"signatory": "employer", "line": "被申请人（签名或盖章）",
+             "name": "北京启明星辰餐饮管理有限公司（委托代理人孙丽代签）", "at": f"{cn_date(effective)}10时12分"},
             {"signatory": "mediator", "line": "调解员（签名）", "name": "李明", "at": f"{cn_date(effective)}10时20分"},
             {"signatory": "seal", "line": "调解组织（印章）", "name": "中关村街道劳动争议调解中心",
              "at": f"{cn_date(effective)}10时25分"},
         ],
-        "mediator": "李明",
         "effective_on": cn_date(effective),
-        "copies": 3,
-        "binding_citation": ART14_AGREEMENT_CITATION,
-        "review": {"days": review.days, "ends_on": cn_date(review.due_date(effective).date),
-                   "citation": str(review.citation), "venue": REVIEW_VENUE},
+        "review": {**review_period(), "ends_on": cn_date(review.due_date(effective).date)},
+        "signed_original": {"uploaded_on": cn_date(effective), "sha256_prefix": "5f2b9c0e71d4a38b"},
         "date": cn_date(effective),
     }
 
@@ -308,6 +401,7 @@ register(DocumentKind(
     template="documents/dispute/mediation_agreement.html",
     sample_context=_agreement_sample,
     build_context=_agreement_from_db,
+    addressees=to_both_parties,  # 一式三份: one copy for each party, served
 ))
 
 register(DocumentKind(

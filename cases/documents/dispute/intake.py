@@ -20,7 +20,16 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.registry import Context, DocumentKind, cn_date, get_kind, person_name, register
+from cases.documents.dispute.parties import parties_context, sample_parties
+from cases.documents.registry import (
+    Context,
+    DocumentKind,
+    cn_date,
+    get_kind,
+    person_name,
+    register,
+    to_the_variant,
+)
 from cases.models import AuditAction, AuditEvent, Deadline, DisputeCase, OrganisationKind
 from cases.models.dispute.consent import respondent_consent
 from cases.models.dispute.mediation import ConsentMethod
@@ -156,11 +165,16 @@ def _employer(case: DisputeCase, *, full: bool) -> Context:
 
 
 def _case_context(case: DisputeCase, issued_on: date, *, full_particulars: bool = False) -> Context:
+    """What every dispute document reads: the number, the parties as 申请人/被申请人 with the
+    agents acting for them on `issued_on` and the workers of a case with several (parties.py),
+    the claims and the dates."""
+    worker, employer = _worker(case, full=full_particulars), _employer(case, full=full_particulars)
     return {
         "case_number": case.number,
         "self_ref": self_reference(case.organisation),
-        "worker": _worker(case, full=full_particulars),
-        "employer": _employer(case, full=full_particulars),
+        **parties_context(case, issued_on, worker=worker, employer=employer, full=full_particulars),
+        "worker": worker,
+        "employer": employer,
         "claims": _claims(case),
         "total_claimed": cn_money(case.total_claimed),
         "received_on": cn_date(case.received_on),
@@ -240,7 +254,7 @@ def _variant(variant: str) -> str:
 
 
 def _addressee(context: Context, variant: str) -> str:
-    return context["worker"]["name"] if variant == "worker" else context["employer"]["name"]
+    return context["worker"]["party_name"] if variant == "worker" else context["employer"]["name"]
 
 
 # -- 口头申请记录 (oral application record) ---------------------------------------------------
@@ -336,7 +350,25 @@ def _non_acceptance_from_db(case: DisputeCase, transition_event: AuditEvent | No
         "referral_citation": ART10_CITATION,
         "limitation": _limitation_after_non_acceptance(case, rejected_on) if advises_arbitration else None,
     }
-    return {**context, "addressee": context["worker"]["name"]}
+    return {**context, **_to_the_applicant(context)}
+
+
+def _to_the_applicant(context: Context) -> Context:
+    """The non-acceptance notice goes to the applicant (the worker, or the employer that applied)."""
+    applicant, respondent = context["parties"]
+    several = applicant["side"] == "worker" and context["workers"]
+    you = "你单位" if applicant["side"] == "employer" else ("你们" if several else "你")
+    return {"addressee": applicant["name"], "you": you, "other_party": respondent["name"]}
+
+
+def applicant_variant(case: DisputeCase) -> tuple[str, ...]:
+    """The one non-acceptance notice, to the applicant: variant "" when the worker applied (as
+    every notice issued before the employer could apply), "employer" when the employer did."""
+    return ("employer",) if case.applicant_side == "employer" else ("",)
+
+
+def to_the_applicant(variant: str) -> tuple[str, ...]:
+    return ("employer",) if variant == "employer" else ("worker",)
 
 
 # -- 调解终止通知书 / 仲裁权利告知书 (termination, one per party) -------------------------------
@@ -385,21 +417,24 @@ def _title(code: str) -> str:
         return str(get_kind(code).title)
 
 
-def _sample_case() -> Context:
+def _sample_case(*, collective: bool = False) -> Context:
+    """The sample case: 王秀英 applied (with `collective`, with eleven colleagues and two
+    representatives); the employer acts through its HR manager with special authority."""
+    worker = {
+        "name": "王秀英", "sex": "女", "birth_date": cn_date(date(1988, 3, 12)),
+        "resident_id": "110108198803120021", "phone": "13801234567",
+        "address": "北京市海淀区学院路街道清华东路17号院3号楼2单元502室",
+    }
+    employer = {
+        "name": "北京启明星辰餐饮管理有限公司", "legal_representative": "赵立新",
+        "uscc": "91110108MA01ABCD1E", "address": "北京市海淀区中关村大街27号中关村大厦B座1106室",
+        "contact_name": "孙丽", "contact_phone": "010-62781234",
+    }
     return {
         "organisation_name": "中关村街道劳动争议调解中心",
         "case_number": "京海中调〔2026〕第0042号",
         "self_ref": "本中心",
-        "worker": {
-            "name": "王秀英", "sex": "女", "birth_date": cn_date(date(1988, 3, 12)),
-            "resident_id": "110108198803120021", "phone": "13801234567",
-            "address": "北京市海淀区学院路街道清华东路17号院3号楼2单元502室",
-        },
-        "employer": {
-            "name": "北京启明星辰餐饮管理有限公司", "legal_representative": "赵立新",
-            "uscc": "91110108MA01ABCD1E", "address": "北京市海淀区中关村大街27号中关村大厦B座1106室",
-            "contact_name": "孙丽", "contact_phone": "010-62781234",
-        },
+        **sample_parties(worker, employer, collective=collective),
         "claims": [
             {"type": "拖欠劳动报酬", "description": "支付2026年7月至8月工资",
              "amount": cn_money(Decimal("12345.67"))},
@@ -493,7 +528,7 @@ def _non_acceptance_sample() -> Context:
         "limitation": _result_context(result),
         "date": cn_date(rejected_on),
     }
-    return {**context, "addressee": context["worker"]["name"]}
+    return {**context, **_to_the_applicant(context)}
 
 
 def _termination_sample() -> Context:
@@ -530,6 +565,7 @@ register(DocumentKind(
     sample_context=_acceptance_sample,
     build_context=_acceptance_from_db,
     variants=PARTIES,
+    addressees=to_the_variant,
 ))
 
 register(DocumentKind(
@@ -538,6 +574,9 @@ register(DocumentKind(
     template="documents/dispute/non_acceptance_notice.html",
     sample_context=_non_acceptance_sample,
     build_context=_non_acceptance_from_db,
+    variants=("", "employer"),
+    variants_for=applicant_variant,
+    addressees=to_the_applicant,
 ))
 
 register(DocumentKind(
@@ -547,4 +586,5 @@ register(DocumentKind(
     sample_context=_termination_sample,
     build_context=_termination_from_db,
     variants=PARTIES,
+    addressees=to_the_variant,
 ))

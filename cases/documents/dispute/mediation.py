@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.documents.dispute.intake import (
     MEDIATION_CLOCK,
     PARTIES,
-    arbitration_right,
     _addressee,
     _case_context,
     _in_document_language,
@@ -25,9 +24,19 @@ from cases.documents.dispute.intake import (
     _sample_case,
     _title,
     _variant,
+    arbitration_right,
     cn_minute,
 )
-from cases.documents.registry import Context, DocumentKind, cn_date, cn_weekday, person_name, register
+from cases.documents.registry import (
+    Context,
+    DocumentKind,
+    cn_date,
+    cn_weekday,
+    person_name,
+    register,
+    to_both_parties,
+    to_the_variant,
+)
 from cases.models import AuditEvent, DisputeCase, MediationExtension, MediationSession
 from cases.models.dispute.mediation import ConsentMethod, SessionStatus
 from cases.rules.deadlines import clock
@@ -296,6 +305,7 @@ register(DocumentKind(
     sample_context=_session_notice_sample,
     build_context=_session_notice_from_db,
     variants=PARTIES,
+    addressees=to_the_variant,
 ))
 
 register(DocumentKind(
@@ -312,4 +322,5 @@ register(DocumentKind(
     template="documents/dispute/extension_confirmation.html",
     sample_context=_extension_sample,
     build_context=_extension_from_db,
+    addressees=to_both_parties,
 ))

@@ -32,8 +32,9 @@ from cases.documents.dispute.intake import (
     _title,
     cn_money,
 )
-from cases.documents.registry import Context, DocumentKind, cn_date, register
+from cases.documents.registry import Context, DocumentKind, cn_date, register, to_the_worker
 from cases.models import Agreement, AuditEvent, DisputeCase
+from cases.models.dispute.representation import PartySide, party_role
 from cases.rules.claims import ART16_CITATION, ClaimType, qualifies_for_payment_order
 from cases.rules.limitation import first_non_performance, limitation_after_non_performance
 
@@ -107,10 +108,11 @@ def _non_performance(case: DisputeCase, agreement: Agreement, transition_event: 
     if overdue is None and refused_on is None:
         raise ValueError(f"case {case.number}: referred with no instalment overdue and no refusal recorded")
     facts = []
+    obligor = party_role(case, PartySide.EMPLOYER)  # 被申请人, or 申请人 when the employer applied
     if overdue is not None:
-        facts.append((overdue.due_on, f"第{overdue.number}期款项的履行期限于{cn_date(overdue.due_on)}届满，被申请人未按期付清"))
+        facts.append((overdue.due_on, f"第{overdue.number}期款项的履行期限于{cn_date(overdue.due_on)}届满，{obligor}未按期付清"))
     if refused_on is not None:
-        facts.append((refused_on, f"被申请人于{cn_date(refused_on)}明确表示不履行调解协议" + (f"（{how}）" if how else "")))
+        facts.append((refused_on, f"{obligor}于{cn_date(refused_on)}明确表示不履行调解协议" + (f"（{how}）" if how else "")))
     event = first_non_performance(overdue_instalment=(overdue.number, overdue.due_on) if overdue else None,
                                   refused_on=refused_on)
     result = limitation_after_non_performance(
@@ -313,6 +315,7 @@ register(DocumentKind(
     template="documents/dispute/arbitration_guidance.html",
     sample_context=_arbitration_guidance_sample,
     build_context=_arbitration_guidance_from_db,
+    addressees=to_the_worker,
 ))
 
 register(DocumentKind(
@@ -321,5 +324,6 @@ register(DocumentKind(
     template="documents/dispute/payment_order_guide.html",
     sample_context=_payment_order_sample,
     build_context=_payment_order_from_db,
+    addressees=to_the_worker,
     applies=has_unpaid_payment_order_claim,
 ))

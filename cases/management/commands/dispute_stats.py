@@ -44,7 +44,8 @@ class Command(BaseCommand):
         days = "—" if figures.average_days_to_closing is None else str(figures.average_days_to_closing)
         return "\n".join([
             f"{figures.organisation}　{figures.period.label}",
-            _("受理：%(n)s件") % {"n": figures.accepted},
+            _("受理：%(n)s件（涉及劳动者%(workers)s人，其中集体劳动争议%(collective)s件）") % {
+                "n": figures.accepted, "workers": figures.accepted_workers, "collective": figures.accepted_collective},
             _("调解成功：%(n)s件") % {"n": figures.mediated_successfully},
             _("%(label)s：%(rate)s（调解成功%(successful)s件÷本期调解终结%(ended)s件）") % {
                 "label": SUCCESS_RATE_LABEL, "rate": rate, "successful": figures.mediated_successfully,

@@ -6,10 +6,13 @@ PATH is a CSV (UTF-8, BOM allowed) or XLSX file (first sheet) with a header row 
 case_no, org_code, received_on, accepted_on, worker_name, worker_id_number, employer_name,
 employer_uscc, claim_type, claimed_yuan, outcome, agreement_effective_on, awarded_yuan, paid_yuan
 (or their Chinese names, see cases/disputes/import_rows.py). Dates are ISO; empty cells
-mean unknown; outcome is agreement, failed, withdrawn, rejected or pending.
+mean unknown (an empty claim_type imports as 未注明); outcome is agreement, failed, withdrawn,
+rejected or pending.
 
 Each valid row becomes a case in the state its outcome implies, journalled as imported by
-system:import_disputes. Rows in error are listed with line and reason and not written; the exit
+system:import_disputes. A pending case joins the work where it was: without an acceptance
+date it waits in acceptance review, with one it waits for a mediator; its legal clocks run
+from its recorded dates, and those already past show as breached, flagged 历史导入. Rows in error are listed with line and reason and not written; the exit
 status is then 1. With --all-or-nothing any row in error writes nothing at all. Importing the same
 file again changes nothing.
 """

@@ -18,7 +18,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
+from cases.models.bounds import BoundedFields
 from cases.models.dispute.recusal import no_pending_recusal
+from cases.models.dispute.representation import check_signing_agent
+from cases.models.dispute.signed_original import SignedOriginal, latest_signed_original
 from cases.models.dispute.states import S, may_handle
 from cases.models.history import HistoricalRecords
 
@@ -36,7 +39,7 @@ class Signatory(models.TextChoices):
 SIGNING_ORDER = (Signatory.WORKER, Signatory.EMPLOYER, Signatory.MEDIATOR, Signatory.SEAL)
 
 
-class Agreement(models.Model):
+class Agreement(BoundedFields, models.Model):
     case = models.OneToOneField("cases.DisputeCase", verbose_name=_("案件"), on_delete=models.CASCADE,
                                 related_name="agreement")
     terms = models.TextField(_("协议内容"))
@@ -46,6 +49,11 @@ class Agreement(models.Model):
     employer_signed_at = models.DateTimeField(_("用人单位签章时间"), null=True, blank=True)
     mediator_signed_at = models.DateTimeField(_("调解员签名时间"), null=True, blank=True)
     sealed_at = models.DateTimeField(_("盖章时间"), null=True, blank=True)
+    # A party's signature made by its agent with special authority (representation.py), if so.
+    worker_signed_by_agent = models.ForeignKey("cases.Agent", verbose_name=_("代劳动者签名的委托代理人"), null=True,
+                                               blank=True, on_delete=models.PROTECT, related_name="+")
+    employer_signed_by_agent = models.ForeignKey("cases.Agent", verbose_name=_("代用人单位签章的委托代理人"),
+                                                 null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     review_applied_on = models.DateField(_("申请仲裁审查确认日期"), null=True, blank=True)
     history = HistoricalRecords()
@@ -60,6 +68,12 @@ class Agreement(models.Model):
 
     def signed_at(self, signatory: str):
         return getattr(self, "sealed_at" if signatory == Signatory.SEAL else f"{signatory}_signed_at")
+
+    def signing_agent(self, signatory: str):
+        """The agent who signed for the party `signatory`, or None (the party itself, or no party)."""
+        if signatory not in (Signatory.WORKER, Signatory.EMPLOYER):
+            return None
+        return getattr(self, f"{signatory}_signed_by_agent")
 
     @property
     def signed_by_both_parties(self) -> bool:
@@ -80,7 +94,7 @@ class Agreement(models.Model):
         return None
 
 
-class Instalment(models.Model):
+class Instalment(BoundedFields, models.Model):
     agreement = models.ForeignKey(Agreement, verbose_name=_("调解协议"), on_delete=models.CASCADE,
                                   related_name="instalments")
     number = models.PositiveSmallIntegerField(_("期数"))
@@ -113,7 +127,7 @@ class Instalment(models.Model):
         return self.amount - self.paid
 
 
-class Payment(models.Model):
+class Payment(BoundedFields, models.Model):
     instalment = models.ForeignKey(Instalment, verbose_name=_("分期"), on_delete=models.PROTECT,
                                    related_name="payments")
     amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2,
@@ -136,6 +150,10 @@ class Payment(models.Model):
 def _all_signed(case) -> bool:
     agreement = getattr(case, "agreement", None)
     return agreement is not None and not agreement.missing_signatures()
+
+
+def _signed_original_on_file(case) -> bool:
+    return latest_signed_original(getattr(case, "agreement", None)) is not None
 
 
 def _fully_paid(case) -> bool:
@@ -180,6 +198,12 @@ def _check_refusal(agreement: Agreement, today: date, refused_on: date | None, r
 
 
 _all_signed.message = _("调解协议须经双方当事人签名或盖章、调解员签名并加盖调解组织印章后方能生效（《劳动争议调解仲裁法》第十四条）。")
+_signed_original_on_file.message = _(
+    "尚未上传经双方当事人签名或盖章、调解员签名并加盖调解组织印章的调解协议书原件扫描件，协议不能生效"
+    "（《劳动争议调解仲裁法》第十四条）：请先在“上传签署原件”中上传扫描件。")
+SIGNING_INCOMPLETE_FOR_SCAN = _(
+    "签署原件扫描件应为签署完毕的协议书：须先登记双方当事人签名或盖章、调解员签名和调解组织盖章"
+    "（《劳动争议调解仲裁法》第十四条），再上传扫描件。尚未登记：%(missing)s。")
 _fully_paid.message = _("尚有未履行完毕的款项。")
 _not_fully_paid.message = _("协议已全部履行，无需引导申请仲裁。")
 
@@ -191,7 +215,8 @@ class AgreementTransitions(models.Model):
         abstract = True
 
     @transition(field="status", source=S.IN_MEDIATION, target=S.AGREEMENT_SIGNING, permission=may_handle,
-                conditions=[no_pending_recusal], custom={"label": _("起草调解协议")})
+                conditions=[no_pending_recusal],
+                custom={"label": _("起草调解协议"), "documents": ["mediation_agreement_draft"]})
     def draft_agreement(self, *, by, reason="", terms="", awards=None, instalments=None, copies=3, **data):
         """awards: {claim pk: Decimal awarded}; instalments: [(due_on, Decimal amount), ...]."""
         awards, instalments = awards or {}, instalments or []
@@ -223,10 +248,13 @@ class AgreementTransitions(models.Model):
 
     @transition(field="status", source=S.AGREEMENT_SIGNING, target=S.AGREEMENT_SIGNING, permission=may_handle,
                 custom={"label": _("登记签名盖章")})
-    def record_signature(self, *, by, reason="", signatory="", **data):
+    def record_signature(self, *, by, reason="", signatory="", signed_by_agent=None, **data):
+        """`signed_by_agent`: the party's agent who signed for it; only one with special
+        authority to reach and sign the agreement may (representation.check_signing_agent)."""
         agreement = self.agreement
         if signatory not in Signatory.values:
             raise ValidationError({"signatory": _("请选择签名或盖章的一方。")})
+        agent = check_signing_agent(self, signatory, signed_by_agent, timezone.localdate())
         if agreement.signed_at(signatory) is not None:
             raise ValidationError({"signatory": _("%(who)s已经登记。") % {"who": Signatory(signatory).label}})
         earlier = SIGNING_ORDER[:SIGNING_ORDER.index(signatory)]
@@ -236,10 +264,27 @@ class AgreementTransitions(models.Model):
                 "missing": "、".join(str(m) for m in missing)}})
         field = "sealed_at" if signatory == Signatory.SEAL else f"{signatory}_signed_at"
         setattr(agreement, field, timezone.now())
-        agreement.save(update_fields=[field])
+        fields = [field]
+        if agent is not None:
+            setattr(agreement, f"{signatory}_signed_by_agent", agent)
+            fields.append(f"{signatory}_signed_by_agent")
+        agreement.save(update_fields=fields)
+
+    @transition(field="status", source=S.AGREEMENT_SIGNING, target=S.AGREEMENT_SIGNING, permission=may_handle,
+                custom={"label": _("上传签署原件")})
+    def upload_signed_original(self, *, by, reason="", scan=None, **data):
+        """The scan of the paper signed by both parties, signed by the mediator and sealed: kept
+        with its SHA-256 (SignedOriginal.keep). The scan is of the finished paper, so every
+        signature and the seal must be recorded first."""
+        agreement = self.agreement
+        missing = agreement.missing_signatures()
+        if missing:
+            raise ValidationError({"scan": SIGNING_INCOMPLETE_FOR_SCAN % {
+                "missing": "、".join(str(Signatory(s).label) for s in missing)}})
+        return SignedOriginal.keep(agreement=agreement, upload=scan, by=by)
 
     @transition(field="status", source=S.AGREEMENT_SIGNING, target=S.PERFORMING, permission=may_handle,
-                conditions=[_all_signed],
+                conditions=[_all_signed, _signed_original_on_file],
                 custom={"label": _("协议生效"), "documents": ["mediation_agreement"],
                         "effects": ["recovery.open_instalment_clocks"],
                         "notifications": ["agreement_effective"]})

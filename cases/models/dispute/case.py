@@ -15,11 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from cases.models.bounds import BoundedFields
 from cases.models.dispute.agreement import AgreementTransitions
 from cases.models.dispute.consent import ACCEPTANCE_CONDITIONS, ConsentTransitions
 from cases.models.dispute.imported import HistoryTransitions
 from cases.models.dispute.mediation import MediationTransitions, SessionStatus
 from cases.models.dispute.recusal import RecusalTransitions
+from cases.models.dispute.representation import (
+    PartySide,
+    RepresentationTransitions,
+    collective_has_representative,
+)
+from cases.models.dispute.service import ServiceTransitions
 from cases.models.dispute.states import (
     ARBITRATION_ADVISED,
     CASE_HANDLERS,
@@ -71,8 +78,8 @@ class DisputeCaseQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATES)
 
 
-class DisputeCase(ConsentTransitions, MediationTransitions, RecusalTransitions, AgreementTransitions, HistoryTransitions,
-                  StatusModel):
+class DisputeCase(BoundedFields, ConsentTransitions, MediationTransitions, RecusalTransitions, AgreementTransitions,
+                  HistoryTransitions, ServiceTransitions, RepresentationTransitions, StatusModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("受理组织"), on_delete=models.PROTECT, related_name="dispute_cases",
     )
@@ -84,6 +91,13 @@ class DisputeCase(ConsentTransitions, MediationTransitions, RecusalTransitions, 
     employer = models.ForeignKey(
         Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="disputes",
     )
+    # Who applied for mediation: the documents label the parties 申请人/被申请人 by it (representation.py).
+    applicant_side = models.CharField(_("申请人一方"), max_length=16, choices=PartySide.choices,
+                                      default=PartySide.WORKER)
+    # The workers' side: `worker` is the first-named; more are CaseWorker rows (representation.py).
+    worker_count = models.PositiveIntegerField(_("劳动者人数"), default=1)
+    # Art.7: ten or more workers with a common claim, who elect representatives.
+    collective = models.BooleanField(_("集体劳动争议"), default=False)
     employment_start = models.DateField(_("入职日期"), null=True, blank=True)
     employment_end = models.DateField(_("离职日期"), null=True, blank=True)
     channel = models.CharField(_("申请方式"), max_length=20, choices=Channel.choices)
@@ -133,7 +147,15 @@ class DisputeCase(ConsentTransitions, MediationTransitions, RecusalTransitions, 
         ]
 
     def __str__(self):
-        return f"{self.number} {self.worker} 诉 {self.employer}"
+        if self.applicant_side == PartySide.EMPLOYER:
+            return f"{self.number} {self.employer} 诉 {self.workers_label}"
+        return f"{self.number} {self.workers_label} 诉 {self.employer}"
+
+    @property
+    def workers_label(self) -> str:
+        """The workers' side as named: 王秀英, or 王秀英等12人 when it has several workers."""
+        name = self.worker.name
+        return _("%(name)s等%(n)s人") % {"name": name, "n": self.worker_count} if self.worker_count > 1 else name
 
     def clean(self):
         if self.employment_start and self.employment_end and self.employment_end < self.employment_start:
@@ -166,7 +188,8 @@ class DisputeCase(ConsentTransitions, MediationTransitions, RecusalTransitions, 
     # -- transitions: the legal status machine -------------------------------------------
 
     @transition(field=status, source=S.REGISTERED, target=S.ACCEPTED, permission=may_handle,
-                conditions=ACCEPTANCE_CONDITIONS,  # the respondent agreed to mediate (Art.20)
+                # the respondent agreed to mediate (Art.20); a collective dispute has its representatives (Art.7)
+                conditions=[*ACCEPTANCE_CONDITIONS, collective_has_representative],
                 custom={"label": _("受理"), "documents": ["acceptance_notice"], "notifications": ["case_accepted"]})
     def accept(self, *, by, reason="", **data):
         self.accepted_on = data.get("accepted_on") or timezone.localdate()
@@ -249,7 +272,7 @@ class DisputeCase(ConsentTransitions, MediationTransitions, RecusalTransitions, 
         return mediator
 
 
-class DisputeClaim(models.Model):
+class DisputeClaim(BoundedFields, models.Model):
     case = models.ForeignKey(DisputeCase, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="claims")
     claim_type = models.CharField(_("争议事项"), max_length=32, choices=ClaimType.choices)
     description = models.CharField(_("具体请求"), max_length=300, blank=True)

@@ -1,8 +1,9 @@
 """The other party's consent to mediation, recorded before the application is accepted.
 
 企业劳动争议协商调解规定 第二十条 (secondary source): an application is accepted when it is a
-labour dispute within the organisation's remit and both parties agree to mediate. The worker
-applies, so agreeing is the respondent's (the employer's) part: how it was expressed (the
+labour dispute within the organisation's remit and both parties agree to mediate. The applicant
+agreed by applying, so agreeing is the respondent's part — the employer's when the worker applied,
+the worker's when the employer did (DisputeCase.applicant_side): how it was expressed (the
 methods of ConsentMethod: written, oral recorded in the minutes, phone, electronic), when, by
 whom on its side (法定代表人, 委托代理人) and which staff member recorded it. A recorded refusal
 leaves only the non-acceptance (ground: the other party refuses).
@@ -15,11 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from cases.models.actors import person
+from cases.models.bounds import BoundedFields
 from cases.models.dispute.mediation import ConsentMethod
+from cases.models.dispute.representation import PartySide, respondent_side
 from cases.models.dispute.states import S, may_handle
 from cases.models.history import HistoricalRecords
 from cases.rules.validators import as_date
@@ -28,8 +32,8 @@ ART20 = _("《企业劳动争议协商调解规定》第二十条")
 
 
 class ConsentParty(models.TextChoices):
-    # The respondent when the worker applies; the worker's side has room here for later.
-    EMPLOYER = "employer", _("用人单位（被申请人）")
+    # The respondent: the employer when the worker applied, the worker when the employer did.
+    EMPLOYER = "employer", _("用人单位")
     WORKER = "worker", _("劳动者")
 
 
@@ -38,7 +42,7 @@ class ConsentDecision(models.TextChoices):
     REFUSED = "refused", _("不同意调解")
 
 
-class MediationConsent(models.Model):
+class MediationConsent(BoundedFields, models.Model):
     case = models.ForeignKey("cases.DisputeCase", verbose_name=_("案件"), on_delete=models.CASCADE,
                              related_name="consents")
     party = models.CharField(_("当事人"), max_length=16, choices=ConsentParty.choices, default=ConsentParty.EMPLOYER)
@@ -78,32 +82,57 @@ class MediationConsent(models.Model):
 
 
 def respondent_consent(case) -> MediationConsent | None:
-    """The respondent's (the employer's) recorded consent or refusal, if any."""
-    return case.consents.filter(party=ConsentParty.EMPLOYER).first()
+    """The respondent's (the party that did not apply) recorded consent or refusal, if any."""
+    return case.consents.filter(party=respondent_side(case)).first()
 
 
 def _consent_not_yet_recorded(case) -> bool:
     return respondent_consent(case) is None
 
 
-def _respondent_consent_recorded(case) -> bool:
-    return respondent_consent(case) is not None
+def _worker_applied(case) -> bool:
+    return case.applicant_side != PartySide.EMPLOYER
 
 
-def _respondent_did_not_refuse(case) -> bool:
-    consent = respondent_consent(case)
+# Acceptance's conditions, one per respondent so that each refusal names that party: each holds
+# trivially for the other applicant side.
+def _employer_consent_recorded(case) -> bool:
+    return not _worker_applied(case) or respondent_consent(case) is not None
+
+
+def _employer_did_not_refuse(case) -> bool:
+    consent = respondent_consent(case) if _worker_applied(case) else None
     return consent is None or consent.consented
 
 
+def _worker_consent_recorded(case) -> bool:
+    return _worker_applied(case) or respondent_consent(case) is not None
+
+
+def _worker_did_not_refuse(case) -> bool:
+    consent = None if _worker_applied(case) else respondent_consent(case)
+    return consent is None or consent.consented
+
+
+def consent_missing_message(party_label) -> str:
+    return _("尚未登记对方当事人（%(party)s）同意调解：双方当事人同意调解的，方予受理（《企业劳动争议协商调解规定》第二十条）。") % {
+        "party": party_label}
+
+
+def consent_refused_message(party_label) -> str:
+    return _("对方当事人（%(party)s）已表示不同意调解，不能受理，应以“对方当事人不同意调解”不予受理"
+             "（《企业劳动争议协商调解规定》第二十条）。") % {"party": party_label}
+
+
 _consent_not_yet_recorded.message = _("本案已登记对方当事人的意见，不能重复登记。")
-_respondent_consent_recorded.message = _(
-    "尚未登记对方当事人（用人单位）同意调解：双方当事人同意调解的，方予受理（《企业劳动争议协商调解规定》第二十条）。")
-_respondent_did_not_refuse.message = _(
-    "对方当事人（用人单位）已表示不同意调解，不能受理，应以“对方当事人不同意调解”不予受理"
-    "（《企业劳动争议协商调解规定》第二十条）。")
+_employer_consent_recorded.message = lazy(consent_missing_message, str)(PartySide.EMPLOYER.label)
+_employer_did_not_refuse.message = lazy(consent_refused_message, str)(PartySide.EMPLOYER.label)
+_worker_consent_recorded.message = lazy(consent_missing_message, str)(PartySide.WORKER.label)
+_worker_did_not_refuse.message = lazy(consent_refused_message, str)(PartySide.WORKER.label)
 
 # accept's conditions: the respondent agreed to mediate (Art.20).
-ACCEPTANCE_CONDITIONS = [_respondent_consent_recorded, _respondent_did_not_refuse]
+ACCEPTANCE_CONDITIONS = [_employer_consent_recorded, _employer_did_not_refuse,
+                         _worker_consent_recorded, _worker_did_not_refuse]
 
 
 class ConsentTransitions(models.Model):
@@ -131,7 +160,7 @@ class ConsentTransitions(models.Model):
         if errors:
             raise ValidationError(errors)
         consent = MediationConsent(
-            case=self, party=ConsentParty.EMPLOYER, decision=decision, method=consent_method,
+            case=self, party=respondent_side(self), decision=decision, method=consent_method,
             decided_on=as_date(decided_on, "decided_on"), given_by=given_by.strip(), recorded_by=person(by),
             note=(note or "").strip(),
         )

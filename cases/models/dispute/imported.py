@@ -2,8 +2,14 @@
 
 One transition takes a freshly created historical case from REGISTERED to the state its
 recorded outcome implies, through the door like every other change, and journalled as
-imported. It issues no documents, sends no notifications and opens no legal clocks: the
-events happened years ago.
+imported. It issues no documents and sends no notifications: the events happened long ago.
+
+A case that had ended opens nothing more. A case still pending joins the work where it was
+(issue 16, point 14): imported as registered it waits in acceptance review, as accepted it
+waits for a mediator (the effect dispute_flow.start_imported, which the dispute flow
+registers), and its legal clocks open from its recorded dates (cases/rules/deadlines.py,
+IMPORTED_REGISTERED and IMPORTED_ACCEPTED); those already past are breached at once and
+flagged as imported.
 
 The records an agreement outcome implies are written by the import with the case, before
 the transition, so a file's cases are written in bulk: the agreement effective on its
@@ -33,6 +39,9 @@ class Outcome(models.TextChoices):
 
 
 IMPORTED_STATES = (S.REGISTERED, S.ACCEPTED, S.REJECTED, S.FAILED, S.WITHDRAWN, S.PERFORMING, S.PERFORMED)
+# Imported in these, a case is still pending: its work and its clocks start (see above).
+IMPORTED_PENDING = (S.REGISTERED, S.ACCEPTED)
+START_IMPORTED_FLOW = "dispute_flow.start_imported"
 ENDING_OUTCOMES = {Outcome.FAILED: S.FAILED, Outcome.WITHDRAWN: S.WITHDRAWN, Outcome.REJECTED: S.REJECTED}
 
 
@@ -53,7 +62,7 @@ class HistoryTransitions(models.Model):
         abstract = True
 
     @transition(field="status", source=S.REGISTERED, target=RETURN_VALUE(*IMPORTED_STATES), permission=system_only,
-                custom={"label": _("导入历史案件")})
+                custom={"label": _("导入历史案件"), "effects": [START_IMPORTED_FLOW]})
     def import_history(self, *, by, reason="", outcome="", accepted_on=None, agreement_effective_on=None,
                        awarded_yuan=None, paid_yuan=None, **data):
         self.accepted_on = accepted_on
@@ -65,6 +74,15 @@ class HistoryTransitions(models.Model):
         if state == S.PERFORMED:
             self.ended_on = agreement_effective_on
         return state
+
+    # Read by the clocks' import triggers after import_history (cases/rules/deadlines.py).
+    @property
+    def imported_awaiting_acceptance(self) -> bool:
+        return self.status == S.REGISTERED
+
+    @property
+    def imported_awaiting_assignment(self) -> bool:
+        return self.status == S.ACCEPTED
 
 
 def awarded_on_claim(outcome: str, awarded_yuan: Decimal | None) -> Decimal | None:

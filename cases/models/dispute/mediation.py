@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from cases.models.actors import person
+from cases.models.bounds import BoundedFields
 from cases.models.dispute.recusal import no_pending_recusal
 from cases.models.dispute.states import S, may_handle, may_lead
 from cases.models.history import HistoricalRecords
@@ -26,7 +27,7 @@ class SessionStatus(models.TextChoices):
     HELD = "held", _("已举行")
 
 
-class MediationSession(models.Model):
+class MediationSession(BoundedFields, models.Model):
     case = models.ForeignKey("cases.DisputeCase", verbose_name=_("案件"), on_delete=models.CASCADE,
                              related_name="sessions")
     number = models.PositiveSmallIntegerField(_("第几次调解"))
@@ -68,7 +69,7 @@ class ConsentMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("电子方式同意（短信、电子邮件等）")
 
 
-class MediationExtension(models.Model):
+class MediationExtension(BoundedFields, models.Model):
     """Both parties' recorded consent to mediate beyond the organisation's mediation period:
     how, when and by whom each party agreed (企业劳动争议协商调解规定 Art.26, secondary).
     Any length, as often as both parties agree."""

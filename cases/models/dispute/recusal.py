@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
 from cases.models.actors import person
+from cases.models.bounds import BoundedFields
 from cases.models.dispute.states import S, may_handle, may_lead
 from cases.models.history import HistoricalRecords
 
@@ -32,7 +33,7 @@ class RecusalDecision(models.TextChoices):
     REFUSED = "refused", _("驳回申请")
 
 
-class RecusalRequest(models.Model):
+class RecusalRequest(BoundedFields, models.Model):
     case = models.ForeignKey("cases.DisputeCase", verbose_name=_("案件"), on_delete=models.CASCADE,
                              related_name="recusal_requests")
     mediator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("被申请回避的调解员"),

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -14,6 +15,7 @@ from viewflow.workflow.status import STATUS
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
 from cases.platform.transitions import available_transitions
 from tests.consent import consent_recorded
+from tests.dispute_cases import SIGNED_SCAN
 from tests.identifiers import resident_id, uscc
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.pages import flow_step_transitions
@@ -101,7 +103,8 @@ def test_errors_are_shown_in_chinese_under_their_fields_and_nothing_typed_is_los
     forms = response.context["forms"]
     assert forms.worker.errors["resident_id"] == ["公民身份号码校验码不正确（GB 11643）。"]
     assert forms.employer.errors["name"] == ["请填写用人单位名称。"]
-    assert forms.claims.forms[0].errors["amount_claimed"] == ["请求金额“一万元”不是有效的金额。"]
+    assert forms.claims.forms[0].errors["amount_claimed"] == [
+        "请求金额“一万元”不是有效的金额：请只填写数字和小数点，如 12000.00（不能使用科学计数法）。"]
     text = page_text(response)
     assert "公民身份号码校验码不正确（GB 11643）。" in text
     assert f'value="{bad_id}"' in text
@@ -484,6 +487,7 @@ def test_a_case_without_a_flow_is_worked_from_its_page_to_performance(client, or
                             "instalments": f"{first.isoformat()} 20000\n{second.isoformat()} 4000"})
     for signatory in ("worker", "employer", "mediator", "seal"):
         act("record_signature", {"signatory": signatory})
+    act("upload_signed_original", {"scan": SimpleUploadedFile("签署原件.pdf", SIGNED_SCAN)})
     act("make_agreement_effective", {})
     instalment = case.agreement.instalments.get(number=1)
     page = act("record_payment", {"instalment": instalment.pk, "amount": "20000", "paid_on": today.isoformat(),

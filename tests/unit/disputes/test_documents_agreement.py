@@ -19,7 +19,6 @@ from pypdf import PdfReader
 
 from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.documents.dispute.archive import RETENTION_PERIOD
 from cases.documents.dispute.intake import cn_money
 from cases.documents.registry import cn_date, cn_weekday, get_kind
 from cases.models import Channel, DisputeStatus, Document, Signatory
@@ -27,8 +26,8 @@ from cases.platform.documents import assemble_pdf, pdf_page_count
 from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock
-from cases.rules.limitation import limitation_end
 from tests.consent import consent_recorded
+from tests.dispute_cases import signed_original_uploaded
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WORKER, EMPLOYER = "王秀英", "北京启明星辰餐饮管理有限公司"
@@ -89,7 +88,8 @@ def in_mediation(orgs, staff, django_capture_on_commit_callbacks):
 
 
 def agree(case, staff, awards, instalments):
-    """draft_agreement, the four Art.14 records in order, then the agreement takes effect."""
+    """draft_agreement, the four Art.14 records in order, the signed original's scan, then the
+    agreement takes effect."""
     mediator = staff["mediator"]
     apply(case, "draft_agreement", by=mediator, data={
         "terms": "被申请人同意支付申请人工资及经济补偿，分两期支付至申请人银行账户。\n申请人收到全部款项后，双方就本案争议再无其他纠纷。",
@@ -97,13 +97,22 @@ def agree(case, staff, awards, instalments):
     })
     for signatory in Signatory.values:
         apply(case, "record_signature", by=mediator, data={"signatory": signatory})
+    signed_original_uploaded(case, mediator)
     return apply(case, "make_agreement_effective", by=mediator).event
 
 
 @pytest.fixture
-def lifecycle(in_mediation, staff, django_capture_on_commit_callbacks):
-    """The whole life of a wage-arrears case: sessions, an extension, an agreement in two
-    instalments, the first paid, the second not: referred, closed and archived."""
+def on_monday_2_november_2026():
+    """The lifecycle's "today", so that the dates its documents compute can be written out."""
+    with freeze_time(datetime(2026, 11, 2, 10, tzinfo=SHANGHAI), tick=True):
+        yield date(2026, 11, 2)
+
+
+@pytest.fixture
+def lifecycle(on_monday_2_november_2026, in_mediation, staff, django_capture_on_commit_callbacks):
+    """The whole life of a wage-arrears case, received, accepted and mediated from Monday
+    2 November 2026: sessions, an extension, an agreement in two instalments, the first paid,
+    the second not: referred, closed and archived."""
     case = in_mediation([
         (ClaimType.WAGE_ARREARS, "支付2026年7月至8月工资", "12345.67"),
         (ClaimType.ECONOMIC_COMPENSATION, "支付解除劳动合同经济补偿", "24000.00"),
@@ -175,16 +184,16 @@ def test_the_session_record_and_the_extension_confirmation(lifecycle):
 
     extension = text_of(issued(events["extend"], "extension_confirmation")[""])
     rule = clock("dispute.mediation")
-    original, extended = rule.due_date(case.accepted_on).date, rule.due_date(case.accepted_on, 25).date
     today = cn_date(lifecycle["today"])
+    assert case.accepted_on == date(2026, 11, 2)  # fifteen days, the day of acceptance not counted
     assert "延期调解确认书" in extension
-    assert f"本案调解期限自受理之日起15日，原至{cn_date(original)}届满" in extension
+    assert "本案调解期限自受理之日起15日，原至2026年11月17日届满" in extension
     assert str(rule.citation) in extension
     assert (f"因双方同意继续协商，申请人一方（王秀英）于{today}以书面形式、被申请人一方（孙丽（委托代理人））于{today}"
             "通过电话（已记录），分别表示同意延长调解期限") in extension
-    assert f"本案调解期限延长10日，至{cn_date(extended)}届满" in extension
+    assert "本案调解期限延长10日，至2026年11月27日届满" in extension
     assert "不影响这一权利" in extension and "第十四条" in extension
-    assert case.extensions.get().new_due_on == extended
+    assert case.extensions.get().new_due_on == date(2026, 11, 27)
     assert "批准人：周建华" in extension and "被申请人（签名或盖章）" in extension
 
 
@@ -211,9 +220,9 @@ def test_the_agreement_carries_the_amounts_the_instalments_the_four_signatures_a
         assert f"{line}{name}{cn_date(moment.date())}{moment.hour}时{moment.minute:02d}分" in text
     assert agreement.effective_on == today
     assert f"于{cn_date(today)}生效" in text and f"生效日期：{cn_date(today)}" in text
-    assert "对双方当事人具有约束力，当事人应当履行" in text and "本协议书一式3份" in text
+    assert "对双方当事人具有约束力，当事人应当履行" in text and "本协议书一式三份" in text
     review = clock("dispute.agreement_review")
-    assert f"自本协议生效之日起15日内（至{cn_date(today + timedelta(days=review.days))}）共同向" in text
+    assert "自本协议生效之日起十五日内（至2026年11月17日）共同向" in text
     assert str(review.citation) in text
 
 
@@ -237,8 +246,8 @@ def test_referral_guides_the_worker_to_arbitration_and_to_a_payment_order_for_wa
     assert "第十五条：达成调解协议后，一方当事人在协议约定期限内不履行调解协议的，另一方当事人可以依法申请仲裁" in guidance
     assert "劳动合同履行地或者用人单位所在地的劳动人事争议仲裁委员会申请仲裁" in guidance
     assert "仲裁申请书" in guidance and "《支付令申请指引》" in guidance
-    restarted = cn_date(limitation_end(lifecycle["today"]))  # refused on the day the agreement took effect
-    assert f"本案争议事项申请仲裁的时效期间至{restarted}届满" in guidance and "第二十七条第一款、第二款" in guidance
+    # Refused on the day the agreement took effect: one year, the day itself not counted.
+    assert "本案争议事项申请仲裁的时效期间至2027年11月2日届满" in guidance and "第二十七条第一款、第二款" in guidance
     assert f"仲裁时效自被申请人明确表示不履行之日（{today}）起计算一年" in guidance
 
     guide = text_of(issued(event, "payment_order_guide")[""])
@@ -318,7 +327,8 @@ def test_the_case_file_has_a_cover_a_contents_with_right_page_numbers_and_every_
 
     assert [d.kind for d in earlier] == [
         "oral_application_record", "acceptance_notice", "acceptance_notice", "session_notice", "session_notice",
-        "session_record", "extension_confirmation", "mediation_agreement", "payment_record",
+        "session_record", "extension_confirmation", "mediation_agreement_draft", "mediation_agreement",
+        "payment_record",
         "arbitration_guidance", "payment_order_guide",
     ]
     front = case_file.pages - sum(d.pages for d in earlier)
@@ -329,7 +339,7 @@ def test_the_case_file_has_a_cover_a_contents_with_right_page_numbers_and_every_
     assert "卷宗" in cover and f"案号：{case.number}" in cover
     assert f"申请人{WORKER}" in cover and f"被申请人{EMPLOYER}" in cover and "争议事项拖欠劳动报酬、经济补偿" in cover
     assert f"收到申请日期{cn_date(case.received_on)}" in cover and f"结案日期{cn_date(lifecycle['today'])}" in cover
-    assert "办理结果已引导仲裁" in cover and f"保管期限{RETENTION_PERIOD}" in cover and "立卷人周建华" in cover
+    assert "办理结果已引导仲裁" in cover and "保管期限长期" in cover and "立卷人周建华" in cover
     assert "中关村街道调解中心（印章）" in cover
 
     contents = "".join(pages[1:front])

@@ -119,15 +119,19 @@ def test_parties_are_found_by_resident_id_and_uscc_and_created_once(orgs, tmp_pa
     assert born.birth_date == date(1980, 1, 1)
 
 
-def test_imported_cases_issue_nothing_and_open_no_clocks_or_flows(orgs, tmp_path):
+def test_imported_cases_issue_nothing_and_only_the_pending_one_opens_clocks_and_a_flow(orgs, tmp_path):
     from viewflow.workflow.models import Process
 
     import_disputes(write_csv(tmp_path / "h.csv", EVERY_OUTCOME))
 
     assert Document.objects.count() == 0
-    assert Deadline.objects.count() == 0
     assert Delivery.objects.count() == 0
-    assert Process.objects.count() == 0
+    # Cases that had ended open nothing; the pending one (accepted 2023-06-02) joins the work
+    # (issue 16, point 14: tests/unit/disputes/test_imported_pending.py).
+    pending = by_number("BJ-HD-ZGC-2023-0011")
+    assert set(Deadline.objects.values_list("subject_id", "clock", "imported")) == {
+        (str(pending.pk), "dispute.mediation", True), (str(pending.pk), "dispute.arbitration_right", True)}
+    assert list(Process.objects.values_list("disputeprocess__case__number", flat=True)) == ["BJ-HD-ZGC-2023-0011"]
 
 
 def test_the_audit_trail_marks_each_event_imported_with_the_file_and_row_hashes(orgs, tmp_path):

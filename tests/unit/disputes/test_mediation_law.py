@@ -20,7 +20,7 @@ from cases.rules.deadlines import clock
 from cases.rules.limitation import limitation_at_receipt
 from notifications.models import Notification
 from tests.consent import consent_recorded
-from tests.dispute_cases import at, register_case
+from tests.dispute_cases import at, register_case, signed_original_uploaded
 
 pytestmark = pytest.mark.django_db
 periods_from_acceptance = importlib.import_module("cases.migrations.0014_mediation_periods_from_acceptance")
@@ -68,6 +68,7 @@ def test_point_1_no_deemed_failure_once_both_parties_have_signed(case_accepted_o
 
     with freeze_time(at("2026-11-18", 9)):  # day 16: the mediator signs, the seal, effect
         sign(case, people, "mediator", "seal")
+        signed_original_uploaded(case, people["mediator"])
         apply(case, "make_agreement_effective", by=people["mediator"])
     case.refresh_from_db()
     assert case.status == DisputeStatus.PERFORMING

@@ -29,7 +29,7 @@ from cases.rules.limitation import (
     limitation_after_non_performance,
 )
 from tests.consent import consent_recorded
-from tests.dispute_cases import at
+from tests.dispute_cases import at, signed_original_uploaded
 from workflows.dispute.forms import SupervisePerformanceForm
 from workflows.dispute.page_forms import ReferForm, action_form
 
@@ -73,6 +73,7 @@ def effective_2026_10_20(orgs, people, django_capture_on_commit_callbacks):
             "instalments": [(date(2026, 11, 10), Decimal("10000.00")), (date(2026, 12, 10), Decimal("10000.00"))]})
         for signatory in Signatory.values:
             apply(case, "record_signature", by=mediator, data={"signatory": signatory})
+        signed_original_uploaded(case, mediator)
         apply(case, "make_agreement_effective", by=mediator)
     case.refresh_from_db()
     assert case.status == DisputeStatus.PERFORMING and case.agreement.effective_on == date(2026, 10, 20)

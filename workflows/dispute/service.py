@@ -1,0 +1,246 @@
+"""The service (送达) pages of a case: the panel on the case page listing every notice addressed to
+a party with its service state, the page recording one notice's service on one party, the
+page recording a party's consent to electronic service, the 送达回证 to print, and the
+download of a kept scan.
+
+Scope as on the case page: a case outside the user's subtrees is a 404 whether or not it
+exists. Everyone who reads the case sees the panel and the records; only the case's handlers
+(mediators and leads of the organisation) record service, print certificates and record
+consent, and every write goes through the door (record_service, record_electronic_consent)
+or the document service.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_fsm import ConcurrentTransition
+
+from cases.disputes.service import (
+    NoticeService,
+    case_notices,
+    certificates,
+    issue_certificate,
+    may_serve,
+    notices_to_serve,
+)
+from cases.documents.registry import addressees_of
+from cases.models import AuditAction, ServiceParty
+from cases.models.dispute.service import ScanKind
+from cases.platform.audit.journal import append_event
+from cases.platform.transitions import apply
+from cases.selectors import person_name, variant_label
+from workflows.dispute.pages import case_url, readable_case
+from workflows.dispute.service_forms import (
+    CertificateForm,
+    ElectronicConsentForm,
+    RecordServiceForm,
+    put_door_errors,
+)
+
+SCAN_CONTENT_TYPES = {ScanKind.PDF: "application/pdf", ScanKind.JPEG: "image/jpeg", ScanKind.PNG: "image/png"}
+
+
+def service_url(case, document, party) -> str:
+    return reverse("workbench:case_service", args=[case.pk, document.pk, party])
+
+
+def consent_url(case, party) -> str:
+    return reverse("workbench:case_service_consent", args=[case.pk, party])
+
+
+def _consents(case) -> dict[str, list]:
+    found = {party: [] for party in ServiceParty.values}
+    for consent in case.electronic_service_consents.select_related("recorded_by").order_by("given_on", "pk"):
+        found[consent.party].append(consent)
+    return found
+
+
+def _row(case, row: NoticeService, printed: dict) -> dict:
+    certificate = printed.get((row.document.pk, row.party))
+    return {
+        "notice": row, "title": row.document.title, "version": row.document.version,
+        "variant": variant_label(row.document.variant), "party": row.party_label, "addressee": row.addressee,
+        "record": row.record, "corrections": len(row.corrected),
+        "url": service_url(case, row.document, row.party),
+        "certificate_url": (reverse("workbench:case_document", args=[case.pk, certificate.pk])
+                            if certificate is not None else ""),
+        "certificate_action": reverse("workbench:case_service_certificate",
+                                      args=[case.pk, row.document.pk, row.party]),
+    }
+
+
+def service_panel(case, user) -> dict:
+    """What the case page shows about service: every notice and addressee, unserved ones first
+    marked, with the links this user may follow."""
+    printed = certificates(case)
+    rows = [_row(case, row, printed) for row in notices_to_serve(case)]
+    consents = _consents(case)
+    return {
+        "rows": rows, "unserved": sum(1 for row in rows if row["record"] is None), "may_serve": may_serve(user, case),
+        "certificate_form": CertificateForm(),
+        "consents": [{"party": ServiceParty(party).label, "consents": found, "url": consent_url(case, party)}
+                     for party, found in consents.items()],
+    }
+
+
+def _notice(case, document_pk, party):
+    """The case's current notice `document_pk` if `party` is one of its addressees; 404 otherwise."""
+    document = get_object_or_404(case_notices(case), pk=document_pk)
+    if party not in addressees_of(document.kind, document.variant):
+        raise Http404(_("该文书不送达这一方当事人。"))
+    return document
+
+
+class ServiceView(LoginRequiredMixin, TemplateView):
+    """登记送达: one notice, one addressee: its records (with corrections), and the form."""
+
+    template_name = "workflows/case/service.html"
+
+    def setup_notice(self, request, pk, document_pk, party):
+        self.case = readable_case(request.user, pk)
+        self.document = _notice(self.case, document_pk, party)
+        self.party = party
+        self.row = next(row for row in notices_to_serve(self.case)
+                        if row.document.pk == self.document.pk and row.party == party)
+        self.consent = self.case.electronic_service_consents.filter(party=party).order_by("-given_on", "-pk").first()
+
+    def form(self, data=None, files=None):
+        return RecordServiceForm(data, files, correcting=self.row.record, consent=self.consent,
+                                 addressee=self.row.addressee)
+
+    def get(self, request, pk, document_pk, party):
+        self.setup_notice(request, pk, document_pk, party)
+        form = self.form() if may_serve(request.user, self.case) else None
+        return self.render_to_response(self.page_context(form))
+
+    def post(self, request, pk, document_pk, party):
+        self.setup_notice(request, pk, document_pk, party)
+        if not may_serve(request.user, self.case):
+            raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记送达；审计员只能查阅。"))
+        form = self.form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                apply(self.case, "record_service", by=request.user, **form.arguments(document=self.document,
+                                                                                     party=party))
+            except ValidationError as error:
+                put_door_errors(form, error)
+            except (PermissionDenied, ConcurrentTransition) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已登记《%(title)s》向%(party)s%(addressee)s的送达。") % {
+                    "title": self.document.title, "party": self.row.party_label, "addressee": self.row.addressee})
+                return HttpResponseRedirect(case_url(self.case) + "#case-service")
+        messages.error(request, _("送达未登记：请按页面上的提示修改后再提交。"))
+        return self.render_to_response(self.page_context(form))
+
+    def page_context(self, form):
+        printed = certificates(self.case).get((self.document.pk, self.party))
+        return self.get_context_data(
+            case=self.case, document=self.document, row=self.row, form=form, consent=self.consent,
+            consent_url=consent_url(self.case, self.party) + "?next=" + service_url(self.case, self.document,
+                                                                                     self.party),
+            certificate_url=reverse("workbench:case_document", args=[self.case.pk, printed.pk]) if printed else "",
+            certificate_action=reverse("workbench:case_service_certificate",
+                                       args=[self.case.pk, self.document.pk, self.party]),
+            certificate_form=CertificateForm(), document_url=reverse("workbench:case_document",
+                                                                     args=[self.case.pk, self.document.pk]),
+            records=[{"record": record, "current": record == self.row.record, "recorder": person_name(record.recorded_by)}
+                     for record in [*self.row.corrected, *([self.row.record] if self.row.record else [])]],
+            may_serve=form is not None, case_url=case_url(self.case),
+        )
+
+
+class CertificateView(LoginRequiredMixin, View):
+    """生成送达回证, then download it: made once per notice, addressee and method."""
+
+    def post(self, request, pk, document_pk, party):
+        case = readable_case(request.user, pk)
+        document = _notice(case, document_pk, party)
+        form = CertificateForm(request.POST)
+        back = service_url(case, document, party)
+        if not form.is_valid():
+            messages.error(request, "；".join(m for errors in form.errors.values() for m in errors))
+            return HttpResponseRedirect(back)
+        try:
+            certificate = issue_certificate(case=case, document=document, party=party,
+                                            method=form.cleaned_data["method"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+            return HttpResponseRedirect(back)
+        messages.success(request, _("已生成《%(title)s》的送达回证，请打印后送达时由签收人签名，再将扫描件随送达记录上传。") % {
+            "title": document.title})
+        return HttpResponseRedirect(reverse("workbench:case_document", args=[case.pk, certificate.pk]))
+
+
+class ElectronicConsentView(LoginRequiredMixin, TemplateView):
+    """登记电子送达同意: a party's consent to electronic service at one address."""
+
+    template_name = "workflows/case/service_consent.html"
+
+    def setup_party(self, request, pk, party):
+        self.case = readable_case(request.user, pk)
+        if party not in ServiceParty.values:
+            raise Http404(_("没有这一方当事人。"))
+        self.party = party
+
+    def back(self):
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return case_url(self.case) + "#case-service"
+
+    def get(self, request, pk, party):
+        self.setup_party(request, pk, party)
+        form = ElectronicConsentForm(case=self.case, party=party) if may_serve(request.user, self.case) else None
+        return self.render_to_response(self.page_context(form))
+
+    def post(self, request, pk, party):
+        self.setup_party(request, pk, party)
+        if not may_serve(request.user, self.case):
+            raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记电子送达同意；审计员只能查阅。"))
+        form = ElectronicConsentForm(request.POST, case=self.case, party=party)
+        if form.is_valid():
+            try:
+                apply(self.case, "record_electronic_consent", by=request.user, **form.arguments())
+            except ValidationError as error:
+                put_door_errors(form, error)
+            except (PermissionDenied, ConcurrentTransition) as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已登记%(party)s同意电子送达。") % {"party": ServiceParty(party).label})
+                return HttpResponseRedirect(self.back())
+        messages.error(request, _("电子送达同意未登记：请按页面上的提示修改后再提交。"))
+        return self.render_to_response(self.page_context(form))
+
+    def page_context(self, form):
+        return self.get_context_data(
+            case=self.case, party_label=ServiceParty(self.party).label, form=form, next=self.back(),
+            consents=_consents(self.case)[self.party], case_url=case_url(self.case),
+        )
+
+
+class ScanDownloadView(LoginRequiredMixin, View):
+    """The kept scan of a signed 送达回证, to those who read the case; the download is journalled."""
+
+    def get(self, request, pk, record_pk):
+        case = readable_case(request.user, pk)
+        record = get_object_or_404(case.service_records.exclude(scan=""), pk=record_pk)
+        try:
+            handle = record.scan.open("rb")
+        except FileNotFoundError:
+            raise Http404(_("扫描件文件不存在，请联系系统管理员。")) from None
+        append_event(
+            action=AuditAction.EXPORT, actor=request.user, subject=case, organisation=case.organisation,
+            name="download_service_scan",
+            data={"service_record_id": record.pk, "case": case.number, "sha256": record.scan_sha256},
+        )
+        suffix = ScanKind(record.scan_kind).suffix
+        return FileResponse(handle, as_attachment=True, filename=f"{case.number}-送达回证-{record.pk}{suffix}",
+                            content_type=SCAN_CONTENT_TYPES[ScanKind(record.scan_kind)])
