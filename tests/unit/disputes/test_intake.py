@@ -154,7 +154,7 @@ def test_an_application_received_tomorrow_is_refused(orgs, people):
 # -- the received date: not before the law, not after today, late entries confirmed by a lead ------
 
 @pytest.mark.parametrize("received_on", [date(1990, 1, 1), date(2008, 4, 30)])
-def test_received_date_before_the_law_came_into_force_is_refused(orgs, people, received_on):
+def test_point_7_received_date_before_the_law_came_into_force_is_refused(orgs, people, received_on):
     # 1990-01-01 made case BJ-HD-ZGC-1990-0001, overdue by 13,486 days.
     [message] = review(orgs["hd_street"], received_on=received_on).errors["received_on"]
     assert "早于《劳动争议调解仲裁法》施行之日（2008年5月1日）" in message and "第五十四条" in message
@@ -170,7 +170,7 @@ def test_an_application_received_the_day_the_law_came_into_force_may_be_entered_
     assert case.number == "BJ-HD-ZGC-2008-0001"
 
 
-def test_application_received_over_30_days_ago_needs_a_leads_confirmation_and_reason(orgs, people):
+def test_point_7_application_received_over_30_days_ago_needs_a_leads_confirmation_and_reason(orgs, people):
     hd, mediator, lead = orgs["hd_street"], people["mediator"], people["lead"]
     late = {"received_on": RECEIVED - timedelta(days=31)}  # 2026-08-30
 
@@ -319,7 +319,7 @@ def test_duplicates_are_matched_by_identifier_else_by_exact_name(orgs, people, l
     assert bool(checked.duplicates) is duplicate
 
 
-def test_duplicate_of_a_case_closed_within_twelve_months_is_warned_and_linked(orgs, people):
+def test_point_8_duplicate_of_a_case_closed_within_twelve_months_is_warned_and_linked(orgs, people):
     hd, mediator = orgs["hd_street"], people["mediator"]
     first = register(hd, mediator).case
     apply(first, "withdraw", by=mediator, reason="申请人书面撤回")
@@ -351,7 +351,7 @@ def test_duplicate_of_a_case_closed_within_twelve_months_is_warned_and_linked(or
     DisputeStatus.REJECTED, DisputeStatus.FAILED, DisputeStatus.WITHDRAWN, DisputeStatus.PERFORMED,
     DisputeStatus.REFERRED, DisputeStatus.CLOSED, DisputeStatus.ARCHIVED,
 ])
-def test_a_case_that_ended_twelve_months_ago_is_a_duplicate_and_one_day_earlier_is_not(orgs, people, status):
+def test_point_8_a_case_that_ended_twelve_months_ago_is_a_duplicate_and_one_day_earlier_is_not(orgs, people, status):
     first = register(orgs["hd_street"], people["mediator"]).case
     # Test setup, not transitions: a case of the same parties that ended a year ago.
     DisputeCase.objects.filter(pk=first.pk).update(status=status, ended_on=date(2025, 9, 30))

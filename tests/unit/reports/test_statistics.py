@@ -153,7 +153,7 @@ def test_dispute_stats_text_and_its_errors(orgs, disputes):
 Q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
 
 
-def test_success_rate_is_a_rate_of_one_cohort_and_never_above_100_percent(orgs):
+def test_point_15_success_rate_is_a_rate_of_one_cohort_and_never_above_100_percent(orgs):
     """Haidian's quarter: one case accepted in it, two agreements taking effect in it for cases
     accepted before. Successes ÷ accepted would print 200%; the rate is of the mediations that
     ended in the quarter, successes among them."""
@@ -210,7 +210,7 @@ def _close(case, by, *, at: datetime):
         apply(case, "close", by=by)
 
 
-def test_closed_counts_cases_closed_in_the_period(orgs, people, disputes):
+def test_point_15_closed_counts_cases_closed_in_the_period(orgs, people, disputes):
     """已办结 is 结案 (the `close` transition) in the period, by its closing date (Beijing time);
     not the end of mediation or performance (`ended_on`), which e and f reached in H1 too."""
     mediator = people["mediator"]
