@@ -94,6 +94,19 @@ def _check_conditions(subject, spec, name: str) -> None:
         raise TransitionRefused(_("不满足执行条件：%(reasons)s") % {"reasons": reasons})
 
 
+def _fsm_field(subject):
+    from django_fsm import FSMFieldMixin
+
+    return next(f for f in subject._meta.fields if isinstance(f, FSMFieldMixin))
+
+
+def conditions_met(subject, name: str) -> bool:
+    """Whether the legal conditions of `subject`'s transition `name` hold now (who may take it
+    and from which state are the door's other checks)."""
+    spec = next((s for s in _fsm_field(subject).get_all_transitions(type(subject)) if s.name == name), None)
+    return spec is not None and all(condition(subject) for condition in spec.conditions)
+
+
 def _locking(model):
     """The model's rows, to be locked as read; their organisation read along (every step below
     uses it) without locking the organisation's row too."""
@@ -298,9 +311,7 @@ def _save_all(moves: list[_Move]) -> None:
 
 def available_transitions(subject, user) -> list:
     """The transitions `user` may take on `subject` now: what a page offers as actions."""
-    from django_fsm import FSMFieldMixin
-
-    field = next(f for f in subject._meta.fields if isinstance(f, FSMFieldMixin))
+    field = _fsm_field(subject)
     current = field.get_state(subject)
     offered = []
     for spec in field.get_all_transitions(type(subject)):

@@ -70,7 +70,7 @@ from cases.models.access import can_act, holders, nearest_holders, roles_in
 from cases.models.actors import is_system, system
 from cases.models.dispute.case import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.platform.effects import effect
-from cases.platform.transitions import apply
+from cases.platform.transitions import apply, conditions_met
 from cases.rules.roles import READ_ONLY_ROLES
 from workflows.models import DisputeProcess
 
@@ -169,6 +169,8 @@ class CaseTask(flow.View):
     def may_take_action(self, user, task, action: str) -> bool:
         """Whether `user` may take the in-task `action` on `task` now (the door checks the rest)."""
         if action not in self.actions or task.status not in (STATUS.ASSIGNED, STATUS.STARTED):
+            return False
+        if not conditions_met(case_of(task), action):  # nothing to do (every signature recorded, say)
             return False
         if action in self.lead_actions:  # a lead's approval, on the task whoever holds it
             return can_act(user, case_of(task).organisation, [Role.MEDIATION_LEAD])

@@ -156,6 +156,11 @@ def _signed_original_on_file(case) -> bool:
     return latest_signed_original(getattr(case, "agreement", None)) is not None
 
 
+def _a_signature_missing(case) -> bool:
+    agreement = getattr(case, "agreement", None)
+    return agreement is not None and bool(agreement.missing_signatures())
+
+
 def _fully_paid(case) -> bool:
     agreement = getattr(case, "agreement", None)
     return agreement is not None and all(i.outstanding <= ZERO for i in agreement.instalments.all())
@@ -204,6 +209,7 @@ _signed_original_on_file.message = _(
 SIGNING_INCOMPLETE_FOR_SCAN = _(
     "签署原件扫描件应为签署完毕的协议书：须先登记双方当事人签名或盖章、调解员签名和调解组织盖章"
     "（《劳动争议调解仲裁法》第十四条），再上传扫描件。尚未登记：%(missing)s。")
+_a_signature_missing.message = _("双方当事人、调解员的签名和调解组织的印章均已登记。")
 _fully_paid.message = _("尚有未履行完毕的款项。")
 _not_fully_paid.message = _("协议已全部履行，无需引导申请仲裁。")
 
@@ -247,7 +253,7 @@ class AgreementTransitions(models.Model):
             claims[pk].save(update_fields=["amount_awarded"])
 
     @transition(field="status", source=S.AGREEMENT_SIGNING, target=S.AGREEMENT_SIGNING, permission=may_handle,
-                custom={"label": _("登记签名盖章")})
+                conditions=[_a_signature_missing], custom={"label": _("登记签名盖章")})
     def record_signature(self, *, by, reason="", signatory="", signed_by_agent=None, **data):
         """`signed_by_agent`: the party's agent who signed for it; only one with special
         authority to reach and sign the agreement may (representation.check_signing_agent)."""

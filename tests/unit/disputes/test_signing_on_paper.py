@@ -22,7 +22,7 @@ from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.documents.dispute.agreement import numbered_terms
 from cases.documents.registry import cn_numeral
 from cases.models import AuditAction, AuditEvent, DisputeStatus, Document, ImmutableError, SignedOriginal
-from cases.platform.transitions import TransitionRefused, apply
+from cases.platform.transitions import TransitionRefused, apply, available_transitions
 from cases.rules.claims import ClaimType
 from tests.consent import consent_recorded, consent_recorded_in_task
 from tests.dispute_cases import at, register_case
@@ -344,3 +344,17 @@ def test_point_10_the_signing_task_offers_the_draft_to_print_and_takes_the_scan(
     assert (f"签署原件扫描件：2026-11-06 10:00由hd_mediator上传“签署原件.pdf”（SHA-256 "
             f"{hashlib.sha256(PDF_SCAN).hexdigest()[:16]}…）") in page
     assert AuditEvent.objects.filter(name="upload_signed_original").count() == 1
+
+
+def test_point_10_once_every_signature_is_recorded_the_signature_action_is_no_longer_offered(drafted, people):
+    """登记签名盖章 leaves the case page and the signing task when nothing is left to sign; the
+    door refuses it with the reason."""
+    case = drafted()
+    offered = {spec.name for spec in available_transitions(case, people["mediator"])}
+    assert "record_signature" in offered
+    sign_all(case, people)
+    case.refresh_from_db()
+    offered = {spec.name for spec in available_transitions(case, people["mediator"])}
+    assert "record_signature" not in offered and "upload_signed_original" in offered
+    with pytest.raises(TransitionRefused, match="均已登记"):
+        apply(case, "record_signature", by=people["mediator"], data={"signatory": "seal"})
