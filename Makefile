@@ -55,3 +55,5 @@ bench: install
 	$(PYTHON) bench/linkage.py
 	$(PYTHON) bench/stats.py
 	$(PYTHON) bench/import_disputes.py
+	$(PYTHON) bench/dispute_lifecycle.py
+	$(PYTHON) bench/queues.py
