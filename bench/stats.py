@@ -146,8 +146,9 @@ def _fill(lo: int, hi: int, org_ids: list[int]) -> None:
               "employers": employers, "case_type": ContentType.objects.get_for_model(DisputeCase).pk}
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO cases_worker (id, name, resident_id, sex, phone, address, created_at, email) "
-            "SELECT g, '职工' || g, NULL, '', '', '', now(), '' FROM generate_series(%s, %s) AS g "
+            "INSERT INTO cases_worker (id, name, resident_id, resident_id_index, sex, phone, phone_index, address, "
+            "created_at, email) SELECT g, '职工' || g, NULL, NULL, '', '', '', '', now(), '' "
+            "FROM generate_series(%s, %s) AS g "
             "ON CONFLICT (id) DO NOTHING", [1, workers])
         cursor.execute(
             "INSERT INTO cases_employer (id, name, uscc, address, legal_representative, contact_name, "

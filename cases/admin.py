@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,6 +40,7 @@ from .models import (
     Role,
 )
 from .rules.masking import mask_name
+from .selectors import mask_resident_id
 
 
 class ScopedMixin:
@@ -163,8 +166,18 @@ class HouseholdRowInline(admin.TabularInline):
 
 
 class HouseholdMemberInline(HouseholdRowInline):
+    """Members with their ID masked (issue 17, point 4): the admin never shows a number in full,
+    nor takes one (members and their numbers are entered on the household pages, which check
+    them); the head's full number is read through the audit timeline's journalled reveal."""
+
     model = HouseholdMember
     raw_id_fields = ["worker"]
+    fields = ["name", "relation", "masked_resident_id", "worker", "birth_date", "health", "employment", "schooling"]
+    readonly_fields = ["masked_resident_id"]
+
+    @admin.display(description=_("公民身份号码"))
+    def masked_resident_id(self, member):
+        return mask_resident_id(member.resident_id) or "—"
 
 
 class IncomeItemInline(HouseholdRowInline):
@@ -186,6 +199,21 @@ class HouseholdAdmin(ScopedAdmin):
     search_fields = ["head__name", "address", "region_code"]
     raw_id_fields = ["head"]
     inlines = [HouseholdMemberInline, IncomeItemInline, RigidExpenseInline, HardshipCostItemInline]
+    readonly_fields = ["head_resident_id"]
+
+    @admin.display(description=_("户主公民身份号码"))
+    def head_resident_id(self, household):
+        """Masked; the full number only through the journalled reveal of the household's file."""
+        if household is None or household.pk is None:
+            return "—"
+        masked = mask_resident_id(household.head.resident_id) or _("（未登记身份证号）")
+        files = list(household.hardship_files.order_by("pk").values_list("pk", "number"))
+        if not files:
+            return masked
+        links = format_html_join(
+            "、", '<a href="{}">{}</a>', ((reverse("workbench:audit_timeline", args=["hardship", pk]), number)
+                                          for pk, number in files))
+        return format_html("{}（{}：{}）", masked, _("完整号码须在审计页说明理由后查看，并记入审计日志"), links)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":

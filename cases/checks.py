@@ -172,3 +172,39 @@ def check_audit_key(app_configs=None, **kwargs) -> list[CheckMessage]:
             id="unioncase.W020",
         )]
     return []
+
+
+@register("security", deploy=True)
+def check_field_encryption_keys(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """`check --deploy` with DEBUG off: personal data at rest must be encrypted and indexed under the
+    deployment's own keys, not the public development ones (issue 17, point 4)."""
+    from cases.models.encrypted import (
+        DEVELOPMENT_BLIND_INDEX_KEY,
+        DEVELOPMENT_ENCRYPTION_KEY,
+        MINIMUM_KEY_LENGTH,
+        configured_blind_index_key,
+        configured_encryption_keys,
+    )
+
+    if settings.DEBUG:
+        return []
+    problems: list[CheckMessage] = []
+    keys = configured_encryption_keys()
+    if not keys or DEVELOPMENT_ENCRYPTION_KEY in keys or any(len(key) < MINIMUM_KEY_LENGTH for key in keys):
+        problems.append(Error(
+            _("FIELD_ENCRYPTION_KEYS 未设置、含公开的开发密钥或有密钥短于 %(minimum)d 个字符：身份证号、手机号码和健康"
+              "信息在数据库中等于未加密。") % {"minimum": MINIMUM_KEY_LENGTH},
+            hint=_("请设置环境变量 FIELD_ENCRYPTION_KEYS 为至少 32 个字符的随机密钥（多个用逗号分隔，第一个用于加密），"
+                   "保存在数据库之外；已有数据随后用 manage.py rotate_field_keys 重新加密，见 SECURITY.md。"),
+            id="unioncase.E021",
+        ))
+    key = configured_blind_index_key()
+    if not key or key == DEVELOPMENT_BLIND_INDEX_KEY or len(key) < MINIMUM_KEY_LENGTH:
+        problems.append(Error(
+            _("BLIND_INDEX_KEY 未设置、仍是公开的开发密钥或短于 %(minimum)d 个字符：任何人都能由索引反查身份证号和手机号码。")
+            % {"minimum": MINIMUM_KEY_LENGTH},
+            hint=_("请设置环境变量 BLIND_INDEX_KEY 为至少 32 个字符的随机密钥，并立即运行 manage.py rotate_field_keys "
+                   "重算索引，见 SECURITY.md。"),
+            id="unioncase.E022",
+        ))
+    return problems

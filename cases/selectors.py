@@ -36,6 +36,7 @@ from cases.models import (
     YearlyReview,
 )
 from cases.models.access import scoped
+from cases.models.encrypted import blind_index
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit, clock as clock_rule
 from cases.rules.validators import normalise_resident_id, normalise_uscc
@@ -413,7 +414,7 @@ def search_cases(user, query: str = "", *, status: str = "", within=None) -> Que
         identifier = normalise_resident_id(query)
         condition = (
             Q(number__icontains=query) | Q(worker__name__icontains=query) | Q(employer__name__icontains=query)
-            | Q(worker__resident_id=identifier) | Q(employer__uscc=normalise_uscc(query))
+            | Q(worker__resident_id_index=blind_index("resident_id", identifier)) | Q(employer__uscc=normalise_uscc(query))
         )
         cases = cases.filter(condition)
     if status:

@@ -253,3 +253,14 @@ AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
 # Append-only file of chain anchors (one JSON line each), written by beat and `verify_audit --anchor`.
 AUDIT_ANCHOR_PATH = env.str("AUDIT_ANCHOR_PATH", default=str(VAR_DIR / "audit-anchors.jsonl"))
 # --- end of the audit journal block ---
+
+# --- Personal data at rest (issue 17, point 4; SECURITY.md) ---
+# AES-256-GCM keys of the encrypted fields (resident IDs, phones, health, expense notes), comma-separated:
+# the first encrypts, every one decrypts. Rotate: put the new key first, keep the old after it, run
+# `manage.py rotate_field_keys`, then drop the old. Unset: a public development key, refused by
+# `check --deploy` when DEBUG is off (unioncase.E021).
+FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default="")
+# HMAC-SHA256 key of the blind indexes (exact lookup, uniqueness, duplicates, linkage). After
+# changing it run `manage.py rotate_field_keys` at once: until then lookups by ID find nothing (E022).
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+# --- end of the personal data block ---

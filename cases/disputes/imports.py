@@ -53,6 +53,7 @@ from cases.models import (
 )
 from cases.models.actors import system
 from cases.models.dispute.imported import Outcome, awarded_on_claim, imported_agreement_records
+from cases.models.encrypted import blind_index
 from cases.platform.audit.journal import append_event, append_events
 from cases.platform.table_files import file_sha256
 from cases.platform.transitions import apply, apply_to_each
@@ -177,7 +178,9 @@ class _Parties:
         usccs = sorted({r.employer_uscc for r in rows if r.employer_uscc} - {k[0] for k in self.employers})
         names = sorted({r.employer_name for r in rows if not r.employer_uscc} - {k[1] for k in self.employers})
         for batch in _chunks(resident_ids, LOOKUP_CHUNK):
-            self.workers.update(Worker.objects.filter(resident_id__in=batch).values_list("resident_id", "pk"))
+            by_index = {blind_index("resident_id", number): number for number in batch}  # encrypted at rest
+            self.workers.update((by_index[index], pk) for index, pk in Worker.objects.filter(
+                resident_id_index__in=list(by_index)).values_list("resident_id_index", "pk"))
         for batch in _chunks(usccs, LOOKUP_CHUNK):
             self.employers.update(((uscc, ""), pk) for uscc, pk in
                                   Employer.objects.filter(uscc__in=batch).values_list("uscc", "pk"))

@@ -57,6 +57,7 @@ from cases.models.actors import is_system
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.models.dispute.representation import PartySide
 from cases.models.dispute.states import LIVE_CHANNELS
+from cases.models.encrypted import blind_index
 from cases.platform import deadlines
 from cases.platform.audit.journal import append_event
 from cases.rules.bounds import FACTS_MAX, text_error
@@ -150,7 +151,7 @@ def _save_worker(worker: WorkerInput) -> tuple[Worker, dict]:
         return _create(Worker, values, None)
     info = parse_resident_id(worker.resident_id)
     values.update(birth_date=info.birth_date, sex=info.sex)
-    lookup = {"resident_id": worker.resident_id}
+    lookup = {"resident_id_index": blind_index("resident_id", worker.resident_id)}  # encrypted at rest
     found = Worker.objects.select_for_update().filter(**lookup).first()
     if found is not None:
         return found, _fill_blanks(found, values)

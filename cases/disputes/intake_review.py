@@ -35,6 +35,7 @@ from cases.models import (
 from cases.models.access import can_act
 from cases.models.actors import actor_label, is_system, person
 from cases.models.dispute.states import ENDED_STATES, OPEN_STATES
+from cases.models.encrypted import blind_index
 from cases.rules.bounds import AMOUNT_MAX, date_error, decimal_from_text, invalid_amount_message
 from cases.rules.claims import ClaimType, rules_for
 from cases.rules.intake import (
@@ -287,8 +288,9 @@ def possible_duplicates(*, organisation: Organisation, worker: WorkerInput, empl
     worker, employer = normalised_worker(worker), normalised_employer(employer)
     if not worker.name and not worker.resident_id:
         return []
-    same_worker = (Q(worker__resident_id=worker.resident_id) if worker.resident_id
-                   else Q(worker__name=worker.name, worker__phone=worker.phone))
+    # By the blind indexes: the number and the phone are encrypted at rest.
+    same_worker = (Q(worker__resident_id_index=blind_index("resident_id", worker.resident_id)) if worker.resident_id
+                   else Q(worker__name=worker.name, worker__phone_index=blind_index("phone", worker.phone)))
     same_employer = Q(employer__uscc=employer.uscc) if employer.uscc else Q(employer__name=employer.name)
     since = duplicate_lookback_start(today or timezone.localdate())
     recent = Q(status__in=UNFINISHED_STATES) | Q(status__in=FINISHED_STATES, ended_on__gte=since)

@@ -186,7 +186,7 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
                     continue
             target.household = household
             if pk is None or "resident_id" in fields:
-                target.worker = Worker.objects.filter(resident_id=target.resident_id).first() if target.resident_id else None
+                target.worker = Worker.objects.with_resident_id(target.resident_id).first() if target.resident_id else None
             target.full_clean()
             target.save()
             if pk is None:

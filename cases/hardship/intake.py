@@ -178,7 +178,7 @@ def _check_head(errors: Errors, head: dict, address: str) -> tuple[WorkerInput, 
             for message in error.messages:
                 add_error(errors, "head-resident_id", message)
         else:
-            found = Worker.objects.filter(resident_id=worker.resident_id).first()
+            found = Worker.objects.with_resident_id(worker.resident_id).first()
             if found is not None and worker.name and found.name != worker.name:
                 add_error(errors, "head-name", _("公民身份号码 %(id)s 已登记为“%(stored)s”，与填写的姓名“%(typed)s”不一致，请核对。")
                      % {"id": worker.resident_id, "stored": found.name, "typed": worker.name})
@@ -405,7 +405,7 @@ def register_household_application(
         for member in [head_member, *plan.members]:
             member.household = household
             if member.worker is None and member.resident_id:
-                member.worker = Worker.objects.filter(resident_id=member.resident_id).first()
+                member.worker = Worker.objects.with_resident_id(member.resident_id).first()
             member.full_clean()
             member.save()
         for item in plan.items:

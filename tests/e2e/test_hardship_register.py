@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import HardshipFile
+from cases.models import HardshipFile, Worker
 from cases.rules.validators import resident_id_check_char
 from tests.e2e.conftest import sign_in
 
@@ -64,6 +64,6 @@ def test_a_caseworker_registers_a_household_and_watches_the_category(live_server
     expect(page).to_have_url(re.compile(r"/hardship/\d+/take_application/\d+/"))
     expect(page.get_by_role("button", name="分配", exact=True)).to_be_visible()  # viewflow's claim, right here
     expect(page.get_by_text("已登记陈立新家庭（110108）的困难职工申请（职工申请），请在“登记申请”任务中领取并办理。")).to_be_visible()
-    file = HardshipFile.objects.get(household__head__resident_id=HEAD_ID)
+    file = HardshipFile.objects.get(household__head__in=Worker.objects.with_resident_id(HEAD_ID))
     assert file.household.members.count() == 3
     assert file.year == 2025 and file.status == "identified"

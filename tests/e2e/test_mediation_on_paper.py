@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.models import Channel, DisputeCase, DisputeStatus, Document, Membership, Organisation, Role
+from cases.models import Channel, DisputeCase, DisputeStatus, Document, Membership, Organisation, Role, Worker
 from cases.rules.validators import resident_id_check_char
 from tests.consent import consent_recorded_in_task
 from tests.e2e.conftest import sign_in, watch_csp
@@ -217,7 +217,7 @@ def test_issue_16_consent_accept_sign_on_paper_serve_and_take_effect(live_server
     # The print link is an ordinary download: fetched (and journalled) once per click.
     expect(timeline.get_by_text("下载文书：调解协议书（签署稿）")).to_have_count(1)
 
-    case = DisputeCase.objects.get(worker__resident_id=RESIDENT_ID)
+    case = DisputeCase.objects.get(worker__in=Worker.objects.with_resident_id(RESIDENT_ID))
     assert case.status == DisputeStatus.PERFORMING
     assert case.agreement.effective_on == today
     assert Document.objects.filter(kind="mediation_agreement_draft", subject_id=str(case.pk)).count() == 1

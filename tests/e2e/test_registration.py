@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import DisputeCase, Document
+from cases.models import DisputeCase, Document, Worker
 from cases.rules.validators import resident_id_check_char
 from tests.e2e.conftest import sign_in
 
@@ -44,7 +44,7 @@ def test_a_mediator_registers_an_oral_application_and_sees_the_case(live_server,
     page.get_by_role("button", name="登记", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/cases/\d+/$"))
-    case = DisputeCase.objects.get(worker__resident_id=RESIDENT_ID)
+    case = DisputeCase.objects.get(worker__in=Worker.objects.with_resident_id(RESIDENT_ID))
     expect(page.locator("#case-status")).to_have_text("已登记")
     expect(page.get_by_role("heading", name=case.number)).to_be_visible()
     expect(page.locator("#total-claimed")).to_have_text("¥13,598.00")

@@ -53,5 +53,5 @@ def test_the_same_new_worker_registered_twice_at_once_is_recorded_once(orgs, peo
         registration(orgs["hd_street"], people["lead"], n=2, same_worker=True),
     ])
     assert all(kind == "ok" for kind, _value in results), results
-    assert Worker.objects.filter(resident_id=resident_id(0)).count() == 1
+    assert Worker.objects.with_resident_id(resident_id(0)).count() == 1
     assert DisputeCase.objects.count() == 2

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models.hardship.civil_affairs import CivilAffairsRecord
 from cases.platform.table_files import TableFileError, cell_text, parse_date, parse_yuan, table_rows
 from cases.rules.linkage import is_valid_resident_id
 from cases.rules.validators import normalise_resident_id, validate_resident_id
@@ -91,12 +92,10 @@ def _parse_amount(value) -> Decimal | None:
 
 
 def record_key(*, name: str, id_number: str, birth_date: date | None, region: str, id_valid: bool | None = None) -> str:
-    """The valid resident ID, else name|birth date|region (the ID may be mistyped)."""
-    if id_valid is None:
-        id_valid = bool(id_number) and is_valid_resident_id(id_number)
-    if id_valid:
-        return normalise_resident_id(id_number)
-    return f"{''.join(name.split())}|{birth_date.isoformat() if birth_date else ''}|{region}"
+    """The blind index of the valid resident ID, else of name|birth date|region (the ID may be
+    mistyped): the same person gives the same key, and the key shows neither."""
+    return CivilAffairsRecord.key_for(name=name, id_number=id_number, birth_date=birth_date, region=region,
+                                      id_valid=id_valid)
 
 
 class _Labels:

@@ -130,7 +130,7 @@ def _write_records(run: CivilAffairsImport, parsed: CivilFile, report: Callable[
             dirty.append(record)
         created_records = CivilAffairsRecord.objects.bulk_create(new)
         if dirty:
-            CivilAffairsRecord.objects.bulk_update(dirty, COMPARED_FIELDS)
+            CivilAffairsRecord.objects.bulk_update(dirty, [*COMPARED_FIELDS, "id_number_index"])
         created += len(new)
         updated += len(dirty)
         changed_pks.extend(record.pk for record in dirty)

@@ -145,7 +145,7 @@ def seed_hardship(organisations: dict[str, Organisation]) -> None:
         if not Fund.objects.filter(organisation=haidian, year=2026, aid_type=aid_type).exists():
             aid.open_fund(organisation=haidian, year=2026, aid_type=aid_type, budget=budget, by=by,
                           name=f"海淀区总工会2026年{AidType(aid_type).label}资金")
-    if Worker.objects.filter(resident_id=DEMO_HEAD_ID).exists():
+    if Worker.objects.with_resident_id(DEMO_HEAD_ID).exists():
         return
     head = Worker.objects.create(name="周建华", resident_id=DEMO_HEAD_ID, birth_date=date(1978, 5, 6), sex="M",
                                  phone="13800138123", address="北京市海淀区学院路30号")

@@ -16,8 +16,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.bounds import BoundedFields
+from cases.models.encrypted import BlindIndexedModel, EncryptedCharField, blind_index, blind_index_field
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
+from cases.rules.linkage import is_valid_resident_id
+from cases.rules.validators import normalise_resident_id
 
 
 class CivilAffairsImport(models.Model):
@@ -52,16 +55,28 @@ class CivilAffairsImport(models.Model):
         return f"{self.file_name}（{self.imported_at:%Y-%m-%d %H:%M}）"
 
 
-class CivilAffairsRecord(BoundedFields, models.Model):
+def plain_record_key(*, name: str, id_number: str, birth_date, region: str, id_valid: bool | None = None) -> str:
+    """The normalised valid resident ID, else name|birth date|region (the ID may be mistyped)."""
+    if id_valid is None:
+        id_valid = bool(id_number) and is_valid_resident_id(id_number)
+    if id_valid:
+        return normalise_resident_id(id_number)
+    return f"{''.join(name.split())}|{birth_date.isoformat() if birth_date else ''}|{region}"
+
+
+class CivilAffairsRecord(BoundedFields, BlindIndexedModel):
     """One person as the civil-affairs department reports them (低保、特困、低边 and the like)."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("接收组织"), on_delete=models.PROTECT, related_name="civil_affairs_records",
     )
-    # The valid resident ID, or "name|birth date|region" when the ID is missing or invalid.
+    # The blind index (HMAC) of the valid resident ID, or of "name|birth date|region" when the ID
+    # is missing or invalid: `CivilAffairsRecord.key_for`; never the number in clear.
     record_key = models.CharField(_("记录键"), max_length=120)
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=32, blank=True)
+    id_number = EncryptedCharField(_("身份证号"), max_length=32, blank=True,
+                                   blind_index="id_number_index", purpose="resident_id")
+    id_number_index = blind_index_field(_("身份证号索引"), db_index=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     region = models.CharField(_("区域"), max_length=6, blank=True)
     category = models.CharField(_("救助类别"), max_length=40)
@@ -86,6 +101,12 @@ class CivilAffairsRecord(BoundedFields, models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.category}）"
+
+    @staticmethod
+    def key_for(*, name: str, id_number: str, birth_date, region: str, id_valid: bool | None = None) -> str:
+        """The stored record key: the blind index of `plain_record_key`."""
+        return blind_index("civil_record_key", plain_record_key(
+            name=name, id_number=id_number, birth_date=birth_date, region=region, id_valid=id_valid))
 
 
 class LinkDecision(models.TextChoices):

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.bounds import BoundedFields
+from cases.models.encrypted import BlindIndexedModel, EncryptedCharField, blind_index, blind_index_field
 from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
@@ -85,7 +86,13 @@ class SchoolingStage(models.TextChoices):
     TERTIARY = "tertiary", _("大学/高职")
 
 
-class HouseholdMember(BoundedFields, models.Model):
+class HouseholdMemberQuerySet(models.QuerySet):
+    def with_resident_id(self, resident_id: str | None):
+        index = blind_index("resident_id", resident_id)
+        return self.filter(resident_id_index=index) if index else self.none()
+
+
+class HouseholdMember(BoundedFields, BlindIndexedModel):
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE,
                                   related_name="members")
     worker = models.ForeignKey(
@@ -94,10 +101,12 @@ class HouseholdMember(BoundedFields, models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
-    resident_id = models.CharField(_("公民身份号码"), max_length=18, blank=True,
-                                   validators=[validate_resident_id])
+    # Encrypted at rest (cases/models/encrypted.py); looked up by resident_id_index.
+    resident_id = EncryptedCharField(_("公民身份号码"), max_length=18, blank=True, validators=[validate_resident_id],
+                                     blind_index="resident_id_index", purpose="resident_id")
+    resident_id_index = blind_index_field(_("公民身份号码索引"), db_index=True)
     birth_date = models.DateField(_("出生日期"))
-    health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, default=Health.HEALTHY)
+    health = EncryptedCharField(_("健康状况"), max_length=16, choices=Health.choices, default=Health.HEALTHY)
     employment = models.CharField(_("就业状况"), max_length=24, choices=EmploymentStatus.choices)
     schooling = models.CharField(_("就学阶段"), max_length=24, choices=SchoolingStage.choices,
                                  default=SchoolingStage.NONE)
@@ -107,6 +116,8 @@ class HouseholdMember(BoundedFields, models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "pk"]
+
+    objects = HouseholdMemberQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.name}（{self.get_relation_display()}）"
@@ -149,7 +160,7 @@ class RigidExpense(BoundedFields, models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     kind = models.CharField(_("支出类别"), max_length=16, choices=ExpenseKind.choices)
     amount = non_negative_money(_("金额（元）"))
-    note = models.CharField(_("说明"), max_length=200, blank=True)
+    note = EncryptedCharField(_("说明"), max_length=200, blank=True)  # may describe an illness
     history = HistoricalRecords()
 
     class Meta:
@@ -177,7 +188,7 @@ class HardshipCostItem(BoundedFields, models.Model):
     event = models.CharField(_("致困事由"), max_length=16, choices=HardshipEvent.choices)
     gross_amount = non_negative_money(_("费用总额（元）"))
     compensation = non_negative_money(_("已获赔偿、保险及救助（元）"), default=ZERO)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
+    note = EncryptedCharField(_("说明"), max_length=200, blank=True)  # may describe an illness
     history = HistoricalRecords()
 
     class Meta:

@@ -115,7 +115,7 @@ def test_parties_are_found_by_resident_id_and_uscc_and_created_once(orgs, tmp_pa
     assert Employer.objects.filter(uscc=uscc(1)).count() == 1
     assert Employer.objects.filter(uscc__isnull=True, name="北京某科技有限公司").count() == 1
     assert by_number("老-2022-15").worker.resident_id is None
-    born = Worker.objects.get(resident_id=resident_id(2))
+    born = Worker.objects.with_resident_id(resident_id(2)).get()
     assert born.birth_date == date(1980, 1, 1)
 
 

@@ -1,6 +1,8 @@
 """Civil-affairs import (issue 5): reading CSV and XLSX, row errors with line numbers,
 all-or-nothing, idempotent re-import, progress, the audit event and the command."""
 
+import hashlib
+import hmac
 from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
@@ -15,6 +17,7 @@ from cases.hardship.civil_affairs.file import CivilAffairsFileError, read_civil_
 from cases.hardship.civil_affairs.imports import CivilAffairsImportRefused, import_civil_affairs
 from cases.models import AuditAction, AuditEvent, CivilAffairsImport, CivilAffairsRecord, LinkCandidate
 from cases.models.actors import system
+from cases.models.encrypted import DEVELOPMENT_BLIND_INDEX_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +29,12 @@ PURPOSE = "困难职工精准识别与帮扶"
 SYSTEM = system("import_civil_affairs")
 FIELDS = ("record_key", "name", "id_number", "birth_date", "region", "category", "household_size", "monthly_amount",
           "since", "first_import_id")
+
+
+def sealed_key(plain: str) -> str:
+    """A record key as stored: the HMAC of the plain key under the (development) blind-index key."""
+    return hmac.new(DEVELOPMENT_BLIND_INDEX_KEY.encode(), f"civil_record_key:{plain}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def run_import(path, org, **kwargs):
@@ -43,18 +52,18 @@ def expected_four(org):
     assert set(records) == {"王建国", "李秀英", "张伟", "赵敏"}
     wang = records["王建国"]
     assert (wang.record_key, wang.birth_date, wang.region, wang.category) == (
-        "110108197501010017", date(1975, 1, 1), "110108", "低保")
+        sealed_key("110108197501010017"), date(1975, 1, 1), "110108", "低保")
     assert (wang.household_size, wang.monthly_amount, wang.since) == (3, Decimal("1400.00"), date(2024, 1, 1))
     li = records["李秀英"]  # mistyped check digit: raw value kept, keyed by name|birth|region
     assert li.id_number == "110108198002150027"
-    assert li.record_key == "李秀英|1980-02-15|110108"
+    assert li.record_key == sealed_key("李秀英|1980-02-15|110108")
     assert (li.monthly_amount, li.since) == (Decimal("700.50"), date(2024, 3, 1))
     zhang = records["张伟"]  # no ID at all
-    assert (zhang.id_number, zhang.record_key) == ("", "张伟|1962-07-08|110105")
+    assert (zhang.id_number, zhang.record_key) == ("", sealed_key("张伟|1962-07-08|110105"))
     assert (zhang.monthly_amount, zhang.since) == (Decimal("1800.00"), date(2023, 7, 1))
     zhao = records["赵敏"]  # valid ID, no birth date or region given
     assert (zhao.record_key, zhao.birth_date, zhao.region, zhao.monthly_amount, zhao.since) == (
-        "110105199001010045", None, "", Decimal("0.00"), None)
+        sealed_key("110105199001010045"), None, "", Decimal("0.00"), None)
 
 
 def test_csv_with_english_headers(orgs):
@@ -207,7 +216,7 @@ def test_changed_row_is_updated(orgs, tmp_path):
     changed.write_text(ENGLISH.read_text(encoding="utf-8").replace("低保,3,1400.00", "低保,4,1500.00"), encoding="utf-8")
     run = run_import(changed, orgs["hd"])
     assert (run.rows_created, run.rows_updated, run.rows_unchanged) == (0, 1, 3)
-    wang = CivilAffairsRecord.objects.get(record_key="110108197501010017")
+    wang = CivilAffairsRecord.objects.get(record_key=sealed_key("110108197501010017"))
     assert (wang.household_size, wang.monthly_amount) == (4, Decimal("1500.00"))
 
 

@@ -15,13 +15,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def deploy_check(tmp_path, **env) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("DJANGO_", "DEBUG", "SECRET_KEY", "HTTPS", "ALLOWED_HOSTS", "HSTS", "AUDIT_"))}
+                   if not key.startswith(("DJANGO_", "DEBUG", "SECRET_KEY", "HTTPS", "ALLOWED_HOSTS", "HSTS", "AUDIT_",
+                                                    "FIELD_ENCRYPTION_", "BLIND_INDEX_"))}
     environment.update({
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "off",
         "SECRET_KEY": "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^&*(-_=+)") for _ in range(64)),
         "ALLOWED_HOSTS": "unioncase.example.org",
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(48),
+        "BLIND_INDEX_KEY": secrets.token_urlsafe(48),
         "STATIC_ROOT": str(tmp_path / "static"),
         **env,
     })

@@ -36,6 +36,7 @@ from cases.models import (
     PlanStatus,
 )
 from cases.models.access import can_act
+from cases.models.encrypted import blind_index
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST
 from cases.platform.audit.journal import append_event
 from cases.platform.audit.readers import journal_visible_to
@@ -86,7 +87,7 @@ def search_files(user, query="", *, status="", category=""):
     query = (query or "").strip()
     if query:
         files = files.filter(Q(number__icontains=query) | Q(household__head__name__icontains=query)
-                             | Q(household__head__resident_id=normalise_resident_id(query)))
+                             | Q(household__head__resident_id_index=blind_index("resident_id", normalise_resident_id(query))))
     if status:
         files = files.filter(status=status)
     if category:
