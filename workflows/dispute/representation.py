@@ -12,7 +12,7 @@ revoke_agent, record_workers).
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
 
-from cases.models import AuditAction, PartySide
+from cases.models import PartySide
 from cases.models.access import can_act
 from cases.models.dispute.representation import (
     REPRESENTABLE_STATES,
@@ -29,15 +29,13 @@ from cases.models.dispute.representation import (
     case_workers,
     party_role,
 )
-from cases.models.dispute.service import ScanKind
 from cases.models.dispute.states import CASE_HANDLERS
-from cases.platform.audit.journal import append_event
 from cases.platform.transitions import apply
 from cases.selectors import mask_resident_id, person_name
 from workflows.dispute.pages import case_url, readable_case
 from workflows.dispute.representation_forms import RecordAgentForm, RevokeAgentForm, WorkersForm
+from workflows.dispute.scan_downloads import kept_scan_response
 
-SCAN_CONTENT_TYPES = {ScanKind.PDF: "application/pdf", ScanKind.JPEG: "image/jpeg", ScanKind.PNG: "image/png"}
 FORMS = {"agent": (RecordAgentForm, "record_agent"), "revoke": (RevokeAgentForm, "revoke_agent"),
          "workers": (WorkersForm, "record_workers")}
 # The door's error keys that name another field of these forms.
@@ -152,15 +150,6 @@ class AgentScanView(LoginRequiredMixin, View):
     def get(self, request, pk, agent_pk):
         case = readable_case(request.user, pk)
         agent = get_object_or_404(case.agents.all(), pk=agent_pk)
-        try:
-            handle = agent.scan.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("授权委托书文件不存在，请联系系统管理员。")) from None
-        append_event(
-            action=AuditAction.EXPORT, actor=request.user, subject=case, organisation=case.organisation,
-            name="download_power_of_attorney",
-            data={"agent_id": agent.pk, "case": case.number, "sha256": agent.scan_sha256},
-        )
-        suffix = ScanKind(agent.scan_kind).suffix
-        return FileResponse(handle, as_attachment=True, filename=f"{case.number}-授权委托书-{agent.pk}{suffix}",
-                            content_type=SCAN_CONTENT_TYPES[ScanKind(agent.scan_kind)])
+        return kept_scan_response(request, case, scan=agent.scan, kind=agent.scan_kind, sha256=agent.scan_sha256,
+                                  title="授权委托书", event="download_power_of_attorney",
+                                  record=("agent_id", agent.pk))

@@ -13,7 +13,7 @@ or the document service.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,20 +31,17 @@ from cases.disputes.service import (
     notices_to_serve,
 )
 from cases.documents.registry import addressees_of
-from cases.models import AuditAction, ServiceParty
-from cases.models.dispute.service import ScanKind
-from cases.platform.audit.journal import append_event
+from cases.models import ServiceParty
 from cases.platform.transitions import apply
 from cases.selectors import person_name, variant_label
 from workflows.dispute.pages import case_url, readable_case
+from workflows.dispute.scan_downloads import kept_scan_response
 from workflows.dispute.service_forms import (
     CertificateForm,
     ElectronicConsentForm,
     RecordServiceForm,
     put_door_errors,
 )
-
-SCAN_CONTENT_TYPES = {ScanKind.PDF: "application/pdf", ScanKind.JPEG: "image/jpeg", ScanKind.PNG: "image/png"}
 
 
 def service_url(case, document, party) -> str:
@@ -232,15 +229,6 @@ class ScanDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk, record_pk):
         case = readable_case(request.user, pk)
         record = get_object_or_404(case.service_records.exclude(scan=""), pk=record_pk)
-        try:
-            handle = record.scan.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("扫描件文件不存在，请联系系统管理员。")) from None
-        append_event(
-            action=AuditAction.EXPORT, actor=request.user, subject=case, organisation=case.organisation,
-            name="download_service_scan",
-            data={"service_record_id": record.pk, "case": case.number, "sha256": record.scan_sha256},
-        )
-        suffix = ScanKind(record.scan_kind).suffix
-        return FileResponse(handle, as_attachment=True, filename=f"{case.number}-送达回证-{record.pk}{suffix}",
-                            content_type=SCAN_CONTENT_TYPES[ScanKind(record.scan_kind)])
+        return kept_scan_response(request, case, scan=record.scan, kind=record.scan_kind, sha256=record.scan_sha256,
+                                  title="送达回证", event="download_service_scan",
+                                  record=("service_record_id", record.pk))
