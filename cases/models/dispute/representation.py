@@ -35,6 +35,7 @@ from cases.models.audit import ImmutableError
 from cases.models.bounds import BoundedFields
 from cases.models.dispute.service import ScanKind, cn_day
 from cases.models.dispute.states import S, may_handle
+from cases.models.encrypted import EncryptedCharField
 from cases.models.history import HistoricalRecords
 from cases.models.parties import Worker
 from cases.rules.representation import (
@@ -114,8 +115,9 @@ class Agent(BoundedFields, models.Model):
     worker = models.ForeignKey(Worker, verbose_name=_("委托的劳动者"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("代理人姓名"), max_length=50)
-    id_number = models.CharField(_("代理人公民身份号码"), max_length=18, blank=True)
-    phone = models.CharField(_("代理人联系电话"), max_length=20)
+    # Encrypted at rest like the parties' own (cases.models.encrypted); never looked up in SQL.
+    id_number = EncryptedCharField(_("代理人公民身份号码"), max_length=18, blank=True)
+    phone = EncryptedCharField(_("代理人联系电话"), max_length=20)
     kind = models.CharField(_("代理人身份"), max_length=16, choices=AgentKind.choices)
     workplace = models.CharField(_("工作单位"), max_length=100, blank=True,
                                  help_text=_("律师的律师事务所、工会工作者的工会等；近亲属可不填。"))
