@@ -38,7 +38,8 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench_database import recreate_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "unioncase_bench_lifecycle"
@@ -50,20 +51,9 @@ DOCUMENT_TASK = str(ROOT / "cases" / "tasks" / "documents.py")
 IN_TASK_ACTIONS = 10  # record_consent, schedule, record, 4 signatures, upload, 2 payments
 
 
-def _server_url(url: str, database: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + database))
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-
 
 def _setup_django(url: str, media: str) -> None:
-    os.environ["DATABASE_URL"] = _server_url(url, DATABASE)
+    os.environ["DATABASE_URL"] = server_url(url, DATABASE)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -312,7 +302,7 @@ def main() -> None:
     n = options.runs or options.n
 
     media = tempfile.mkdtemp(prefix="unioncase-bench-media-")
-    _recreate_database(options.database_url)
+    recreate_database(options.database_url, DATABASE)
     _setup_django(options.database_url, media)
     from django.db import connection
 

@@ -48,7 +48,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench_database import recreate_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "unioncase_bench_queue"
@@ -60,20 +61,9 @@ FLOW = "workflows/dispute.flow.DisputeFlow"
 SEARCH_QUERY = "职工1"  # part of a worker's name: matches about one case in nine
 
 
-def _server_url(url: str, database: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + database))
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-
 
 def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = _server_url(url, DATABASE)
+    os.environ["DATABASE_URL"] = server_url(url, DATABASE)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -375,7 +365,7 @@ def main() -> None:
     options = parser.parse_args()
     explain = not options.no_explain
 
-    _recreate_database(options.database_url)
+    recreate_database(options.database_url, DATABASE)
     _setup_django(options.database_url)
     from django.test import Client
 

@@ -23,7 +23,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench_database import recreate_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "unioncase_bench_stats"
@@ -31,21 +32,9 @@ GOALS = {10_000: 0.2, 1_000_000: 2.0}
 DISTRICTS, STREETS, COMMITTEES = 16, 10, 5
 
 
-def _server_url(url: str, database: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + database))
-
-
-def _recreate_database(url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-
 
 def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = _server_url(url, DATABASE)
+    os.environ["DATABASE_URL"] = server_url(url, DATABASE)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.pop("CELERY_BROKER_URL", None)
     sys.path.insert(0, str(ROOT))
@@ -87,7 +76,7 @@ def _organisations():
 CASES_SQL = """
 INSERT INTO cases_disputecase (id, year, sequence, number, channel, received_on, received_at, facts, status,
                                accepted_on, ended_on, closed_on, end_reason, rejection_ground, organisation_id,
-                               employer_id, worker_id)
+                               employer_id, worker_id, applicant_side, collective, worker_count)
 SELECT g, extract(year FROM r)::int, g, 'B-' || g,
        (ARRAY['walk_in_written', 'oral', 'phone', 'online'])[1 + g %% 4], r, r + time '10:00', '拖欠工资',
        CASE WHEN h < 8 THEN 'rejected' WHEN h < 30 THEN 'performed' WHEN h < 50 THEN 'performing'
@@ -98,7 +87,8 @@ SELECT g, extract(year FROM r)::int, g, 'B-' || g,
        CASE WHEN h < 8 THEN r + 7 WHEN h < 30 THEN r + 45 WHEN h < 50 THEN NULL WHEN h < 70 THEN r + 20
             WHEN h < 80 THEN r + 15 ELSE NULL END,
        '', CASE WHEN h < 8 THEN 'other_party_refuses' ELSE '' END,
-       (%(orgs)s::bigint[])[1 + g %% %(org_count)s], 1 + g %% %(employers)s, 1 + g %% %(workers)s
+       (%(orgs)s::bigint[])[1 + g %% %(org_count)s], 1 + g %% %(employers)s, 1 + g %% %(workers)s,
+       'worker', false, 1
 FROM (SELECT g, date '2022-01-01' + (g * 7919 %% 1795)::int AS r, (g * 104729) %% 100 AS h
       FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g) AS rows
 """
@@ -128,9 +118,10 @@ FOLLOW_UP_SQL = [
             JOIN cases_disputecase c ON c.id = a.case_id
        WHERE a.case_id BETWEEN %(lo)s AND %(hi)s AND (c.status = 'performed' OR c.id %% 2 = 0)""",
     """INSERT INTO cases_deadline (clock, subject_id, starts_on, due_on, state, provisional, warnings_sent,
-                                   extensions, extended_days, note, created_at, subject_type_id, organisation_id)
+                                   extensions, extended_days, note, created_at, subject_type_id, organisation_id,
+                                   imported)
        SELECT 'dispute.acceptance', c.id::text, c.received_on, c.received_on + 3, 'breached', false, '[]',
-              0, 0, '', now(), %(case_type)s, c.organisation_id
+              0, 0, '', now(), %(case_type)s, c.organisation_id, false
        FROM cases_disputecase c WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.id %% 20 = 0""",
 ]
 
@@ -208,7 +199,7 @@ def main() -> None:
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     options = parser.parse_args()
 
-    _recreate_database(options.database_url)
+    recreate_database(options.database_url, DATABASE)
     _setup_django(options.database_url)
     city, district, org_ids = _organisations()
     results, generation = [], {}
