@@ -1,27 +1,24 @@
-"""Opening, meeting, extending, breaching and cancelling legal clocks.
+"""Opening, meeting, extending, moving and cancelling legal clocks.
 
 Every function here runs inside the caller's transaction (the transition door's, or the
 one check_deadlines opens per deadline) so a clock never changes apart from its cause.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import AuditAction, Deadline, DeadlineState
-from cases.models.access import nearest_holders
-from cases.models.actors import system
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
 from cases.rules import deadlines as rules
 from notifications.services import notify
 
+from .notices import notice_context, recipients
 
 def today_local() -> date:
     return timezone.localdate()
@@ -207,152 +204,6 @@ def extend_deadline(*, deadline: Deadline, days: int, by, reason: str) -> Deadli
     return deadline
 
 
-def _recipients(deadline: Deadline, *, escalate: bool) -> list:
-    people = [deadline.assignee] if deadline.assignee_id else []
-    if escalate or not people:
-        people.extend(nearest_holders(deadline.organisation, deadline.rule.escalate_to))
-    return people
-
-
-def _notice_context(deadline: Deadline) -> dict:
-    rule = deadline.rule
-    return {
-        "clock_name": rule.name, "citation": rule.citation, "due_on": deadline.due_on,
-        "provisional": deadline.provisional, "subject_label": str(deadline.subject), "subject": deadline.subject,
-    }
-
-
-# Clocks whose warnings have a message of their own rather than the generic deadline_warning.
-WARNING_KINDS = {"hardship.yearly_review": "yearly_review_due"}
-# Periods whose end has a message of their own rather than the generic period_elapsed.
-ELAPSED_KINDS = {"dispute.arbitration_right": "arbitration_right_arisen"}
-
-
-def subject_link(subject) -> str:
-    """The page a deadline's subject is handled on: its case or hardship file."""
-    label = subject._meta.label_lower
-    if label == "cases.disputecase":
-        return f"/cases/{subject.pk}/"
-    if label == "cases.hardshipfile":
-        return f"/hardship/files/{subject.pk}/"
-    if label == "cases.instalment":
-        return f"/cases/{subject.agreement.case_id}/"
-    return ""
-
-
-# (clock, moment) → hook(deadline, event_key=...): clocks the parties hear about too (an
-# instalment: due, overdue), registered by the domain that owns the clock (cases.disputes.recovery).
-_PARTY_NOTICES: dict[tuple[str, str], Callable] = {}
-
-
-def tell_parties_at(clock_code: str, moment: str, hook: Callable) -> None:
-    """Call `hook` when the clock `clock_code` reaches `moment` ("warn" or "breach")."""
-    _PARTY_NOTICES[(clock_code, moment)] = hook
-
-
-def _tell_parties(deadline: Deadline, moment: str, event_key: str) -> None:
-    hook = _PARTY_NOTICES.get((deadline.clock, moment))
-    if hook is not None:
-        hook(deadline, event_key=event_key)
-
-
-def _warning_date(deadline: Deadline, day_of_clock: int) -> date:
-    rule = deadline.rule
-    if rule.days is None or day_of_clock >= rule.days:
-        return deadline.due_on
-    # Extensions move warnings with the due date: the same distance before it.
-    return rule.warning_date(deadline.starts_on, day_of_clock + deadline.extended_days)
-
-
-def _warning_days_reached(deadline: Deadline, today: date) -> list[int]:
-    """Warnings due by `today` and not yet sent. warnings_sent records each as a day of the
-    clock (warn_on_days) or as minus the days before due (remind_days_before_due); a clock
-    declares one kind or the other, so the markers never collide."""
-    rule = deadline.rule
-    sent = set(deadline.warnings_sent)
-    due = [day for day in rule.warn_on_days if _warning_date(deadline, day) <= today]
-    due += [-before for before in rule.remind_days_before_due if deadline.due_on - timedelta(days=before) <= today]
-    return [marker for marker in due if marker not in sent]
-
-
-def _warn(deadline: Deadline, today: date) -> bool:
-    days = _warning_days_reached(deadline, today)
-    if not days:
-        return False
-    event_key = f"deadline:{deadline.pk}:warn:{max(days)}:{deadline.due_on}"
-    notify(
-        recipients=_recipients(deadline, escalate=False), kind=WARNING_KINDS.get(deadline.clock, "deadline_warning"),
-        context=_notice_context(deadline), event_key=event_key, link=subject_link(deadline.subject),
-    )
-    _tell_parties(deadline, "warn", event_key)
-    deadline.warnings_sent = sorted(set(deadline.warnings_sent) | set(days))
-    deadline.save(update_fields=["warnings_sent"])
-    return True
-
-
-def _breach(deadline: Deadline) -> None:
-    from cases.platform.transitions import apply  # the door imports this module
-
-    rule = deadline.rule
-    close_deadline(deadline, DeadlineState.BREACHED)
-    actor = system("check_deadlines")
-    append_event(
-        action=AuditAction.DEADLINE, actor=actor, subject=deadline.subject, organisation=deadline.organisation,
-        name="breach", data={"clock": rule.code, "due_on": deadline.due_on.isoformat()},
-    )
-    context = _notice_context(deadline)
-    if rule.breach_transition:
-        apply(deadline.subject, rule.breach_transition, by=actor, reason=_("%(name)s届满未完成") % {"name": rule.name})
-        context["breach_action"] = _("系统已按规定执行：%(action)s") % {"action": rule.breach_transition}
-    notify(
-        recipients=_recipients(deadline, escalate=True), kind="deadline_breached", context=context,
-        event_key=f"deadline:{deadline.pk}:breach", link=subject_link(deadline.subject),
-    )
-    _tell_parties(deadline, "breach", f"deadline:{deadline.pk}:breach")
-
-
-def _elapse(deadline: Deadline) -> None:
-    """A period (a publicity, Art.14's fifteen days) has run its course: met, journalled, its
-    assignee told."""
-    close_deadline(deadline, DeadlineState.MET)
-    append_event(
-        action=AuditAction.DEADLINE, actor=system("check_deadlines"), subject=deadline.subject,
-        organisation=deadline.organisation, name="elapsed",
-        data={"clock": deadline.clock, "due_on": deadline.due_on.isoformat()},
-    )
-    notify(
-        recipients=_recipients(deadline, escalate=False), kind=ELAPSED_KINDS.get(deadline.clock, "period_elapsed"),
-        context=_notice_context(deadline),
-        event_key=f"deadline:{deadline.pk}:elapsed", link=subject_link(deadline.subject),
-    )
-
-
-@dataclass(frozen=True)
-class CheckSummary:
-    warned: int
-    breached: int
-
-
-def check_deadlines(*, today: date | None = None) -> CheckSummary:
-    """Send due warnings and breach overdue clocks. Safe to run any number of times, anywhere."""
-    today = today or today_local()
-    warned = breached = 0
-    candidates = Deadline.objects.active().filter(due_on__lte=today + timedelta(days=31)).values_list("pk", flat=True)
-    for pk in list(candidates):
-        with transaction.atomic():
-            deadline = Deadline.objects.select_for_update(skip_locked=True).filter(pk=pk).active().first()
-            if deadline is None:  # closed meanwhile, or another worker holds it
-                continue
-            if deadline.due_on < today and deadline.rule.elapses:
-                _elapse(deadline)
-            elif deadline.due_on < today:
-                _breach(deadline)
-                breached += 1
-            elif _warn(deadline, today):
-                warned += 1
-    return CheckSummary(warned=warned, breached=breached)
-
-
 @dataclass(frozen=True)
 class DeadlineMove:
     deadline: Deadline
@@ -380,8 +231,8 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
         if old_due != deadline.due_on:
             moves.append(DeadlineMove(deadline, old_due, deadline.due_on))
             notify(
-                recipients=_recipients(deadline, escalate=False), kind="deadline_moved",
-                context={**_notice_context(deadline), "old_due": old_due, "new_due": deadline.due_on},
+                recipients=recipients(deadline, escalate=False), kind="deadline_moved",
+                context={**notice_context(deadline), "old_due": old_due, "new_due": deadline.due_on},
                 event_key=f"deadline:{deadline.pk}:moved:{old_due}:{deadline.due_on}",
             )
     return moves

@@ -1,0 +1,28 @@
+"""The deadlines service: legal clocks opened, met, extended, moved, breached and cancelled
+(clocks.py), swept for warnings and breaches (sweep.py), and who hears of them (notices.py).
+
+What each clock means is declared in cases/rules/deadlines.py; Deadline rows hold the state
+of each running one.
+"""
+
+from .clocks import (
+    DeadlineChanges,
+    DeadlineMove,
+    apply_trigger,
+    close_deadline,
+    extend_deadline,
+    hand_over_to_assignee,
+    open_deadline,
+    recompute_after_schedule_approval,
+    recompute_provisional,
+    start_from_service,
+    today_local,
+)
+from .notices import subject_link, tell_parties_at
+from .sweep import CheckSummary, check_deadlines
+
+__all__ = [
+    "CheckSummary", "DeadlineChanges", "DeadlineMove", "apply_trigger", "check_deadlines", "close_deadline",
+    "extend_deadline", "hand_over_to_assignee", "open_deadline", "recompute_after_schedule_approval",
+    "recompute_provisional", "start_from_service", "subject_link", "tell_parties_at", "today_local",
+]
