@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases.hardship.aid import FUND_KEEPERS, allocate_budget, fund_summary, open_fund, yuan
 from cases.models.access import require_can_act, scoped, visible_organisations
+from cases.platform.signin import admin as signin_admin  # noqa: F401  (sign-in records' journalled deletions)
 from cases.platform.transitions import apply
 from cases.rules.bounds import AMOUNT_MAX, decimal_from_text, invalid_amount_message
 

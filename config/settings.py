@@ -137,6 +137,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # TWO_FACTOR_ROLES; anyone else may enrol.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="unioncase")
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is checked (1 s, 2 s, 4 s …)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key or QR code
 TWO_FACTOR_ENFORCED = True
 
 # Sessions end when the browser closes, or after SESSION_IDLE_TIMEOUT minutes without a request

@@ -37,6 +37,7 @@ from cases.disputes.intake_review import (
     employer_values,
     normalised_employer,
     normalised_worker,
+    readable_organisation_ids,
     worker_values,
 )
 from cases.documents.registry import get_kind
@@ -240,6 +241,7 @@ def register_dispute(
         organisation=organisation, worker=worker, employer=employer, claims=claims, received_on=received_on,
         infringement_known_on=infringement_known_on, employment_start=employment_start,
         employment_end=employment_end, by=by, late_entry_reason=late_entry_reason,
+        visible_organisation_ids=readable_organisation_ids(by),  # what the page warned of, and is journalled
     )
     errors = {**review.errors, **_registration_errors(channel, facts, received_on, received_at, applicant_side)}
     if errors:

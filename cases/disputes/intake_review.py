@@ -13,6 +13,7 @@ a reason ("late_entry_reason"). Who registers is checked when `by` is given (reg
 the registration page always give it).
 """
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -32,7 +33,7 @@ from cases.models import (
     Organisation,
     Worker,
 )
-from cases.models.access import can_act
+from cases.models.access import can_act, visible_organisations
 from cases.models.actors import actor_label, is_system, person
 from cases.models.dispute.states import ENDED_STATES, OPEN_STATES
 from cases.models.encrypted import blind_index
@@ -304,11 +305,34 @@ def _finished_case(case: DisputeCase) -> str:
         "ended": cn_date(case.ended_on)}
 
 
-def _duplicate_warning(duplicates: list[DisputeCase]) -> IntakeWarning | None:
+def readable_organisation_ids(by) -> frozenset[int] | None:
+    """The organisations whose cases `by` may read, as check_application takes them; None (all)
+    for the system or no one (an import, a test of the rules)."""
+    if by is None or is_system(by):
+        return None
+    return frozenset(visible_organisations(by).values_list("pk", flat=True))
+
+
+def _others_elsewhere(cases: list[DisputeCase]) -> str:
+    """Cases of organisations the user cannot read: the organisation and whether unfinished or
+    finished, once each — no number, status or date (the mediator coordinates with them)."""
+    seen = {}
+    for case in cases:
+        finished = case.status not in UNFINISHED_STATES
+        seen.setdefault((case.organisation.name, finished), None)
+    return "、".join((_("%(organisation)s（已办结）") if finished else _("%(organisation)s（未办结）"))
+                    % {"organisation": name} for name, finished in seen)
+
+
+def _duplicate_warning(duplicates: list[DisputeCase], *, visible: Collection[int] | None) -> IntakeWarning | None:
+    """The warning of possible duplicates; those of organisations outside `visible` (ids; None: all)
+    only by organisation and whether finished."""
     if not duplicates:
         return None
-    unfinished = [case for case in duplicates if case.status in UNFINISHED_STATES]
-    finished = [case for case in duplicates if case.status not in UNFINISHED_STATES]
+    readable = [case for case in duplicates if visible is None or case.organisation_id in visible]
+    elsewhere = [case for case in duplicates if case not in readable]
+    unfinished = [case for case in readable if case.status in UNFINISHED_STATES]
+    finished = [case for case in readable if case.status not in UNFINISHED_STATES]
     parts = []
     if unfinished:
         listed = "、".join(f"{case.number}（{case.organisation.name}）" for case in unfinished)
@@ -316,6 +340,9 @@ def _duplicate_warning(duplicates: list[DisputeCase]) -> IntakeWarning | None:
     if finished:
         parts.append(_("同一劳动者对同一用人单位近%(months)d个月内已有办结的案件：%(cases)s。") % {
             "months": DUPLICATE_LOOKBACK_MONTHS, "cases": "、".join(_finished_case(case) for case in finished)})
+    if elsewhere:
+        parts.append(_("同一劳动者对同一用人单位在其他组织另有案件：%(organisations)s，详情请与该组织联系核实。") % {
+            "organisations": _others_elsewhere(elsewhere)})
     parts.append(_("请核实是否为重复申请；继续登记的，新案件将与之关联。"))
     return IntakeWarning("possible_duplicate", "".join(parts))
 
@@ -350,10 +377,14 @@ def check_application(
     *, organisation: Organisation, worker: WorkerInput, employer: EmployerInput, claims: list[ClaimInput],
     received_on: date, infringement_known_on: date | None = None, employment_start: date | None = None,
     employment_end: date | None = None, by=None, late_entry_reason: str = "",
+    visible_organisation_ids: Collection[int] | None = None,
 ) -> IntakeReview:
     """What the registration form shows before saving: errors, warnings, possible duplicates.
 
     `by` is who registers: a late entry needs a mediation lead and `late_entry_reason`.
+    `visible_organisation_ids`: ids of the organisations whose cases the user may read
+    (readable_organisation_ids(by)); the duplicate warning names other organisations' cases only
+    by organisation. None: all (the system).
     """
     worker, employer, claims = normalised_worker(worker), normalised_employer(employer), list(claims)
     date_errors = _date_errors(received_on, infringement_known_on, employment_start, employment_end)
@@ -362,7 +393,8 @@ def check_application(
     errors = {**_party_errors(worker, employer), **_claim_errors(claims), **date_errors, **late_errors}
     limitation = None if date_errors else _limitation(received_on, infringement_known_on, employment_end, claims)
     duplicates = possible_duplicates(organisation=organisation, worker=worker, employer=employer)
-    warnings = [w for w in (_time_barred_warning(limitation, received_on), _duplicate_warning(duplicates)) if w]
+    warnings = [w for w in (_time_barred_warning(limitation, received_on),
+                            _duplicate_warning(duplicates, visible=visible_organisation_ids)) if w]
     return IntakeReview(errors=errors, warnings=warnings, duplicates=duplicates, limitation=limitation,
                         late_entry=late_entry)
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, Organisation, Role
+from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, HouseholdMember, Organisation, Role
 from cases.platform.audit.history import KIND_LABELS, history_payload, mask_text, person_of, timeline
 from cases.platform.audit.journal import append_event, verify_chain
 from cases.platform.documents import render_pdf
@@ -185,34 +185,65 @@ class VerifyChainView(AuditorsOnly, View):
 # -- one subject's timeline ----------------------------------------------------------------
 
 
+def household_members(subject) -> list[HouseholdMember]:
+    """A hardship file's household members, the head's own row among them; a case has none."""
+    return list(subject.household.members.all()) if isinstance(subject, HardshipFile) else []
+
+
 class TimelineView(AuditorsOnly, TemplateView):
     template_name = "workflows/audit/timeline.html"
 
     def get(self, request, kind, pk):
         return self.timeline_response(audited_subject(request.user, kind, pk), kind)
 
-    def timeline_response(self, subject, kind: str, *, revealed: str = "", reveal_error: str = "", status: int = 200):
+    def timeline_response(self, subject, kind: str, *, revealed: str = "", reveal_error: str = "",
+                          member: HouseholdMember | None = None, status: int = 200):
+        """The page; `revealed` and `reveal_error` belong to `member`'s reveal when one is named,
+        else to the worker's or head's."""
         shown = {key for key in self.request.GET.getlist("show") if key in KIND_LABELS}
         person = person_of(subject)
+        for_member = member is not None
         return self.render_to_response(self.get_context_data(
             subject=subject, kind=kind, entries=timeline(subject).only(shown), shown=shown, kinds=KIND_LABELS.items(),
-            masked_id=mask_resident_id(person.resident_id), revealed=revealed, reveal_error=reveal_error,
-            person_name=person.name,
+            masked_id=mask_resident_id(person.resident_id), person_name=person.name,
+            revealed="" if for_member else revealed, reveal_error="" if for_member else reveal_error,
+            members=[(m, mask_resident_id(m.resident_id)) for m in household_members(subject)],
+            chosen_member=member, member_revealed=revealed if for_member else "",
+            member_error=reveal_error if for_member else "",
         ), status=status)
 
 
 class RevealIdView(TimelineView):
-    """Shows the ID number in full once, for a stated reason, journalled as SENSITIVE_VIEW."""
+    """Shows an ID number in full once, for a stated reason, journalled as SENSITIVE_VIEW: the
+    worker's or household head's, or (POST `member`) a named member of a hardship file's household."""
 
     def post(self, request, kind, pk):
         subject = audited_subject(request.user, kind, pk)
+        member = self.named_member(subject)
         reason = request.POST.get("reason", "").strip()
         if not reason:
-            return self.timeline_response(subject, kind, reveal_error=_("请填写查看完整身份证号的理由。"), status=400)
+            return self.timeline_response(subject, kind, reveal_error=_("请填写查看完整身份证号的理由。"),
+                                          member=member, status=400)
+        data = {"field": "resident_id", "number": subject.number or str(subject.pk)}
+        if member is not None:
+            data.update(member=member.pk, member_name=member.name, relation=member.relation)
         append_event(action=AuditAction.SENSITIVE_VIEW, actor=request.user, subject=subject,
-                     organisation=subject.organisation, name="reveal_resident_id", reason=reason,
-                     data={"field": "resident_id", "number": subject.number or str(subject.pk)})
-        return self.timeline_response(subject, kind, revealed=person_of(subject).resident_id or _("（未登记身份证号）"))
+                     organisation=subject.organisation, reason=reason, data=data,
+                     name="reveal_member_resident_id" if member is not None else "reveal_resident_id")
+        number = (member or person_of(subject)).resident_id
+        return self.timeline_response(subject, kind, revealed=number or _("（未登记身份证号）"), member=member)
+
+    def named_member(self, subject) -> HouseholdMember | None:
+        """The member named by POST `member`, of the subject's own household; 404 for any other."""
+        value = self.request.POST.get("member", "").strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise Http404(_("没有这位家庭成员。"))
+        for member in household_members(subject):
+            if member.pk == int(value):
+                return member
+        raise Http404(_("没有这位家庭成员。"))
 
 
 class HistoryExportView(AuditorsOnly, View):

@@ -23,9 +23,9 @@ from django_fsm import ConcurrentTransition
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.disputes.intake_review import check_application
+from cases.disputes.intake_review import check_application, readable_organisation_ids
 from cases.models import AuditAction, DisputeCase, HardshipFile
-from cases.models.access import can_act, scoped, visible_organisations
+from cases.models.access import can_act, scoped
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.platform.audit.journal import append_event
 from cases.platform.audit.readers import journal_visible_to
@@ -189,7 +189,8 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         valid = forms.is_valid()
         if forms.reviewable():
             application = forms.application()
-            review = check_application(**application, by=request.user)
+            review = check_application(**application, by=request.user,
+                                       visible_organisation_ids=readable_organisation_ids(request.user))
             forms.put_errors(review.errors)
             if valid and not review.errors:
                 digest = warnings_digest(review.warnings)
@@ -240,10 +241,16 @@ class RegisterView(LoginRequiredMixin, TemplateView):
             late_entry_field=forms.main["late_entry_reason"] if "late_entry_reason" in forms.main.fields else None,
             claims=forms.claims, claim_errors=forms.claim_errors, review_warnings=warnings,
             warnings_digest=warnings_digest(warnings) if warnings else "",
-            duplicates=[(case, case_url(case) if case.organisation in visible_organisations(self.request.user) else "")
-                        for case in (review.duplicates if warnings else [])],
+            duplicates=readable_duplicates(review.duplicates, self.request.user) if warnings else [],
             limitation=review.limitation if review is not None else None, **kwargs,
         )
+
+
+def readable_duplicates(duplicates, user) -> list:
+    """The possible duplicates the user may open, each with its link; the warning names only the
+    organisation of the others (cases.disputes.intake_review._duplicate_warning)."""
+    readable = readable_organisation_ids(user)
+    return [(case, case_url(case)) for case in duplicates if readable is None or case.organisation_id in readable]
 
 
 # -- the case page --------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ HIDDEN = "（已隐藏）"
 SENSITIVE_VIEW_NAMES = {
     "reveal_resident_id": gettext_lazy("显示完整身份证号"), "view_household_editor": gettext_lazy("家庭信息"),
     "view_hardship_file": gettext_lazy("档案详情"),
+    "reveal_member_resident_id": gettext_lazy("显示家庭成员完整身份证号"),
 }
 
 HOW_TO_VERIFY = (
@@ -147,7 +148,10 @@ def _event_entry(worded) -> TimelineEntry:
     event = worded.event
     title = worded.title
     if event.action == AuditAction.SENSITIVE_VIEW:
-        title = _("查看敏感信息：%(what)s") % {"what": SENSITIVE_VIEW_NAMES.get(event.name, event.name)}
+        what = str(SENSITIVE_VIEW_NAMES.get(event.name, event.name))
+        if (event.data or {}).get("member_name"):  # which member's number was revealed
+            what = f"{what}（{event.data['member_name']}）"
+        title = _("查看敏感信息：%(what)s") % {"what": what}
     if worded.to_state and worded.to_state != worded.from_state:
         title = f"{title}（{worded.from_state or '—'} → {worded.to_state}）"
     detail = mask_text(event.reason)

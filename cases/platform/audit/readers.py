@@ -15,7 +15,8 @@ from cases.models import AuditAction, Membership, Organisation, Role
 from cases.models.access import roles_in
 
 # What the audit pages journal (workflows.audit.views): whoever the actor is, it is audit work.
-AUDIT_PAGE_EVENTS = ("reveal_resident_id", "export_history_json", "export_history_pdf", "verify_chain")
+AUDIT_PAGE_EVENTS = ("reveal_resident_id", "reveal_member_resident_id", "export_history_json", "export_history_pdf",
+                     "verify_chain")
 # The journal's reads; a read by a holder of the auditor role is audit work too.
 READS = (AuditAction.SENSITIVE_VIEW, AuditAction.EXPORT, AuditAction.VERIFY)
 

@@ -11,6 +11,7 @@ admin for the accounts in their subtree (workflows/accounts/lockouts.py), a supe
 """
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from cases.models import AuditAction, Membership, Organisation, Role
-from cases.platform.audit.journal import append_event
+from cases.platform.audit.journal import append_event, append_events
 
 
 class ThrottlingBackend(AxesStandaloneBackend):
@@ -141,16 +142,21 @@ def unlockable_users(by):
     return get_user_model().objects.filter(pk__in=member_ids)
 
 
+def home_organisation(user) -> Organisation | None:
+    """The organisation a journal entry about `user`'s account is filed under: their first membership's."""
+    membership = Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__path").first()
+    return membership.organisation if membership else None
+
+
 @transaction.atomic
 def unlock_account(*, user, by, reason: str = "") -> int:
     """Forget `user`'s failed sign-ins at every address; journalled. Returns the records cleared."""
     username = user.get_username()
     lockouts = account_lockouts([username])
     count, _ = AccessAttempt.objects.filter(username=username).delete()
-    membership = Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__path").first()
     append_event(
         action=AuditAction.RECORD_CHANGED, actor=by, subject=user,
-        organisation=membership.organisation if membership else None, name="login_unlocked", reason=reason,
+        organisation=home_organisation(user), name="login_unlocked", reason=reason,
         data={"username": username, "addresses": [lockout.address for lockout in lockouts], "records_cleared": count},
     )
     return count
@@ -163,3 +169,34 @@ def unlock_address(*, address: str, by, reason: str = "") -> int:
     append_event(action=AuditAction.RECORD_CHANGED, actor=by, name="login_address_unlocked", reason=reason,
                  data={"address": address, "records_cleared": count})
     return count
+
+
+def journal_attempts_deleted(attempts, *, by) -> None:
+    """Journal failed sign-ins about to be deleted other than by unlock_account or unlock_address
+    (in the Django admin), as those journal theirs: one `login_unlocked` per account, naming the
+    addresses of its deleted records and those where it was locked, and one
+    `login_address_unlocked` for records of no account."""
+    by_username = defaultdict(list)
+    for attempt in attempts:
+        by_username[attempt.username or ""].append(attempt)
+    named = [username for username in by_username if username]
+    locked = {(lockout.username, lockout.address) for lockout in account_lockouts(named)} if named else set()
+    User = get_user_model()
+    users = {user.get_username(): user for user in User.objects.filter(**{f"{User.USERNAME_FIELD}__in": named})}
+    specs = []
+    for username, rows in sorted(by_username.items()):
+        addresses = sorted({row.ip_address or "" for row in rows})
+        data = {"addresses": addresses, "records_cleared": len(rows), "via": "admin"}
+        if not username:
+            specs.append({"action": AuditAction.RECORD_CHANGED, "actor": by, "name": "login_address_unlocked",
+                          "data": data})
+            continue
+        user = users.get(username)
+        specs.append({
+            "action": AuditAction.RECORD_CHANGED, "actor": by, "subject": user, "name": "login_unlocked",
+            "organisation": home_organisation(user) if user else None,
+            "data": {"username": username, **data,
+                     "locked_addresses": [address for address in addresses if (username, address) in locked]},
+        })
+    if specs:
+        append_events(specs)

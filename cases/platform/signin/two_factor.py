@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import AuditAction, Membership
-from cases.platform.audit.journal import append_event
+from cases.platform.audit.journal import append_event, append_events
+from cases.platform.signin.throttling import home_organisation
 from cases.rules.roles import TWO_FACTOR_ROLES
 
 DEVICE_NAME = "身份验证器"
@@ -102,3 +103,15 @@ def confirm_enrolment(*, device: TOTPDevice, code: str, by) -> TOTPDevice:
                      data={"username": device.user.get_username()})
     return device
 
+
+def journal_devices_deleted(devices, *, by) -> None:
+    """Journal authenticators about to be deleted in the Django admin (a lost phone): each owner
+    enrols again at their next sign-in."""
+    specs = [{
+        "action": AuditAction.RECORD_CHANGED, "actor": by, "subject": device.user, "name": "two_factor_removed",
+        "organisation": home_organisation(device.user),
+        "data": {"username": device.user.get_username(), "device": device.name, "confirmed": device.confirmed,
+                 "via": "admin"},
+    } for device in devices]
+    if specs:
+        append_events(specs)

@@ -124,7 +124,8 @@ def file_timeline(file, user) -> list:
                               state_label=hardship_status_label, visible=journal_visible_to(user, file.organisation))
     for entry in entries:
         if entry.event.action == AuditAction.SENSITIVE_VIEW:
-            entry.title = _("查阅家庭信息") if entry.event.name == "view_household_editor" else _("查阅档案详情")
+            entry.title = {"view_household_editor": _("查阅家庭信息"), "reveal_resident_id": _("显示户主完整身份证号"),
+                           "reveal_member_resident_id": _("显示家庭成员完整身份证号")}.get(entry.event.name, _("查阅档案详情"))
         elif entry.event.name == HOUSEHOLD_UPDATED:
             entry.title = _("维护家庭信息（%(year)s年度）") % {"year": (entry.event.data or {}).get("year", "")}
     return entries

@@ -97,7 +97,8 @@ PAGES = {
         Probe(query=f"organisation={cy.case.organisation.parent_id}"), Probe(query=f"case={cy.case.number}")],
     "workbench:audit_verify": probe(),
     "workbench:audit_timeline": both_subjects,
-    "workbench:audit_reveal": lambda cy: both_subjects(cy, posts=({"reason": "查看"},)),
+    "workbench:audit_reveal": lambda cy: both_subjects(cy, posts=(
+        {"reason": "查看"}, {"reason": "查看", "member": cy.file.household.members.order_by("pk").last().pk})),
     "workbench:audit_history_json": both_subjects,
     "workbench:audit_history_pdf": both_subjects,
     "workbench:lockout_list": probe(),
