@@ -2,9 +2,11 @@
 PostgreSQL, as a signed-in mediator and a mediation lead, beside a bare index scan of the task
 table measured in the same run (issue 18).
 
-    .venv/bin/python bench/queues.py [--cases N] [--runs R] [--database-url URL] [--no-explain]
+    .venv/bin/python bench/queues.py [--cases N] [--runs R] [--database-url URL] [--database-name NAME]
+                                     [--no-explain]
 
-Creates its own database (`unioncase_bench_queue`, dropped first) on the PostgreSQL server of
+Creates its own database (--database-name, default `unioncase_bench_queue`, dropped first: give
+another name to run beside someone else's run on the same server) on the PostgreSQL server of
 --database-url (default postgres://postgres@127.0.0.1:5432/postgres), migrates it with DEBUG
 off, and fills it (timed apart, not counted) in the real tables with the shape the app writes
 (copied from cases registered and worked through the flow): ~977 organisations as in
@@ -62,8 +64,8 @@ SEARCH_QUERY = "职工1"  # part of a worker's name: matches about one case in n
 
 
 
-def _setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = server_url(url, DATABASE)
+def _setup_django(url: str, database: str) -> None:
+    os.environ["DATABASE_URL"] = server_url(url, database)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -294,6 +296,19 @@ def _fill(cases: int, leaves, street_mediators, users, one) -> dict:
     return {"number_one_row": f"BQ-{queued:07d}", **counts}
 
 
+def _queue_rows() -> int:
+    """The queues' stored rows, written as `check_queue_entries --repair` writes them (the SQL
+    fill bypasses the ORM signals that keep them in the app), then ANALYZE."""
+    from django.db import connection
+
+    from workflows.dispute import queue_entries
+
+    rows = queue_entries.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflows_disputequeueentry")
+    return rows
+
+
 def _percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
@@ -362,11 +377,12 @@ def main() -> None:
     parser.add_argument("--no-explain", action="store_true", help="skip EXPLAIN ANALYZE of the slowest queries")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--database-name", default=DATABASE, help="the database created (and dropped) on that server")
     options = parser.parse_args()
     explain = not options.no_explain
 
-    recreate_database(options.database_url, DATABASE)
-    _setup_django(options.database_url)
+    recreate_database(options.database_url, options.database_name)
+    _setup_django(options.database_url, options.database_name)
     from django.test import Client
 
     from cases.models import DisputeCase
@@ -375,6 +391,9 @@ def main() -> None:
     leaves, street_mediators, users, one = _people()
     counts = _fill(options.cases, leaves, street_mediators, users, one)
     generation = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    queue_rows = _queue_rows()
+    rebuild = round(time.perf_counter() - started, 1)
     from cases.selectors import scoped
     from workflows.dispute.views import assigned_tasks, queue_tasks
 
@@ -405,6 +424,8 @@ def main() -> None:
         "deadlines": counts["cases_deadline"],
         "instalments": counts["cases_instalment"],
         "generation_seconds": generation,
+        "queue_rows": queue_rows,
+        "queue_rows_rebuild_seconds": rebuild,
         "rows_behind_the_pages": seen,
         "queue_p50_ms": pages["mediator"]["queue"].get("p50_ms"),
         "queue_p95_ms": worst["queue"],

@@ -9,9 +9,11 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         # The flows register the effects the domain names (cases.platform.effects): following
-        # a case's status, starting a hardship file's work.
+        # a case's status, starting a hardship file's work; the dispute queues' stored rows
+        # follow the tasks and the clocks.
         from workflows.dispute import (
             flow as dispute_flow,  # noqa: F401
             imported as dispute_imports,  # noqa: F401
+            queue_entries,  # noqa: F401
         )
         from workflows.hardship import flow as hardship_flow  # noqa: F401

@@ -5,9 +5,10 @@ truth; the process holds the work — who is to do what next — and its tasks s
 organisation queue of the case.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.models import Process
+from viewflow.workflow.models import Process, Task
 
 
 class DisputeProcess(Process):
@@ -79,3 +80,35 @@ class ObjectionProcess(Process):
     @property
     def subject(self):
         return self.objection.file
+
+
+class DisputeQueueEntry(models.Model):
+    """An open human task of a dispute case (new or assigned), with what 待领取 and 我的待办
+    filter and sort it by, so each reads its first page from one index.
+
+    Kept by workflows/dispute/queue_entries.py in the transaction that changes the task (its
+    status or owner) or the case's clocks (the deadlines service announces those); `due_on` and
+    its flags are the case's nearest awaiting clock (cases.disputes.urgency), and
+    `check_queue_entries` compares every row with it.
+    """
+
+    task = models.OneToOneField(Task, primary_key=True, on_delete=models.CASCADE, related_name="queue_entry")
+    case = models.ForeignKey("cases.DisputeCase", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("cases.Organisation", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=50)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField()
+    due_on = models.DateField(null=True)
+    due_provisional = models.BooleanField(default=False)
+    due_imported = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("待办队列条目")
+        verbose_name_plural = _("待办队列条目")
+        indexes = [
+            # 我的待办: owner = me, status ASSIGNED, nearest due first (no clock last), oldest first.
+            models.Index(fields=["owner", "status", "due_on", "created", "task"], name="queue_entry_inbox_idx"),
+            # 待领取: unowned new tasks, nearest due first; the organisations are filtered on the way.
+            models.Index(fields=["status", "due_on", "created", "task"], name="queue_entry_queue_idx",
+                         condition=models.Q(owner__isnull=True)),
+        ]

@@ -3,7 +3,7 @@
 from datetime import date
 
 from cases.models import Deadline, DeadlineState
-from cases.platform.deadlines import close_deadline, open_deadline, tell_parties_at
+from cases.platform.deadlines import announce, close_deadline, open_deadline, tell_parties_at
 from cases.platform.effects import effect
 from cases.rules.deadlines import clock
 
@@ -45,11 +45,14 @@ def _active_clock(instalment) -> Deadline | None:
 def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of make_agreement_effective: one clock per instalment, due on its date."""
     rule = clock(INSTALMENT_CLOCK)
-    return [
+    opened = [
         open_deadline(rule=rule, subject=instalment, organisation=case.organisation,
-                      starts_on=case.agreement.effective_on, due_on=instalment.due_on, assignee=case.mediator)
+                      starts_on=case.agreement.effective_on, due_on=instalment.due_on, assignee=case.mediator,
+                      announced=False)
         for instalment in _instalments(case)
     ]
+    announce(opened)
+    return opened
 
 
 @effect("recovery.meet_paid_instalments")
@@ -59,7 +62,8 @@ def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadli
     for instalment in _instalments(case):
         running = _active_clock(instalment)
         if running is not None and instalment.outstanding <= 0:
-            met.append(close_deadline(running, DeadlineState.MET))
+            met.append(close_deadline(running, DeadlineState.MET, announced=False))
+    announce(met)
     return met
 
 
@@ -70,5 +74,6 @@ def cancel_instalment_clocks(case, *, by, today: date | None = None) -> list[Dea
     for instalment in _instalments(case):
         running = _active_clock(instalment)
         if running is not None:
-            cancelled.append(close_deadline(running, DeadlineState.CANCELLED))
+            cancelled.append(close_deadline(running, DeadlineState.CANCELLED, announced=False))
+    announce(cancelled)
     return cancelled

@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.models.actors import system
 from cases.platform import deadlines
+from cases.platform.deadlines import announce
 from cases.platform.transitions import apply
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import CREATED, clock as clock_rule
@@ -747,13 +748,16 @@ def in_mediation(organisation, people, **names):
 
 
 def due(case, on, *, provisional=False):
-    """Every running clock of `case` but its mediation clock stops; that one falls due `on`."""
+    """Every running clock of `case` but its mediation clock stops; that one falls due `on`.
+    Announced as the deadlines service announces its changes, for the queues' stored rows."""
     clocks = Deadline.objects.for_subject(case).active()
+    changed = list(clocks)
     clocks.exclude(clock="dispute.mediation").update(state=DeadlineState.MET)
     if on is None:
         clocks.update(state=DeadlineState.MET)
     else:
         clocks.filter(clock="dispute.mediation").update(due_on=on, provisional=provisional)
+    announce(changed)
 
 
 def row_of(response, case):

@@ -9,6 +9,11 @@ withdrawal through the door from outside the flow, and the deadline sweep deemin
 failed once its clock has run out.
 A refused action (an agreement not yet signed, performance not yet complete, a missing
 reason) must leave both the status and the open tasks exactly as they were.
+
+After every step, too, the queues' stored rows (workflows/dispute/queue_entries.py) equal what
+they are derived from: the open tasks and the case's nearest clock. Releasing a claimed task,
+extending the mediation period and the sweep after an instalment's due date are drawn as well,
+since they move those rows.
 """
 
 from datetime import timedelta
@@ -21,10 +26,13 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.models import Deadline, DisputeStatus
+from cases.models.dispute.consent import respondent_consent
 from cases.models.dispute.states import OPEN_STATES
-from cases.platform.deadlines import check_deadlines
+from cases.platform.deadlines import check_deadlines, extend_deadline
 from cases.platform.transitions import apply
+from tests.consent import consent_recorded_in_task
 from tests.dispute_cases import signed_original_uploaded_in_task
+from workflows.dispute import queue_entries
 from workflows.dispute.flow import MEDIATOR_TASKS, claim_task, complete_task, start_dispute_flow, take_action
 
 from .test_dispute_flow import make_case
@@ -66,6 +74,36 @@ def assert_in_agreement(case, process):
             assert task.owner_id == case.mediator_id and task.status == STATUS.ASSIGNED
 
 
+def release(task, by):
+    with task.activation() as activation:
+        if not activation.flow_task.can_unassign(by, activation.task):
+            raise PermissionDenied("not releasable")
+        activation.unassign()
+
+
+def clock_candidates(case, people):
+    """Changes to the case's clocks that leave its status alone (or end it, for the sweep)."""
+    found = []
+    mediation = Deadline.objects.for_subject(case).active().filter(clock="dispute.mediation").first()
+    if mediation is not None:
+        found.append(("the sweep after the mediation period",
+                      lambda due=mediation.due_on: check_deadlines(today=due + timedelta(days=1)), True))
+        found.append(("extend the mediation period", lambda clock=mediation: extend_deadline(
+            deadline=clock, days=10, by=people["lead"], reason="双方同意延期调解"), False))
+    instalment_clocks = Deadline.objects.filter(
+        subject_type__model="instalment", subject_id__in=[str(pk) for pk in _instalment_ids(case)],
+    ).active().order_by("due_on")
+    for clock in instalment_clocks[:1]:
+        found.append(("the sweep after an instalment's due date",
+                      lambda due=clock.due_on: check_deadlines(today=due + timedelta(days=1)), False))
+    return found
+
+
+def _instalment_ids(case):
+    agreement = getattr(case, "agreement", None)
+    return list(agreement.instalments.values_list("pk", flat=True)) if agreement else []
+
+
 def outcome_data(case, outcome, person, people):
     today = timezone.localdate()
     if outcome == "assign":
@@ -102,11 +140,16 @@ def candidates(case, process, people):
                               lambda task=task, who=who: claim_task(task, people[who]), False))
         if task.status == STATUS.ASSIGNED:
             owner = task.owner
+            if flow_task.can_unassign(owner, task):
+                found.append((f"release {flow_task.name}", lambda task=task, owner=owner: release(task, owner), False))
             for outcome in flow_task.outcomes:
                 kwargs = outcome_data(case, outcome, owner, people)
                 found.append((f"{flow_task.name} → {outcome}",
                               lambda task=task, outcome=outcome, owner=owner, kwargs=kwargs:
                               complete_task(task, by=owner, transition=outcome, **kwargs), outcome in ENDINGS))
+            if "record_consent" in flow_task.actions and respondent_consent(case) is None:
+                found.append(("record the respondent's consent", lambda task=task, owner=owner:
+                              consent_recorded_in_task(task, owner), False))
             if "record_signature" in flow_task.actions and case.agreement.missing_signatures():
                 signatory = case.agreement.missing_signatures()[0]
                 found.append((f"sign as {signatory}", lambda task=task, owner=owner, signatory=signatory:
@@ -128,10 +171,7 @@ def candidates(case, process, people):
     if case.status in OPEN_STATES:
         found.append(("withdraw from the case page",
                       lambda: apply(case, "withdraw", by=people["lead"], reason="申请人书面撤回"), True))
-        mediation = Deadline.objects.for_subject(case).active().filter(clock="dispute.mediation").first()
-        if mediation is not None:
-            found.append(("the sweep after the mediation period",
-                          lambda due=mediation.due_on: check_deadlines(today=due + timedelta(days=1)), True))
+        found.extend(clock_candidates(case, people))
     return found
 
 
@@ -161,6 +201,7 @@ def test_the_legal_status_and_the_open_flow_tasks_always_agree(orgs, people, dat
             assert state_of(case, process) == before, label  # a refusal changes nothing
         case.refresh_from_db()
         assert_in_agreement(case, process)
+        assert queue_entries.differences() == [], label
         if case.status != visited[-1]:
             visited.append(case.status)
     # --hypothesis-show-statistics: which paths the examples took

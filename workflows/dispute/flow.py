@@ -190,6 +190,10 @@ class CaseTask(flow.View):
         )
 
     def can_unassign(self, user, task):
+        # The case's mediator holds its mediation, signing and performance: those tasks change
+        # hands when the lead reassigns the mediator, never by being released to the queue.
+        if self.name in MEDIATOR_TASKS:
+            return False
         return task.owner_id is not None and is_owner(task.owner, user) and task.status == STATUS.ASSIGNED
 
     def refusal(self, user, task) -> str:

@@ -12,17 +12,15 @@ that moved on, a mediator who is not ours) comes back onto the form as a Chinese
 viewflow's stock list pages read the whole Task table; every list here is filtered to the
 organisations where the user holds a dispute role (mediator, lead; auditors read). 我的待办
 and 待领取 sort by the nearest running legal clock of the task's case (its own clocks and its
-instalments'), tasks of cases without one last.
+instalments'), tasks of cases without one last, read from the tasks' stored queue rows.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast
+from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
@@ -36,8 +34,7 @@ from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.models import Deadline, DisputeCase, DisputeClaim, DisputeStatus
-from cases.models.dispute.agreement import Instalment
+from cases.models import Deadline, DisputeClaim, DisputeStatus
 from cases.models.dispute.case import CASE_HANDLERS
 from cases.models.dispute.consent import respondent_consent
 from cases.rules.calendar import add_working_days, working_days_between
@@ -83,16 +80,19 @@ def visible_tasks(user):
 
 
 def queue_tasks(user):
-    """The organisation queue: unclaimed human tasks `user` may claim."""
+    """The organisation queue: unclaimed human tasks `user` may claim (by their stored queue rows)."""
     return dispute_tasks().filter(
-        flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True,
-        **{f"{CASE_PATH}__organisation__in": organisations_where(user, CASE_HANDLERS)},
+        queue_entry__status=STATUS.NEW, queue_entry__owner__isnull=True,
+        queue_entry__organisation__in=organisations_where(user, CASE_HANDLERS),
     )
 
 
 def assigned_tasks(user):
-    """Tasks assigned to `user` and not yet done."""
-    return visible_tasks(user).filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN")
+    """Tasks assigned to `user` and not yet done (by their stored queue rows)."""
+    return dispute_tasks().filter(
+        queue_entry__owner=user, queue_entry__status=STATUS.ASSIGNED,
+        queue_entry__organisation__in=organisations_where(user, DISPUTE_READERS),
+    )
 
 
 def claimable_tasks(user):
@@ -109,35 +109,20 @@ def archived_tasks(user):
     return visible_tasks(user).filter(owner=user, finished__isnull=False, flow_task_type="HUMAN")
 
 
-def nearest_deadlines():
-    """Running clocks of the outer task's case: its own and its agreement's instalments', and
-    those breached when the case was imported while their step is still to be taken."""
-    case_type = ContentType.objects.get_for_model(DisputeCase, for_concrete_model=False)
-    instalment_type = ContentType.objects.get_for_model(Instalment, for_concrete_model=False)
-    instalment_keys = (
-        Instalment.objects.filter(agreement__case_id=OuterRef(OuterRef(CASE_PATH)))
-        .annotate(key=Cast("pk", CharField())).values("key")
-    )
-    return Deadline.objects.awaiting().filter(
-        Q(subject_type=case_type, subject_id=Cast(OuterRef(CASE_PATH), CharField()))
-        | Q(subject_type=instalment_type, subject_id__in=instalment_keys)
-    ).order_by("due_on", "pk")
-
-
 def with_urgency(tasks):
-    """Annotate each task with its case's nearest running deadline and the total claimed, and
-    sort by that deadline (cases without a running clock last, oldest task first among equals)."""
-    nearest = nearest_deadlines()
+    """Annotate each queued task with its case's nearest running deadline (kept on its queue row,
+    workflows/dispute/queue_entries.py) and the total claimed, and sort by that deadline (cases
+    without a running clock last, oldest task first among equals): the order of the rows' index."""
     claimed = (
         DisputeClaim.objects.filter(case_id=OuterRef(CASE_PATH)).order_by().values("case_id")
         .annotate(total=Sum("amount_claimed")).values("total")
     )
     return tasks.annotate(
-        deadline_due=Subquery(nearest.values("due_on")[:1]),
-        deadline_provisional=Subquery(nearest.values("provisional")[:1]),
-        deadline_imported=Subquery(nearest.values("imported")[:1]),
+        deadline_due=F("queue_entry__due_on"),
+        deadline_provisional=F("queue_entry__due_provisional"),
+        deadline_imported=F("queue_entry__due_imported"),
         claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=16, decimal_places=2)),
-    ).order_by(F("deadline_due").asc(nulls_last=True), "created", "pk")
+    ).order_by(F("queue_entry__due_on").asc(nulls_last=True), "queue_entry__created", "queue_entry__task")
 
 
 @dataclass(frozen=True)

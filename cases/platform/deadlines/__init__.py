@@ -8,6 +8,8 @@ of each running one.
 from .clocks import (
     DeadlineChanges,
     DeadlineMove,
+    announce,
+    due_dates_changed,
     apply_trigger,
     close_deadline,
     extend_deadline,
@@ -22,7 +24,8 @@ from .notices import subject_link, tell_parties_at
 from .sweep import CheckSummary, check_deadlines
 
 __all__ = [
-    "CheckSummary", "DeadlineChanges", "DeadlineMove", "apply_trigger", "check_deadlines", "close_deadline",
-    "extend_deadline", "hand_over_to_assignee", "open_deadline", "recompute_after_schedule_approval",
-    "recompute_provisional", "start_from_service", "subject_link", "tell_parties_at", "today_local",
+    "CheckSummary", "DeadlineChanges", "DeadlineMove", "announce", "apply_trigger", "check_deadlines",
+    "close_deadline", "due_dates_changed", "extend_deadline", "hand_over_to_assignee", "open_deadline",
+    "recompute_after_schedule_approval", "recompute_provisional", "start_from_service", "subject_link",
+    "tell_parties_at", "today_local",
 ]

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,17 @@ from cases.rules import deadlines as rules
 from notifications.services import notify
 
 from .notices import notice_context, recipients
+
+# Sent, inside the transaction, with `deadlines`: the clocks whose due date or state just changed
+# (opened, met, breached, cancelled, extended, moved), for what is kept from them: the queues'
+# stored urgency (workflows/dispute/queue_entries.py). cases/ never imports workflows/; it listens.
+due_dates_changed = Signal()
+
+
+def announce(deadlines) -> None:
+    if deadlines:
+        due_dates_changed.send(sender=Deadline, deadlines=list(deadlines))
+
 
 def today_local() -> date:
     return timezone.localdate()
@@ -54,8 +66,9 @@ def _start_date(rule: rules.LegalClock, subject, today: date) -> date:
 
 def open_deadline(
     *, rule: rules.LegalClock, subject, organisation, starts_on: date, due_on: date | None = None,
-    assignee=None, imported: bool = False,
+    assignee=None, imported: bool = False, announced: bool = True,
 ) -> Deadline:
+    """Open `rule`'s clock on `subject`. `announced=False`: the caller announces it with others."""
     if due_on is None:
         if rule.days is None:
             raise ValueError(f"clock {rule.code} takes its due date from the data")
@@ -76,13 +89,17 @@ def open_deadline(
     )
     deadline.full_clean()
     deadline.save()
+    if announced:
+        announce([deadline])
     return deadline
 
 
-def close_deadline(deadline: Deadline, state: str) -> Deadline:
+def close_deadline(deadline: Deadline, state: str, *, announced: bool = True) -> Deadline:
     deadline.state = state
     deadline.closed_at = timezone.now()
     deadline.save(update_fields=["state", "closed_at"])
+    if announced:
+        announce([deadline])
     return deadline
 
 
@@ -105,22 +122,26 @@ def apply_trigger(subject, trigger: str, *, organisation, today: date | None = N
         (active if deadline.is_active else breached_at_import)[deadline.clock] = deadline
     for rule in effects.meets:
         if rule.code in active:
-            changes.met.append(close_deadline(active.pop(rule.code), DeadlineState.MET))
+            changes.met.append(close_deadline(active.pop(rule.code), DeadlineState.MET, announced=False))
     for rule in effects.cancels:
         if rule.code in active:
-            changes.cancelled.append(close_deadline(active.pop(rule.code), DeadlineState.CANCELLED))
+            changes.cancelled.append(close_deadline(active.pop(rule.code), DeadlineState.CANCELLED, announced=False))
+    closed_after_import = []
     for rule in (*effects.meets, *effects.cancels):
         if rule.code in breached_at_import:  # the step it timed is taken now
-            close_deadline(breached_at_import.pop(rule.code), DeadlineState.BREACHED)
+            closed_after_import.append(
+                close_deadline(breached_at_import.pop(rule.code), DeadlineState.BREACHED, announced=False))
     for rule in effects.opens:
         if rule.code not in active:
             deadline = open_deadline(
                 rule=rule, subject=subject, organisation=organisation,
                 starts_on=_start_date(rule, subject, today), assignee=assignee, imported=imported,
+                announced=False,
             )
             changes.opened.append(deadline)
             if imported and deadline.due_on < today:
                 _settle_at_import(deadline, changes)
+    announce([*changes.met, *changes.cancelled, *closed_after_import, *changes.opened])
     return changes
 
 
@@ -128,7 +149,7 @@ def _settle_at_import(deadline: Deadline, changes: DeadlineChanges) -> None:
     """An imported clock already past its due date, as the sweep would have found it, but
     journalled with the import's transition and without its consequences."""
     if deadline.rule.elapses:
-        changes.elapsed_at_import.append(close_deadline(deadline, DeadlineState.MET))
+        changes.elapsed_at_import.append(close_deadline(deadline, DeadlineState.MET, announced=False))
         return
     deadline.state = DeadlineState.BREACHED  # closed_at stays empty: the step is still to be taken
     deadline.save(update_fields=["state"])
@@ -164,6 +185,7 @@ def start_from_service(*, rule: rules.LegalClock, subject, organisation, served_
     active.warnings_sent = []
     active.full_clean()
     active.save(update_fields=["starts_on", "due_on", "provisional", "note", "warnings_sent"])
+    announce([active])
     return {"clock": rule.code, "moved": True, "from": old_start.isoformat(), "starts_on": served_on.isoformat(),
             "old_due_on": old_due.isoformat(), "due_on": active.due_on.isoformat()}
 
@@ -196,6 +218,7 @@ def extend_deadline(*, deadline: Deadline, days: int, by, reason: str) -> Deadli
     deadline.extended_days += days
     deadline.warnings_sent = []
     deadline.save(update_fields=["due_on", "provisional", "state", "extensions", "extended_days", "warnings_sent"])
+    announce([deadline])
     append_event(
         action=AuditAction.DEADLINE, actor=by, subject=deadline.subject, organisation=deadline.organisation,
         name="extend", reason=reason,
@@ -219,7 +242,7 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
     saved and its assignee (or the escalation role) told; the rest just lose the flag
     once no provisional year is involved any more.
     """
-    moves = []
+    moves, recomputed = [], []
     for deadline in Deadline.objects.active().filter(provisional=True).select_for_update():
         rule = deadline.rule
         if rule.days is None:  # a due date from the data (an instalment's) is not computed
@@ -228,6 +251,7 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
         old_due = deadline.due_on
         deadline.due_on, deadline.provisional = result.date, result.provisional
         deadline.save(update_fields=["due_on", "provisional"])
+        recomputed.append(deadline)
         if old_due != deadline.due_on:
             moves.append(DeadlineMove(deadline, old_due, deadline.due_on))
             notify(
@@ -235,6 +259,7 @@ def recompute_provisional(*, today: date | None = None) -> list[DeadlineMove]:
                 context={**notice_context(deadline), "old_due": old_due, "new_due": deadline.due_on},
                 event_key=f"deadline:{deadline.pk}:moved:{old_due}:{deadline.due_on}",
             )
+    announce(recomputed)
     return moves
 
 

@@ -1,0 +1,144 @@
+"""The dispute queues' stored rows (DisputeQueueEntry): one per open human task of a case, with
+its organisation, status, owner and the case's nearest legal due date, so 待领取 and 我的待办
+read their first page from an index instead of computing every case's clocks per request.
+
+Two things move a row, both inside the transaction that causes them:
+- a task saved (created, claimed, released, done, cancelled): `follow_task`, on post_save;
+- a clock of the case or of its instalments opened, met, extended, moved, breached or
+  cancelled: `follow_clocks`, on the deadlines service's `due_dates_changed`.
+`differences()` recomputes every row from the tasks and the clocks (cases.disputes.urgency):
+the tests run it after every kind of transition, and `manage.py check_queue_entries` in
+production (`--repair` rewrites what differs).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.disputes.urgency import case_clock_subjects, clock_annotations, nearest_clocks
+from cases.models import DisputeCase
+from cases.platform.deadlines import due_dates_changed
+from workflows.dispute.flow import DisputeFlow
+from workflows.models import DisputeQueueEntry
+
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
+BATCH_SIZE = 2000
+
+
+def is_dispute_human_task(task: Task) -> bool:
+    flow_task = task.flow_task
+    return task.flow_task_type == "HUMAN" and flow_task is not None and flow_task.flow_class is DisputeFlow
+
+
+@receiver(post_save, sender=Task, dispatch_uid="dispute_queue_entry_follows_task")
+def follow_task(sender, instance: Task, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw or not is_dispute_human_task(instance):
+        return
+    entries = DisputeQueueEntry.objects.filter(task_id=instance.pk)
+    if instance.status not in OPEN_STATUSES:
+        if not created:
+            entries.delete()
+        return
+    if not created and entries.update(status=instance.status, owner_id=instance.owner_id):
+        return
+    _add_entry(instance)
+
+
+def _add_entry(task: Task) -> None:
+    case = (DisputeCase.objects.filter(process__pk=task.process_id).annotate(**clock_annotations("pk"))
+            .values("pk", "organisation_id", "due_on", "due_provisional", "due_imported").get())
+    DisputeQueueEntry.objects.create(
+        task_id=task.pk, case_id=case["pk"], organisation_id=case["organisation_id"], status=task.status,
+        owner_id=task.owner_id, created=task.created, due_on=case["due_on"],
+        due_provisional=case["due_provisional"], due_imported=case["due_imported"],
+    )
+
+
+@receiver(due_dates_changed, dispatch_uid="dispute_queue_entries_follow_clocks")
+def follow_clocks(sender, deadlines, **kwargs) -> None:
+    cases, instalments = case_clock_subjects(deadlines)
+    if not (cases or instalments):
+        return
+    affected = Q(case_id__in=cases) | Q(case__agreement__instalments__in=instalments)
+    DisputeQueueEntry.objects.filter(affected).update(**clock_annotations("case_id"))
+
+
+# -- checking and rebuilding ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """What an entry holds, as recomputed or as stored."""
+
+    task_id: int
+    case_id: int
+    organisation_id: int
+    status: str
+    owner_id: int | None
+    created: datetime
+    due_on: date | None
+    due_provisional: bool
+    due_imported: bool
+
+
+def _open_tasks():
+    return Task.objects.filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES, process__flow_class=DisputeFlow)
+
+
+def expected_rows() -> dict[int, Row]:
+    """Every open human dispute task's row, recomputed from the tasks and the clocks."""
+    tasks = list(_open_tasks().values_list(
+        "pk", "process__disputeprocess__case_id", "process__disputeprocess__case__organisation_id",
+        "status", "owner_id", "created",
+    ))
+    case_ids, clocks = sorted({task[1] for task in tasks}), {}
+    for start in range(0, len(case_ids), BATCH_SIZE):
+        clocks.update(nearest_clocks(case_ids[start:start + BATCH_SIZE]))
+    return {
+        pk: Row(pk, case_id, organisation_id, status, owner_id, created, *_clock_fields(clocks[case_id]))
+        for pk, case_id, organisation_id, status, owner_id, created in tasks
+    }
+
+
+def _clock_fields(clock) -> tuple:
+    return clock.due_on, clock.provisional, clock.imported
+
+
+def stored_rows() -> dict[int, Row]:
+    fields = [name for name in Row.__dataclass_fields__]
+    return {values[0]: Row(*values) for values in DisputeQueueEntry.objects.values_list(*fields)}
+
+
+def differences() -> list[str]:
+    """The stored rows that differ from the recomputed ones, missing or in excess, one line each."""
+    expected, stored = expected_rows(), stored_rows()
+    found = []
+    for task_id in sorted(expected.keys() | stored.keys()):
+        want, have = expected.get(task_id), stored.get(task_id)
+        if want == have:
+            continue
+        if have is None:
+            found.append(f"task {task_id} (case {want.case_id}): no row")
+        elif want is None:
+            found.append(f"task {task_id} (case {have.case_id}): a row, but the task is not open")
+        else:
+            fields = ", ".join(f"{name} stored {getattr(have, name)} expected {getattr(want, name)}"
+                               for name in Row.__dataclass_fields__ if getattr(have, name) != getattr(want, name))
+            found.append(f"task {task_id} (case {want.case_id}): {fields}")
+    return found
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Rewrite every entry from the tasks and the clocks; returns how many rows now exist."""
+    rows = expected_rows()
+    DisputeQueueEntry.objects.all().delete()
+    DisputeQueueEntry.objects.bulk_create(
+        (DisputeQueueEntry(**row.__dict__) for row in rows.values()), batch_size=BATCH_SIZE,
+    )
+    return len(rows)
