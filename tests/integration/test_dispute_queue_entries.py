@@ -10,12 +10,14 @@ from datetime import date
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
-from django.db.models import OuterRef, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from freezegun import freeze_time
 from viewflow.workflow.status import STATUS
 
-from cases.disputes.urgency import nearest_clock
-from cases.models import Deadline, DisputeStatus
+from cases.models import Deadline, DisputeCase, DisputeStatus
+from cases.models.dispute.agreement import Instalment
 from cases.platform.deadlines import check_deadlines, extend_deadline
 from cases.platform.transitions import apply
 from workflows.dispute import queue_entries
@@ -30,8 +32,16 @@ backfill = importlib.import_module("workflows.migrations.0004_dispute_queue_entr
 
 
 def derived_urgency(tasks):
-    """The queues' urgency as it was computed before the rows existed: a subquery per task."""
-    nearest = nearest_clock(OuterRef(CASE_PATH))
+    """The queues' urgency as it was computed before the rows existed: per task, a subquery over
+    its case's clocks and its instalments' (the code the rows replaced, kept as the reference)."""
+    case_type = ContentType.objects.get_for_model(DisputeCase, for_concrete_model=False)
+    instalment_type = ContentType.objects.get_for_model(Instalment, for_concrete_model=False)
+    instalment_keys = (Instalment.objects.filter(agreement__case_id=OuterRef(OuterRef(CASE_PATH)))
+                       .annotate(key=Cast("pk", CharField())).values("key"))
+    nearest = Deadline.objects.awaiting().filter(
+        Q(subject_type=case_type, subject_id=Cast(OuterRef(CASE_PATH), CharField()))
+        | Q(subject_type=instalment_type, subject_id__in=instalment_keys)
+    ).order_by("due_on", "pk")
     return [(task.pk, task.derived_due) for task in tasks.annotate(
         derived_due=Subquery(nearest.values("due_on")[:1]))]
 

@@ -11,29 +11,29 @@ the tests run it after every kind of transition, and `manage.py check_queue_entr
 production (`--repair` rewrites what differs).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.disputes.urgency import case_clock_subjects, clock_annotations, nearest_clocks
-from cases.models import DisputeCase
+from cases.disputes.urgency import case_clock_subjects, cases_of_instalments, nearest_clocks
 from cases.platform.deadlines import due_dates_changed
 from workflows.dispute.flow import DisputeFlow
-from workflows.models import DisputeQueueEntry
+from workflows.models import DisputeProcess, DisputeQueueEntry
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 BATCH_SIZE = 2000
+CHANGED_BATCH_SIZE = 500  # within SQLite's limit of bound parameters
 
 
 def is_dispute_human_task(task: Task) -> bool:
-    flow_task = task.flow_task
-    return task.flow_task_type == "HUMAN" and flow_task is not None and flow_task.flow_class is DisputeFlow
+    # flow_task is a node, or the stored string when it names no node of a loaded flow.
+    return task.flow_task_type == "HUMAN" and getattr(task.flow_task, "flow_class", None) is DisputeFlow
 
 
 @receiver(post_save, sender=Task, dispatch_uid="dispute_queue_entry_follows_task")
@@ -51,22 +51,36 @@ def follow_task(sender, instance: Task, created: bool, raw: bool = False, **kwar
 
 
 def _add_entry(task: Task) -> None:
-    case = (DisputeCase.objects.filter(process__pk=task.process_id).annotate(**clock_annotations("pk"))
-            .values("pk", "organisation_id", "due_on", "due_provisional", "due_imported").get())
+    case_id, organisation_id = DisputeProcess.objects.values_list("case_id", "case__organisation_id").get(
+        pk=task.process_id)
+    clock = nearest_clocks([case_id])[case_id]
     DisputeQueueEntry.objects.create(
-        task_id=task.pk, case_id=case["pk"], organisation_id=case["organisation_id"], status=task.status,
-        owner_id=task.owner_id, created=task.created, due_on=case["due_on"],
-        due_provisional=case["due_provisional"], due_imported=case["due_imported"],
+        task_id=task.pk, case_id=case_id, organisation_id=organisation_id, status=task.status,
+        owner_id=task.owner_id, created=task.created, due_on=clock.due_on,
+        due_provisional=clock.provisional, due_imported=clock.imported,
     )
 
 
 @receiver(due_dates_changed, dispatch_uid="dispute_queue_entries_follow_clocks")
 def follow_clocks(sender, deadlines, **kwargs) -> None:
     cases, instalments = case_clock_subjects(deadlines)
-    if not (cases or instalments):
-        return
-    affected = Q(case_id__in=cases) | Q(case__agreement__instalments__in=instalments)
-    DisputeQueueEntry.objects.filter(affected).update(**clock_annotations("case_id"))
+    if instalments:
+        cases |= cases_of_instalments(instalments)
+    cases = sorted(cases)
+    for start in range(0, len(cases), CHANGED_BATCH_SIZE):
+        _refresh(cases[start:start + CHANGED_BATCH_SIZE])
+
+
+def _refresh(case_ids: list[int]) -> None:
+    """Give the rows of these cases (those that have any) their cases' nearest clocks: one
+    UPDATE per distinct clock, so a schedule approval moving thousands of cases stays cheap."""
+    queued = set(DisputeQueueEntry.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
+    by_clock = defaultdict(list)
+    for case_id, clock in nearest_clocks(queued).items():
+        by_clock[clock].append(case_id)
+    for clock, same in by_clock.items():
+        DisputeQueueEntry.objects.filter(case_id__in=same).update(
+            due_on=clock.due_on, due_provisional=clock.provisional, due_imported=clock.imported)
 
 
 # -- checking and rebuilding ----------------------------------------------------------------------

@@ -5,51 +5,55 @@ written out here with the historical models)."""
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Q
 
 AWAITING = Q(state__in=["open", "extended"]) | Q(state="breached", imported=True, closed_at__isnull=True)
+BATCH_SIZE = 500
 
 
 def fill_entries(apps, schema_editor):
     Task = apps.get_model("viewflow", "Task")
     DisputeProcess = apps.get_model("workflows", "DisputeProcess")
-    DisputeCase = apps.get_model("cases", "DisputeCase")
-    Deadline = apps.get_model("cases", "Deadline")
-    Instalment = apps.get_model("cases", "Instalment")
-    ContentType = apps.get_model("contenttypes", "ContentType")
     Entry = apps.get_model("workflows", "DisputeQueueEntry")
-    case_type = ContentType.objects.filter(app_label="cases", model="disputecase").first()
-    instalment_type = ContentType.objects.filter(app_label="cases", model="instalment").first()
-    processes = dict(DisputeProcess.objects.values_list("pk", "case_id"))
-    tasks = list(Task.objects.filter(flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED"],
-                                     process_id__in=list(processes)).values_list("pk", "process_id", "status",
-                                                                                 "owner_id", "created"))
-    if not tasks:
-        return
-    instalment_keys = Instalment.objects.filter(agreement__case_id=OuterRef(OuterRef("pk"))).annotate(
-        key=Cast("pk", CharField())).values("key")
-    nearest = Deadline.objects.filter(AWAITING).filter(
-        Q(subject_type=case_type, subject_id=Cast(OuterRef("pk"), CharField()))
-        | Q(subject_type=instalment_type, subject_id__in=instalment_keys)
-    ).order_by("due_on", "pk")
-    cases = {
-        pk: (organisation_id, due_on, provisional, imported)
-        for pk, organisation_id, due_on, provisional, imported in DisputeCase.objects.filter(
-            pk__in=set(processes.values())).annotate(
-            due=Subquery(nearest.values("due_on")[:1]),
-            provisional=Coalesce(Subquery(nearest.values("provisional")[:1]), Value(False)),
-            imported_clock=Coalesce(Subquery(nearest.values("imported")[:1]), Value(False)),
-        ).values_list("pk", "organisation_id", "due", "provisional", "imported_clock")
-    }
+    processes = {pk: (case_id, organisation_id) for pk, case_id, organisation_id
+                 in DisputeProcess.objects.values_list("pk", "case_id", "case__organisation_id")}
+    tasks = list(Task.objects.filter(flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED"])
+                 .values_list("pk", "process_id", "status", "owner_id", "created"))
+    tasks = [task for task in tasks if task[1] in processes]
+    case_ids = sorted({processes[task[1]][0] for task in tasks})
+    clocks = {}
+    for start in range(0, len(case_ids), BATCH_SIZE):
+        clocks.update(_nearest_clocks(apps, case_ids[start:start + BATCH_SIZE]))
     entries = []
     for pk, process_id, status, owner_id, created in tasks:
-        case_id = processes[process_id]
-        organisation_id, due_on, provisional, imported = cases[case_id]
+        case_id, organisation_id = processes[process_id]
+        due_on, provisional, imported = clocks.get(case_id, (None, False, False))
         entries.append(Entry(task_id=pk, case_id=case_id, organisation_id=organisation_id, status=status,
                              owner_id=owner_id, created=created, due_on=due_on, due_provisional=provisional,
                              due_imported=imported))
     Entry.objects.bulk_create(entries, batch_size=2000)
+
+
+def _nearest_clocks(apps, case_ids):
+    """{case id: (due_on, provisional, imported)} of each case's nearest awaiting clock, its own
+    or its instalments' (cases/disputes/urgency.py)."""
+    Deadline = apps.get_model("cases", "Deadline")
+    Instalment = apps.get_model("cases", "Instalment")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    types = dict(ContentType.objects.filter(app_label="cases", model__in=["disputecase", "instalment"])
+                 .values_list("model", "pk"))
+    case_of_instalment = dict(Instalment.objects.filter(agreement__case_id__in=case_ids)
+                              .values_list("pk", "agreement__case_id"))
+    subjects = Q(subject_type_id=types.get("disputecase"), subject_id__in=[str(pk) for pk in case_ids])
+    if case_of_instalment:
+        subjects |= Q(subject_type_id=types.get("instalment"), subject_id__in=[str(pk) for pk in case_of_instalment])
+    nearest = {}
+    for subject_type, subject_id, due_on, provisional, imported in Deadline.objects.filter(AWAITING).filter(
+            subjects).order_by("due_on", "pk").values_list("subject_type_id", "subject_id", "due_on",
+                                                            "provisional", "imported"):
+        case_id = int(subject_id) if subject_type == types.get("disputecase") else case_of_instalment[int(subject_id)]
+        nearest.setdefault(case_id, (due_on, provisional, imported))
+    return nearest
 
 
 class Migration(migrations.Migration):
