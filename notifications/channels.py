@@ -59,7 +59,9 @@ class EmailChannel:
         try:
             message.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as error:
-            raise PermanentDeliveryError(f"recipient refused: {error.recipients}") from error
+            # The reply codes only: the replies name the address, which is encrypted at rest.
+            codes = ", ".join(str(code) for code, _reply in error.recipients.values())
+            raise PermanentDeliveryError(f"recipient refused: SMTP {codes}") from error
         except smtplib.SMTPResponseException as error:
             detail = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
             if 500 <= error.smtp_code < 600:

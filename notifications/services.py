@@ -20,7 +20,7 @@ from cases.selectors import person_name
 
 from .channels import enabled_channels
 from .delivery import deliver, enqueue, record_delivery
-from .models import Channel, ContactOptOut, Delivery, DeliveryStatus, Notification, NotificationPreference
+from .models import Channel, ContactOptOut, Delivery, DeliveryStatus, Notification, NotificationPreference, address_key
 from .preferences import staff_mobile
 
 IN_APP = Channel.IN_APP.value
@@ -112,9 +112,9 @@ def notify_parties(
             fields = {"event_key": event_key, "kind": kind, "title": title, "body": body, "link": link,
                       "channel": channel_name, "recipient_name": contact.name, "address": address,
                       "legal_notice": legal_notice}
-            if not legal_notice and ContactOptOut.objects.filter(address=address, channel=channel_name).exists():
+            if not legal_notice and ContactOptOut.objects.for_address(address, channel_name).exists():
                 fields |= {"status": DeliveryStatus.SUPPRESSED, "last_error": "已退订 (opted out)"}
-            delivery, created = record_delivery(f"{event_key}:{channel_name}:{address}", **fields)
+            delivery, created = record_delivery(f"{event_key}:{channel_name}:{address_key(address)}", **fields)
             if not created:
                 continue
             made.append(delivery)

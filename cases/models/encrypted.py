@@ -1,16 +1,19 @@
-"""Personal data encrypted at rest (issue 17, point 4): resident IDs, phones, health details.
+"""Personal data encrypted at rest (issue 17, point 4): resident IDs, phones, health details,
+a household's income and expense amounts.
 
-`EncryptedCharField` keeps its value in clear in memory and as AES-256-GCM ciphertext in the
-database ("v1:<key id>:<base64 of nonce + ciphertext>"), in the main table and in the
-`historical*` table simple-history mirrors it into. Keys come from the environment,
-FIELD_ENCRYPTION_KEYS (comma-separated secrets; the first encrypts, all decrypt, so a key
-being rotated out still reads until `rotate_field_keys` has re-encrypted everything).
+`EncryptedCharField` (and `EncryptedMoneyField`, a Decimal) keeps its value in clear in memory
+and as AES-256-GCM ciphertext in the database ("v1:<key id>:<base64 of nonce + ciphertext>"),
+in the main table and in the `historical*` table simple-history mirrors it into. Keys come from
+the environment, FIELD_ENCRYPTION_KEYS (comma-separated secrets; the first encrypts, all
+decrypt, so a key being rotated out still reads until `rotate_field_keys` has re-encrypted
+everything).
 
 A random nonce makes two encryptions of the same number differ, so the database cannot compare
 them. Exact lookup, uniqueness, duplicate detection and record linkage go through a keyed blind
 index instead: a separate column holding HMAC-SHA256(BLIND_INDEX_KEY, purpose + normalised
 value), set whenever the encrypted attribute is set. Any other lookup on an encrypted field
-(exact, contains, ordering in SQL is meaningless) raises FieldError rather than finding nothing.
+(exact, contains, ordering in SQL is meaningless) raises FieldError rather than finding nothing,
+and so does an aggregate or arithmetic on it (Sum("amount")): amounts are added up in Python.
 
 Without the variables the public development keys below are used; `check --deploy` refuses
 them when DEBUG is off (unioncase.E021, unioncase.E022).
@@ -20,11 +23,14 @@ import base64
 import hashlib
 import hmac
 import os
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.expressions import Col
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # Public on purpose: data encrypted or indexed with them is not protected. Development and tests only.
@@ -141,7 +147,16 @@ def _normalise_text(value: str) -> str:
     return str(value)
 
 
-NORMALISERS = {"resident_id": _normalise_resident_id, "phone": _normalise_phone, "civil_record_key": _normalise_text}
+def _normalise_email(value: str) -> str:
+    return str(value).strip().lower()
+
+
+NORMALISERS = {"resident_id": _normalise_resident_id, "phone": _normalise_phone, "email": _normalise_email,
+               "civil_record_key": _normalise_text}
+# A column holding either a phone or an email (a notification's address) indexes each as what it
+# is, so it matches the same number or mailbox recorded elsewhere.
+CONTACT = "contact"
+PURPOSES = {*NORMALISERS, CONTACT}
 
 
 def blind_index(purpose: str, value: str | None) -> str:
@@ -149,6 +164,8 @@ def blind_index(purpose: str, value: str | None) -> str:
     The purpose is part of the message: a phone and an ID with the same digits index differently."""
     if value is None or str(value).strip() == "":
         return ""
+    if purpose == CONTACT:
+        purpose = "email" if "@" in str(value) else "phone"
     message = f"{purpose}:{NORMALISERS[purpose](value)}".encode()
     return hmac.new(_blind_key(), message, hashlib.sha256).hexdigest()
 
@@ -184,22 +201,65 @@ class _EncryptedAttribute:
 class _ExactNoneOnly(models.lookups.Exact):
     def __init__(self, lhs, rhs):
         if rhs is not None:
-            field = lhs.output_field
-            raise FieldError(
-                f"{field.model.__name__}.{field.name} is encrypted at rest: no 'exact' lookup in SQL. Look it up "
-                f"by its blind index ({field.blind_index or 'none'}), e.g. Worker.objects.with_resident_id().")
+            raise FieldError(lhs.output_field.refusal("'exact' lookup"))
         super().__init__(lhs, rhs)
 
 
-class EncryptedCharField(models.CharField):
+class _SealedCol(Col):
+    """A column of ciphertext: selected, it decrypts; as the source of an aggregate (Sum, Max…),
+    of arithmetic or of a function, whose output field Django derives from it, it is refused."""
+
+    @property
+    def _output_field_or_none(self):
+        raise FieldError(self.target.refusal("aggregate, arithmetic or function"))
+
+
+class SealedField:
+    """What every encrypted field shares: a text column of ciphertext that SQL can neither
+    compare nor compute on (only `isnull`, and `field=None`, are allowed). `rotate_field_keys`
+    re-encrypts the columns of every field of this kind (cases/platform/field_keys.py)."""
+
+    def refusal_hint(self) -> str:
+        return "Compute with it in Python."
+
+    def refusal(self, what: str) -> str:
+        return f"{self.model.__name__}.{self.name} is encrypted at rest: no {what} in SQL. {self.refusal_hint()}"
+
+    def db_type(self, connection):
+        return models.TextField().db_type(connection)
+
+    def cast_db_type(self, connection):
+        return models.TextField().cast_db_type(connection)
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        if lookup_name == "exact":
+            return _ExactNoneOnly  # `field=None` is `field__isnull=True`; any other value is refused
+        raise FieldError(self.refusal(f"'{lookup_name}' lookup"))
+
+    def get_transform(self, lookup_name):
+        raise FieldError(self.refusal(f"'{lookup_name}' transform"))
+
+    @cached_property
+    def cached_col(self):
+        return _SealedCol(self.model._meta.db_table, self)
+
+    def get_col(self, alias, output_field=None):
+        if alias == self.model._meta.db_table and (output_field is None or output_field == self):
+            return self.cached_col
+        return _SealedCol(alias, self, output_field)
+
+
+class EncryptedCharField(SealedField, models.CharField):
     """A CharField in forms and validation (max_length applies to the clear value), stored as
     ciphertext in a text column. `blind_index` names the index column this field keeps, and
-    `purpose` its normaliser ("resident_id", "phone")."""
+    `purpose` its normaliser ("resident_id", "phone", "email", "contact": a phone or an email)."""
 
     description = _("加密文本")
 
     def __init__(self, *args, blind_index: str = "", purpose: str = "", **kwargs):
-        if blind_index and purpose not in NORMALISERS:
+        if blind_index and purpose not in PURPOSES:
             raise ValueError(f"unknown blind-index purpose {purpose!r}")
         self.blind_index, self.purpose = blind_index, purpose
         super().__init__(*args, **kwargs)
@@ -210,11 +270,9 @@ class EncryptedCharField(models.CharField):
             kwargs["blind_index"], kwargs["purpose"] = self.blind_index, self.purpose
         return name, "cases.models.encrypted.EncryptedCharField", args, kwargs
 
-    def db_type(self, connection):
-        return models.TextField().db_type(connection)
-
-    def cast_db_type(self, connection):
-        return models.TextField().cast_db_type(connection)
+    def refusal_hint(self) -> str:
+        return (f"Look it up by its blind index ({self.blind_index or 'none'}), "
+                "e.g. Worker.objects.with_resident_id().")
 
     def contribute_to_class(self, cls, name, *args, **kwargs):
         super().contribute_to_class(cls, name, *args, **kwargs)
@@ -226,17 +284,40 @@ class EncryptedCharField(models.CharField):
     def get_prep_value(self, value):
         return seal_value(super().get_prep_value(value))
 
-    def get_lookup(self, lookup_name):
-        if lookup_name == "isnull":
-            return super().get_lookup(lookup_name)
-        if lookup_name == "exact":
-            return _ExactNoneOnly  # `field=None` is `field__isnull=True`; any other value is refused
-        raise FieldError(
-            f"{self.model.__name__}.{self.name} is encrypted at rest: no '{lookup_name}' lookup in SQL. "
-            f"Look it up by its blind index ({self.blind_index or 'none'}), e.g. Worker.objects.with_resident_id().")
 
-    def get_transform(self, lookup_name):
-        raise FieldError(f"{self.model.__name__}.{self.name} is encrypted at rest: no '{lookup_name}' transform.")
+class EncryptedMoneyField(SealedField, models.DecimalField):
+    """An amount in yuan: a DecimalField in memory, forms and validation (max_digits and
+    decimal_places, the model's validators and bounds apply as to any amount), stored as the
+    ciphertext of its text quantised to the field's places ("1234.50"). The database can
+    neither sum nor compare it: totals of a household's rows are computed in Python."""
+
+    description = _("加密金额")
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, "cases.models.encrypted.EncryptedMoneyField", args, kwargs
+
+    def get_internal_type(self):
+        # Not "DecimalField": the backends would cast or convert the ciphertext as a number.
+        return "TextField"
+
+    def refusal_hint(self) -> str:
+        return "Sum, compare or order the amounts in Python (one household's rows are few)."
+
+    def quantised(self, amount: Decimal) -> Decimal:
+        return amount.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
+
+    def from_db_value(self, value, expression, connection):
+        plain = open_value(value)
+        return None if plain is None or plain == "" else self.quantised(Decimal(plain))
+
+    def get_prep_value(self, value):
+        amount = super().get_prep_value(value)  # to_python: a Decimal, or ValidationError
+        return None if amount is None else seal_value(str(self.quantised(amount)))
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        # DecimalField's would adapt the ciphertext as a number.
+        return value if prepared else self.get_prep_value(value)
 
 
 class BlindIndexedModel(models.Model):

@@ -4,7 +4,9 @@
 `historical*` mirrors — in batches by primary key, and in each row
 - re-encrypts every value not under the current key (the first of FIELD_ENCRYPTION_KEYS);
 - recomputes every blind index from the decrypted value under the current BLIND_INDEX_KEY
-  (so the old index key is not needed: the clear value is), and the civil-affairs record keys.
+  (so the old index key is not needed: the clear value is), and the civil-affairs record keys;
+- rewrites a column that ends with a blind index (a model's KEYED_BY_INDEX: a party's
+  notification delivery key, ":<index of its address>") to end with the recomputed index.
 Each batch is its own transaction and only rows that change are written, so an interrupted run
 is resumed by running it again. The run is journalled as an audit event.
 
@@ -15,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from cases.models import AuditAction, CivilAffairsRecord
 from cases.models.encrypted import (
-    EncryptedCharField,
+    SealedField,
     blind_index,
     current_key_id,
     encrypt,
@@ -40,6 +42,8 @@ class SealedTable:
     # index column -> (source column, purpose, null when empty)
     indexes: dict[str, tuple[str, str, bool]]
     record_key: bool = False  # the civil-affairs record key, recomputed from name, ID, birth date, region
+    # column ending with ":<index>" -> that index column (a model's KEYED_BY_INDEX)
+    keyed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,19 +58,22 @@ class Rotation:
 
 
 def sealed_tables() -> list[SealedTable]:
-    """Every installed model with an encrypted field, historical models included."""
+    """Every installed model with an encrypted field (text or amount), historical models included."""
     found = []
     for model in apps.get_models():
-        encrypted = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+        encrypted = [f for f in model._meta.concrete_fields if isinstance(f, SealedField)]
         if not encrypted:
             continue
         indexes = {}
         for source in encrypted:
-            if source.blind_index:
+            if getattr(source, "blind_index", ""):
                 index = model._meta.get_field(source.blind_index)
                 indexes[index.column] = (source.column, source.purpose, index.null)
+        keyed = {model._meta.get_field(column).column: model._meta.get_field(index).column
+                 for column, index in getattr(model, "KEYED_BY_INDEX", {}).items()}
         found.append(SealedTable(model._meta.label, model._meta.db_table, model._meta.pk.column,
-                                 [f.column for f in encrypted], indexes, record_key=model is CivilAffairsRecord))
+                                 [f.column for f in encrypted], indexes, record_key=model is CivilAffairsRecord,
+                                 keyed=keyed))
     return sorted(found, key=lambda table: table.label)
 
 
@@ -97,6 +104,7 @@ def _row_changes(table: SealedTable, columns: list[str], row: tuple, current: st
         if values[index] != wanted:
             update[index] = wanted
             reindexed += 1
+            update |= _rekeyed(table, values, index, wanted)
     if table.record_key:
         birth = values["birth_date"]
         if isinstance(birth, str):
@@ -111,11 +119,35 @@ def _row_changes(table: SealedTable, columns: list[str], row: tuple, current: st
     return update, re_encrypted, reindexed
 
 
+def _rekeyed(table: SealedTable, values: dict, index: str, wanted: str | None) -> dict:
+    """The columns that ended with the old value of `index`, ending with `wanted` instead."""
+    old, changes = values[index], {}
+    for column, source in table.keyed.items():
+        if source == index and old and wanted and values[column].endswith(f":{old}"):
+            changes[column] = values[column][: -len(old)] + wanted
+    return changes
+
+
+def _write(cursor, table: SealedTable, pk, update: dict) -> None:
+    def execute(values: dict):
+        sets = ", ".join(f"{column} = %s" for column in values)
+        cursor.execute(f"UPDATE {table.table} SET {sets} WHERE {table.pk} = %s", [*values.values(), pk])
+
+    if not update.keys() & table.keyed.keys():
+        return execute(update)
+    try:
+        with transaction.atomic():
+            return execute(update)
+    except IntegrityError:
+        # A delivery made since the index key changed already holds the rewritten key: this one keeps its own.
+        return execute({column: value for column, value in update.items() if column not in table.keyed})
+
+
 def rotate(*, by, batch_size: int = BATCH_SIZE, progress: Callable[[str], None] = lambda line: None) -> Rotation:
     """Bring every encrypted value and blind index under the current keys; see the module doc."""
     current, result = current_key_id(), Rotation()
     for table in sealed_tables():
-        columns = [*table.encrypted, *table.indexes]
+        columns = [*table.encrypted, *table.indexes, *table.keyed]
         if table.record_key:
             columns += ["record_key", "name", "birth_date", "region"]
         seen = rewritten = 0
@@ -125,9 +157,7 @@ def rotate(*, by, batch_size: int = BATCH_SIZE, progress: Callable[[str], None] 
                     for row in rows:
                         update, re_encrypted, reindexed = _row_changes(table, columns, row, current)
                         if update:
-                            sets = ", ".join(f"{column} = %s" for column in update)
-                            cursor.execute(f"UPDATE {table.table} SET {sets} WHERE {table.pk} = %s",
-                                           [*update.values(), row[0]])
+                            _write(cursor, table, row[0], update)
                             rewritten += 1
                             result.re_encrypted += re_encrypted
                             result.reindexed += reindexed

@@ -17,7 +17,6 @@ The aid, yearly-review and exit kinds are in care.py.
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases.documents.dispute.intake import (
@@ -136,8 +135,9 @@ def _finances(file: HardshipFile) -> Context:
          "compensation": cn_money(item.compensation), "net": cn_money(item.net_amount)}
         for item in household.hardship_costs.filter(year=year).order_by("pk")
     ]
-    income_total = household.income_items.filter(year=year).aggregate(total=Sum("amount"))["total"] or ZERO
-    expense_total = household.rigid_expenses.filter(year=year).aggregate(total=Sum("amount"))["total"] or ZERO
+    # Added up in Python: the amounts are encrypted at rest.
+    income_total = sum((item.amount for item in household.income_items.filter(year=year)), ZERO)
+    expense_total = sum((item.amount for item in household.rigid_expenses.filter(year=year)), ZERO)
     return {
         "income": income, "income_total": cn_money(income_total),
         "expenses": expenses, "expenses_total": cn_money(expense_total),

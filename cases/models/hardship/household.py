@@ -7,11 +7,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.bounds import BoundedFields
-from cases.models.encrypted import BlindIndexedModel, EncryptedCharField, blind_index, blind_index_field
+from cases.models.encrypted import (
+    BlindIndexedModel,
+    EncryptedCharField,
+    EncryptedMoneyField,
+    blind_index,
+    blind_index_field,
+)
 from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
@@ -30,8 +35,13 @@ def money_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
+def household_money(verbose_name, **kwargs):
+    """A household's own amount (income, expense, cost): encrypted at rest, so summed in Python."""
+    return EncryptedMoneyField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
 def non_negative_money(verbose_name, **kwargs):
-    return money_field(verbose_name, validators=[MinValueValidator(ZERO)], **kwargs)
+    return household_money(verbose_name, validators=[MinValueValidator(ZERO)], **kwargs)
 
 
 class Household(models.Model):
@@ -137,7 +147,7 @@ class IncomeItem(BoundedFields, models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     kind = models.CharField(_("收入类别"), max_length=16, choices=IncomeKind.choices)
     # Net operating income may be a loss, so no lower bound here.
-    amount = money_field(_("金额（元）"), help_text=_("全年金额；经营亏损可填负数。"))
+    amount = household_money(_("金额（元）"), help_text=_("全年金额；经营亏损可填负数。"))
     history = HistoricalRecords()
 
     class Meta:
@@ -231,8 +241,9 @@ class MinimumLivingStandard(models.Model):
 
 # -- the assessment of a household, from its rows ------------------------------------------------
 
-def _total(queryset, expression="amount") -> Decimal:
-    return queryset.aggregate(total=Sum(expression))["total"] or Decimal("0.00")
+def _total(queryset) -> Decimal:
+    """The rows' amounts added up in Python: they are encrypted at rest."""
+    return sum((row.amount for row in queryset), ZERO)
 
 
 def assess_household(household, *, year: int) -> eligibility.Assessment:

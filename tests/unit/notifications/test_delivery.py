@@ -215,7 +215,8 @@ def test_the_delivery_log_and_recorded_sms_are_readable_not_editable_in_the_admi
     sms = Delivery.objects.get(channel=Channel.SMS)
     record = SmsRecord.objects.get()
 
-    assert "13800138000" in client.get("/admin/notifications/delivery/").content.decode()
+    listed = client.get("/admin/notifications/delivery/").content.decode()
+    assert "138****8000" in listed and "13800138000" not in listed  # masked: encrypted at rest
     assert "张三：（2026）调字第1号已有新进展。" in client.get(f"/admin/notifications/smsrecord/{record.pk}/change/").content.decode()
     client.post(f"/admin/notifications/delivery/{sms.pk}/change/", {"status": "queued"})
     sms.refresh_from_db()

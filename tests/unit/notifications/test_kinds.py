@@ -69,7 +69,7 @@ def english(kind: str, subject) -> tuple[str, str]:
 
 
 def sms_to(phone):
-    return list(SmsRecord.objects.filter(phone=phone.replace("-", "")).order_by("pk").values_list("text", flat=True))
+    return list(SmsRecord.objects.to_phone(phone).order_by("pk").values_list("text", flat=True))
 
 
 # -- disputes ----------------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_a_scheduled_session_is_sent_to_the_parties_and_reminded_the_day_before_
     [notice] = sms_to(WORKER_PHONE)
     assert notice.startswith(f"调解通知：{case.number}")
     assert "定于2026年11月5日 14:00在中关村街道调解室" in notice and "请携带：劳动合同、工资条" in notice
-    assert Delivery.objects.get(kind="session_scheduled", address=WORKER_PHONE).link == f"/cases/{case.pk}/"
+    assert Delivery.objects.to_address(WORKER_PHONE).get(kind="session_scheduled").link == f"/cases/{case.pk}/"
     assert set(Delivery.objects.filter(kind="session_scheduled").values_list("legal_notice", flat=True)) == {False}
     title, body = english("session_scheduled", case)
     assert title == f"Mediation notice: {case.number}" and "14:00" in body

@@ -51,8 +51,8 @@ def accepted(orgs, people, django_capture_on_commit_callbacks):
 
 def test_point_8_sms_and_email_to_the_parties_carry_the_names_as_typed(accepted):
     sentence = f"{WORKER}与{EMPLOYER}的劳动争议调解申请"
-    [to_worker] = SmsRecord.objects.filter(phone=WORKER_PHONE).values_list("text", flat=True)
-    [to_employer] = SmsRecord.objects.filter(phone=EMPLOYER_PHONE.replace("-", "")).values_list("text", flat=True)
+    [to_worker] = SmsRecord.objects.to_phone(WORKER_PHONE).values_list("text", flat=True)
+    [to_employer] = SmsRecord.objects.to_phone(EMPLOYER_PHONE).values_list("text", flat=True)
     assert f"{WORKER}：" in to_worker and sentence in to_worker
     assert f"{CONTACT}：" in to_employer and sentence in to_employer
     [email] = mail.outbox
