@@ -21,7 +21,9 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
@@ -62,16 +64,25 @@ from workflows.dispute.forms import (
     SupervisePerformanceForm,
 )
 from workflows.flow_pages import ScopedFlowAppViewset
+from workflows.models import DisputeQueueEntry
 
 CASE_PATH = "process__disputeprocess__case"
 
 
 # -- read side: what each user sees ---------------------------------------------------------
 
+CASE_COLUMNS = ("process", "owner", f"{CASE_PATH}__worker", f"{CASE_PATH}__employer", f"{CASE_PATH}__organisation")
+
+
 def dispute_tasks():
-    return Task.objects.filter(process__flow_class=DisputeFlow).select_related(
-        "process", "owner", f"{CASE_PATH}__worker", f"{CASE_PATH}__employer", f"{CASE_PATH}__organisation",
-    )
+    return Task.objects.filter(process__flow_class=DisputeFlow).select_related(*CASE_COLUMNS)
+
+
+def tasks_by_rows(row_filter: dict):
+    """Open dispute tasks whose stored queue row matches `row_filter` (only open dispute tasks
+    have one), filtered on the rows alone: no join to the process is needed to tell them."""
+    return Task.objects.filter(**{f"queue_entry__{name}": value for name, value in row_filter.items()}).select_related(
+        *CASE_COLUMNS)
 
 
 def visible_tasks(user):
@@ -79,20 +90,32 @@ def visible_tasks(user):
     return dispute_tasks().filter(**{f"{CASE_PATH}__organisation__in": organisations_where(user, DISPUTE_READERS)})
 
 
+def queue_filter(user) -> dict:
+    """The organisation queue: unclaimed tasks in the subtrees where `user` handles cases."""
+    return {"status": STATUS.NEW, "owner__isnull": True, "organisation__in": organisations_where(user, CASE_HANDLERS)}
+
+
+def inbox_filter(user) -> dict:
+    """Tasks assigned to `user` and not yet done, where they hold a dispute role."""
+    return {"owner": user, "status": STATUS.ASSIGNED, "organisation__in": organisations_where(user, DISPUTE_READERS)}
+
+
+def queue_rows(user):
+    return DisputeQueueEntry.objects.filter(**queue_filter(user))
+
+
+def inbox_rows(user):
+    return DisputeQueueEntry.objects.filter(**inbox_filter(user))
+
+
 def queue_tasks(user):
-    """The organisation queue: unclaimed human tasks `user` may claim (by their stored queue rows)."""
-    return dispute_tasks().filter(
-        queue_entry__status=STATUS.NEW, queue_entry__owner__isnull=True,
-        queue_entry__organisation__in=organisations_where(user, CASE_HANDLERS),
-    )
+    """The organisation queue: unclaimed human tasks `user` may claim."""
+    return tasks_by_rows(queue_filter(user))
 
 
 def assigned_tasks(user):
-    """Tasks assigned to `user` and not yet done (by their stored queue rows)."""
-    return dispute_tasks().filter(
-        queue_entry__owner=user, queue_entry__status=STATUS.ASSIGNED,
-        queue_entry__organisation__in=organisations_where(user, DISPUTE_READERS),
-    )
+    """Tasks assigned to `user` and not yet done."""
+    return tasks_by_rows(inbox_filter(user))
 
 
 def claimable_tasks(user):
@@ -114,7 +137,7 @@ def with_urgency(tasks):
     workflows/dispute/queue_entries.py) and the total claimed, and sort by that deadline (cases
     without a running clock last, oldest task first among equals): the order of the rows' index."""
     claimed = (
-        DisputeClaim.objects.filter(case_id=OuterRef(CASE_PATH)).order_by().values("case_id")
+        DisputeClaim.objects.filter(case_id=OuterRef("queue_entry__case_id")).order_by().values("case_id")
         .annotate(total=Sum("amount_claimed")).values("total")
     )
     return tasks.annotate(
@@ -122,7 +145,7 @@ def with_urgency(tasks):
         deadline_provisional=F("queue_entry__due_provisional"),
         deadline_imported=F("queue_entry__due_imported"),
         claimed_total=Subquery(claimed, output_field=DecimalField(max_digits=16, decimal_places=2)),
-    ).order_by(F("queue_entry__due_on").asc(nulls_last=True), "queue_entry__created", "queue_entry__task")
+    ).order_by(F("queue_entry__due_on").asc(nulls_last=True), "queue_entry__created", "queue_entry__task_id")
 
 
 @dataclass(frozen=True)
@@ -218,11 +241,33 @@ class CaseColumns:
     task_title.short_description = gettext_lazy("阶段")
 
 
+class RowCountPaginator(Paginator):
+    """Counts the page's stored queue rows instead of the tasks joined to them: the same number
+    (one row per open task) from one index, while no filter narrows the list."""
+
+    def __init__(self, object_list, per_page, *, rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    @cached_property
+    def count(self):
+        return self.rows.count()
+
+
 class UrgencyColumns(CaseColumns):
     """The columns of the queues sorted by legal urgency (tasks from with_urgency)."""
 
     filterset_class = CaseTaskFilter
     columns = ("task_id", "case_number", "worker", "employer", "total_claimed", "task_title", "deadline")
+
+    row_filter: dict  # the page's rows: inbox_filter or queue_filter of the user
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        if any(self.request.GET.get(name) for name in CaseTaskFilter.base_filters):
+            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        return RowCountPaginator(queryset, per_page, rows=DisputeQueueEntry.objects.filter(**self.row_filter),
+                                 orphans=orphans,
+                                 allow_empty_first_page=allow_empty_first_page, **kwargs)
 
     def total_claimed(self, task):
         return f"¥{task.claimed_total or 0:,.2f}"
@@ -252,8 +297,12 @@ class InboxView(UrgencyColumns, flow_views.FlowInboxListView):
     title = gettext_lazy("我的待办")
 
     @viewprop
+    def row_filter(self):
+        return inbox_filter(self.request.user)
+
+    @viewprop
     def queryset(self):
-        return inbox_tasks(self.request.user)
+        return with_urgency(tasks_by_rows(self.row_filter))
 
 
 class ClaimLinkColumn:
@@ -271,8 +320,12 @@ class QueueView(ClaimLinkColumn, UrgencyColumns, flow_views.FlowQueueListView):
     columns = UrgencyColumns.columns + ("claim_link",)
 
     @viewprop
+    def row_filter(self):
+        return queue_filter(self.request.user)
+
+    @viewprop
     def queryset(self):
-        return claimable_tasks(self.request.user)
+        return with_urgency(tasks_by_rows(self.row_filter))
 
 
 class ArchiveView(CaseColumns, flow_views.FlowArchiveListView):
@@ -528,5 +581,5 @@ class DisputeAppViewset(ScopedFlowAppViewset):
         return assigned_tasks(user)
 
     def get_context_data(self, request):
-        # The menu's counters: the same scoped lists as the pages.
-        return {"user_inbox": inbox_tasks(request.user), "user_queue": claimable_tasks(request.user)}
+        # The menu's counters: the same scoped lists as the pages, counted on their stored rows.
+        return {"user_inbox": inbox_rows(request.user), "user_queue": queue_rows(request.user)}
