@@ -1,4 +1,5 @@
-"""Read-side queries for the case pages: one case's header, timeline and records, and case search.
+"""Read-side queries for the case pages: one case's header, timeline and records (case search:
+cases.disputes.search, importable from here too).
 
 Nothing here writes. Every query that starts from user input goes through cases.models.access.scoped,
 so a user finds and opens only cases in their organisations' subtrees. Resident ID numbers
@@ -35,11 +36,10 @@ from cases.models import (
     Payment,
     YearlyReview,
 )
-from cases.models.access import scoped
-from cases.models.encrypted import blind_index
+from cases.disputes.search import search_cases  # noqa: F401  (case search lives there since issue 18)
+from cases.models.access import scoped  # noqa: F401  (imported from here by bench/queues.py)
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit, clock as clock_rule
-from cases.rules.validators import normalise_resident_id, normalise_uscc
 
 ZERO = Decimal("0.00")
 RESIDENT_ID_VISIBLE_HEAD = 6
@@ -396,27 +396,3 @@ def instalment_rows(case: DisputeCase) -> list[InstalmentRow]:
                                   payments=payments))
     return rows
 
-
-# -- search -------------------------------------------------------------------------------------
-
-def search_cases(user, query: str = "", *, status: str = "", within=None) -> QuerySet[DisputeCase]:
-    """Cases in `user`'s subtrees matching `query`, newest first.
-
-    A case number, a worker's or employer's name match in part; a resident ID or a unified
-    social credit code only in full, so that nobody can fish for identity numbers digit by digit.
-    `within`, when given, narrows the search further to those organisations.
-    """
-    cases = scoped(DisputeCase.objects.all(), user).select_related("worker", "employer", "organisation")
-    if within is not None:
-        cases = cases.filter(organisation__in=within)
-    query = (query or "").strip()
-    if query:
-        identifier = normalise_resident_id(query)
-        condition = (
-            Q(number__icontains=query) | Q(worker__name__icontains=query) | Q(employer__name__icontains=query)
-            | Q(worker__resident_id_index=blind_index("resident_id", identifier)) | Q(employer__uscc=normalise_uscc(query))
-        )
-        cases = cases.filter(condition)
-    if status:
-        cases = cases.filter(status=status)
-    return cases.annotate(claimed=Sum("claims__amount_claimed")).order_by("-received_on", "-pk")

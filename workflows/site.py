@@ -13,7 +13,12 @@ from cases.platform.signin.throttling import may_unlock
 from notifications import views as notification_views
 from workflows.accounts import lockouts as lockout_views, views as account_views
 from workflows.audit import views as audit_views
-from workflows.dispute import pages as case_pages, representation as case_representation, service as case_service
+from workflows.dispute import (
+    case_search,
+    pages as case_pages,
+    representation as case_representation,
+    service as case_service,
+)
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.views import DisputeAppViewset
 from workflows.hardship import (
@@ -40,7 +45,7 @@ class WorkbenchApp(Application):
 
     index_path = path("", HomeView.as_view(), name="index")
     case_register_path = path("cases/register/", case_pages.RegisterView.as_view(), name="case_register")
-    case_search_path = path("cases/search/", case_pages.CaseSearchView.as_view(), name="case_search")
+    case_search_path = path("cases/search/", case_search.CaseSearchView.as_view(), name="case_search")
     case_detail_path = path("cases/<int:pk>/", case_pages.CaseDetailView.as_view(), name="case_detail")
     case_action_path = path(
         "cases/<int:pk>/actions/<slug:name>/", case_pages.CaseActionView.as_view(), name="case_action",

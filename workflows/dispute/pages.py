@@ -1,4 +1,5 @@
-"""Case pages of the workbench: registration (登记申请), the case page, its actions and documents, search.
+"""Case pages of the workbench: registration (登记申请), the case page, its actions and documents
+(search: workflows.dispute.case_search).
 
 Scope: a case is found only through cases.models.access.scoped, so a case outside the user's subtrees
 is a 404 whether or not it exists. Writes go through the services only: registration through
@@ -11,7 +12,6 @@ status never disagree.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -40,14 +40,12 @@ from cases.selectors import (
     mask_resident_id,
     open_deadlines,
     person_name,
-    search_cases,
     variant_label,
     yuan,
 )
 from workflows.dispute.agreement_forms import signed_original_summary
 from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
 from workflows.dispute.page_forms import (
-    CaseSearchForm,
     ClaimFormSet,
     EmployerForm,
     RegistrationForm,
@@ -65,7 +63,6 @@ CASE_TABS = (
     ("sessions", _("调解记录")),
     ("performance", _("履行情况")),
 )
-SEARCH_PAGE_SIZE = 20
 
 
 def case_url(case) -> str:
@@ -435,38 +432,6 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         )
         filename = f"{number}-{document.title}-v{document.version}.pdf"
         return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-
-
-# -- search ----------------------------------------------------------------------------------------
-
-class CaseSearchView(LoginRequiredMixin, TemplateView):
-    """案件查询: by number, worker name or ID, employer name or credit code, in the user's subtrees."""
-
-    template_name = "workflows/case/search.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not may_search(request.user):
-            raise PermissionDenied(_("您尚未加入任何组织，没有可查询的案件。"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        form = CaseSearchForm(self.request.GET or None)
-        query, status = "", ""
-        if form.is_bound and form.is_valid():
-            query, status = form.cleaned_data["q"], form.cleaned_data["status"]
-        searched = form.is_bound
-        page = None
-        rows = []
-        if searched:
-            paginator = Paginator(search_cases(self.request.user, query, status=status,
-                                                 within=searchable_organisations(self.request.user)), SEARCH_PAGE_SIZE)
-            page = paginator.get_page(self.request.GET.get("page"))
-            rows = [{"case": case, "url": case_url(case), "masked_id": mask_resident_id(case.worker.resident_id),
-                     "claimed": yuan(case.claimed)} for case in page.object_list]
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        return super().get_context_data(form=form, page=page, rows=rows, searched=searched,
-                                        query_string=params.urlencode(), **kwargs)
 
 
 def menu_flags(user) -> dict:
