@@ -28,6 +28,7 @@ from cases.models.bounds import BoundedFields
 from cases.models.dispute.mediation import ConsentMethod
 from cases.models.dispute.states import DisputeStatus, S, may_handle
 from cases.models.documents import Document
+from cases.models.encrypted import EncryptedCharField
 from cases.models.history import HistoricalRecords
 from cases.rules.validators import (
     as_date,
@@ -111,8 +112,9 @@ class ElectronicServiceConsent(Immutable, BoundedFields, models.Model):
                              related_name="electronic_service_consents")
     party = models.CharField(_("当事人"), max_length=16, choices=ServiceParty.choices)
     channel = models.CharField(_("电子送达方式"), max_length=16, choices=ElectronicChannel.choices)
-    address = models.CharField(_("电子送达地址"), max_length=200,
-                               help_text=_("接收电子送达的手机号码或电子邮箱。"))
+    # A phone or an email: encrypted at rest (cases/models/encrypted.py), compared in Python.
+    address = EncryptedCharField(_("电子送达地址"), max_length=200,
+                                 help_text=_("接收电子送达的手机号码或电子邮箱。"))
     method = models.CharField(_("表示同意的方式"), max_length=16, choices=ConsentMethod.choices)
     given_on = models.DateField(_("同意日期"))
     given_by = models.CharField(_("表示同意的人"), max_length=100,
@@ -184,7 +186,7 @@ class ServiceRecord(Immutable, BoundedFields, models.Model):
     # 留置送达: why and where it was left, and the witnesses (姓名、身份).
     circumstances = models.TextField(_("留置送达情况和见证人"), blank=True)
     postal_number = models.CharField(_("邮件号码"), max_length=32, blank=True)
-    electronic_address = models.CharField(_("电子送达地址"), max_length=200, blank=True)
+    electronic_address = EncryptedCharField(_("电子送达地址"), max_length=200, blank=True)
     electronic_consent = models.ForeignKey(ElectronicServiceConsent, verbose_name=_("电子送达同意"), null=True,
                                            blank=True, on_delete=models.PROTECT, related_name="service_records")
     # The scan of the signed 送达回证 (直接送达, 留置送达), kept as it came with its fingerprint.
