@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+BENCH_INSTALLED := $(VENV)/.installed-bench
 # WeasyPrint needs pango; libharfbuzz-subset0 makes font subsetting ~100x faster;
 # fonts-noto-cjk gives the PDFs their Chinese fonts; chromium runs the browser tests.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium gettext
@@ -50,10 +51,16 @@ worker: migrate
 beat: migrate
 	$(VENV)/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
-bench: install
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(PYTHON) -m pip install -q -e '.[test,bench]'
+	touch $(BENCH_INSTALLED)
+
+# bench/load.py needs PostgreSQL and Redis on 127.0.0.1 (or BENCH_DATABASE_URL, CELERY_BROKER_URL).
+bench: install $(BENCH_INSTALLED)
 	$(PYTHON) bench/documents.py
 	$(PYTHON) bench/linkage.py
 	$(PYTHON) bench/stats.py
 	$(PYTHON) bench/import_disputes.py
 	$(PYTHON) bench/dispute_lifecycle.py
 	$(PYTHON) bench/queues.py
+	$(PYTHON) bench/load.py
