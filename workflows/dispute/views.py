@@ -92,12 +92,19 @@ def visible_tasks(user):
 
 def queue_filter(user) -> dict:
     """The organisation queue: unclaimed tasks in the subtrees where `user` handles cases."""
-    return {"status": STATUS.NEW, "owner__isnull": True, "organisation__in": organisations_where(user, CASE_HANDLERS)}
+    return {"status": STATUS.NEW, "owner__isnull": True, "organisation__in": organisation_ids(user, CASE_HANDLERS)}
 
 
 def inbox_filter(user) -> dict:
     """Tasks assigned to `user` and not yet done, where they hold a dispute role."""
-    return {"owner": user, "status": STATUS.ASSIGNED, "organisation__in": organisations_where(user, DISPUTE_READERS)}
+    return {"owner": user, "status": STATUS.ASSIGNED, "organisation__in": organisation_ids(user, DISPUTE_READERS)}
+
+
+def organisation_ids(user, roles) -> list[int]:
+    """The organisations as ids spelled out (a few hundred at most): the rows' index scan then
+    checks each row as it reads it, and the planner knows how many a street or a district holds.
+    As a subquery the check came after the page's joins: half a second for a street's queue."""
+    return list(organisations_where(user, roles).values_list("pk", flat=True))
 
 
 def queue_rows(user):
