@@ -34,7 +34,11 @@ class DisputeProcess(Process):
 
     @property
     def subject(self):
-        """What the flow's steps move through the transition door."""
+        """What the flow's steps move through the transition door; read with its organisation,
+        which the task's checks read next."""
+        if self.case_id is not None and not DisputeProcess.case.is_cached(self):
+            cases = self._meta.get_field("case").related_model._base_manager
+            self.case = cases.select_related("organisation").get(pk=self.case_id)
         return self.case
 
 

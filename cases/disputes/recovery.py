@@ -1,6 +1,10 @@
 """Effects of performance transitions: each instalment of an effective agreement runs a clock."""
 
 from datetime import date
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Sum
 
 from cases.models import Deadline, DeadlineState
 from cases.platform.deadlines import announce, close_deadline, open_deadline, tell_parties_at
@@ -37,8 +41,19 @@ def _instalments(case):
     return case.agreement.instalments.all()
 
 
-def _active_clock(instalment) -> Deadline | None:
-    return Deadline.objects.for_subject(instalment).active().select_for_update().first()
+def _active_clocks(instalments: list) -> dict[str, Deadline]:
+    """Each instalment's running clock (the most urgent, should there be several), by the
+    instalment's key, locked: one query for them all."""
+    if not instalments:
+        return {}
+    rows = Deadline.objects.active().filter(
+        subject_type=ContentType.objects.get_for_model(instalments[0], for_concrete_model=False),
+        subject_id__in=[str(instalment.pk) for instalment in instalments],
+    ).order_by("due_on", "pk").select_for_update()
+    running = {}
+    for deadline in rows:
+        running.setdefault(deadline.subject_id, deadline)
+    return running
 
 
 @effect("recovery.open_instalment_clocks")
@@ -48,7 +63,7 @@ def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadl
     opened = [
         open_deadline(rule=rule, subject=instalment, organisation=case.organisation,
                       starts_on=case.agreement.effective_on, due_on=instalment.due_on, assignee=case.mediator,
-                      announced=False)
+                      announced=False, none_active=True)  # the agreement takes effect once, under the door's lock
         for instalment in _instalments(case)
     ]
     announce(opened)
@@ -59,10 +74,12 @@ def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadl
 def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of record_payment: an instalment paid in full stops its clock."""
     met = []
-    for instalment in _instalments(case):
-        running = _active_clock(instalment)
-        if running is not None and instalment.outstanding <= 0:
-            met.append(close_deadline(running, DeadlineState.MET, announced=False))
+    instalments = list(_instalments(case).annotate(paid_total=Sum("payments__amount")))
+    running = _active_clocks(instalments)
+    for instalment in instalments:
+        clock_of = running.get(str(instalment.pk))
+        if clock_of is not None and instalment.amount - (instalment.paid_total or Decimal("0")) <= 0:
+            met.append(close_deadline(clock_of, DeadlineState.MET, announced=False))
     announce(met)
     return met
 
@@ -71,9 +88,10 @@ def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadli
 def cancel_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of refer: the case leaves mediation's supervision; its clocks stop."""
     cancelled = []
-    for instalment in _instalments(case):
-        running = _active_clock(instalment)
-        if running is not None:
-            cancelled.append(close_deadline(running, DeadlineState.CANCELLED, announced=False))
+    instalments = list(_instalments(case))
+    running = _active_clocks(instalments)
+    for instalment in instalments:
+        if (clock_of := running.get(str(instalment.pk))) is not None:
+            cancelled.append(close_deadline(clock_of, DeadlineState.CANCELLED, announced=False))
     announce(cancelled)
     return cancelled

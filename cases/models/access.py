@@ -4,10 +4,14 @@ A user sees the subtrees of the organisations they belong to and nothing else. A
 held in an organisation applies to its whole subtree. Auditors read and never change.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from cases.models.orgs import Membership, Organisation, Role
@@ -32,15 +36,50 @@ def scoped(queryset: QuerySet, user, *, via: str = "organisation") -> QuerySet:
     return queryset.filter(**{lookup: visible_organisations(user).values("pk")})
 
 
+# (user id, lineage) → roles, while a roles_read_once() block runs; None outside one.
+_roles_read: ContextVar[dict | None] = ContextVar("roles_read", default=None)
+
+
+@contextmanager
+def roles_read_once() -> Iterator[None]:
+    """Within the block, roles_in reads each user's roles over an organisation once.
+
+    For one unit of work (a flow step and the transition it takes), where the task's checks and
+    the door's each ask the same question. A membership saved or deleted meanwhile empties the
+    memo; nested blocks share the outermost one's."""
+    if _roles_read.get() is not None:
+        yield
+        return
+    token = _roles_read.set({})
+    try:
+        yield
+    finally:
+        _roles_read.reset(token)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="roles_read_once_forgets_on_save")
+@receiver(post_delete, sender=Membership, dispatch_uid="roles_read_once_forgets_on_delete")
+def _forget_roles_read(**kwargs) -> None:
+    memo = _roles_read.get()
+    if memo:
+        memo.clear()
+
+
 def roles_in(user, organisation: Organisation) -> set[str]:
     """Roles `user` holds over `organisation`: those held in it or in any ancestor."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     ancestor_ids = organisation.lineage_ids
-    return set(
+    memo, key = _roles_read.get(), (user.pk, tuple(ancestor_ids))
+    if memo is not None and key in memo:
+        return set(memo[key])
+    roles = frozenset(
         Membership.objects.filter(user=user, organisation_id__in=ancestor_ids)
         .values_list("role", flat=True)
     )
+    if memo is not None:
+        memo[key] = roles
+    return set(roles)
 
 
 def can_read(user, organisation: Organisation) -> bool:

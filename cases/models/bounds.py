@@ -16,7 +16,7 @@ class BoundedFields:
     def clean_fields(self, exclude=None):
         errors: dict = {}
         try:
-            super().clean_fields(exclude=exclude)
+            super().clean_fields(exclude=set(exclude or ()) | related_rows_in_hand(self))
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         skip = set(exclude or ())
@@ -27,6 +27,21 @@ class BoundedFields:
                 errors[field.name] = [message]
         if errors:
             raise ValidationError(errors)
+
+
+def related_rows_in_hand(instance) -> set[str]:
+    """The foreign keys of `instance` that hold a row read from (or saved to) the database, with
+    no limit_choices_to: Django would ask the database once per field whether that row exists,
+    which the object in hand already answers (the foreign key constraint still holds)."""
+    names = set()
+    for field in instance._meta.concrete_fields:
+        if not (field.many_to_one or field.one_to_one) or field.remote_field.limit_choices_to:
+            continue
+        related = field.get_cached_value(instance, default=None) if field.is_cached(instance) else None
+        if (related is not None and not related._state.adding
+                and getattr(related, field.target_field.attname) == getattr(instance, field.attname)):
+            names.add(field.name)
+    return names
 
 
 def bound_error(field: models.Field, value) -> str | None:

@@ -38,6 +38,7 @@ from weasyprint.urls import URLFetcher
 from cases.documents.registry import DocumentKind, cn_date, get_kind
 from cases.models import AuditAction, AuditEvent, Document, Organisation
 from cases.models.actors import SystemActor, person, system
+from cases.models.bounds import related_rows_in_hand
 from cases.platform.audit.journal import append_event
 
 # A person, the system (a beat task, an import), or None for "the document service".
@@ -279,13 +280,18 @@ def _journal(document: Document, *, subject: models.Model | None, by: Actor) -> 
     )
 
 
-def _store(document: Document, content: bytes, *, subject: models.Model | None, by: Actor) -> Document:
+def _store(document: Document, content: bytes, *, subject: models.Model | None, by: Actor,
+           looked_up: bool = False) -> Document:
     """Write the file, then the row and its journal event in one transaction; if the
-    transaction fails, the file goes too."""
+    transaction fails, the file goes too. `looked_up`: the caller has just found no document
+    for this transition, kind, variant and version (the unique constraint still guards a race)."""
     document.file.save(f"{document.kind}-{document.sha256[:12]}.pdf", ContentFile(content), save=False)
     try:
         with transaction.atomic():
-            document.full_clean()
+            # The related rows are objects in hand: full_clean would only read each again.
+            document.full_clean(exclude=related_rows_in_hand(document), validate_constraints=False)
+            if not looked_up:
+                document.validate_constraints()
             document.save()
             _journal(document, subject=subject, by=by)
     except Exception:
@@ -297,13 +303,15 @@ def _store(document: Document, content: bytes, *, subject: models.Model | None, 
 def issue_document(
     *, kind: str, organisation: Organisation, subject: models.Model | None = None,
     context: Mapping[str, Any], transition_event: AuditEvent | None = None,
-    variant: str = "", by: Actor = None,
+    variant: str = "", by: Actor = None, looked_up: bool = False,
 ) -> Document:
     """Render, fingerprint, store and journal version 1 of a document.
 
     Idempotent per (transition_event, kind, variant): a retried task gets the document
-    the first attempt made, unchanged."""
-    if existing := issued_document(transition_event=transition_event, kind=kind, variant=variant):
+    the first attempt made, unchanged. `looked_up`: the caller has just called issued_document
+    and found none (it is not asked again before rendering)."""
+    if not looked_up and (existing := issued_document(transition_event=transition_event, kind=kind,
+                                                      variant=variant)):
         return existing
     document_kind = get_kind(kind)
     full_context = _document_context(document_kind, organisation, context)
@@ -313,7 +321,7 @@ def issue_document(
         organisation=organisation, transition_event=transition_event, variant=variant,
     )
     try:
-        return _store(document, rendered.content, subject=subject, by=by)
+        return _store(document, rendered.content, subject=subject, by=by, looked_up=True)
     except (IntegrityError, ValidationError):
         # Another worker may have issued it between our look-up and our insert.
         if existing := issued_document(transition_event=transition_event, kind=kind, variant=variant):

@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from cases.models import AuditAction, AuditEvent
-from cases.models.access import roles_in
+from cases.models.access import roles_in, roles_read_once
 from cases.models.actors import is_system
 from cases.models.history import bulk_update_with_history
 from cases.platform import deadlines, effects
 from cases.platform.audit.journal import append_event, append_events
+from cases.rules import deadlines as clock_rules
 from cases.rules.roles import READ_ONLY_ROLES
 
 
@@ -152,13 +153,27 @@ def _constraint_fields(subject, constraint) -> set[str]:
     return names
 
 
+def _changed_fields(subject, loaded: dict) -> set[str]:
+    return {field.name for field in subject._meta.concrete_fields
+            if getattr(subject, field.attname) != loaded[field.attname]}
+
+
+def _needs_saving(move) -> bool:
+    """Whether the moved subject's row must be written: an in-task action that leaves the
+    status and every field as they were (a signature recorded on the agreement) has nothing to
+    write, and its history row would show no change. A model with auto_now fields is saved
+    always (their time is part of what a save means)."""
+    fields = move.subject._meta.concrete_fields
+    return any(getattr(f, "auto_now", False) for f in fields) or bool(_changed_fields(move.subject, move.loaded))
+
+
 def _unchanged_fields(subject, loaded: dict) -> set[str]:
     """Fields the transition left as they were and that share no constraint with one it changed.
 
     They were valid when saved, so full_clean need not check them again (each foreign key and
     unique check is a query). A field in a constraint with a changed field is checked with it."""
     fields = subject._meta.concrete_fields
-    changed = {field.name for field in fields if getattr(subject, field.attname) != loaded[field.attname]}
+    changed = _changed_fields(subject, loaded)
     checked = set(changed)
     groups = [_constraint_fields(subject, c) for c in subject._meta.constraints]
     groups += [set(group) for group in subject._meta.unique_together]
@@ -221,7 +236,7 @@ def _consequences(move: _Move, name: str, *, by, reason: str, data: dict, today,
     locked = move.subject
     clock_changes = deadlines.apply_trigger(
         locked, name, organisation=locked.organisation, today=today,
-        assignee=getattr(locked, "deadline_assignee", None), imported=imported,
+        assignee=_clock_assignee(locked, name), imported=imported,
     )
     journalled = {}  # an effect that returns a dict has it recorded with the event (effects.py)
     for name_of_effect in move.spec.custom.get("effects", ()):
@@ -240,17 +255,29 @@ def _consequences(move: _Move, name: str, *, by, reason: str, data: dict, today,
     return clock_changes, event
 
 
+def _clock_assignee(subject, name: str):
+    """Who the clocks `name` opens on `subject` warn; read only when it opens one (a case's
+    mediator is a query)."""
+    if not clock_rules.effects_of(subject._meta.label_lower, name, subject).opens:
+        return None
+    return getattr(subject, "deadline_assignee", None)
+
+
 def _outcome(move: _Move, event: AuditEvent, clock_changes) -> TransitionOutcome:
     return TransitionOutcome(move.subject, event, move.from_state, event.to_state, clock_changes)
 
 
 def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
-          today: date | None = None, imported: bool = False) -> TransitionOutcome:
-    """Move `subject` through its FSM transition `name` on behalf of `by`."""
+          today: date | None = None, imported: bool = False, savepoint: bool = True) -> TransitionOutcome:
+    """Move `subject` through its FSM transition `name` on behalf of `by`.
+
+    `savepoint=False` when called inside an atomic block of the caller's that is rolled back
+    whole on any error from here (a flow step's): its own savepoint would only repeat that one."""
     data = data or {}
-    with transaction.atomic():
+    with roles_read_once(), transaction.atomic(savepoint=savepoint):
         move = _move(_lock(subject), subject, name, by=by, reason=reason, data=data)
-        move.subject.save()
+        if _needs_saving(move):
+            move.subject.save()
         clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
                                                   imported=imported)
         event = append_event(**event_spec)
@@ -271,7 +298,7 @@ def apply_to_each(subjects: list, name: str, *, by, data: list[dict], today: dat
     (django-fsm's concurrent-transition check on save has nothing to catch under the lock)."""
     if not subjects:
         return []
-    with transaction.atomic(savepoint=False):
+    with roles_read_once(), transaction.atomic(savepoint=False):
         locked = _lock_all(subjects)
         moves = [_move(locked[subject.pk], subject, name, by=by, reason="", data=inputs)
                  for subject, inputs in zip(subjects, data, strict=True)]

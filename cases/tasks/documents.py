@@ -21,19 +21,23 @@ from cases.platform.documents import issue_document, issued_document
 SYSTEM_PREFIX = "system:"
 
 
-def _actor(by: int | str | None):
+def _actor(by: int | str | None, event: AuditEvent | None):
     """A user's primary key, or a system actor's name (with or without "system:")."""
     if by is None:
         return system("documents")
     if isinstance(by, str):
         return system(by.removeprefix(SYSTEM_PREFIX))
+    if event is not None and event.actor_id == by:  # read with the event
+        return event.actor
     return get_user_model()._default_manager.get(pk=by)
 
 
 def _subject(label: str, pk: str) -> models.Model | None:
+    """The subject, with the rows its non-null foreign keys name (a case's organisation and
+    parties), which every document of it reads."""
     if not label:
         return None
-    return apps.get_model(label)._default_manager.get(pk=pk)
+    return apps.get_model(label)._default_manager.select_related().get(pk=pk)
 
 
 def _organisation(organisation_id: int | None, event: AuditEvent | None, subject) -> Organisation:
@@ -66,7 +70,8 @@ def issue_document_task(
     by: int | str | None = None, context: dict[str, Any] | None = None,
 ) -> int:
     """Issue version 1 of `kind` and return the Document's id; a retry returns the same id."""
-    event = AuditEvent.objects.get(pk=transition_event_id) if transition_event_id else None
+    events = AuditEvent.objects.select_related("organisation", "actor")
+    event = events.get(pk=transition_event_id) if transition_event_id else None
     if existing := issued_document(transition_event=event, kind=kind, variant=variant):
         return existing.pk
     subject = _subject(
@@ -76,6 +81,6 @@ def issue_document_task(
     document = issue_document(
         kind=kind, organisation=_organisation(organisation_id, event, subject), subject=subject,
         context=_context(kind, subject, event, variant, context), transition_event=event,
-        variant=variant, by=_actor(by),
+        variant=variant, by=_actor(by, event), looked_up=True,
     )
     return document.pk

@@ -53,6 +53,7 @@ from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -60,13 +61,12 @@ from django.db.models.functions import Coalesce
 from django.urls import path
 from django.utils.translation import gettext, gettext_lazy as _
 from viewflow import this
-from viewflow.utils import is_owner
 from viewflow.workflow import flow, lock
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.disputes.intake import RegistrationResult, register_dispute
 from cases.models import Deadline, DeadlineState, Organisation, Role
-from cases.models.access import can_act, holders, nearest_holders, roles_in
+from cases.models.access import can_act, holders, nearest_holders, roles_in, roles_read_once
 from cases.models.actors import is_system, system
 from cases.models.dispute.case import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.platform.effects import effect
@@ -84,6 +84,11 @@ MEDIATOR_TASKS = ("mediate", "sign_agreement", "supervise_performance")
 
 class TaskAlreadyClaimed(PermissionDenied):
     """Someone else claimed the task first."""
+
+
+def holds(task, user) -> bool:
+    """Whether `user` holds `task`: viewflow's is_owner(task.owner, user) without reading the owner's row."""
+    return task.owner_id is not None and isinstance(user, get_user_model()) and task.owner_id == user.pk
 
 
 def case_of(task_or_process):
@@ -186,7 +191,7 @@ class CaseTask(flow.View):
     def can_execute(self, user, task):
         return (
             task.status in (STATUS.ASSIGNED, STATUS.STARTED) and task.owner_id is not None
-            and is_owner(task.owner, user) and self.may_act(user, task)
+            and holds(task, user) and self.may_act(user, task)
         )
 
     def can_unassign(self, user, task):
@@ -194,7 +199,7 @@ class CaseTask(flow.View):
         # hands when the lead reassigns the mediator, never by being released to the queue.
         if self.name in MEDIATOR_TASKS:
             return False
-        return task.owner_id is not None and is_owner(task.owner, user) and task.status == STATUS.ASSIGNED
+        return holds(task, user) and task.status == STATUS.ASSIGNED
 
     def refusal(self, user, task) -> str:
         """Why `user` may not claim `task`, in words; "" when they may. A task outside the user's
@@ -203,7 +208,7 @@ class CaseTask(flow.View):
         held = roles_in(user, organisation)
         if not held and not (user.is_superuser and user.is_active):
             return gettext("该任务不在您所属组织的范围内。")
-        if task.owner_id is not None and not is_owner(task.owner, user):
+        if task.owner_id is not None and not holds(task, user):
             return gettext("该任务已由%(name)s领取，不能重复领取。") % {"name": person_label(task.owner)}
         if task.owner_id is not None:
             return gettext("您已领取该任务。")
@@ -245,7 +250,7 @@ def claim(activation, user) -> None:
 
 def claim_task(task, user) -> None:
     """Claim `task` for `user` from code (same rules and messages as the claim page)."""
-    with task.activation() as activation:
+    with roles_read_once(), task.activation() as activation:
         claim(activation, user)
 
 
@@ -268,45 +273,56 @@ def flow_step(activation):
         _current_step.reset(token)
 
 
-def run_step(activation, *, by, transition: str, reason: str = "", data: dict | None = None):
+def run_step(activation, *, by, transition: str, reason: str = "", data: dict | None = None,
+             savepoint: bool = True):
     """Complete the started task of `activation` by taking `transition` through the door.
 
     The door's transition and the flow step (task done, next task created) share one
     savepoint: if either fails, neither happened and the task stays where it was.
+    `savepoint=False` when the caller's own atomic block ends with this call (complete_task):
+    nothing in between could catch an error and go on.
     """
     flow_task = activation.flow_task
     if transition not in flow_task.outcomes:
         raise ValidationError(gettext("“%(task)s”不能以“%(action)s”完成。") % {"task": flow_task, "action": transition})
-    with transaction.atomic(), flow_step(activation):
-        outcome = apply(activation.process.subject, transition, by=by, reason=reason, data=data)
+    with roles_read_once(), transaction.atomic(savepoint=savepoint), flow_step(activation):
+        outcome = apply(activation.process.subject, transition, by=by, reason=reason, data=data, savepoint=False)
         activation.execute()
     return outcome
 
 
 def complete_task(task, *, by, transition: str, reason: str = "", data: dict | None = None):
     """Complete a claimed task from code, with the same checks as its page."""
-    with task.activation() as activation:
+    with roles_read_once(), task.activation() as activation:
         if not activation.flow_task.can_execute(by, activation.task):
             refusal = activation.flow_task.refusal(by, activation.task)
             raise PermissionDenied(refusal or gettext("只有领取了该任务的人可以办理它。"))
         activation.start(None)
-        return run_step(activation, by=by, transition=transition, reason=reason, data=data)
+        return run_step(activation, by=by, transition=transition, reason=reason, data=data, savepoint=False)
 
 
-def run_action(activation, *, by, action: str, reason: str = "", data: dict | None = None):
+def run_action(activation, *, by, action: str, reason: str = "", data: dict | None = None,
+               savepoint: bool = True):
     """Take the in-task `action` (a door transition) on `activation`'s open task, leaving it open.
 
-    Call it under the flow lock (the action page's wrapper, or take_action).
+    Call it under the flow lock (the action page's wrapper, or take_action); `savepoint` as
+    for run_step.
     """
-    flow_task, task = activation.flow_task, activation.task
+    flow_task = activation.flow_task
     if action not in flow_task.actions:
         raise ValidationError(gettext("“%(task)s”中不能办理“%(action)s”。") % {"task": flow_task, "action": action})
+    with roles_read_once():
+        return _run_action(activation, by=by, action=action, reason=reason, data=data, savepoint=savepoint)
+
+
+def _run_action(activation, *, by, action: str, reason: str, data: dict | None, savepoint: bool):
+    flow_task, task = activation.flow_task, activation.task
     if not flow_task.may_take_action(by, task, action):
         if action in flow_task.lead_actions:
             raise PermissionDenied(gettext("只有调解组长可以办理此事项。"))
         raise PermissionDenied(gettext("只有领取了该任务的人可以办理此事项。"))
-    with transaction.atomic(), flow_step(activation):
-        outcome = apply(activation.process.subject, action, by=by, reason=reason, data=data)
+    with transaction.atomic(savepoint=savepoint), flow_step(activation):
+        outcome = apply(activation.process.subject, action, by=by, reason=reason, data=data, savepoint=False)
         if outcome.to_state != outcome.from_state:  # an in-task action never moves the case on
             raise ValidationError(gettext("“%(action)s”会改变案件状态，须作为任务结果办理。") % {"action": action})
     return outcome
@@ -314,8 +330,8 @@ def run_action(activation, *, by, action: str, reason: str = "", data: dict | No
 
 def take_action(task, *, by, action: str, reason: str = "", data: dict | None = None):
     """Take an in-task action from code, with the same checks as the task page."""
-    with task.activation() as activation, transaction.atomic():
-        return run_action(activation, by=by, action=action, reason=reason, data=data)
+    with roles_read_once(), task.activation() as activation:
+        return run_action(activation, by=by, action=action, reason=reason, data=data, savepoint=False)
 
 
 def open_tasks_of(process):
@@ -414,7 +430,7 @@ def status_is(*states):
 
 def the_mediator(activation):
     """Who a mediator's task goes to: the case's mediator (none yet: the organisation queue)."""
-    return DisputeCase.objects.get(pk=activation.process.case_id).mediator
+    return DisputeCase.objects.select_related("mediator").get(pk=activation.process.case_id).mediator
 
 
 def the_closer(activation):

@@ -93,17 +93,16 @@ def _awards(case: DisputeCase) -> tuple[list[Context], Decimal]:
 
 
 def _paid_by(instalment, as_of) -> Decimal:
+    """What was paid towards `instalment` by `as_of` (from its prefetched payments)."""
     payments = instalment.payments.all()
-    if as_of is not None:
-        payments = payments.filter(recorded_at__lte=as_of)
-    return sum((payment.amount for payment in payments), ZERO)
+    return sum((payment.amount for payment in payments if as_of is None or payment.recorded_at <= as_of), ZERO)
 
 
 def _instalment_rows(agreement: Agreement, *, as_of=None, today: date | None = None) -> tuple[list[Context], Context]:
     """Each instalment with what was paid towards it by `as_of` (a moment; None: everything
     recorded), and the totals."""
     rows, due_total, paid_total = [], ZERO, ZERO
-    for instalment in agreement.instalments.order_by("number"):
+    for instalment in agreement.instalments.order_by("number").prefetch_related("payments"):
         paid = _paid_by(instalment, as_of)
         outstanding = instalment.amount - paid
         overdue = outstanding > ZERO and today is not None and instalment.due_on < today

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,7 @@ def _case_context(case: DisputeCase, issued_on: date, *, full_particulars: bool 
     """What every dispute document reads: the number, the parties as 申请人/被申请人 with the
     agents acting for them on `issued_on` and the workers of a case with several (parties.py),
     the claims and the dates."""
+    prefetch_related_objects([case], "claims")  # read by the list, the total and an agreement's awards
     worker, employer = _worker(case, full=full_particulars), _employer(case, full=full_particulars)
     return {
         "case_number": case.number,

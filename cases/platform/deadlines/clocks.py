@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import AuditAction, Deadline, DeadlineState
+from cases.models.bounds import related_rows_in_hand
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
 from cases.rules import deadlines as rules
@@ -66,9 +67,11 @@ def _start_date(rule: rules.LegalClock, subject, today: date) -> date:
 
 def open_deadline(
     *, rule: rules.LegalClock, subject, organisation, starts_on: date, due_on: date | None = None,
-    assignee=None, imported: bool = False, announced: bool = True,
+    assignee=None, imported: bool = False, announced: bool = True, none_active: bool = False,
 ) -> Deadline:
-    """Open `rule`'s clock on `subject`. `announced=False`: the caller announces it with others."""
+    """Open `rule`'s clock on `subject`. `announced=False`: the caller announces it with others.
+    `none_active=True`: the caller knows, under a lock, that no clock of `rule` is running on
+    `subject` (one_active_clock_per_subject need not be asked; the database still enforces it)."""
     if due_on is None:
         if rule.days is None:
             raise ValueError(f"clock {rule.code} takes its due date from the data")
@@ -87,7 +90,10 @@ def open_deadline(
         provisional=provisional,
         imported=imported,
     )
-    deadline.full_clean()
+    # The related rows are those handed in: full_clean would only read each again.
+    deadline.full_clean(exclude=related_rows_in_hand(deadline), validate_constraints=False)
+    if not none_active:
+        deadline.validate_constraints()
     deadline.save()
     if announced:
         announce([deadline])
@@ -136,7 +142,7 @@ def apply_trigger(subject, trigger: str, *, organisation, today: date | None = N
             deadline = open_deadline(
                 rule=rule, subject=subject, organisation=organisation,
                 starts_on=_start_date(rule, subject, today), assignee=assignee, imported=imported,
-                announced=False,
+                announced=False, none_active=True,  # the subject's awaiting clocks are locked above
             )
             changes.opened.append(deadline)
             if imported and deadline.due_on < today:

@@ -119,3 +119,9 @@ def test_an_instalment_is_reminded_three_days_before_and_on_its_due_date_once_ea
     check_deadlines(today=date(2026, 12, 1))
     instalment.refresh_from_db()
     assert instalment.state == DeadlineState.BREACHED
+
+
+def test_a_second_running_clock_of_one_rule_on_a_subject_is_refused(subject, orgs, people):
+    acceptance_clock_for(subject, orgs, people["mediator"])
+    with pytest.raises(ValidationError, match="该事项已有同一种进行中的时限"):
+        acceptance_clock_for(subject, orgs, people["mediator"])

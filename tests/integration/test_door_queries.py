@@ -1,0 +1,98 @@
+"""What a step through the door costs in queries (issue 18, point 2): an in-task action, a task
+completed, a document issued. Bounds on counts only; bench/dispute_lifecycle.py measures times."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from freezegun import freeze_time
+
+from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+from cases.models import AuditEvent, DisputeStatus, Document
+from cases.rules.claims import ClaimType
+from cases.tasks.documents import issue_document_task
+from tests.consent import consent_recorded_in_task
+from tests.dispute_cases import at
+from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
+
+pytestmark = pytest.mark.django_db
+
+# As measured when written (SQLite; PostgreSQL counts the same statements): a raise means a
+# step reads or writes more than it did, which bench/dispute_lifecycle.py should explain.
+SIGNATURE_MAX_QUERIES = 16
+DRAFTING_MAX_QUERIES = 41  # the awards, the agreement and its instalment written; the next task made
+DOCUMENT_MAX_QUERIES = 17
+
+
+def the_task(case, name):
+    return case.process.task_set.get(flow_task=getattr(DisputeFlow, name), finished__isnull=True)
+
+
+def a_case_being_signed(orgs, people):
+    """Registered, accepted, assigned, heard once and its agreement drafted: at 签署调解协议."""
+    mediator, lead = people["mediator"], people["lead"]
+    with freeze_time(at("2026-11-02", 9)):
+        case = open_dispute(
+            acknowledge_warnings=True, organisation=orgs["hd_street"], by=mediator, channel="walk_in_written",
+            received_on=date(2026, 11, 2), received_at=at("2026-11-02", 9), facts="拖欠工资三个月。",
+            worker=WorkerInput(name="王秀英"), employer=EmployerInput(name="北京某科技有限公司"),
+            claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("23196.00"))],
+        ).case
+    with freeze_time(at("2026-11-03")):
+        decide = the_task(case, "decide_acceptance")
+        claim_task(decide, mediator)
+        consent_recorded_in_task(decide, mediator)
+        complete_task(decide, by=mediator, transition="accept")
+        assign = the_task(case, "assign_mediator")
+        claim_task(assign, lead)
+        complete_task(assign, by=lead, transition="assign", data={"mediator": mediator})
+        take_action(the_task(case, "mediate"), by=mediator, action="schedule_session", data={
+            "starts_at": at("2026-11-05", 14), "place": "中关村街道调解室", "to_bring": "劳动合同"})
+    with freeze_time(at("2026-11-05", 16)):
+        take_action(the_task(case, "mediate"), by=mediator, action="record_session", data={
+            "session": case.sessions.get(), "attendees": "申请人；被申请人代理人；调解员", "statements": "确认拖欠。",
+            "proposals": "一次付清", "rights_explained": True, "recusal_answer": "双方均不申请回避。",
+            "note_taker": "张华", "outcome": "达成协议"})
+    return case
+
+
+def test_an_in_task_signature_costs_a_bounded_number_of_queries(orgs, people, django_assert_max_num_queries):
+    case = a_case_being_signed(orgs, people)
+    with freeze_time(at("2026-11-06")):
+        complete_task(the_task(case, "mediate"), by=people["mediator"], transition="draft_agreement", data={
+            "terms": "被申请人一次支付拖欠工资23,196.00元。", "awards": {case.claims.get().pk: Decimal("23196.00")},
+            "instalments": [(date(2026, 11, 20), Decimal("23196.00"))]})
+        sign = the_task(case, "sign_agreement")
+        with django_assert_max_num_queries(SIGNATURE_MAX_QUERIES):
+            take_action(sign, by=people["mediator"], action="record_signature", data={"signatory": "worker"})
+    case.refresh_from_db()
+    assert case.agreement.worker_signed_at is not None and case.status == DisputeStatus.AGREEMENT_SIGNING
+
+
+def test_completing_a_task_that_moves_the_case_on_costs_a_bounded_number_of_queries(
+        orgs, people, django_assert_max_num_queries):
+    case = a_case_being_signed(orgs, people)
+    with freeze_time(at("2026-11-06")):
+        mediate, claim = the_task(case, "mediate"), case.claims.get()
+        with django_assert_max_num_queries(DRAFTING_MAX_QUERIES):
+            complete_task(mediate, by=people["mediator"], transition="draft_agreement", data={
+                "terms": "被申请人一次支付拖欠工资23,196.00元。", "awards": {claim.pk: Decimal("23196.00")},
+                "instalments": [(date(2026, 11, 20), Decimal("23196.00"))]})
+    case.refresh_from_db()
+    assert case.status == DisputeStatus.AGREEMENT_SIGNING and the_task(case, "sign_agreement").owner == people["mediator"]
+
+
+def test_issuing_a_document_costs_a_bounded_number_of_queries(orgs, people, django_assert_max_num_queries):
+    case = a_case_being_signed(orgs, people)
+    with freeze_time(at("2026-11-06")):
+        complete_task(the_task(case, "mediate"), by=people["mediator"], transition="draft_agreement", data={
+            "terms": "被申请人一次支付拖欠工资23,196.00元。", "awards": {case.claims.get().pk: Decimal("23196.00")},
+            "instalments": [(date(2026, 11, 20), Decimal("23196.00"))]})
+        drafted = AuditEvent.objects.for_subject(case).get(name="draft_agreement")
+        with django_assert_max_num_queries(DOCUMENT_MAX_QUERIES):
+            document_id = issue_document_task.delay(
+                kind="mediation_agreement_draft", transition_event_id=drafted.pk, by=people["mediator"].pk).get()
+    document = Document.objects.get(pk=document_id)
+    assert (document.kind, document.transition_event_id, document.subject_id) == (
+        "mediation_agreement_draft", drafted.pk, str(case.pk))
+    assert issue_document_task.delay(kind="mediation_agreement_draft", transition_event_id=drafted.pk).get() == document_id
