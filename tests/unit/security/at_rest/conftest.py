@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 
 def raw(table: str, columns: str, where: str = "", params=()) -> list[tuple]:
@@ -23,3 +24,15 @@ def keys(settings):
     settings.FIELD_ENCRYPTION_KEYS = "first-field-key-for-the-at-rest-tests-0001"
     settings.BLIND_INDEX_KEY = "first-blind-index-key-for-the-at-rest-tests-01"
     return settings
+
+
+def migrate(target):
+    """Move the test database to `target` ([(app, migration)]), as `manage.py migrate` would."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+def execute(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))

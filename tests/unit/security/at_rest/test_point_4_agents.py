@@ -5,13 +5,11 @@ left in clear, and goes back."""
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cases.models import Agent
 from cases.platform.transitions import apply
 from tests.unit.disputes.test_representation import ALL_POWERS, POA_PDF, RECEIVED, registered
-from tests.unit.security.at_rest.conftest import everything_in, raw
+from tests.unit.security.at_rest.conftest import everything_in, migrate, raw
 
 AGENT_ID = "110108197501010017"
 AGENT_PHONE = "13912345678"
@@ -36,12 +34,6 @@ def test_point_4_an_agents_id_number_and_phone_are_not_in_clear_in_the_database(
         assert AGENT_ID not in stored and AGENT_PHONE not in stored, table
     agent = Agent.objects.get(pk=agent.pk)
     assert (agent.id_number, agent.phone) == (AGENT_ID, AGENT_PHONE)
-
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
 
 
 @pytest.mark.django_db(transaction=True)

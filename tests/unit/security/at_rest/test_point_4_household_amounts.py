@@ -9,8 +9,6 @@ from io import StringIO
 import pytest
 from django.core.exceptions import FieldError, ValidationError
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F, Max, Sum
 from django.forms import modelform_factory
 
@@ -18,7 +16,7 @@ from cases.hardship.household import update_household
 from cases.models import HardshipCostItem, HardshipStatus, IncomeItem, RigidExpense
 from cases.models.hardship.household import assess_household
 from tests.hardship_fixtures import file_in_state, household_in_hardship
-from tests.unit.security.at_rest.conftest import everything_in, raw
+from tests.unit.security.at_rest.conftest import everything_in, migrate, raw
 
 AMOUNT_COLUMNS = (("cases_incomeitem", "amount"), ("cases_historicalincomeitem", "amount"),
                   ("cases_rigidexpense", "amount"), ("cases_historicalrigidexpense", "amount"),
@@ -187,12 +185,6 @@ def test_point_4_rotation_re_encrypts_the_amounts(orgs, keys, settings):
 
 
 # -- migration 0026 ------------------------------------------------------------------------------
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-
 
 @pytest.mark.django_db(transaction=True)
 def test_point_4_migration_0026_seals_the_amounts_left_in_clear_and_goes_back(orgs):

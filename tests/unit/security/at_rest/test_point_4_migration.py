@@ -5,28 +5,15 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cases.models import CivilAffairsRecord, Employer, HouseholdMember, Worker
-from tests.unit.security.at_rest.conftest import everything_in, raw
+from tests.unit.security.at_rest.conftest import everything_in, execute, migrate, raw
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("cases", "0023_representation")]
 AFTER = [("cases", "0024_field_encryption")]
 HEAD_ID = "110108197501010017"
-
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-
-
-def execute(sql: str, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
 
 
 @pytest.fixture

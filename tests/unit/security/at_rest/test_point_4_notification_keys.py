@@ -6,14 +6,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from freezegun import freeze_time
 
 from cases.platform.field_keys import sealed_tables
 from notifications.models import Channel, ContactOptOut, Delivery, DeliveryStatus, SmsRecord, StaffMobile
 from notifications.services import PartyContact, notify_parties
-from tests.unit.security.at_rest.conftest import everything_in, raw
+from tests.unit.security.at_rest.conftest import everything_in, execute, migrate, raw
 
 BEFORE = [("notifications", "0003_staff_sms")]
 AFTER = [("notifications", "0004_contacts_encrypted")]
@@ -26,17 +24,6 @@ NEW_INDEX_KEY = "second-blind-index-key-for-the-at-rest-tests-2"
 def notice():
     return {"contacts": [PartyContact(name="张三", phone=PHONE, email=EMAIL)], "kind": "fixture_notice",
             "context": {"subject": "（2026）调字第1号"}, "event_key": "case:1:progress", "link": "/cases/1/"}
-
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-
-
-def execute(sql: str, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
 
 
 def insert_delivery(key: str, channel: str, address: str, user=None):

@@ -12,8 +12,8 @@ from cases.models import ElectronicServiceConsent, ServiceRecord
 from cases.platform.transitions import apply
 from tests.dispute_cases import at
 from tests.unit.disputes.test_service import accepted, serve  # noqa: F401  (fixture)
-from tests.unit.security.at_rest.conftest import everything_in, raw
-from tests.unit.security.at_rest.test_point_4_agents import migrate
+from tests.unit.security.at_rest.conftest import everything_in, migrate, raw
+
 
 PHONE = "13801234567"
 TABLES = ("cases_electronicserviceconsent", "cases_historicalelectronicserviceconsent",
