@@ -1,6 +1,8 @@
 """Benchmark: the federation's half-year dispute report (cases/statistics/disputes.py) over
-10,000 and then 1,000,000 cases on PostgreSQL, beside a bare `count(*)` of the cases
-table measured in the same run (the machine's own speed, for comparison).
+10,000 and then 1,000,000 cases (--large 10000000 for issue 18's goal) on PostgreSQL, read from
+the running totals (cases/models/rollup.py), beside the same report aggregated from the cases
+(today's figures before the totals, `dispute_figures_from_cases`) and a bare `count(*)` of the
+cases table, all measured in the same run.
 
     .venv/bin/python bench/stats.py [--small N] [--large M] [--runs R] [--database-url URL]
 
@@ -9,9 +11,13 @@ of --database-url (default postgres://postgres@127.0.0.1:5432/postgres), migrate
 fills it with SQL `generate_series` (generation is timed apart and not counted): ~980
 organisations (city → 16 districts → 10 streets each → 5 enterprise committees each),
 cases received 2022-01..2026-11 spread over them, with claims, agreements (42%),
-instalments, payments and breached clocks (5%). The report is timed for the whole city
+instalments, payments and breached clocks (5%). The rows are written straight into the tables,
+as an import would, so the running totals are then recounted from them with the code of
+`manage.py reconcile_stats --repair` (timed apart too). The report is timed for the whole city
 and for one district, for the first half of 2026: the median of --runs runs after one
-warm-up. Prints one JSON object; nothing here is asserted anywhere.
+warm-up (the report from the cases: one run at a million cases and more). `equal` says the two
+reports gave the same figures, to the fen. Prints one JSON object; nothing here is asserted
+anywhere.
 """
 
 import argparse
@@ -28,7 +34,7 @@ from bench_database import recreate_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "unioncase_bench_stats"
-GOALS = {10_000: 0.2, 1_000_000: 2.0}
+GOAL_SECONDS = 0.5  # issue 18: the half-year report at 10,000,000 cases
 DISTRICTS, STREETS, COMMITTEES = 16, 10, 5
 
 
@@ -161,10 +167,20 @@ def _median_seconds(action, runs: int) -> float:
     return round(statistics.median(times), 4)
 
 
+def _recount() -> tuple[float, int]:
+    """The running totals recounted from the rows just written: seconds and rows written."""
+    from cases.statistics import recount
+
+    started, rows = time.perf_counter(), 0
+    for org_ids in recount.organisation_batches():
+        rows += recount.rebuild(org_ids)
+    return round(time.perf_counter() - started, 1), rows
+
+
 def _measure(size: int, city, district, runs: int) -> dict:
     from django.db import connection
 
-    from cases.statistics.disputes import dispute_figures
+    from cases.statistics.disputes import dispute_figures, dispute_figures_from_cases
     from cases.statistics.period import Period
 
     half_year = Period(date(2026, 1, 1), date(2026, 6, 30))
@@ -173,19 +189,28 @@ def _measure(size: int, city, district, runs: int) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM cases_disputecase")
 
-    figures = dispute_figures(organisation=city, period=half_year)
-    city_seconds = _median_seconds(lambda: dispute_figures(organisation=city, period=half_year), runs)
+    def report(organisation, source=dispute_figures):
+        return lambda: source(organisation=organisation, period=half_year)
+
+    figures = report(city)().as_json()
+    equal = (figures == report(city, dispute_figures_from_cases)().as_json()
+             and report(district)().as_json() == report(district, dispute_figures_from_cases)().as_json())
+    city_seconds = _median_seconds(report(city), runs)
     baseline = _median_seconds(count_all, runs)
+    from_cases_runs = 1 if size >= 1_000_000 else runs
     return {
         "cases": size,
         "report_city_seconds": city_seconds,
-        "report_district_seconds": _median_seconds(lambda: dispute_figures(organisation=district, period=half_year),
-                                                   runs),
+        "report_district_seconds": _median_seconds(report(district), runs),
+        "from_cases_city_seconds": _median_seconds(report(city, dispute_figures_from_cases), from_cases_runs),
+        "from_cases_district_seconds": _median_seconds(report(district, dispute_figures_from_cases),
+                                                       from_cases_runs),
+        "equal": equal,
         "baseline_count_all_seconds": baseline,
-        "report_vs_count_all": round(city_seconds / baseline, 1) if baseline else None,
-        "goal_seconds": GOALS.get(size),
-        "meets_goal": city_seconds <= GOALS[size] if size in GOALS else None,
-        "city_half_year": {key: figures.as_json()[key]
+        "report_vs_count_all": round(city_seconds / baseline, 2) if baseline else None,
+        "goal_seconds": GOAL_SECONDS,
+        "meets_goal": city_seconds <= GOAL_SECONDS,
+        "city_half_year": {key: figures[key]
                            for key in ("accepted", "mediated_successfully", "recovered_yuan", "paid_yuan")},
     }
 
@@ -209,7 +234,9 @@ def main() -> None:
         _fill(filled + 1, size, org_ids)
         generation[size] = round(time.perf_counter() - started, 1)
         filled = size
-        results.append(_measure(size, city, district, options.runs))
+        recount_seconds, rollup_rows = _recount()
+        results.append({**_measure(size, city, district, options.runs), "rollup_rows": rollup_rows,
+                        "recount_seconds": recount_seconds})
     print(json.dumps({
         "benchmark": "half-year dispute report (PostgreSQL)",
         "organisations": len(org_ids),

@@ -25,6 +25,7 @@ from cases.models import (
     Worker,
 )
 from cases.models.hardship.funds import EntryKind
+from cases.statistics import rollup
 from tests import identifiers
 
 _serial = count(1)
@@ -59,6 +60,7 @@ def dispute(organisation, *, received_on, status=DisputeStatus.ACCEPTED, accepte
                                     amount_awarded=None if awarded is None else Decimal(awarded))
     if effective_on:
         _agreement(case, effective_on, payments)
+    rollup.count_new_cases([case])  # written whole, as the historical import writes a case
     return case
 
 
@@ -76,10 +78,12 @@ def _agreement(case, effective_on, payments):
 
 
 def breached_clock(case, *, clock="dispute.acceptance", due_on):
-    return Deadline.objects.create(
+    deadline = Deadline.objects.create(
         clock=clock, subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(case.pk),
         organisation=case.organisation, starts_on=case.received_on, due_on=due_on, state=DeadlineState.BREACHED,
     )
+    rollup.count_breach(deadline)
+    return deadline
 
 
 def aid_paid(file, fund, *, amount, paid_on):

@@ -57,6 +57,7 @@ from cases.models.encrypted import blind_index
 from cases.platform.audit.journal import append_event, append_events
 from cases.platform.table_files import file_sha256
 from cases.platform.transitions import apply, apply_to_each
+from cases.statistics import rollup
 from cases.rules.validators import parse_resident_id
 
 ACTOR_NAME = "import_disputes"
@@ -286,6 +287,7 @@ def _write_case(row: DisputeRow, parties: _Parties, counters: _Counters, sha256:
     _record_agreements([row], [case])
     append_event(**_register_event(row, case, sha256, by))
     apply(case, "import_history", by=by, imported=True, data=_outcome_input(row, sha256))
+    rollup.count_new_cases([case])
     return case
 
 
@@ -369,6 +371,7 @@ def _write_chunk_at_once(chunk: list[DisputeRow], parties: _Parties, counters: _
     _record_agreements(chunk, cases)
     append_events([_register_event(row, case, sha256, by) for row, case in zip(chunk, cases, strict=True)])
     apply_to_each(cases, "import_history", by=by, imported=True, data=[_outcome_input(row, sha256) for row in chunk])
+    rollup.count_new_cases(cases)
 
 
 def _set_aside_held_numbers(chunk: list[DisputeRow], result: DisputeImportResult) -> list[DisputeRow]:

@@ -52,8 +52,10 @@ from .deadlines import Deadline, DeadlineState
 from .documents import Document
 from .orgs import Membership, Organisation, OrganisationKind, Role
 from .parties import Employer, Sex, Worker
+from .rollup import DisputeRollup, RollupSpan
 
 __all__ = [
+    "DisputeRollup", "RollupSpan",
     "Agreement", "Instalment", "Payment", "Signatory", "ConsentDecision", "ConsentParty", "MediationConsent",
     "MediationExtension", "MediationSession", "SessionStatus", "RecusalDecision", "RecusalParty", "RecusalRequest",
     "ElectronicChannel", "ElectronicServiceConsent", "ServiceMethod", "ServiceParty", "ServiceRecord",

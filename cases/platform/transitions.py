@@ -33,6 +33,7 @@ from cases.platform import deadlines, effects
 from cases.platform.audit.journal import append_event, append_events
 from cases.rules import deadlines as clock_rules
 from cases.rules.roles import READ_ONLY_ROLES
+from cases.statistics import rollup
 
 
 class TransitionRefused(ValidationError):
@@ -111,7 +112,7 @@ def conditions_met(subject, name: str) -> bool:
 def _locking(model):
     """The model's rows, to be locked as read; their organisation read along (every step below
     uses it) without locking the organisation's row too."""
-    queryset = model._default_manager.select_for_update(of=("self",))
+    queryset = model._default_manager.select_for_update(of=("self",)).annotate(**rollup.lock_annotations(model))
     if _has_organisation(model):
         queryset = queryset.select_related("organisation")
     return queryset
@@ -209,6 +210,7 @@ class _Move:
     from_state: str
     loaded: dict
     created: object
+    counted_before: rollup.CaseFacts | None  # what the dispute figures counted of it (None: not counted)
 
 
 def _move(locked, subject, name: str, *, by, reason: str, data: dict) -> _Move:
@@ -222,12 +224,13 @@ def _move(locked, subject, name: str, *, by, reason: str, data: dict) -> _Move:
         raise ValidationError({"reason": _("请填写理由。")})
     from_state = state_of(locked, name)
     loaded = _field_values(locked)
+    counted_before = rollup.facts_before(locked)
     created = fsm_transition(locked, name)(by=by, reason=reason, **data)
     performer = spec.custom.get("performed_by")
     if performer:  # the transition's work is a service's, which the model names
         created = effects.run(performer, locked, by=by, reason=reason, **data)
     locked.full_clean(exclude=_unchanged_fields(locked, loaded))
-    return _Move(locked, spec, from_state, loaded, created)
+    return _Move(locked, spec, from_state, loaded, created, counted_before)
 
 
 def _consequences(move: _Move, name: str, *, by, reason: str, data: dict, today, imported: bool
@@ -263,6 +266,13 @@ def _clock_assignee(subject, name: str):
     return getattr(subject, "deadline_assignee", None)
 
 
+def _count_figures(moves: list[_Move], imported: bool) -> None:
+    """Add the steps' changes to the dispute figures' running totals. An import counts the
+    cases it writes whole, once written (rollup.count_new_cases)."""
+    if not imported:
+        rollup.count_moves([(move.subject, move.counted_before, move.created) for move in moves])
+
+
 def _outcome(move: _Move, event: AuditEvent, clock_changes) -> TransitionOutcome:
     return TransitionOutcome(move.subject, event, move.from_state, event.to_state, clock_changes)
 
@@ -281,6 +291,7 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
         clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
                                                   imported=imported)
         event = append_event(**event_spec)
+        _count_figures([move], imported)
         _schedule_side_effects(move.subject, move.spec, event, by)
     _adopt(subject, move.subject)
     return _outcome(move, event, clock_changes)
@@ -306,6 +317,7 @@ def apply_to_each(subjects: list, name: str, *, by, data: list[dict], today: dat
         consequences = [_consequences(move, name, by=by, reason="", data=inputs, today=today, imported=imported)
                         for move, inputs in zip(moves, data, strict=True)]
         events = append_events([event_spec for _clocks, event_spec in consequences])
+        _count_figures(moves, imported)
         for move, event in zip(moves, events, strict=True):
             _schedule_side_effects(move.subject, move.spec, event, by)
     for subject, move in zip(subjects, moves, strict=True):

@@ -13,7 +13,8 @@ reason) must leave both the status and the open tasks exactly as they were.
 After every step, too, the queues' stored rows (workflows/dispute/queue_entries.py) equal what
 they are derived from: the open tasks and the case's nearest clock. Releasing a claimed task,
 extending the mediation period and the sweep after an instalment's due date are drawn as well,
-since they move those rows.
+since they move those rows. So do the dispute figures' running totals (cases/statistics/rollup.py):
+after every step they equal the recount from the cases (what `manage.py reconcile_stats` checks).
 """
 
 from datetime import timedelta
@@ -30,6 +31,7 @@ from cases.models.dispute.consent import respondent_consent
 from cases.models.dispute.states import OPEN_STATES
 from cases.platform.deadlines import check_deadlines, extend_deadline
 from cases.platform.transitions import apply
+from cases.statistics import recount
 from tests.consent import consent_recorded_in_task
 from tests.dispute_cases import signed_original_uploaded_in_task
 from workflows.dispute import queue_entries
@@ -202,6 +204,7 @@ def test_the_legal_status_and_the_open_flow_tasks_always_agree(orgs, people, dat
         case.refresh_from_db()
         assert_in_agreement(case, process)
         assert queue_entries.differences() == [], label
+        assert recount.differences([org.pk for org in orgs.values()]) == [], label
         if case.status != visited[-1]:
             visited.append(case.status)
     # --hypothesis-show-statistics: which paths the examples took

@@ -18,6 +18,7 @@ from cases.models.bounds import related_rows_in_hand
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
 from cases.rules import deadlines as rules
+from cases.statistics import rollup
 from notifications.services import notify
 
 from .notices import notice_context, recipients
@@ -101,9 +102,12 @@ def open_deadline(
 
 
 def close_deadline(deadline: Deadline, state: str, *, announced: bool = True) -> Deadline:
+    newly_breached = state == DeadlineState.BREACHED and deadline.state != DeadlineState.BREACHED
     deadline.state = state
     deadline.closed_at = timezone.now()
     deadline.save(update_fields=["state", "closed_at"])
+    if newly_breached:
+        rollup.count_breach(deadline)
     if announced:
         announce([deadline])
     return deadline
@@ -159,6 +163,7 @@ def _settle_at_import(deadline: Deadline, changes: DeadlineChanges) -> None:
         return
     deadline.state = DeadlineState.BREACHED  # closed_at stays empty: the step is still to be taken
     deadline.save(update_fields=["state"])
+    rollup.count_breach(deadline)
     changes.breached_at_import.append(deadline)
 
 
