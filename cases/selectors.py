@@ -249,7 +249,15 @@ def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Docum
     if event.action == AuditAction.EXPORT and event.name == "download_document":
         document = documents.get(data.get("document_id"))
         return _("下载文书：%(title)s") % {"title": document.title if document else data.get("document_id")}
+    if event.action == AuditAction.EXPORT and event.name in EXPORT_NAMES:
+        return str(EXPORT_NAMES[event.name])
     return f"{event.get_action_display()} {event.name}".strip()
+
+
+EXPORT_NAMES = {
+    "export_history_pdf": gettext_lazy("导出完整历史（PDF）"),
+    "export_history_json": gettext_lazy("导出完整历史（JSON）"),
+}
 
 
 def _iso_date(value) -> date | None:

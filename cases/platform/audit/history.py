@@ -19,7 +19,9 @@ from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
+from django_fsm import FSMField
 
 from cases import selectors
 from cases.models import AuditAction, AuditEvent, Document, HardshipFile, Worker
@@ -161,38 +163,67 @@ def _event_entry(worded) -> TimelineEntry:
                          detail=detail, event=event)
 
 
-def _shown(field_name: str, value) -> str:
+def _shown(field, field_name: str, value, names: dict) -> str:
+    """A value as the page and the PDF print it: a choice by its label, a related row by its
+    name (a person by their full name), a yes/no in words; ID numbers masked."""
     if value in (None, ""):
         return "—"
     if SENSITIVE_FIELDS.search(field_name):
         return mask_resident_id(str(value)) if "id" in field_name else HIDDEN
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.many_to_one:
+        return _related_name(field.related_model, value, names)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return mask_text(str(value))
 
 
-def _field_label(model, name: str) -> str:
+def _related_name(model, pk, names: dict) -> str:
+    """The row's name, read once per history (a mediator changes hands a few times at most)."""
+    key = (model, pk)
+    if key not in names:
+        row = model._default_manager.filter(pk=pk).first()
+        if row is None:
+            names[key] = f"#{pk}"
+        else:
+            names[key] = selectors.person_name(row) if hasattr(row, "get_username") else str(row)
+    return names[key]
+
+
+def _model_field(model, name: str):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return model._meta.get_field(name)
     except FieldDoesNotExist:  # a field the model no longer has, kept in the history table
-        return name
+        return None
 
 
 def field_changes(subject) -> list[TimelineEntry]:
-    """Each save of the subject from its history table, with before → after for changed fields."""
+    """Each save of the subject from its history table, with before → after for changed fields.
+    The status is left out: the transition that changed it has its own entry, in words."""
+    model = type(subject)
     records = list(subject.history.order_by("history_date", "history_id").select_related("history_user"))
-    entries, previous = [], None
+    entries, previous, names = [], None, {}
     for record in records:
         who = str(record.history_user) if record.history_user_id else _("系统")
         if previous is None:
             entries.append(TimelineEntry(at=record.history_date, kind=CHANGES, title=_("建立记录"), who=who))
         else:
-            delta = record.diff_against(previous)
-            changes = tuple(Change(_field_label(type(subject), c.field), _shown(c.field, c.old), _shown(c.field, c.new))
-                            for c in delta.changes)
+            changes = tuple(_change(model, c, names) for c in record.diff_against(previous).changes
+                            if not isinstance(_model_field(model, c.field), FSMField))
             if changes:
                 entries.append(TimelineEntry(at=record.history_date, kind=CHANGES, title=_("字段变更"), who=who,
                                              changes=changes))
         previous = record
     return entries
+
+
+def _change(model, change, names: dict) -> Change:
+    field = _model_field(model, change.field)
+    label = str(field.verbose_name) if field is not None else change.field
+    return Change(label, _shown(field, change.field, change.old, names), _shown(field, change.field, change.new, names))
 
 
 def _document_entries(documents: list) -> list[TimelineEntry]:

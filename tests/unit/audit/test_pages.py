@@ -5,9 +5,12 @@ recomputes). Only auditors open these pages, and only for their own subtrees."""
 import hashlib
 import hmac
 import json
+import re
+from io import BytesIO
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from django.urls import reverse
 
 from cases.disputes.intake import register_dispute
@@ -17,6 +20,7 @@ from cases.platform.audit.history import mask_text, timeline
 from cases.platform.audit.journal import canonical_payload, compute_hash
 from cases.platform.transitions import apply
 from cases.rules.validators import resident_id_check_char
+from cases.selectors import person_name
 from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +126,21 @@ def test_the_pdf_history_is_a_pdf_and_journalled(client, people, case):
     response = client.get(timeline_url(case, "audit_history_pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, name="export_history_pdf").exists()
+
+
+def test_the_pdf_history_fits_a4_says_changes_in_words_and_prints_each_hash_whole(client, people, case):
+    apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
+    client.force_login(people["auditor"])
+    pdf = PdfReader(BytesIO(client.get(timeline_url(case, "audit_history_pdf")).content))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) == 1  # a short history, on one page
+    assert all(round(float(page.mediabox.width)) == 595 for page in pdf.pages)  # A4 portrait
+    printed_hashes = set(re.findall(r"\b[0-9a-f]{64}\b", text))  # a hash cut across lines would not match
+    for event in AuditEvent.objects.filter(subject_id=str(case.pk)).exclude(action=AuditAction.EXPORT):
+        assert event.hash in printed_hashes
+    mediator = person_name(people["mediator"])
+    assert f"调解员：—→{mediator}" in text.replace(" ", "")
+    assert "registered" not in text  # no status code: the transition's entry says it in words
 
 
 def test_the_log_search_filters_by_person_action_case_and_period(client, orgs, people, case):
