@@ -249,15 +249,39 @@ def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Docum
     if event.action == AuditAction.EXPORT and event.name == "download_document":
         document = documents.get(data.get("document_id"))
         return _("下载文书：%(title)s") % {"title": document.title if document else data.get("document_id")}
-    if event.action == AuditAction.EXPORT and event.name in EXPORT_NAMES:
-        return str(EXPORT_NAMES[event.name])
+    if event.name in EVENT_NAMES:
+        return str(EVENT_NAMES[event.name])
     return f"{event.get_action_display()} {event.name}".strip()
 
 
-EXPORT_NAMES = {
+# What the journal's other events are called, in words (their `name`, beside their action).
+EVENT_NAMES = {
+    "created": gettext_lazy("建立档案"), "register": gettext_lazy("登记申请"), "propose": gettext_lazy("提出节假日安排"),
     "export_history_pdf": gettext_lazy("导出完整历史（PDF）"),
     "export_history_json": gettext_lazy("导出完整历史（JSON）"),
+    "export_fund_ledger": gettext_lazy("导出资金台账"),
+    "download_attachment": gettext_lazy("下载附件"), "attachment_kept": gettext_lazy("保存附件"),
+    "view_household_editor": gettext_lazy("查看敏感信息：家庭信息"),
+    "view_hardship_file": gettext_lazy("查看敏感信息：档案详情"),
+    "view_civil_link": gettext_lazy("查看民政比对结果"),
+    "reveal_resident_id": gettext_lazy("查看敏感信息：显示完整身份证号"),
+    "reveal_member_resident_id": gettext_lazy("查看敏感信息：显示家庭成员完整身份证号"),
+    "verify_chain": gettext_lazy("校验审计链"), "rekey_audit_chain": gettext_lazy("重新签署审计链"),
+    "rotate_field_keys": gettext_lazy("轮换个人信息加密密钥"),
+    "two_factor_enrolled": gettext_lazy("启用双因素认证"), "two_factor": gettext_lazy("双因素验证码错误"),
+    "locked_out": gettext_lazy("多次登录失败，已锁定"), "login_unlocked": gettext_lazy("解除账号登录锁定"),
+    "login_address_unlocked": gettext_lazy("解除地址登录锁定"),
+    "import_disputes": gettext_lazy("导入历史争议案件"), "import_civil_affairs": gettext_lazy("导入民政数据"),
+    "link_civil_records": gettext_lazy("比对民政数据"), "confirm_link": gettext_lazy("确认民政比对结果"),
+    "reject_link": gettext_lazy("否定民政比对结果"),
+    "open_fund": gettext_lazy("设立帮扶资金"), "allocate_budget": gettext_lazy("预算拨入"),
 }
+
+
+def event_title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Document]) -> str:
+    """An audit event in words: its transition's label, the document it issued, the clock it
+    moved, or what its name means."""
+    return _title(event, labels, documents)
 
 
 def _iso_date(value) -> date | None:

@@ -6,12 +6,14 @@ journal entries these pages owe (verification, reveal, export)."""
 import json
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,7 +22,18 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.models import AuditAction, AuditEvent, DisputeCase, HardshipFile, HouseholdMember, Organisation, Role
+from cases import selectors
+from cases.models import (
+    AuditAction,
+    AuditEvent,
+    DisputeCase,
+    Document,
+    HardshipFile,
+    HouseholdMember,
+    Membership,
+    Organisation,
+    Role,
+)
 from cases.platform.audit.history import KIND_LABELS, history_payload, mask_text, person_of, timeline
 from cases.platform.audit.journal import append_event, verify_chain
 from cases.platform.documents import render_pdf
@@ -97,7 +110,8 @@ class AuditSearchForm(forms.Form):
             organisations = Organisation.objects.subtree_of([chosen])
         events = AuditEvent.objects.select_related("organisation").order_by("-seq")
         if not (self.user.is_superuser and chosen is None):
-            events = events.filter(organisation__in=organisations.values("pk"))
+            events = events.alias(signed_in_as=KT("data__username")).filter(
+                Q(organisation__in=organisations.values("pk")) | _sign_ins_of_members(organisations))
         person = self.cleaned_data.get("person", "").strip()
         if person:
             events = events.filter(Q(actor_label__icontains=person) | Q(actor__username__iexact=person))
@@ -111,6 +125,15 @@ class AuditSearchForm(forms.Form):
         if self.cleaned_data.get("end"):
             events = events.filter(occurred_at__date__lte=self.cleaned_data["end"])
         return events
+
+
+def _sign_ins_of_members(organisations) -> Q:
+    """Sign-ins belong to no organisation: an auditor sees those of the people who are members
+    of the organisations audited (a failed one by the user name typed)."""
+    members = Membership.objects.filter(organisation__in=organisations.values("pk"))
+    return Q(organisation__isnull=True) & (
+        Q(action=AuditAction.LOGIN, actor__in=members.values("user"))
+        | Q(action=AuditAction.LOGIN_FAILED, signed_in_as__in=members.values("user__username")))
 
 
 def _subject_numbered(number: str) -> Q:
@@ -153,20 +176,51 @@ class AuditSearchView(AuditorsOnly, TemplateView):
 
 
 def _rows(events: list[AuditEvent]) -> list[dict]:
-    """The page's events in words: transition labels, and cases and files by their numbers."""
+    """The page's events in words: transition labels, documents by title, cases and files by
+    their numbers, other records by what they are."""
     numbers, labels = {}, {}
     for model in SUBJECTS.values():
         ids = [e.subject_id for e in events if e.subject_type == model._meta.label_lower]
         numbers.update(((model._meta.label_lower, str(pk)), number or str(pk))
                        for pk, number in model.objects.filter(pk__in=ids).values_list("pk", "number"))
         labels.update(((model._meta.label_lower, name), label) for name, label in transition_labels(model).items())
+    documents = Document.objects.in_bulk(_document_ids(events))
     return [{
         "event": event, "reason": mask_text(event.reason), "subject_url": subject_url(event),
-        "action": labels.get((event.subject_type, event.name), event.name)
-        if event.action == AuditAction.TRANSITION else event.name,
-        "subject": numbers.get((event.subject_type, event.subject_id))
-        or " ".join(filter(None, (event.subject_type, event.subject_id and f"#{event.subject_id}"))) or "—",
+        "action": _action_in_words(event, labels, documents),
+        "subject": numbers.get((event.subject_type, event.subject_id)) or _other_subject(event, documents),
     } for event in events]
+
+
+def _document_ids(events: list[AuditEvent]) -> set[int]:
+    ids = {(event.data or {}).get("document_id") for event in events}
+    ids |= {int(event.subject_id) for event in events
+            if event.subject_type == Document._meta.label_lower and event.subject_id.isdigit()}
+    return {pk for pk in ids if isinstance(pk, int)}
+
+
+def _action_in_words(event: AuditEvent, labels: dict, documents: dict) -> str:
+    if event.action == AuditAction.TRANSITION:
+        label = labels.get((event.subject_type, event.name)) or selectors.EVENT_NAMES.get(event.name, event.name)
+        return f"{event.get_action_display()}：{label}"
+    title = selectors.event_title(event, {}, documents)
+    display = str(event.get_action_display())
+    return title if title.startswith(display) else f"{display}：{title}"
+
+
+def _other_subject(event: AuditEvent, documents: dict) -> str:
+    """A subject that is no case or file: a document by its title, any other by its kind and number."""
+    if not event.subject_type:
+        return "—"
+    if event.subject_type == Document._meta.label_lower and event.subject_id.isdigit():
+        document = documents.get(int(event.subject_id))
+        if document is not None:
+            return document.title
+    try:
+        kind = apps.get_model(event.subject_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        kind = event.subject_type
+    return f"{kind} #{event.subject_id}" if event.subject_id else str(kind)
 
 
 class VerifyChainView(AuditorsOnly, View):

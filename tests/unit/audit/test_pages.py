@@ -21,6 +21,7 @@ from cases.platform.audit.journal import canonical_payload, compute_hash
 from cases.platform.transitions import apply
 from cases.rules.validators import resident_id_check_char
 from cases.selectors import person_name
+from cases.tasks.documents import issue_document_task
 from tests.consent import consent_recorded
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,34 @@ def test_the_log_search_filters_by_person_action_case_and_period(client, orgs, p
     assert "没有符合条件的记录" in client.get(url, {"organisation": orgs["hd"].pk, "person": "cy_mediator"}).content.decode()
     bad = client.get(url, {"start": "2026-02-30"})
     assert bad.status_code == 400 and "请输入有效的日期" in bad.content.decode()
+
+
+def test_the_sign_in_filters_show_the_audited_members_sign_ins(client, people):
+    client.login(username="hd_mediator", password="wrong password")
+    client.force_login(people["mediator"])  # the login signal journals it as a real sign-in does
+    client.login(username="cy_mediator", password="wrong password")  # Chaoyang: not Haidian's auditor's
+    client.force_login(people["cy_mediator"])
+    client.force_login(people["auditor"])
+    url = reverse("workbench:audit_search")
+    sign_ins = client.get(url, {"action": "login"}).content.decode()
+    assert "hd_mediator" in sign_ins and "cy_mediator" not in sign_ins
+    failed = client.get(url, {"action": "login_failed"}).content.decode()
+    assert failed.count("登录失败") >= 1 and "没有符合条件的记录" not in failed
+    failed_events = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED)
+    assert {event.data["username"] for event in failed_events} == {"hd_mediator", "cy_mediator"}
+    assert "cy_mediator" not in failed
+
+
+def test_the_log_names_documents_and_other_events_in_words(client, people, case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(case, "assign", by=people["lead"], data={"mediator": people["mediator"]})
+        issue_document_task.delay(kind="acceptance_notice", variant="worker", subject_type="cases.disputecase",
+                                  subject_id=case.pk, by=people["lead"].pk)
+    client.force_login(people["auditor"])
+    client.get(timeline_url(case, "audit_history_json"))
+    html = client.get(reverse("workbench:audit_search")).content.decode()
+    assert "生成文书：受理通知书" in html and "导出完整历史（JSON）" in html
+    assert "acceptance_notice" not in html and "export_history_json" not in html
 
 
 def test_verify_now_checks_the_chain_and_is_journalled(client, people, case):
