@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cases.disputes.search import COUNT_CAP, Found, search_cases
+from cases.models import Role
 from cases.selectors import mask_resident_id, yuan
 from workflows.dispute.page_forms import CaseSearchForm
 from workflows.dispute.pages import case_url, searchable_organisations
@@ -26,6 +27,18 @@ class CappedPaginator(Paginator):
         self.count = min(found.counted, COUNT_CAP)  # shadows Paginator's cached_property: no COUNT query
 
 
+def why_no_case_search(user) -> str:
+    """The true reason a signed-in user has no dispute cases to search, in their own terms."""
+    roles = sorted({membership.role for membership in user.memberships.all()})
+    if not roles:
+        return _("您尚未加入任何组织，没有可查询的案件。")
+    reason = _("案件查询用于劳动争议调解；您的角色（%(roles)s）不办理劳动争议案件。") % {
+        "roles": "、".join(str(Role(role).label) for role in roles)}
+    if set(roles) & {Role.HARDSHIP_CASEWORKER, Role.REVIEWER}:
+        reason += _("困难职工档案请在“档案查询”中查找。")
+    return reason
+
+
 class CaseSearchView(LoginRequiredMixin, TemplateView):
     """案件查询: by number, worker name or ID, employer name or credit code, in the user's subtrees."""
 
@@ -35,7 +48,7 @@ class CaseSearchView(LoginRequiredMixin, TemplateView):
         if request.user.is_authenticated:
             self.within = searchable_organisations(request.user)  # may_search's, resolved once
             if not self.within.exists():
-                raise PermissionDenied(_("您尚未加入任何组织，没有可查询的案件。"))
+                raise PermissionDenied(why_no_case_search(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import DisputeCase, DisputeClaim, Employer, Worker
@@ -147,3 +148,16 @@ def test_a_thousand_matches_are_counted_in_full(client, orgs, people, parties):
     assert "共找到1000件案件。" in results_text(found)
     assert "1000+" not in results_text(found)
     assert numbers(client.get(SEARCH, {"q": "张三", "page": 50})) == [f"HD-{i:04d}" for i in range(19, -1, -1)]
+
+
+@pytest.mark.parametrize("role, says", [
+    ("caseworker", "您的角色（帮扶工作人员）不办理劳动争议案件。困难职工档案请在“档案查询”中查找。"),
+    ("reviewer", "您的角色（审核人）不办理劳动争议案件。困难职工档案请在“档案查询”中查找。"),
+    ("admin", "您的角色（组织管理员）不办理劳动争议案件。"),
+])
+def test_a_role_without_disputes_is_told_why_it_has_nothing_to_search(client, people, role, says):
+    client.force_login(people[role])
+    response = client.get(reverse("workbench:case_search"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert says in page and "尚未加入任何组织" not in page
