@@ -174,6 +174,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["config.formats"]  # ¥8,000.00 on Chinese pages too (config/formats/zh_Hans)
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 # Our own strings are written in Chinese; locale/ holds their English. viewflow ships an
 # empty Chinese catalog, so its strings are translated in locale_vendor/ — kept apart so

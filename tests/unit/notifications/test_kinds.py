@@ -261,11 +261,11 @@ def test_an_effective_agreement_goes_to_both_parties_with_the_instalments_and_to
     notice = the_one("agreement_effective", people["mediator"])
     assert notice.title == f"调解协议已生效：{case.number}" and notice.link == f"/cases/{case.pk}/"
     assert "已于2026年11月6日生效" in notice.body
-    assert "第1期：2026年11月20日前支付¥12000.00" in notice.body and "第2期：2026年12月10日前支付¥11196.00" in notice.body
+    assert "第1期：2026年11月20日前支付¥12,000.00" in notice.body and "第2期：2026年12月10日前支付¥11,196.00" in notice.body
     [to_employer] = [t for t in sms_to(EMPLOYER_PHONE) if "调解协议已生效" in t]
     assert to_employer.splitlines()[1].startswith("孙丽：")
     title, body = english("agreement_effective", case)
-    assert title == f"Mediation agreement in effect: {case.number}" and "Instalment 1: ¥12000.00 by" in body
+    assert title == f"Mediation agreement in effect: {case.number}" and "Instalment 1: ¥12,000.00 by" in body
 
 
 def test_instalments_due_and_overdue_reach_the_parties_by_sms_once(case, people, run):
@@ -275,7 +275,7 @@ def test_instalments_due_and_overdue_reach_the_parties_by_sms_once(case, people,
         run(check_deadlines)
         run(check_deadlines)
     [due] = sms_to(WORKER_PHONE)
-    assert due.startswith(f"履行提醒：{case.number}第1期") and "应于2026年11月20日前支付第1期款项¥12000.00" in due
+    assert due.startswith(f"履行提醒：{case.number}第1期") and "应于2026年11月20日前支付第1期款项¥12,000.00" in due
     assert len(sms_to(EMPLOYER_PHONE)) == 1
     warning = received("deadline_warning", people["mediator"]).get(title__contains="分期履行期限")
     assert warning.link == f"/cases/{case.pk}/"  # the mediator's own warning now links to the case
@@ -361,7 +361,7 @@ def test_approval_needed_goes_to_the_reviewers_who_did_not_prepare_and_the_decis
         run(apply, reviewed_file, "approve", by=reviewer)
     assert reviewed_file.status == H.AWAITING_SECOND_APPROVAL
     second = received("approval_needed", reviewer2).order_by("-pk").first()
-    assert second.title == "待复审批：王建国家庭" and "¥8000.00超过复审批额度" in second.body
+    assert second.title == "待复审批：王建国家庭" and "¥8,000.00超过复审批额度" in second.body
     assert received("approval_needed", reviewer).count() == 2  # the first approver is not asked again
     assert received("approval_decided", caseworker).order_by("-pk").first().title == "第一审批通过，待复审批：王建国家庭"
     with freeze_time(at("2026-11-20")):
@@ -382,7 +382,7 @@ def test_an_aid_plan_proposed_asks_the_reviewers(orgs, hardship_staff, run):
             "aid_type": "living", "fund": fund, "amount": Decimal("3000.00"), "instalments": 1,
             "first_payment_on": date(2026, 11, 20), "purpose": "冬季生活救助"})
     notice = the_one("approval_needed", hardship_staff["reviewer"])
-    assert notice.title == "帮扶计划待审批：王建国家庭" and "¥3000.00" in notice.body
+    assert notice.title == "帮扶计划待审批：王建国家庭" and "¥3,000.00" in notice.body
     assert notice.link == f"/hardship/files/{file.pk}/"
     assert not received("approval_needed", hardship_staff["caseworker"]).exists()
 
@@ -391,10 +391,10 @@ def test_an_aid_plan_proposed_asks_the_reviewers(orgs, hardship_staff, run):
         run(apply, file, "approve_aid_plan", by=hardship_staff["reviewer"], data={"plan": file.aid_plans.get()})
     approved = the_one("approval_decided", hardship_staff["caseworker"])
     assert approved.title == "帮扶计划已批准：王建国家庭" and approved.link == f"/hardship/files/{file.pk}/"
-    assert "已批准王建国家庭的帮扶计划（¥3000.00），请按计划发放帮扶资金" in approved.body
+    assert "已批准王建国家庭的帮扶计划（¥3,000.00），请按计划发放帮扶资金" in approved.body
     assert not received("approval_decided", hardship_staff["reviewer"]).exists()
     title, body = english("approval_decided", file)
-    assert title == "Aid plan approved: the 王建国 household" and "(¥3000.00)" in body
+    assert title == "Aid plan approved: the 王建国 household" and "(¥3,000.00)" in body
 
 
 def test_exit_publicity_tells_the_preparer_what_comes_next(orgs, hardship_staff, run):
