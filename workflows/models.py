@@ -109,10 +109,13 @@ class DisputeQueueEntry(models.Model):
     class Meta:
         verbose_name = _("待办队列条目")
         verbose_name_plural = _("待办队列条目")
+        # Each carries the organisation, which the page filters on the way and its count reads
+        # from the index alone (an index-only scan: no visit to the rows' table).
         indexes = [
             # 我的待办: owner = me, status ASSIGNED, nearest due first (no clock last), oldest first.
-            models.Index(fields=["owner", "status", "due_on", "created", "task"], name="queue_entry_inbox_idx"),
+            models.Index(fields=["owner", "status", "due_on", "created", "task"], name="queue_entry_inbox_idx",
+                         include=["organisation"]),
             # 待领取: unowned new tasks, nearest due first; the organisations are filtered on the way.
             models.Index(fields=["status", "due_on", "created", "task"], name="queue_entry_queue_idx",
-                         condition=models.Q(owner__isnull=True)),
+                         condition=models.Q(owner__isnull=True), include=["organisation"]),
         ]

@@ -73,6 +73,7 @@ from cases.platform.effects import effect
 from cases.platform.transitions import apply, conditions_met
 from cases.rules.roles import READ_ONLY_ROLES
 from workflows.models import DisputeProcess
+from workflows.page_scope import holds_any
 
 # Who may see the dispute flow's pages (each page then shows only their subtrees).
 DISPUTE_READERS = (Role.MEDIATOR, Role.MEDIATION_LEAD, Role.AUDITOR)
@@ -637,7 +638,7 @@ class DisputeFlow(flow.Flow):
         if user.is_superuser:
             return True
         if obj is None:
-            return user.memberships.filter(role__in=list(DISPUTE_READERS)).exists()
+            return holds_any(user, DISPUTE_READERS)  # read once per request (workflows/page_scope.py)
         case = case_of(obj)
         return bool(roles_in(user, case.organisation) & set(DISPUTE_READERS))
 

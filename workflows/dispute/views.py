@@ -20,12 +20,12 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum
-from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Subquery, Sum, Value
 from django.http import Http404, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import generic
 from django_filters import ChoiceFilter, FilterSet
@@ -63,10 +63,13 @@ from workflows.dispute.forms import (
     SigningEndedForm,
     SupervisePerformanceForm,
 )
+from workflows import page_scope
 from workflows.flow_pages import ScopedFlowAppViewset
+from workflows.list_pages import CellsAtOnce, CountedPaginator, PinLocationOnChange, TaskAddressColumns
 from workflows.models import DisputeQueueEntry
 
 CASE_PATH = "process__disputeprocess__case"
+DisputeQueueEntry._meta.get_field("organisation").register_lookup(page_scope.InIds)  # the rows' filters
 
 
 # -- read side: what each user sees ---------------------------------------------------------
@@ -81,8 +84,24 @@ def dispute_tasks():
 def tasks_by_rows(row_filter: dict):
     """Open dispute tasks whose stored queue row matches `row_filter` (only open dispute tasks
     have one), filtered on the rows alone: no join to the process is needed to tell them."""
-    return Task.objects.filter(**{f"queue_entry__{name}": value for name, value in row_filter.items()}).select_related(
-        *CASE_COLUMNS)
+    return rows_tasks(row_filter).select_related(*CASE_COLUMNS)
+
+
+def rows_tasks(row_filter: dict):
+    """tasks_by_rows without the case's columns joined."""
+    return Task.objects.filter(**{f"queue_entry__{name}": value for name, value in row_filter.items()})
+
+
+def page_tasks(row_filter: dict):
+    """A page of 我的待办 or 待领取: the tasks of `row_filter` most urgent first, with only what
+    the columns show read as values (the case's number, the parties' names): five tables in the
+    query, and no case, party, process or organisation object made (nor a party's field
+    decrypted) for a row."""
+    case = "queue_entry__case"
+    return with_urgency(rows_tasks(row_filter)).annotate(
+        case_number=F(f"{case}__number"), worker_name=F(f"{case}__worker__name"),
+        employer_name=F(f"{case}__employer__name"),
+    )
 
 
 def visible_tasks(user):
@@ -92,27 +111,60 @@ def visible_tasks(user):
 
 def queue_filter(user) -> dict:
     """The organisation queue: unclaimed tasks in the subtrees where `user` handles cases."""
-    return {"status": STATUS.NEW, "owner__isnull": True, "organisation__in": organisation_ids(user, CASE_HANDLERS)}
+    return {"status": STATUS.NEW, "owner__isnull": True, "organisation__in_ids": organisation_ids(user, CASE_HANDLERS)}
 
 
 def inbox_filter(user) -> dict:
     """Tasks assigned to `user` and not yet done, where they hold a dispute role."""
-    return {"owner": user, "status": STATUS.ASSIGNED, "organisation__in": organisation_ids(user, DISPUTE_READERS)}
+    return {"owner": user, "status": STATUS.ASSIGNED, "organisation__in_ids": organisation_ids(user, DISPUTE_READERS)}
 
 
-def organisation_ids(user, roles) -> list[int]:
+def organisation_ids(user, roles) -> page_scope.Ids:
     """The organisations as ids spelled out (a few hundred at most): the rows' index scan then
     checks each row as it reads it, and the planner knows how many a street or a district holds.
-    As a subquery the check came after the page's joins: half a second for a street's queue."""
-    return list(organisations_where(user, roles).values_list("pk", flat=True))
+    As a subquery the check came after the page's joins: half a second for a street's queue.
+    Read once per request (workflows/page_scope.py): the page, its count and the menu ask."""
+    return page_scope.organisation_ids(user, roles)
 
 
-def queue_rows(user):
-    return DisputeQueueEntry.objects.filter(**queue_filter(user))
+class MenuCounts:
+    """The menu's counters of 我的待办 and 待领取, once per request (menu_counts): an unfiltered
+    list page shows the same number. One query, each count read from its own index alone (an
+    OR of the two would visit the rows' table for thousands of rows)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def numbers(self) -> dict:
+        inbox = counted("inbox", DisputeQueueEntry.objects.filter(**inbox_filter(self.user)))
+        queue = counted("queue", DisputeQueueEntry.objects.filter(**queue_filter(self.user)))
+        return {"inbox": 0, "queue": 0, **dict(inbox.union(queue, all=True))}
+
+    def counter(self, name: str):
+        """What the menu template reads as `{{ user_inbox.count }}`."""
+        return MenuCounter(self, name)
 
 
-def inbox_rows(user):
-    return DisputeQueueEntry.objects.filter(**inbox_filter(user))
+@dataclass(frozen=True)
+class MenuCounter:
+    counts: MenuCounts
+    name: str  # "inbox" | "queue"
+
+    def count(self) -> int:
+        return self.counts.numbers[self.name]
+
+
+def counted(name: str, rows):
+    """(name, how many `rows`), as a query to union with others."""
+    return rows.annotate(counter=Value(name)).values("counter").annotate(rows=Count("pk")).values_list("counter", "rows")
+
+
+def menu_counts(request) -> MenuCounts:
+    counts = getattr(request, "_dispute_menu_counts", None)
+    if counts is None:
+        counts = request._dispute_menu_counts = MenuCounts(request.user)
+    return counts
 
 
 def queue_tasks(user):
@@ -248,33 +300,47 @@ class CaseColumns:
     task_title.short_description = gettext_lazy("阶段")
 
 
-class RowCountPaginator(Paginator):
-    """Counts the page's stored queue rows instead of the tasks joined to them: the same number
-    (one row per open task) from one index, while no filter narrows the list."""
-
-    def __init__(self, object_list, per_page, *, rows, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.rows = rows
-
-    @cached_property
-    def count(self):
-        return self.rows.count()
-
-
-class UrgencyColumns(CaseColumns):
-    """The columns of the queues sorted by legal urgency (tasks from with_urgency)."""
+class UrgencyColumns(PinLocationOnChange, CellsAtOnce, TaskAddressColumns, CaseColumns):
+    """The columns of the queues sorted by legal urgency (tasks from page_tasks), their rows'
+    cells written at once (workflows/list_pages.py)."""
 
     filterset_class = CaseTaskFilter
     columns = ("task_id", "case_number", "worker", "employer", "total_claimed", "task_title", "deadline")
+    template_name = "workflows/dispute/dispute/urgency_tasks_list.html"
 
     row_filter: dict  # the page's rows: inbox_filter or queue_filter of the user
+    counter: str  # the menu's counter of the same rows: "inbox" or "queue"
+
+    @viewprop
+    def queryset(self):
+        return page_tasks(self.row_filter)
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         if any(self.request.GET.get(name) for name in CaseTaskFilter.base_filters):
             return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
-        return RowCountPaginator(queryset, per_page, rows=DisputeQueueEntry.objects.filter(**self.row_filter),
-                                 orphans=orphans,
-                                 allow_empty_first_page=allow_empty_first_page, **kwargs)
+        counter = menu_counts(self.request).counter(self.counter)
+        return CountedPaginator(queryset, per_page, count=counter.count, orphans=orphans,
+                                allow_empty_first_page=allow_empty_first_page, **kwargs)
+
+    def task_id(self, task):
+        return mark_safe(f'<a href="{self.task_address(task, "index")}">#{task.process_id}/{task.pk}</a>')
+
+    task_id.short_description = flow_views.FlowInboxListView.task_id.short_description
+
+    def case_number(self, task):
+        return task.case_number
+
+    case_number.short_description = CaseColumns.case_number.short_description
+
+    def worker(self, task):
+        return task.worker_name
+
+    worker.short_description = CaseColumns.worker.short_description
+
+    def employer(self, task):
+        return task.employer_name
+
+    employer.short_description = CaseColumns.employer.short_description
 
     def total_claimed(self, task):
         return f"¥{task.claimed_total or 0:,.2f}"
@@ -282,42 +348,49 @@ class UrgencyColumns(CaseColumns):
     total_claimed.short_description = gettext_lazy("请求金额")
 
     def deadline(self, task):
-        reading = urgency(task.deadline_due, provisional=bool(task.deadline_provisional), today=self.today)
-        if reading is None:
-            return _("无进行中的期限")
-        provisional = format_html(' <span class="uc-deadline__provisional">{}</span>', _("暂定")) \
-            if reading.provisional else ""
-        imported = format_html(' <span class="uc-deadline__imported">{}</span>', _("历史导入")) \
-            if task.deadline_imported else ""
-        return format_html('<span class="uc-deadline uc-deadline--{}" title="{}">{}</span>{}{}',
-                           reading.level, task.deadline_due.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月"),
-                           reading.label, provisional, imported)
+        key = (task.deadline_due, bool(task.deadline_provisional), bool(task.deadline_imported))
+        if key not in self.deadline_cells:  # rows of a page share a few due dates
+            self.deadline_cells[key] = deadline_cell(*key, today=self.today)
+        return self.deadline_cells[key]
 
     deadline.short_description = gettext_lazy("法定期限")
 
-    @property
+    @cached_property
+    def deadline_cells(self) -> dict:
+        return {}
+
+    @cached_property
     def today(self):
         return timezone.localdate()
 
 
+def deadline_cell(due_on, provisional: bool, imported: bool, *, today):
+    """The 法定期限 cell: the urgency's words in its colour, with 暂定 and 历史导入 marks."""
+    reading = urgency(due_on, provisional=provisional, today=today)
+    if reading is None:
+        return _("无进行中的期限")
+    provisional = format_html(' <span class="uc-deadline__provisional">{}</span>', _("暂定")) \
+        if reading.provisional else ""
+    imported = format_html(' <span class="uc-deadline__imported">{}</span>', _("历史导入")) if imported else ""
+    return format_html('<span class="uc-deadline uc-deadline--{}" title="{}">{}</span>{}{}',
+                       reading.level, due_on.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月"),
+                       reading.label, provisional, imported)
+
+
 class InboxView(UrgencyColumns, flow_views.FlowInboxListView):
     title = gettext_lazy("我的待办")
+    counter = "inbox"
 
     @viewprop
     def row_filter(self):
         return inbox_filter(self.request.user)
 
-    @viewprop
-    def queryset(self):
-        return with_urgency(tasks_by_rows(self.row_filter))
 
-
-class ClaimLinkColumn:
+class ClaimLinkColumn(TaskAddressColumns):
     """The 领取 button of a queue: the task's assign page (dispute and hardship queues alike)."""
 
     def claim_link(self, task):
-        return format_html('<a class="mdc-button" href="{}">{}</a>',
-                           task.flow_task.reverse("assign", args=[task.process_id, task.pk]), _("领取"))
+        return format_html('<a class="mdc-button" href="{}">{}</a>', self.task_address(task, "assign"), _("领取"))
 
     claim_link.short_description = gettext_lazy("操作")
 
@@ -325,14 +398,11 @@ class ClaimLinkColumn:
 class QueueView(ClaimLinkColumn, UrgencyColumns, flow_views.FlowQueueListView):
     title = gettext_lazy("待领取")
     columns = UrgencyColumns.columns + ("claim_link",)
+    counter = "queue"
 
     @viewprop
     def row_filter(self):
         return queue_filter(self.request.user)
-
-    @viewprop
-    def queryset(self):
-        return with_urgency(tasks_by_rows(self.row_filter))
 
 
 class ArchiveView(CaseColumns, flow_views.FlowArchiveListView):
@@ -588,5 +658,7 @@ class DisputeAppViewset(ScopedFlowAppViewset):
         return assigned_tasks(user)
 
     def get_context_data(self, request):
-        # The menu's counters: the same scoped lists as the pages, counted on their stored rows.
-        return {"user_inbox": inbox_rows(request.user), "user_queue": queue_rows(request.user)}
+        # The menu's counters: the same scoped lists as the pages, counted on their stored rows
+        # in one query, which an unfiltered 我的待办 or 待领取 has already made for its own count.
+        counts = menu_counts(request)
+        return {"user_inbox": counts.counter("inbox"), "user_queue": counts.counter("queue")}

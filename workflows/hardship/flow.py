@@ -41,6 +41,7 @@ from cases.models.hardship.states import H
 from cases.platform.effects import effect
 from workflows.dispute.flow import CaseTask, _current_step, case_of, status_is
 from workflows.models import HardshipProcess, ObjectionProcess
+from workflows.page_scope import holds_any
 
 CASEWORKERS = (Role.HARDSHIP_CASEWORKER,)
 REVIEWERS = (Role.REVIEWER,)
@@ -234,7 +235,7 @@ class HardshipFlow(flow.Flow):
         if user.is_superuser:
             return True
         if obj is None:
-            return user.memberships.filter(role__in=list(HARDSHIP_READERS)).exists()
+            return holds_any(user, HARDSHIP_READERS)  # read once per request (workflows/page_scope.py)
         return bool(roles_in(user, case_of(obj).organisation) & set(HARDSHIP_READERS))
 
     def has_manage_permission(self, user, obj=None):
