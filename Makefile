@@ -14,8 +14,8 @@ PORT ?= 8000
 
 run: migrate
 	$(PYTHON) manage.py seed_demo
-	@echo "unioncase: http://$(HOST):$(PORT)/  (demo logins in README.md)"
-	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+	@echo "unioncase: http://$(HOST):$(PORT)/  (demo logins in README.md); Ctrl-C stops the web app, worker and beat"
+	$(PYTHON) -m config.embedded $(HOST):$(PORT)
 
 test: install
 	$(PYTHON) manage.py makemigrations --check --dry-run

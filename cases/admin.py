@@ -25,10 +25,12 @@ from .models import (
     Disbursement,
     Document,
     EntryKind,
+    ExpenseKind,
     Fund,
     FundEntry,
     HardshipCostItem,
     HardshipFile,
+    HardshipParameters,
     HolidaySchedule,
     HolidayScheduleDay,
     Household,
@@ -247,6 +249,34 @@ class MinimumLivingStandardAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return is_org_admin(request.user) and super().has_delete_permission(request, obj)
+
+
+class HardshipParametersForm(forms.ModelForm):
+    counted_expense_kinds = forms.MultipleChoiceField(
+        label=_("计入的刚性支出"), choices=ExpenseKind.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("计算可支配收入时扣除的刚性支出类别；未勾选的类别不予扣除。"),
+    )
+
+    class Meta:
+        model = HardshipParameters
+        fields = ["region_code", "year", "relative_multiple", "accident_cost_percent", "counted_expense_kinds",
+                  "document_number", "document_date"]
+
+
+@admin.register(HardshipParameters)
+class HardshipParametersAdmin(MinimumLivingStandardAdmin):
+    """The local assessment rules beside the 低保 standard, same permissions. A change applies to
+    assessments made afterwards; earlier ones keep the values they stored."""
+
+    form = HardshipParametersForm
+    list_display = ["region_code", "year", "relative_multiple", "accident_cost_percent", "counted_kinds",
+                    "document_number", "document_date"]
+    search_fields = ["region_code", "document_number"]
+
+    @admin.display(description=_("计入的刚性支出"))
+    def counted_kinds(self, obj):
+        labels = dict(ExpenseKind.choices)
+        return "、".join(str(labels.get(kind, kind)) for kind in obj.counted_expense_kinds) or "—"
 
 
 # -- Aid funds and hardship files ------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Celery application and the beat schedule.
 
 Without CELERY_BROKER_URL the settings make every task eager, so the embedded default
-needs no broker. With one, run `make worker` and `make beat`.
+needs no broker; `make run` (config/embedded.py) runs this schedule with a worker and beat
+on a filesystem broker in var/celery/. With a broker, run `make worker` and `make beat`.
 """
 
 import os

@@ -175,6 +175,11 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "zh-hans"
 FORMAT_MODULE_PATH = ["config.formats"]  # ¥8,000.00 on Chinese pages too (config/formats/zh_Hans)
+
+# The dispute queue's indexes carry the organisation as a non-key (INCLUDE) column on
+# PostgreSQL, so its counts read the index alone; SQLite builds them without it, which is all
+# W040 says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 # Our own strings are written in Chinese; locale/ holds their English. viewflow ships an
 # empty Chinese catalog, so its strings are translated in locale_vendor/ — kept apart so

@@ -8,6 +8,7 @@ from cases.models import (
     EmploymentStatus,
     FundEntry,
     HardshipFile,
+    HardshipParameters,
     HardshipStatus,
     Household,
     HouseholdMember,
@@ -25,8 +26,21 @@ STANDARD_2025 = Decimal("1400.00")  # 北京 2025 低保, yuan per person per mo
 
 
 def minimum_living_standard(year=2025, amount=STANDARD_2025, region=REGION):
+    """The region's 低保 amount for `year`, and its assessment parameters (hardship_parameters)."""
+    hardship_parameters(year=year, region=region)
     return MinimumLivingStandard.objects.get_or_create(
         region_code=region, year=year, defaults={"monthly_amount": amount, "source": "京民社救发〔2025〕"},
+    )[0]
+
+
+def hardship_parameters(year=2025, region=REGION, *, multiple=Decimal("2.00"), percent=Decimal("80.00"),
+                        kinds=("medical", "schooling"), document="京工发〔2024〕12号", issued=date(2024, 3, 1)):
+    """The region's assessment parameters for `year` (kept if already there): by default 2 × 低保,
+    80% and medical and education expenses, under 京工发〔2024〕12号 of 1 March 2024."""
+    return HardshipParameters.objects.get_or_create(
+        region_code=region, year=year,
+        defaults={"relative_multiple": multiple, "accident_cost_percent": percent,
+                  "counted_expense_kinds": list(kinds), "document_number": document, "document_date": issued},
     )[0]
 
 
@@ -66,3 +80,17 @@ def fund_with_budget(organisation, *, aid_type="living", year=2026, budget=Decim
                                name=f"{organisation.name}{year}年帮扶资金")
     FundEntry.objects.create(fund=fund, kind=EntryKind.ALLOCATION, amount=budget, note="年度预算", recorded_by=by)
     return fund
+
+
+def second_visitor(organisation, username="hd_visitor2"):
+    """The other caseworker of a home visit (home visits are made by two staff)."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Membership, Role
+
+    user, created = get_user_model().objects.get_or_create(username=username, defaults={"first_name": "钱同行"})
+    if created:
+        user.set_password("pw-" + username)
+        user.save()
+        Membership.objects.create(user=user, organisation=organisation, role=Role.HARDSHIP_CASEWORKER)
+    return user

@@ -26,7 +26,7 @@ from workflows.hardship import (
     funds as hardship_fund_views,
     household as hardship_household_views,
 )
-from workflows.hardship.file import views as hardship_file_views
+from workflows.hardship.file import attachments as hardship_attachment_views, views as hardship_file_views
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow
 from workflows.hardship.register.views import HardshipAssessView, HardshipRegisterView
 from workflows.hardship.views import HardshipAppViewset
@@ -83,6 +83,12 @@ class WorkbenchApp(Application):
     hardship_file_document_path = path("hardship/files/<int:pk>/documents/<int:document_pk>/",
                                        hardship_file_views.FileDocumentDownloadView.as_view(),
                                        name="hardship_file_document")
+    hardship_file_attachment_path = path("hardship/files/<int:pk>/attachments/<int:attachment_pk>/",
+                                         hardship_attachment_views.AttachmentDownloadView.as_view(),
+                                         name="hardship_file_attachment")
+    hardship_file_attachment_upload_path = path("hardship/files/<int:pk>/attachments/",
+                                                hardship_attachment_views.AttachmentUploadView.as_view(),
+                                                name="hardship_file_attachment_upload")
     hardship_fund_list_path = path("hardship/funds/", hardship_fund_views.FundListView.as_view(),
                                    name="hardship_fund_list")
     hardship_fund_path = path("hardship/funds/<int:pk>/", hardship_fund_views.FundDetailView.as_view(),

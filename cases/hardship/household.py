@@ -1,7 +1,12 @@
 """家庭信息维护: correcting the household of an existing hardship file — its members and one
-year's income items, rigid expenses and hardship costs — for a yearly review
-(record_yearly_review assesses the household on the year's figures) or before a returned file
-is resubmitted.
+year's income items, rigid expenses and hardship costs — before its democratic review or for a
+yearly review (record_yearly_review assesses the household on the year's figures).
+
+From the democratic review on, the figures the assessment rests on are frozen
+(cases.hardship.assessment_basis): a change of them is refused, naming the step the file is at,
+unless it is submitted as a correction with a reason — then, in the same transaction, the file
+takes correct_assessment through the door (recomputed, back to the democratic review, publicised
+again), journalled with the figures before and after.
 
 The rows are checked by the same functions as registration (hardship_intake.check_household_rows,
 check_place, check_year); errors come back together, keyed like the page's fields, in Chinese,
@@ -11,20 +16,20 @@ audit event on the file (name "household_updated") saying what changed.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.hardship.assessment_basis import assessment_basis, frozen_refusal, may_correct, year_totals
 from cases.hardship.intake import Errors, add_error, check_household_rows, check_place, check_year, member_row
 from cases.models import AuditAction, HardshipFile, HouseholdMember, Relation, Role, Worker
 from cases.models.access import require_can_act
 from cases.models.actors import is_system
 from cases.models.hardship.states import ENDED_STATES
 from cases.platform.audit.journal import append_event
+from cases.platform.transitions import apply
 
-ZERO = Decimal("0.00")
 MEMBER_FIELDS = ("name", "relation", "resident_id", "birth_date", "health", "employment", "schooling")
 HEAD_FIELDS = ("health", "employment", "schooling")
 HOUSEHOLD_UPDATED = "household_updated"
@@ -46,12 +51,7 @@ def head_member_of(household) -> HouseholdMember | None:
 
 def year_figures(household, year: int) -> dict:
     """The household's size and the year's totals, as the yearly review would sum them."""
-    return {
-        "household_size": household.members.count(),
-        "incomes": sum((i.amount for i in household.income_items.filter(year=year)), ZERO),
-        "rigid_expenses": sum((e.amount for e in household.rigid_expenses.filter(year=year)), ZERO),
-        "hardship_costs": sum((c.net_amount for c in household.hardship_costs.filter(year=year)), ZERO),
-    }
+    return {"household_size": household.members.count(), **year_totals(household, year)}
 
 
 def _pk(value) -> int | None:
@@ -136,14 +136,15 @@ def check_household_update(*, file: HardshipFile, year, members: list[dict], inc
 
 def update_household(*, file: HardshipFile, by, year, members: list[dict], incomes: list[dict],
                      expenses: list[dict], hardship_costs: list[dict], region_code: str,
-                     address: str = "") -> HardshipFile:
+                     address: str = "", correction_reason: str = "") -> HardshipFile:
     """Set the household of `file`: its members and `year`'s figures, as the editor shows them.
 
     `members`: every member to keep or add, the head's own row included (found by its "pk";
     only its health, employment and schooling change here — the head's name and ID are the
     worker's). A row with "pk" edits that member; one without adds a member; a member left
     out is removed. `incomes`, `expenses`, `hardship_costs`: that year's rows, as registration
-    takes them; they replace what was on file for the year.
+    takes them; they replace what was on file for the year. `correction_reason`: the change
+    of frozen figures is a correction (see the module's docstring); refused when it changes none.
 
     Raises PermissionDenied unless `by` is a hardship caseworker of the file's organisation,
     and ValidationError (keyed by field, in Chinese) for anything wrong or a file whose
@@ -166,6 +167,8 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
         refusal = household_locked_reason(locked)
         if refusal:  # exited or not identified a moment ago
             raise ValidationError({"__all__": [refusal]})
+        locked.household = household  # the basis is read from the rows written below
+        basis_before = assessment_basis(locked)
         before = year_figures(household, year)
         added, removed, changed = [], [], []
         kept = {head.pk} if head is not None else set()
@@ -217,4 +220,23 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
             data={"year": year, "members": {"added": added, "removed": removed, "changed": changed},
                   "place": place, "before": before, "after": year_figures(household, year)},
         )
+        _settle_frozen_figures(locked, by, basis_before, correction_reason.strip())
     return locked
+
+
+def _settle_frozen_figures(file: HardshipFile, by, before: dict, correction_reason: str) -> None:
+    """After the rows are written, inside their transaction: refuse (and so undo) a change of
+    frozen figures, or take it as the correction asked for."""
+    after = assessment_basis(file)
+    if not correction_reason:
+        if after != before:
+            raise ValidationError({"__all__": [frozen_refusal(file)]})
+        return
+    if not may_correct(file):
+        raise ValidationError({"__all__": [_("档案当前处于“%(status)s”阶段，不能更正认定数据。") % {
+            "status": file.get_status_display()}]})
+    if after == before:
+        raise ValidationError({"__all__": [_(
+            "本次没有修改认定所依据的%(year)s年家庭收支、家庭人口或所在地区，不需要更正，请直接保存。") % {"year": file.year}]})
+    apply(file, "correct_assessment", by=by, reason=correction_reason, data={"before": before, "after": after},
+          savepoint=False)

@@ -43,7 +43,7 @@ def open_hardship_file(*, household: Household, by, source: str, year: int | Non
         raise ValidationError(_("该家庭已有未结束的困难职工档案（%(file)s），不能重复建立。") % {"file": active})
     file = HardshipFile(
         organisation=household.organisation, household=household, source=source,
-        year=year or timezone.localdate().year - 1, civil_record=civil_record, referred_by=referred_by.strip(),
+        year=year or timezone.localdate().year, civil_record=civil_record, referred_by=referred_by.strip(),
         prepared_by=None if is_system(by) else by, previous_file=previous_file,
     )
     file.full_clean()
@@ -84,24 +84,42 @@ def open_yearly_review_clock(file: HardshipFile, *, by=None, today: date | None 
     return deadline
 
 
+def check_review_year(file: HardshipFile, year: int) -> None:
+    """A review year is a past or current year, not before the identification's, whose income
+    the household has on file: a year with nothing entered would compute ¥0.00 (深度困难)."""
+    if year > timezone.localdate().year:
+        raise ValidationError({"year": _("核算年度%(year)s年尚未到来，不能按该年度复核。") % {"year": year}})
+    if year < file.year:
+        raise ValidationError({"year": _("核算年度%(year)s年早于认定年度%(identified)s年，请选择认定年度以后的年度。")
+                               % {"year": year, "identified": file.year}})
+    if not file.household.income_items.filter(year=year).exists():
+        raise ValidationError({"year": _(
+            "该家庭尚未录入%(year)s年的收入，不能按该年度复核；请先在“维护家庭信息”中录入%(year)s年的家庭收入和支出"
+            "（确无收入的，请录入一项金额为0的收入）。") % {"year": year}})
+
+
 def record_yearly_review(file: HardshipFile, *, by, year: int | None, findings: str) -> YearlyReview:
     """Re-verify an open file on the household's figures for `year`; the category may change.
-    A household no longer in hardship keeps its file until it exits with publicity."""
+    A household no longer in hardship keeps its file until it exits with publicity.
+
+    The review's assessment is kept on the review; the identification's (认定年度, its
+    computation) stays on the file as it was. The file's current category is the review's."""
     year = year or timezone.localdate().year - 1
     if not (findings or "").strip():
         raise ValidationError({"findings": _("请填写复核情况（入户核实、收入和支出变化）。")})
     if file.yearly_reviews.filter(year=year).exists():
         raise ValidationError({"year": _("%(year)s年度已经复核过。") % {"year": year}})
+    check_review_year(file, year)
     assessment = assess_household(file.household, year=year)
     review = YearlyReview(
         file=file, year=year, reviewed_on=timezone.localdate(), reviewed_by=person(by),
         previous_category=file.category, category=assessment.category,
-        per_capita_monthly=assessment.per_capita_monthly, steps=list(assessment.steps), findings=findings.strip(),
+        per_capita_monthly=assessment.per_capita_monthly, steps=list(assessment.steps),
+        parameters=assessment.rules.as_record(), findings=findings.strip(),
     )
     review.full_clean()
     review.save()
-    file.year = year
-    file.record_assessment(assessment)
+    file.category = assessment.category
     return review
 
 

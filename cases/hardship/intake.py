@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.models.access import require_can_act
 from cases.models.actors import is_system
+from cases.models.hardship.parameters import HardshipParameters, parameters_for
 from cases.models.hardship.states import ENDED_STATES, IdentificationSource
 from cases.platform import effects
 from cases.rules.bounds import amount_error, decimal_from_text
@@ -123,6 +124,7 @@ def standard_for(region_code: str, year: int) -> MinimumLivingStandard:
 class Preview:
     assessment: Assessment
     standard: MinimumLivingStandard
+    parameters: HardshipParameters
     household_size: int
     annual_income: Decimal
     rigid_expenses: Decimal
@@ -131,27 +133,31 @@ class Preview:
 
 def preview_assessment(*, region_code: str, year: int, household_size: int, incomes: list, expenses: list,
                        hardship_costs: list) -> Preview:
-    """The category of the figures as entered (amounts already read as Decimal): the sums and
-    cases.rules.eligibility.assess against the region's 低保 amount for the year."""
+    """The category of the figures as entered (amounts already read as Decimal; `expenses` as
+    (kind, amount) pairs): the sums and cases.rules.eligibility.assess against the region's 低保
+    amount and parameters for the year. `rigid_expenses` is what the parameters deduct."""
     standard = standard_for(region_code, year)
+    parameters = parameters_for(region_code, year)
     income = sum(incomes, ZERO)
-    rigid = sum(expenses, ZERO)
+    by_kind: dict[str, Decimal] = {}
+    for kind, amount in expenses:
+        by_kind[kind] = by_kind.get(kind, ZERO) + amount
     costs = sum((max(gross - compensation, ZERO) for gross, compensation in hardship_costs), ZERO)
-    assessment = assess(household_size=household_size, annual_income=income, rigid_expenses=rigid,
-                        hardship_costs=costs, monthly_minimum=standard.monthly_amount)
-    return Preview(assessment=assessment, standard=standard, household_size=household_size, annual_income=income,
-                   rigid_expenses=rigid, hardship_costs=costs)
+    assessment = assess(household_size=household_size, annual_income=income, rigid_expenses=by_kind,
+                        hardship_costs=costs, monthly_minimum=standard.monthly_amount, rules=parameters.rules())
+    return Preview(assessment=assessment, standard=standard, parameters=parameters, household_size=household_size,
+                   annual_income=income, rigid_expenses=assessment.rigid_expenses_counted, hardship_costs=costs)
 
 
 def check_year(errors: Errors, year) -> int | None:
     try:
         year = int(year)
     except (TypeError, ValueError):
-        add_error(errors, "year", _("请填写认定年度，例如 %(year)s。") % {"year": timezone.localdate().year - 1})
+        add_error(errors, "year", _("请填写认定年度，例如 %(year)s。") % {"year": timezone.localdate().year})
         return None
     this_year = timezone.localdate().year
     if not 2000 <= year <= this_year:
-        add_error(errors, "year", _("认定年度应在2000年至%(year)s年之间（通常为上一年度）。") % {"year": this_year})
+        add_error(errors, "year", _("认定年度应在2000年至%(year)s年之间。") % {"year": this_year})
         return None
     return year
 
@@ -286,7 +292,8 @@ def check_household_rows(errors: Errors, *, year: int | None, head_member: House
 
 
 def check_place(errors: Errors, organisation, region_code: str, address: str, year: int | None) -> tuple[str, str]:
-    """Where the household lives: a valid region code with a 低保 amount for `year`, an address."""
+    """Where the household lives: a valid region code with a 低保 amount and assessment
+    parameters for `year`, an address."""
     region_code, address = (region_code or "").strip(), (address or "").strip()
     probe = Household(organisation=organisation, region_code=region_code, address=address)
     if not region_code:
@@ -295,6 +302,7 @@ def check_place(errors: Errors, organisation, region_code: str, address: str, ye
     if year is not None and "region_code" not in errors:
         try:
             standard_for(region_code, year)
+            parameters_for(region_code, year)
         except ValidationError as error:
             add_error(errors, "region_code", error.messages[0])
     return region_code, address
@@ -335,6 +343,8 @@ def _plan(*, organisation, source, referred_by, year, head, members, incomes, ex
     referred_by = (referred_by or "").strip()
     if source == IdentificationSource.REFERRAL and not referred_by:
         add_error(errors, "referred_by", _("基层工会推荐的，请填写推荐单位。"))
+    if organisation is not None and not organisation.does_hardship_work:
+        add_error(errors, "organisation", _("%(org)s不承担困难职工帮扶工作，请选择市、区总工会。") % {"org": organisation.name})
     year = check_year(errors, year)
     region_code, address = check_place(errors, organisation, region_code, address, year)
 
@@ -356,6 +366,7 @@ def _plan(*, organisation, source, referred_by, year, head, members, incomes, ex
 def check_household_application(
     *, organisation: Organisation, source: str, referred_by: str = "", year, head: dict, members: list[dict],
     incomes: list[dict], expenses: list[dict], hardship_costs: list[dict], region_code: str, address: str = "",
+    work_unit: str = "",
 ) -> Errors:
     """What register_household_application would refuse, keyed by field; writes nothing."""
     _plan_, errors = _plan(
@@ -368,12 +379,13 @@ def check_household_application(
 def register_household_application(
     *, organisation: Organisation, by, source: str, referred_by: str = "", year: int, head: dict,
     members: list[dict], incomes: list[dict], expenses: list[dict], hardship_costs: list[dict],
-    region_code: str, address: str = "",
+    region_code: str, address: str = "", work_unit: str = "",
 ) -> HardshipFile:
     """Register a household's application (or a referral) and start its identification.
 
     `head`: name, resident_id (required: the head's birth date and the worker are found by
-    it), phone, address (defaults to the household's), health, employment, schooling.
+    it), phone, address (defaults to the household's), health, employment, schooling. `work_unit`:
+    where the head works, printed beside the masked name on the publicity notice.
     `members`: the other members (relation spouse/child/parent/other), each with name,
     resident_id or birth_date, health, employment, schooling. `incomes`: kind, amount (a
     loss may be negative). `expenses`: kind, amount, note. `hardship_costs`: event,
@@ -397,7 +409,7 @@ def register_household_application(
         if active is not None:
             raise ValidationError({"__all__": [_duplicate_message(active)]})
         household = Household(organisation=organisation, head=worker, region_code=plan.region_code,
-                              address=plan.address)
+                              address=plan.address, work_unit=(work_unit or "").strip())
         household.full_clean()
         household.save()
         head_member = plan.head_member

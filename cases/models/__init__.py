@@ -36,6 +36,7 @@ from cases.models.hardship.household import (
     RigidExpense,
     SchoolingStage,
 )
+from cases.models.hardship.parameters import HardshipParameters
 from cases.models.hardship.records import (
     AttachmentKind,
     FileNumberCounter,
@@ -66,7 +67,7 @@ __all__ = [
     "Deadline", "DeadlineState", "Document", "Employer", "Sex", "Worker",
     "Membership", "Organisation", "OrganisationKind", "Role",
     "EmploymentStatus", "ExpenseKind", "HardshipCostItem", "HardshipEvent", "Health", "Household", "HouseholdMember",
-    "IncomeItem", "IncomeKind", "MinimumLivingStandard", "Relation", "RigidExpense", "SchoolingStage",
+    "IncomeItem", "IncomeKind", "MinimumLivingStandard", "HardshipParameters", "Relation", "RigidExpense", "SchoolingStage",
     "CivilAffairsImport", "CivilAffairsRecord", "LinkCandidate", "LinkDecision", "LinkStatus",
     "AidPlan", "Disbursement", "EntryKind", "Fund", "FundEntry", "PlanStatus", "HardshipFile",
     "AttachmentKind", "FileNumberCounter", "HardshipAttachment", "Objection", "ObjectionStatus", "YearlyReview",

@@ -19,6 +19,9 @@ class OrganisationKind(models.TextChoices):
 
 # The tree is strict: each kind sits directly under the kind before it.
 KIND_DEPTH = {kind: depth for depth, kind in enumerate(OrganisationKind.values)}
+# Federations identify and aid households in hardship; street centres and enterprise
+# committees mediate disputes and do no hardship work.
+HARDSHIP_KINDS = (OrganisationKind.CITY_FEDERATION, OrganisationKind.DISTRICT_FEDERATION)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -32,6 +35,9 @@ class OrganisationQuerySet(models.QuerySet):
             condition |= models.Q(path__startswith=path)
         return self.filter(condition)
 
+    def doing_hardship_work(self):
+        return self.filter(kind__in=HARDSHIP_KINDS)
+
 
 class Organisation(models.Model):
     code = models.CharField(_("代码"), max_length=32, unique=True)
@@ -43,6 +49,9 @@ class Organisation(models.Model):
     )
     # Materialised path of primary keys, "/1/4/9/": a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # Where and how the public reaches the organisation: printed on its notices (where to object).
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     history = HistoricalRecords()
 
     objects = OrganisationQuerySet.as_manager()
@@ -84,6 +93,10 @@ class Organisation(models.Model):
     def lineage_ids(self) -> list[int]:
         """Primary keys from the root down to this organisation, read off the path."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def does_hardship_work(self) -> bool:
+        return self.kind in HARDSHIP_KINDS
 
     def ancestors_and_self(self):
         return Organisation.objects.filter(pk__in=self.lineage_ids)

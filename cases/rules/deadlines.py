@@ -217,7 +217,8 @@ declare(LegalClock(
     length=None, length_setting="HARDSHIP_PUBLICITY_WORKING_DAYS", unit=DayUnit.WORKING,
     starts_on=(Trigger(HARDSHIP, "start_publicity"),),
     met_by=(Trigger(HARDSHIP, "end_publicity"),),
-    cancelled_by=(Trigger(HARDSHIP, "reject"),),
+    # A correction of the figures restarts the publicity after a new democratic review.
+    cancelled_by=(Trigger(HARDSHIP, "reject"), Trigger(HARDSHIP, "correct_assessment")),
     statutory=False, elapses=True,
     citation=_("地方工会困难职工帮扶工作规定：公示不少于5个工作日（公示期为配置项）"),
     notes="the one figure found is for exit publicity; the period is configuration. Due = the last day of "

@@ -11,7 +11,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from cases.models import HardshipStatus, Membership, Role
 from tests.e2e.conftest import sign_in
-from tests.integration.test_hardship_flow import at, do, identify_until_publicity
+from tests.integration.test_hardship_flow import at, identify_until_publicity
 
 pytestmark = [pytest.mark.e2e]
 
@@ -23,7 +23,7 @@ def awaiting_approval(transactional_db, orgs, people, make_user):
     file = identify_until_publicity(orgs, staff)
     with freeze_time(at("2026-03-11", 9)):
         fire_due_timers()
-        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
+    file.refresh_from_db()
     assert file.status == HardshipStatus.AWAITING_APPROVAL
     return file
 

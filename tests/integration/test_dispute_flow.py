@@ -796,6 +796,7 @@ def test_my_tasks_are_sorted_by_the_nearest_deadline_with_working_days_left(orgs
         if level:
             assert f"uc-deadline--{level}" in row
         assert ("暂定" in row) == (name == "下周一")
+    assert ".uc-deadline--breached { color: #b71c1c; }" in response.content.decode()  # the colours are on the page
 
 
 def test_an_instalment_clock_counts_as_its_cases_deadline(orgs, people):

@@ -35,7 +35,7 @@ from cases.models import (
 from cases.models.hardship.states import IdentificationSource
 from cases.platform.audit.journal import verify_chain
 from cases.platform.transitions import apply
-from tests.hardship_fixtures import household_in_hardship, minimum_living_standard
+from tests.hardship_fixtures import household_in_hardship, minimum_living_standard, second_visitor
 from workflows.dispute.flow import claim_task, complete_task
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow, start_hardship_flow
 
@@ -96,7 +96,8 @@ def identify_until_publicity(orgs, staff, *, proposed=Decimal("3000.00")):
         start_hardship_flow(file, by=worker)
         do(file, "take_application", worker, "take_application", application_reason="本人大病，配偶失业，子女在读。")
         do(file, "home_visit", worker, "record_home_visit", visited_on=date(2026, 3, 2),
-           authorisation_signed_on=date(2026, 3, 2), findings="家中陈设简陋，医疗票据齐全。",
+           authorisation_signed_on=date(2026, 3, 2), sensitive_consent_signed_on=date(2026, 3, 2),
+           second_visitor=second_visitor(orgs["hd"]), findings="家中陈设简陋，医疗票据齐全。",
            checklist={key: True for key in ("identity_checked", "members_confirmed", "income_confirmed",
                                             "expenses_confirmed", "housing_observed", "neighbours_consulted")})
         do(file, "civil_check", worker, "record_civil_check", result="consistent", note="民政低保在册。")
@@ -120,9 +121,11 @@ def test_identification_without_objection_needs_a_reviewer_who_did_not_prepare_i
         assert open_task_names(file) == ["wait_publicity"]  # still the publicity's last day
     with freeze_time(at("2026-03-11", 9)):
         fire_due_timers()
-        assert open_task_names(file) == ["conclude_publicity"]
-        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
+        assert open_task_names(file) == ["approve"]  # no objection: nobody has to submit it
+    file.refresh_from_db()
     assert file.status == H.AWAITING_APPROVAL
+    ended = AuditEvent.objects.for_subject(file).get(action=AuditAction.TRANSITION, name="end_publicity")
+    assert ended.actor is None and ended.actor_label == "system:publicity_timer"
     assert Deadline.objects.for_subject(file).get(clock="hardship.publicity").state == DeadlineState.MET
 
     task = open_task(file, "approve")
@@ -156,7 +159,6 @@ def test_above_the_amount_a_second_reviewer_approves(orgs, staff):
     file = identify_until_publicity(orgs, staff, proposed=Decimal("8000.00"))
     with freeze_time(at("2026-03-11", 9)):
         fire_due_timers()
-        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
         do(file, "approve", staff["reviewer"], "approve")
         assert file.status == H.AWAITING_SECOND_APPROVAL
         task = open_task(file, "second_approval")
@@ -198,7 +200,6 @@ def test_yearly_review_changes_the_category_then_exit_and_re_entry(orgs, staff):
     file = identify_until_publicity(orgs, staff)
     with freeze_time(at("2026-03-11", 9)):
         fire_due_timers()
-        do(file, "conclude_publicity", staff["caseworker"], "end_publicity")
         do(file, "approve", staff["reviewer"], "approve")
         do(file, "open_file", staff["caseworker"], "open_file")
     # 2026 income rose: 36,000 + 30,000 = 66,000 ÷ 12 ÷ 3 = 1,833.33 ≥ 1,400, < 2,800 → 相对困难

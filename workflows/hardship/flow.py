@@ -7,7 +7,9 @@
       → democratic_review    民主评议      record_democratic_review / reject
       → publicise            公示          start_publicity / reject
       → wait_publicity       (Timer: the day after the publicity's last day)
-      → conclude_publicity   公示结果      end_publicity / reject
+      → end_clear_publicity  (Function: end_publicity as the system when no objection is
+                              pending or upheld; the file goes straight to approve)
+      → conclude_publicity   公示结果      otherwise: end_publicity / reject
       → approve              审批          reviewers' queue, never a preparer; approve /
                                           return_for_revision / reject
             above the second-approval amount → second_approval 复审批 (another reviewer)
@@ -20,8 +22,9 @@
 
 Each step calls the transition door inside the task's activation (workflows.dispute.flow.run_step),
 so status and work move together. Objections lodged during a publicity each open their own
-review task (ObjectionFlow). A transition taken outside the flow — not identified, or an
-exit begun mid-year from the file's page — moves the flow with it (follow_file).
+review task (ObjectionFlow). A transition taken outside the flow — not identified, an exit
+begun mid-year from the file's page, a correction of the frozen figures (back to
+democratic_review) — moves the flow with it (follow_file).
 """
 
 from datetime import datetime, time, timedelta
@@ -36,10 +39,12 @@ from viewflow.workflow.status import PROCESS
 
 from cases.models import HardshipFile, HardshipStatus, Objection, Role
 from cases.models.access import can_act, roles_in
-from cases.models.actors import is_system
+from cases.models.actors import is_system, system
 from cases.models.hardship.states import H
 from cases.platform.effects import effect
+from cases.platform.transitions import apply, conditions_met
 from workflows.dispute.flow import CaseTask, _current_step, case_of, status_is
+from workflows.hardship.objections import ObjectionReviewTask
 from workflows.models import HardshipProcess, ObjectionProcess
 from workflows.page_scope import holds_any
 
@@ -159,7 +164,16 @@ class HardshipFlow(flow.Flow):
     after_publicise = not_identified_or(this.wait_publicity)
 
     wait_publicity = (
-        flow.Timer(publicity_over_at).Annotation(title=_("公示期")).Next(this.conclude_publicity)
+        flow.Timer(publicity_over_at).Annotation(title=_("公示期")).Next(this.end_clear_publicity)
+    )
+
+    end_clear_publicity = (
+        flow.Function(this.end_publicity_if_clear)
+        .Annotation(title=_("公示期满无异议，自动提交审批"))
+        .Next(this.after_publicity_period)
+    )
+    after_publicity_period = (
+        flow.Switch().Case(this.approve, status_is(H.AWAITING_APPROVAL)).Default(this.conclude_publicity)
     )
 
     conclude_publicity = file_task(
@@ -222,6 +236,13 @@ class HardshipFlow(flow.Flow):
     not_identified = flow.End().Annotation(title=_("未予认定"))
     exited = flow.End().Annotation(title=_("已退档"))
 
+    def end_publicity_if_clear(self, activation):
+        """The publicity ran out with no objection pending or upheld: submit the file for
+        approval as the system, so nobody has to. Otherwise conclude_publicity waits for a caseworker."""
+        file = HardshipFile.objects.get(pk=activation.process.file_id)
+        if file.status == H.IN_PUBLICITY and conditions_met(file, "end_publicity"):
+            apply(file, "end_publicity", by=system("publicity_timer"))
+
     def start_file(self, activation, file, by=None):
         activation.process.file = file
         if by is not None and not is_system(by):
@@ -254,8 +275,7 @@ class ObjectionFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_objection).Next(this.review_objection)
     review_objection = (
-        CaseTask(this.review_view, outcomes=("resolve_objection",),
-                 roles=(Role.HARDSHIP_CASEWORKER, Role.REVIEWER))
+        ObjectionReviewTask(this.review_view, outcomes=("resolve_objection",))  # never the file's preparers
         .Annotation(title=_("核查公示异议"), description=_("核查异议内容，认定异议成立或不成立并说明理由。"))
         .Next(this.end)
     )
@@ -326,6 +346,7 @@ def close_objection_reviews(file: HardshipFile, *, by=None, today=None) -> int:
 # Where the flow resumes when the file's status changed outside it.
 RESUME_AT = {
     H.NOT_IDENTIFIED: "not_identified",
+    H.CIVIL_CHECKED: "democratic_review",  # the figures were corrected (correct_assessment)
     H.EXIT_PUBLICITY: "wait_exit_publicity",
     H.OPEN: "wait_review",
 }
@@ -334,7 +355,7 @@ RESUME_AT = {
 @effect("hardship_flow.follow_file")
 def follow_file(file: HardshipFile, *, by=None, today=None) -> HardshipProcess | None:
     """Door effect of transitions that may be taken from the file's page (not identified, an
-    exit begun mid-year, an exit cancelled): cancel the open work and resume the flow where
+    exit begun mid-year, an exit cancelled, a correction of the figures): cancel the open work and resume the flow where
     the new status belongs. Inside a flow step it does nothing — the step routes itself."""
     process = HardshipProcess.objects.filter(file=file).first()
     if process is None or process.status in (PROCESS.DONE, PROCESS.CANCELED):

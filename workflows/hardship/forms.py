@@ -4,16 +4,19 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.hardship.file import visit_staff
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST, CivilCheckResult, ExitReason, H
-from cases.platform.uploads import SCANS, UploadField
+from cases.platform.uploads import SCANS, UploadField, max_upload_bytes, size_text
 from workflows.dispute.forms import CaseForm, _reason_field
 from workflows.fields import BoundedDateField, YuanField, text_field
 
 MONEY = {"min_value": Decimal("0.00")}
+User = get_user_model()
 
 
 def date_field(label, **kwargs):
@@ -41,28 +44,52 @@ class ApplicationForm(CaseForm):
         return "take_application", "", dict(self.cleaned_data)
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+def upload_help() -> str:
+    return _("PDF、JPEG或PNG（按文件内容识别），不超过%(limit)s。") % {"limit": size_text(max_upload_bytes())}
+
+
 class HomeVisitForm(CaseForm):
     title = _("入户调查")
     submit_label = _("提交入户调查")
     visited_on = date_field(_("调查日期"))
+    second_visitor = StaffChoiceField(
+        label=_("共同调查人"), queryset=User.objects.none(), empty_label=_("请选择"),
+        help_text=_("入户调查由两名工作人员进行，两人均在入户调查表上签名。"),
+        error_messages={"required": _("入户调查须由两名工作人员进行，请选择共同调查人。"),
+                        "invalid_choice": _("所选人员不是本组织的帮扶工作人员或审核人，请重新选择。")})
     authorisation_signed_on = date_field(
         _("家庭签署信息核对授权书日期"), required=False,
         help_text=_("未取得家庭书面授权的，不能进行民政核对（个人信息保护法）。"))
-    authorisation_scan = UploadField(label=_("授权书扫描件"), allowed=SCANS, required=False,
-                                     help_text=_("PDF、JPEG或PNG，不超过20 MiB。"))
+    authorisation_scan = UploadField(label=_("授权书扫描件"), allowed=SCANS, required=False)
+    sensitive_consent_signed_on = date_field(
+        _("敏感个人信息单独同意书签署日期"), required=False,
+        help_text=_("家庭成员健康状况、医疗支出和未成年人信息属于敏感个人信息，须另行取得书面单独同意；"
+                    "未满十四周岁的，由其监护人同意（个人信息保护法第二十八条至第三十一条）。"))
+    sensitive_consent_scan = UploadField(label=_("单独同意书扫描件"), allowed=SCANS, required=False)
     findings = _reason_field(_("调查情况"), _("请填写调查情况。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in HOME_VISIT_CHECKLIST:
             self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)
+        for name in ("authorisation_scan", "sensitive_consent_scan"):
+            self.fields[name].help_text = upload_help()
+        if self.case is not None:
+            staff = visit_staff(self.case.organisation).exclude(pk=getattr(self.user, "pk", None))
+            self.fields["second_visitor"].queryset = staff.order_by("first_name", "username")
 
     def transition(self):
         data = self.cleaned_data
         checklist = {key: bool(data.get(f"check_{key}")) for key, _label in HOME_VISIT_CHECKLIST}
         return "record_home_visit", "", {
             "visited_on": data["visited_on"], "authorisation_signed_on": data["authorisation_signed_on"],
-            "findings": data["findings"], "checklist": checklist,
+            "sensitive_consent_signed_on": data["sensitive_consent_signed_on"],
+            "second_visitor": data["second_visitor"], "findings": data["findings"], "checklist": checklist,
         }
 
 

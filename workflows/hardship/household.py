@@ -3,6 +3,12 @@ its members and a chosen year's incomes, rigid expenses and hardship costs — w
 computation (计算结果) updating as figures are typed, before a yearly review or before a
 returned file is resubmitted.
 
+From the democratic review on, the figures the assessment rests on are frozen
+(cases.hardship.assessment_basis): the page says so, a plain save that changes them is refused
+with the reason, and until the approval the caseworker may submit the change as a correction
+(更正并退回民主评议, with a required reason), which recomputes the category and sends the file
+back to its democratic review.
+
 The page is the registration page's household editor (workflows.hardship.register.views:
 the same formsets, row partial, script and the hardship/assess/ endpoint), prefilled from
 the file. Writes go through cases.hardship.household.update_household; its errors, keyed
@@ -17,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from cases.hardship.assessment_basis import assessed_years, frozen_refusal, may_correct
 from cases.hardship.household import check_household_update, head_member_of, household_locked_reason, update_household
 from cases.models import AuditAction
 from cases.platform.audit.journal import append_event
@@ -93,7 +100,7 @@ def stored_computation(file, year) -> dict:
     return assessment_result(
         region=household.region_code, year=year, size=household.members.count(),
         incomes=[i.amount for i in household.income_items.filter(year=year)],
-        expenses=[e.amount for e in household.rigid_expenses.filter(year=year)],
+        expenses=[(e.kind, e.amount) for e in household.rigid_expenses.filter(year=year)],
         costs=[(c.gross_amount, c.compensation) for c in household.hardship_costs.filter(year=year)],
     )
 
@@ -144,13 +151,18 @@ class HouseholdEditView(HardshipReadersOnly, TemplateView):
             result = computation(forms)
             forms.quiet()
             return self.render_to_response(self.get_context_data(file=file, forms=forms, year=year, result=result))
+        correcting = request.POST.get("action") == "correct"
+        correction_reason = request.POST.get("correction_reason", "").strip() if correcting else ""
         valid = forms.is_valid()
         application = forms.application()
         errors = check_household_update(file=file, **application)
+        if correcting and not correction_reason:
+            errors.setdefault("__all__", []).append(_("请填写更正理由。"))
         forms.put_errors(errors)
         if valid and not errors:
             try:
-                update_household(file=file, by=request.user, **application)
+                saved = update_household(file=file, by=request.user, correction_reason=correction_reason,
+                                         **application)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     forms.put_errors(error.message_dict)
@@ -159,12 +171,11 @@ class HouseholdEditView(HardshipReadersOnly, TemplateView):
             except PermissionDenied as error:
                 forms.main.add_error(None, str(error))
             else:
-                messages.success(request, _("已保存%(household)s的家庭信息（%(year)s年度收入和支出）。") % {
-                    "household": file.household, "year": application["year"]})
+                messages.success(request, saved_message(saved, application["year"], correcting))
                 return HttpResponseRedirect(file_url(file))
         messages.error(request, _("家庭信息未保存：请按页面上的提示修改后再提交，已填写的内容都保留着。"))
         return self.render_to_response(self.get_context_data(
-            file=file, forms=forms, year=year, result=computation(forms)))
+            file=file, forms=forms, year=year, result=computation(forms), correction_reason=correction_reason))
 
     def get_context_data(self, *, file, forms, year, result=None, **kwargs):
         this_year = timezone.localdate().year
@@ -174,6 +185,15 @@ class HouseholdEditView(HardshipReadersOnly, TemplateView):
             file=file, household=file.household, head_member=forms.head_member, year=year, years=years,
             forms=forms, form=forms.main, head_form=forms.head, members=forms.formsets["members"],
             incomes=forms.formsets["incomes"], expenses=forms.formsets["expenses"],
-            hardship_costs=forms.formsets["hardship_costs"], result=result, file_url=file_url(file), **kwargs,
+            hardship_costs=forms.formsets["hardship_costs"], result=result, file_url=file_url(file),
+            frozen_notice=frozen_refusal(file) if assessed_years(file) else "", may_correct=may_correct(file),
+            **kwargs,
         )
+
+
+def saved_message(file, year, corrected: bool) -> str:
+    if corrected:
+        return _("已更正认定数据，重新计算的困难类别为“%(category)s”；档案已退回民主评议，评议后须重新公示。") % {
+            "category": file.get_category_display()}
+    return _("已保存%(household)s的家庭信息（%(year)s年度收入和支出）。") % {"household": file.household, "year": year}
 

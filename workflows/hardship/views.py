@@ -17,11 +17,10 @@ from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.models import Deadline, Document, HardshipAttachment, HardshipFile
+from cases.hardship.attachments import keep_attachment
+from cases.models import Deadline, Document, HardshipFile
 from cases.models.hardship.household import assess_household
 from cases.models.hardship.records import AttachmentKind
-from cases.platform.uploads import SCANS, safe_filename, validate_upload
-from cases.rules.scans import upload_sha256
 from cases.selectors import mask_resident_id
 from workflows.dispute.flow import organisations_where
 from workflows.dispute.views import CaseTaskView, ClaimLinkColumn, person_label
@@ -29,6 +28,7 @@ from workflows.flow_pages import ScopedFlowAppViewset
 from workflows.hardship import forms as f
 from workflows.hardship.file.access import household_editor_url
 from workflows.hardship.flow import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
+from workflows.hardship.objections import prepared_by_user
 
 FILE_PATH = "process__hardshipprocess__file"
 OBJECTION_FILE_PATH = "process__objectionprocess__objection__file"
@@ -49,6 +49,7 @@ def file_context(file) -> dict:
         "assessment": live, "assessment_error": live_error,
         "preparer_name": person_label(file.prepared_by) if file.prepared_by_id else "",
         "visitor_name": person_label(file.visited_by) if file.visited_by_id else "",
+        "second_visitor_name": person_label(file.second_visitor) if file.second_visitor_id else "",
         "recorder_name": person_label(file.reviewed_by) if file.reviewed_by_id else "",
         "first_approver_name": person_label(file.first_approved_by) if file.first_approved_by_id else "",
         "objections": list(file.objections.all()),
@@ -73,17 +74,16 @@ class HardshipTaskView(CaseTaskView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        if response.status_code == 302 and "authorisation_scan" in request.FILES:
-            keep_attachment(self.case, request.FILES["authorisation_scan"], AttachmentKind.AUTHORISATION,
-                            by=request.user)
+        if response.status_code == 302:
+            for field, kind in TASK_SCANS.items():
+                if field in request.FILES:
+                    keep_attachment(self.case, request.FILES[field], kind, by=request.user)
         return response
 
 
-def keep_attachment(file, upload, kind, *, by) -> HardshipAttachment:
-    """Keep a scan (PDF, JPEG or PNG by content, within the size limit) under a safe name."""
-    upload.name = safe_filename(upload.name, validate_upload(upload, allowed=SCANS))
-    return HardshipAttachment.objects.create(file=file, kind=kind, upload=upload, original_name=upload.name[:255],
-                                             sha256=upload_sha256(upload), uploaded_by=by)
+# Scans a task form may carry (the home visit's signed authorisation and separate consent).
+TASK_SCANS = {"authorisation_scan": AttachmentKind.AUTHORISATION,
+              "sensitive_consent_scan": AttachmentKind.SENSITIVE_CONSENT}
 
 
 def task_view(*forms, title=None):
@@ -142,8 +142,10 @@ def hardship_inbox(user):
 
 
 def hardship_queue(user):
+    """Unclaimed work in the user's subtrees; objection reviews of files they prepared are not theirs to take."""
     return in_organisations(hardship_tasks(), organisations_where(user, HANDLERS)).filter(
-        flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True).order_by("created", "pk")
+        flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True).exclude(
+        prepared_by_user(user)).order_by("created", "pk")
 
 
 class FileColumns:

@@ -28,6 +28,7 @@ from cases.documents.dispute.intake import (
 from cases.documents.dispute.mediation import _created_pk
 from cases.documents.hardship.identification import (
     OBJECTION_WAYS,
+    SAMPLE_WORK_UNIT,
     _actor,
     _file_context,
     _label,
@@ -36,13 +37,16 @@ from cases.documents.hardship.identification import (
     _publicity_period,
     _require,
     _standard,
+    objection_contact,
     register_hardship_kind,
+    sample_contact,
     sample_file,
     sample_period,
     sample_standard,
     sample_steps,
 )
 from cases.documents.registry import Context, cn_date, person_name
+from cases.hardship.assessment_basis import year_totals
 from cases.models import AidPlan, AidType, AuditEvent, Disbursement, ExitReason, HardshipFile, PlanStatus, YearlyReview
 from cases.models.hardship.states import H
 from cases.rules.eligibility import Category
@@ -142,12 +146,35 @@ def _yearly_review(file: HardshipFile, event: AuditEvent | None) -> YearlyReview
     return latest
 
 
+def _change(before: Decimal, after: Decimal) -> str:
+    if after > before:
+        return f"增加{cn_money(after - before)}"
+    return f"减少{cn_money(before - after)}" if after < before else "持平"
+
+
+def _comparison(file: HardshipFile, review: YearlyReview) -> Context:
+    """The review year's income against the last assessment's: the previous review's, or the
+    identification's. Both years' figures are frozen once assessed (cases.hardship.assessment_basis)."""
+    earlier = file.yearly_reviews.filter(year__lt=review.year).order_by("-year", "-pk").first()
+    basis_year, basis, per_capita = ((earlier.year, "上次复核", earlier.per_capita_monthly) if earlier
+                                     else (file.year, "认定", file.per_capita_monthly))
+    income_before = year_totals(file.household, basis_year)["incomes"]
+    income_after = year_totals(file.household, review.year)["incomes"]
+    return {
+        "basis_year": basis_year, "basis": basis,
+        "income_before": cn_money(income_before), "income_after": cn_money(income_after),
+        "income_change": _change(income_before, income_after),
+        "per_capita_before": cn_money(per_capita) if per_capita is not None else "—",
+    }
+
+
 @_in_document_language
 def _yearly_review_from_db(file: HardshipFile, transition_event: AuditEvent | None, *,
                            variant: str = "") -> Context:
     review = _yearly_review(file, transition_event)
     changed = review.previous_category != review.category
     return {
+        "comparison": _comparison(file, review),
         **_file_context(file, review.reviewed_on),
         "review_year": review.year,
         "reviewed_on": cn_date(review.reviewed_on),
@@ -176,13 +203,15 @@ def _exit_publicity_from_db(file: HardshipFile, transition_event: AuditEvent | N
         "self_ref": self_reference(file.organisation),
         "entries": [{
             "masked_name": mask_name(file.household.head.name),
+            "work_unit": file.household.work_unit,
             "sex": file.household.head.get_sex_display(),
             "category": _label(Category, file.category),
             "exit_reason": _label(ExitReason, _require(file.exit_reason, file, "the exit reason")),
         }],
-        "period": _publicity_period(file, EXIT_PUBLICITY_CLOCK, started_on),
+        "period": _publicity_period(file, EXIT_PUBLICITY_CLOCK),
         "place": file.publicity_place,
         "objection_ways": OBJECTION_WAYS,
+        "contact": objection_contact(file.organisation),
     }
 
 
@@ -194,7 +223,7 @@ def _exit_notice_from_db(file: HardshipFile, transition_event: AuditEvent | None
     objections = _objections(file, H.EXIT_PUBLICITY)
     publicity = None
     if file.exit_publicity_started_on:
-        publicity = _publicity_period(file, EXIT_PUBLICITY_CLOCK, file.exit_publicity_started_on)
+        publicity = _publicity_period(file, EXIT_PUBLICITY_CLOCK)
     return {
         **_file_context(file, exited_on),
         "self_ref": self_reference(file.organisation),
@@ -276,7 +305,10 @@ def _yearly_review_sample() -> Context:
         "per_capita_monthly": cn_money(Decimal("1000.00")),
         "steps": sample_steps(),
         "standard": {**sample_standard(), "year": 2026},
-        "findings": ["入户核实：配偶仍在治疗，未就业；申请人收入无明显变化；孩子升入初三。"],
+        "comparison": {"basis_year": 2025, "basis": "认定", "income_before": cn_money(Decimal("36000.00")),
+                       "income_after": cn_money(Decimal("36000.00")), "income_change": "持平",
+                       "per_capita_before": cn_money(Decimal("1000.00"))},
+        "findings": ["入户核实：配偶仍在治疗，未就业；申请人工资收入与上年持平；孩子升入初三。"],
         "next_review_due": cn_date(date(2028, 3, 4)),
         "date": cn_date(date(2027, 2, 26)),
     }
@@ -289,11 +321,12 @@ def _exit_publicity_sample() -> Context:
         "organisation_name": "海淀区总工会",
         "file_number": "",
         "self_ref": "本会",
-        "entries": [{"masked_name": mask_name("王建国"), "sex": "男", "category": "深度困难",
-                     "exit_reason": "已脱困"}],
+        "entries": [{"masked_name": mask_name("王建国"), "work_unit": SAMPLE_WORK_UNIT, "sex": "男",
+                     "category": "深度困难", "exit_reason": "已脱困"}],
         "period": _sample_exit_period(),
         "place": "海淀区总工会一楼公示栏及职工所在单位公示栏",
         "objection_ways": OBJECTION_WAYS,
+        "contact": sample_contact(),
         "date": cn_date(date(2027, 3, 15)),
     }
 

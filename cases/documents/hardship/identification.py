@@ -14,7 +14,7 @@ refuse (ValueError) rather than print a document with a missing fact.
 The aid, yearly-review and exit kinds are in care.py.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +44,9 @@ from cases.models import (
     SchoolingStage,
 )
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST, H
+from cases.rules import calendar
 from cases.rules.deadlines import clock
-from cases.rules.eligibility import Category, assess
+from cases.rules.eligibility import Category, Rules, assess
 from cases.rules.masking import mask_name
 
 ZERO = Decimal("0.00")
@@ -56,6 +57,12 @@ AUTHORISATION_CITATION = (
     "《个人信息保护法》第十三条、第十四条：处理个人信息应当取得个人在充分知情的前提下自愿、明确作出的同意"
 )
 AUTHORISATION_PURPOSE = "困难职工认定及帮扶"
+# 第二十八条 (health and the personal information of minors under 14 are sensitive), 第二十九条 (separate
+# consent), 第三十条 (what the person is told), 第三十一条 (a parent or guardian consents for a child under 14).
+SENSITIVE_CONSENT_CITATION = (
+    "《个人信息保护法》第二十八条至第三十一条：处理医疗健康、不满十四周岁未成年人等敏感个人信息，应当取得个人的单独同意，"
+    "并告知处理的必要性及对个人权益的影响；不满十四周岁未成年人的个人信息，应当取得其父母或者其他监护人的同意"
+)
 APPLICANT_PROMISE = (
     "本人承诺以上所填家庭成员、收入、支出等情况真实、完整，如有隐瞒、虚报，愿意承担相应责任，"
     "并同意工会组织入户调查、公示及向民政等部门核对家庭经济状况。"
@@ -102,6 +109,11 @@ def _standard(file: HardshipFile, year: int | None = None) -> Context:
     if standard is None:
         return {"year": year, "amount": "", "source": ""}
     return {"year": year, "amount": cn_money(standard.monthly_amount), "source": standard.source}
+
+
+def _identified(file: HardshipFile) -> str:
+    """The category the identification found (a yearly review may have changed the file's since)."""
+    return _label(Category, file.identification_category)
 
 
 def _file_context(file: HardshipFile, issued_on: date, *, full_particulars: bool = False) -> Context:
@@ -152,17 +164,33 @@ def _actor(event: AuditEvent | None, fallback_user=None) -> str:
     return person_name(fallback_user)
 
 
-def _publicity_period(file: HardshipFile, code: str, started_on: date | None) -> Context:
-    """From the first day of publicity to the due date of the file's clock `code`."""
+def _publicity_period(file: HardshipFile, code: str) -> Context:
+    """The period the file's clock `code` counts, printed as it counts it: the clock leaves out the
+    day the notice goes up (民法典第二百零一条) and ends on its due date, so the notice names the
+    first working day after that day, the due date, and the working days between — one count."""
     rule = clock(code)
     deadline = Deadline.objects.for_subject(file).filter(clock=rule.code).order_by("-pk").first()
     if deadline is None:
         raise ValueError(f"hardship file {file.pk}: no {rule.code} deadline, the publicity was never started")
+    posted_on = deadline.starts_on
+    return period_context(code, first_day=calendar.add_working_days(posted_on, 1), last_day=deadline.due_on,
+                          working_days=calendar.working_days_between(posted_on, deadline.due_on))
+
+
+def period_context(code: str, *, first_day: date, last_day: date, working_days: int) -> Context:
+    return {"starts_on": cn_date(first_day), "ends_on": cn_date(last_day), "working_days": working_days,
+            "citation": str(clock(code).citation)}
+
+
+def objection_contact(organisation) -> Context:
+    """Where and how the public lodges an objection: the organisation's address and phone as
+    recorded (组织管理), or, when it has recorded neither, through the union where the notice hangs."""
+    ways = [f"地址：{organisation.address}"] if organisation.address else []
+    ways += [f"电话：{organisation.phone}"] if organisation.phone else []
     return {
-        "starts_on": cn_date(started_on or deadline.starts_on),
-        "ends_on": cn_date(deadline.due_on),
-        "working_days": rule.days,
-        "citation": str(rule.citation),
+        "organisation": organisation.name,
+        "ways": "；".join(ways),
+        "fallback": "" if ways else "也可以交公示张贴处所在单位工会转交",
     }
 
 
@@ -254,20 +282,35 @@ def _checklist(answers: dict) -> list[Context]:
     ]
 
 
+def _sensitive_consent(file: HardshipFile, consented_on: date) -> Context:
+    """The separate consent (单独同意) to what of the household is sensitive: health, and children under 14."""
+    minors = [member.name for member in file.household.members.order_by("pk") if _under_14(member.birth_date, consented_on)]
+    return {"signed_on": cn_date(consented_on), "minors": "、".join(minors), "citation": SENSITIVE_CONSENT_CITATION}
+
+
+def _under_14(birth_date: date | None, on: date) -> bool:
+    if birth_date is None:
+        return False
+    return (on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))) < 14
+
+
 @_in_document_language
 def _home_visit_from_db(file: HardshipFile, transition_event: AuditEvent | None, *, variant: str = "") -> Context:
     visited_on = _require(file.visited_on, file, "the home visit")
     signed_on = _require(file.authorisation_signed_on, file, "the household's authorisation")
+    consented_on = _require(file.sensitive_consent_signed_on, file, "the separate consent to sensitive information")
     return {
         **_file_context(file, visited_on),
         "visited_on": cn_date(visited_on),
         "visitor": person_name(file.visited_by) or _actor(transition_event),
+        "second_visitor": person_name(_require(file.second_visitor, file, "the second visitor")),
         "members": _members(file),
         "checklist": _checklist(file.visit_checklist or {}),
         "findings": _paragraphs(file.visit_findings),
         "authorisation": {
             "signed_on": cn_date(signed_on), "purpose": AUTHORISATION_PURPOSE, "citation": AUTHORISATION_CITATION,
         },
+        "sensitive_consent": _sensitive_consent(file, consented_on),
     }
 
 
@@ -294,6 +337,7 @@ def _democratic_review_from_db(file: HardshipFile, transition_event: AuditEvent 
     held_on = _require(file.review_held_on, file, "the democratic review")
     return {
         **_file_context(file, held_on),
+        "category": _identified(file),
         "review": _review(file),
         "per_capita_monthly": cn_money(file.per_capita_monthly) if file.per_capita_monthly is not None else "",
         "steps": list(file.assessment_steps),
@@ -312,12 +356,14 @@ def _publicity_from_db(file: HardshipFile, transition_event: AuditEvent | None, 
         "self_ref": self_reference(file.organisation),
         "entries": [{
             "masked_name": mask_name(file.household.head.name),
+            "work_unit": file.household.work_unit,
             "category": _label(Category, _require(file.category, file, "the category")),
             "sex": file.household.head.get_sex_display(),
         }],
-        "period": _publicity_period(file, PUBLICITY_CLOCK, started_on),
+        "period": _publicity_period(file, PUBLICITY_CLOCK),
         "place": file.publicity_place,
         "objection_ways": OBJECTION_WAYS,
+        "contact": objection_contact(file.organisation),
     }
 
 
@@ -340,10 +386,11 @@ def _approval_from_db(file: HardshipFile, transition_event: AuditEvent | None, *
     objections = _objections(file, H.IN_PUBLICITY)
     publicity = None
     if file.publicity_started_on:
-        publicity = {**_publicity_period(file, PUBLICITY_CLOCK, file.publicity_started_on),
+        publicity = {**_publicity_period(file, PUBLICITY_CLOCK),
                      "place": file.publicity_place}
     return {
         **_file_context(file, _issued_on(transition_event), full_particulars=True),
+        "category": _identified(file),
         "source": _label(IdentificationSource, file.source),
         "members": _members(file),
         "per_capita_monthly": cn_money(file.per_capita_monthly) if file.per_capita_monthly is not None else "",
@@ -385,6 +432,7 @@ def _file_opening_from_db(file: HardshipFile, transition_event: AuditEvent | Non
     opened_on = file.opened_on or _issued_on(transition_event)
     return {
         **_file_context(file, opened_on, full_particulars=True),
+        "category": _identified(file),
         "file_number": number,
         "opened_on": cn_date(opened_on),
         "source": _label(IdentificationSource, file.source),
@@ -400,8 +448,11 @@ def _file_opening_from_db(file: HardshipFile, transition_event: AuditEvent | Non
 # -- Samples ------------------------------------------------------------------------------
 
 SAMPLE_STEPS_INPUT = {
-    "household_size": 3, "annual_income": Decimal("42000.00"), "rigid_expenses": Decimal("6000.00"),
+    "household_size": 3, "annual_income": Decimal("42000.00"), "rigid_expenses": {"medical": Decimal("6000.00")},
     "hardship_costs": Decimal("0.00"), "monthly_minimum": Decimal("1400.00"),
+    "rules": Rules(region_code="110108", year=2025, relative_multiple=Decimal("2"),
+                   accident_cost_share=Decimal("0.80"), counted_expense_kinds=("medical", "schooling"),
+                   document_number="京工发〔2024〕12号", document_date=date(2024, 3, 1)),
 }
 
 
@@ -461,19 +512,25 @@ def sample_check() -> Context:
 
 
 SAMPLE_PUBLICITY_START = date(2026, 2, 11)
+SAMPLE_WORK_UNIT = "北京某物业管理有限公司"
 
 
-def sample_period(code: str, starts_on: date, ends_on: date) -> Context:
+def sample_contact() -> Context:
+    return {"organisation": "海淀区总工会", "ways": "地址：北京市海淀区某某路1号海淀区总工会帮扶中心；电话：010-12345678",
+            "fallback": ""}
+
+
+def sample_period(code: str, posted_on: date, ends_on: date) -> Context:
     """A publicity period of the clock `code` for the samples, which need no database (the
-    working-day calendar reads the approved schedules): `ends_on` is what the clock gives
-    for 5 working days after `starts_on`."""
-    rule = clock(code)
-    return {"starts_on": cn_date(starts_on), "ends_on": cn_date(ends_on),
-            "working_days": rule.days, "citation": str(rule.citation)}
+    working-day calendar reads the approved schedules): posted on a working day before another
+    working day, counted from the next day, and `ends_on` is what the clock gives for 5 working
+    days after `posted_on`."""
+    return period_context(code, first_day=posted_on + timedelta(days=1), last_day=ends_on, working_days=5)
 
 
 def _sample_publicity_period() -> Context:
-    # 2026-02-14 (Sat) is a make-up workday and 02-15..02-23 the Spring Festival: 5 working days end 02-25.
+    # Posted Wed 02-11, counted from Thu 02-12: 02-12, 02-13, Sat 02-14 (a make-up workday), then after
+    # the Spring Festival (02-15..02-23) 02-24 and 02-25 — five working days.
     return sample_period(PUBLICITY_CLOCK, SAMPLE_PUBLICITY_START, date(2026, 2, 25))
 
 
@@ -503,13 +560,15 @@ def _home_visit_sample() -> Context:
     answers["neighbours_consulted"] = False
     return {
         "title": _title("home_visit_record"), **sample_file(),
-        "visited_on": cn_date(date(2026, 1, 20)), "visitor": "赵敏",
+        "visited_on": cn_date(date(2026, 1, 20)), "visitor": "赵敏", "second_visitor": "孙立",
         "members": sample_members(),
         "checklist": _checklist(answers),
         "findings": ["住房为单位老旧宿舍，约40平方米，家具陈旧；配偶术后在家休养，需长期服药。",
                      "申请人所述收入与工资条、银行流水一致。"],
         "authorisation": {"signed_on": cn_date(date(2026, 1, 20)), "purpose": AUTHORISATION_PURPOSE,
                           "citation": AUTHORISATION_CITATION},
+        "sensitive_consent": {"signed_on": cn_date(date(2026, 1, 20)), "minors": "",
+                              "citation": SENSITIVE_CONSENT_CITATION},
         "date": cn_date(date(2026, 1, 20)),
     }
 
@@ -544,10 +603,12 @@ def _publicity_sample() -> Context:
         "organisation_name": "海淀区总工会",
         "file_number": "",
         "self_ref": "本会",
-        "entries": [{"masked_name": mask_name("王建国"), "category": "深度困难", "sex": "男"}],
+        "entries": [{"masked_name": mask_name("王建国"), "work_unit": SAMPLE_WORK_UNIT, "category": "深度困难",
+                     "sex": "男"}],
         "period": _sample_publicity_period(),
         "place": "海淀区总工会一楼公示栏及职工所在单位公示栏",
         "objection_ways": OBJECTION_WAYS,
+        "contact": sample_contact(),
         "date": cn_date(SAMPLE_PUBLICITY_START),
     }
 

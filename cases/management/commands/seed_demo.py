@@ -1,6 +1,6 @@
 """Demo data: a small Beijing federation tree, one user per role (two reviewers, for the
 second approval; the auditor, the organisation admin and the superuser, who must sign in with two
-factors, each get a demo authenticator whose public key is printed), and for hardship aid: the regional 低保 standards, a fund per aid type
+factors, each get a demo authenticator whose public key is printed), and for hardship aid: the regional 低保 standards and assessment parameters, a fund per aid type
 with its budget, and one household whose application waits in the caseworkers' queue.
 
 Idempotent: organisations are looked up by code and users by username; what exists is
@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import (
     EmploymentStatus,
     Fund,
+    HardshipParameters,
     Health,
     Household,
     HouseholdMember,
@@ -74,6 +75,8 @@ DEMO_USERS = [
     DemoUser("mediator", "李调解", "demo-mediator-2026", Role.MEDIATOR, "BJ-HD-ZGC"),
     DemoUser("lead", "王组长", "demo-lead-2026", Role.MEDIATION_LEAD, "BJ-HD-ZGC"),
     DemoUser("caseworker", "张帮扶", "demo-caseworker-2026", Role.HARDSHIP_CASEWORKER, "BJ-HD"),
+    # Home visits are made by two staff: the second caseworker goes along (and so may not approve).
+    DemoUser("caseworker2", "钱帮扶", "demo-caseworker2-2026", Role.HARDSHIP_CASEWORKER, "BJ-HD"),
     DemoUser("reviewer", "赵审核", "demo-reviewer-2026", Role.REVIEWER, "BJ-HD"),
     DemoUser("reviewer2", "孙复核", "demo-reviewer2-2026", Role.REVIEWER, "BJ-HD"),
     DemoUser("auditor", "刘审计", "demo-auditor-2026", Role.AUDITOR, "BJ-HD",
@@ -125,9 +128,16 @@ def seed_users(organisations: dict[str, Organisation]) -> None:
 # Demo figures (yuan per person per month), not an official table: admins keep the real one.
 DEMO_MINIMUM_LIVING_STANDARDS = {2025: Decimal("1450.00"), 2026: Decimal("1500.00")}
 DEMO_REGIONS = ("110108", "110105")  # 海淀区, 朝阳区
+# Demo assessment parameters beside them (HardshipParameters): 2 × 低保, 80%, medical and education.
+DEMO_HARDSHIP_PARAMETERS = {"relative_multiple": Decimal("2.00"), "accident_cost_percent": Decimal("80.00"),
+                            "counted_expense_kinds": ["medical", "schooling"],
+                            "document_number": "京工发〔2024〕12号（演示数据）", "document_date": date(2024, 3, 1)}
 DEMO_FUND_BUDGETS = {AidType.LIVING: Decimal("200000.00"), AidType.MEDICAL: Decimal("150000.00"),
                      AidType.SCHOOLING: Decimal("100000.00"), AidType.EMPLOYMENT: Decimal("50000.00")}
 DEMO_HEAD_ID = "110108197805060014"
+
+
+DEMO_HAIDIAN_CONTACT = ("北京市海淀区演示路1号海淀区总工会职工服务中心", "010-00000000")
 
 
 def seed_hardship(organisations: dict[str, Organisation]) -> None:
@@ -140,7 +150,11 @@ def seed_hardship(organisations: dict[str, Organisation]) -> None:
         for year, amount in DEMO_MINIMUM_LIVING_STANDARDS.items():
             MinimumLivingStandard.objects.get_or_create(
                 region_code=region, year=year, defaults={"monthly_amount": amount, "source": "演示数据"})
+            HardshipParameters.objects.get_or_create(region_code=region, year=year, defaults=DEMO_HARDSHIP_PARAMETERS)
     haidian, by = organisations["BJ-HD"], system("seed_demo")
+    if not (haidian.address or haidian.phone):  # where the public lodges objections to a publicity
+        haidian.address, haidian.phone = DEMO_HAIDIAN_CONTACT
+        haidian.save(update_fields=["address", "phone"])
     for aid_type, budget in DEMO_FUND_BUDGETS.items():
         if not Fund.objects.filter(organisation=haidian, year=2026, aid_type=aid_type).exists():
             aid.open_fund(organisation=haidian, year=2026, aid_type=aid_type, budget=budget, by=by,
@@ -150,7 +164,7 @@ def seed_hardship(organisations: dict[str, Organisation]) -> None:
     head = Worker.objects.create(name="周建华", resident_id=DEMO_HEAD_ID, birth_date=date(1978, 5, 6), sex="M",
                                  phone="13800138123", address="北京市海淀区学院路30号")
     household = Household.objects.create(organisation=haidian, head=head, region_code="110108",
-                                         address="北京市海淀区学院路30号")
+                                         address="北京市海淀区学院路30号", work_unit="北京学院路演示软件有限公司")
     HouseholdMember.objects.create(household=household, worker=head, name=head.name, relation=Relation.SELF,
                                    resident_id=DEMO_HEAD_ID, birth_date=head.birth_date, health=Health.MAJOR_ILLNESS,
                                    employment=EmploymentStatus.UNDER_EMPLOYED)

@@ -26,6 +26,7 @@ from cases.models.hardship.civil_affairs import CivilAffairsRecord
 from cases.models.hardship.household import Household
 from cases.models.hardship.records import FileNumberCounter
 from cases.models.hardship.states import (
+    CORRECTABLE_STATES,
     HOME_VISIT_CHECKLIST,
     IDENTIFICATION_STATES,
     PUBLICITY_STATES,
@@ -39,11 +40,18 @@ from cases.models.hardship.states import (
     may_review,
 )
 from cases.models.history import HistoricalRecords
-from cases.models.orgs import Organisation
+from cases.models.orgs import Organisation, Role
 from cases.rules.eligibility import Category
 from cases.rules.validators import as_past_date
 
 ZERO = Decimal("0.00")
+
+
+def visit_staff(organisation):
+    """Who may make a home visit for `organisation`'s files: its caseworkers and reviewers (or above it)."""
+    from cases.models.access import holders
+
+    return holders(organisation, [Role.HARDSHIP_CASEWORKER, Role.REVIEWER])
 
 
 def second_approval_threshold() -> Decimal:
@@ -75,6 +83,10 @@ publicity_window_open.message = _("不在公示期内，不能登记异议")
 publicity_period_over.message = _("公示期尚未届满")
 no_objection_pending.message = _("尚有未处理的公示异议")
 no_objection_upheld.message = _("有成立的公示异议，应不予认定或退档中止")
+
+
+PREPARER_MAY_NOT_REVIEW_OBJECTION = _(
+    "您参与了本档案的申请、入户调查或民主评议，不能核查对本档案的公示异议，请由其他工作人员办理。")
 
 
 class HardshipFileQuerySet(models.QuerySet):
@@ -113,9 +125,16 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         settings.AUTH_USER_MODEL, verbose_name=_("调查人"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    # Home visits are made by two staff; both sign the 入户调查表.
+    second_visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("共同调查人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     visit_checklist = models.JSONField(_("入户调查核查项"), default=dict, blank=True)
     visit_findings = models.TextField(_("调查情况"), blank=True)
     authorisation_signed_on = models.DateField(_("家庭授权核对签署日期"), null=True, blank=True)
+    # The separate consent to sensitive personal information (health, minors): 个人信息保护法第二十九条、第三十一条.
+    sensitive_consent_signed_on = models.DateField(_("敏感个人信息单独同意签署日期"), null=True, blank=True)
     # 民政核对
     civil_check_result = models.CharField(_("民政核对结果"), max_length=16, choices=CivilCheckResult.choices,
                                           blank=True)
@@ -137,10 +156,16 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         validators=[MinValueValidator(ZERO)],
     )
     # The computation at the democratic review, shown to the reviewer (cases.rules.eligibility).
+    # `category` is the file's category now (a yearly review may change it; the register counts
+    # it); `per_capita_monthly`, `assessment_steps` and `year` are the identification's and stay
+    # as they were (a review keeps its own beside them; see identification_category).
     category = models.CharField(_("困难类别"), max_length=16, choices=Category.choices, blank=True)
     per_capita_monthly = models.DecimalField(_("月人均可支配收入（元）"), max_digits=12, decimal_places=2,
                                              null=True, blank=True)
     assessment_steps = models.JSONField(_("计算过程"), default=list, blank=True)
+    # The region's parameters as the assessment used them (cases.rules.eligibility.Rules.as_record):
+    # a later change of HardshipParameters never rewrites this assessment.
+    assessment_parameters = models.JSONField(_("认定参数"), default=dict, blank=True)
     # 公示
     publicity_started_on = models.DateField(_("公示开始日期"), null=True, blank=True)
     publicity_place = models.CharField(_("公示地点"), max_length=200, blank=True)
@@ -195,8 +220,19 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         return self.household.head
 
     def preparers(self) -> set[int]:
-        """Everyone who prepared the file: none of them may approve it (four eyes)."""
-        return {pk for pk in (self.prepared_by_id, self.visited_by_id, self.reviewed_by_id) if pk}
+        """Everyone who prepared the file: none of them may approve it or review an objection to it (four eyes)."""
+        return {pk for pk in (self.prepared_by_id, self.visited_by_id, self.second_visitor_id, self.reviewed_by_id)
+                if pk}
+
+    @property
+    def identification_category(self) -> str:
+        """The category the identification found: the file's, until a yearly review changed it
+        (the first review recorded it as its previous category)."""
+        first_review = self.yearly_reviews.order_by("reviewed_on", "pk").first()
+        return first_review.previous_category if first_review is not None else self.category
+
+    def get_identification_category_display(self) -> str:
+        return str(Category(self.identification_category).label) if self.identification_category else ""
 
     def needs_second_approval(self) -> bool:
         return self.proposed_aid_amount > second_approval_threshold()
@@ -215,7 +251,8 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
     @transition(field=status, source=H.APPLIED, target=H.HOME_VISITED, permission=may_prepare,
                 custom={"label": _("入户调查"), "documents": ["home_visit_record"]})
     def record_home_visit(self, *, by, reason="", visited_on=None, checklist=None, findings="",
-                          authorisation_signed_on=None, **data):
+                          authorisation_signed_on=None, sensitive_consent_signed_on=None, second_visitor=None,
+                          **data):
         checklist = dict(checklist or {})
         unanswered = [str(label) for key, label in HOME_VISIT_CHECKLIST if not isinstance(checklist.get(key), bool)]
         if unanswered:
@@ -223,12 +260,29 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         if authorisation_signed_on is None:
             raise ValidationError({"authorisation_signed_on": _(
                 "家庭未签署信息核对授权书，不能进行民政数据核对（个人信息保护法第十三条、第十四条）。")})
+        if sensitive_consent_signed_on is None:
+            raise ValidationError({"sensitive_consent_signed_on": _(
+                "家庭未就健康状况、未成年人信息等敏感个人信息单独签署同意书，不能记录入户调查"
+                "（个人信息保护法第二十八条至第三十一条）。")})
+        self.second_visitor = self._check_second_visitor(by, second_visitor)
         self.visited_on = as_past_date(visited_on, "visited_on")
         self.authorisation_signed_on = as_past_date(authorisation_signed_on, "authorisation_signed_on")
+        self.sensitive_consent_signed_on = as_past_date(sensitive_consent_signed_on, "sensitive_consent_signed_on")
         if not findings.strip():
             raise ValidationError({"findings": _("请填写调查情况。")})
         self.visit_checklist = {key: checklist[key] for key, _label in HOME_VISIT_CHECKLIST}
         self.visit_findings, self.visited_by = findings.strip(), person(by)
+
+    def _check_second_visitor(self, by, second_visitor):
+        """The other of the two staff on the visit: another person, staff of the file's organisation."""
+        if second_visitor is None:
+            raise ValidationError({"second_visitor": _("入户调查须由两名工作人员进行，请选择共同调查人。")})
+        if second_visitor.pk == getattr(by, "pk", None):
+            raise ValidationError({"second_visitor": _("共同调查人须为另一名工作人员，不能是本人。")})
+        if not second_visitor.is_active or not visit_staff(self.organisation).filter(pk=second_visitor.pk).exists():
+            raise ValidationError({"second_visitor": _("共同调查人须为%(org)s的帮扶工作人员或审核人。")
+                                   % {"org": self.organisation.name}})
+        return second_visitor
 
     @transition(field=status, source=H.HOME_VISITED, target=H.CIVIL_CHECKED, permission=may_prepare,
                 conditions=[authorisation_on_file],
@@ -266,9 +320,28 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         self.record_assessment(assessment)
 
     def record_assessment(self, assessment) -> None:
+        """The identification's assessment (democratic review, resubmission, correction)."""
         self.category = assessment.category
         self.per_capita_monthly = assessment.per_capita_monthly
         self.assessment_steps = list(assessment.steps)
+        self.assessment_parameters = assessment.rules.as_record()
+
+    @transition(field=status, source=list(CORRECTABLE_STATES), target=H.CIVIL_CHECKED, permission=may_prepare,
+                custom={"label": _("更正认定数据，退回民主评议"), "reason_required": True, "own_form": True,
+                        "effects": ["hardship_flow.close_objection_reviews", "hardship_flow.follow_file"]})
+    def correct_assessment(self, *, by, reason="", before=None, after=None, **data):
+        """A correction of the figures the identification rests on, once they are frozen (they
+        are written by cases.hardship.household.update_household in the same transaction, which
+        hands in `before` and `after` for the journal). The category is computed again from the
+        corrected figures, and the democratic review, publicity and approvals are done again."""
+        from cases.models.hardship.household import assess_household
+
+        self.record_assessment(assess_household(self.household, year=self.year))
+        self.review_held_on, self.review_participants, self.review_opinion, self.reviewed_by = None, "", "", None
+        self.votes_for = self.votes_against = self.votes_abstain = 0
+        self.publicity_started_on, self.publicity_place = None, ""
+        self.first_approved_by, self.first_approved_at = None, None
+        self.second_approved_by, self.second_approved_at = None, None
 
     @transition(field=status, source=H.REVIEWED, target=H.IN_PUBLICITY, permission=may_prepare,
                 custom={"label": _("开始公示"), "documents": ["publicity_notice"], "notifications": ["publicity_started"]})
@@ -297,6 +370,7 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
     def resolve_objection(self, *, by, reason="", objection=None, upheld=None, **data):
         from cases.models.hardship.records import ObjectionStatus
 
+        self._refuse_preparer_of_objection(by)
         if objection is None or objection.file_id != self.pk or objection.status != ObjectionStatus.PENDING:
             raise ValidationError({"objection": _("请选择本档案一条待处理的异议。")})
         if not isinstance(upheld, bool):
@@ -377,15 +451,26 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         deadline = self.publicity_deadline()
         return deadline is not None and (today or timezone.localdate()) > deadline.due_on
 
+    def current_objections(self):
+        """The objections lodged in the publicity running now: those of an earlier one (before a
+        correction restarted it, or an exit that was cancelled) are its history."""
+        objections = self.objections.filter(stage=self.status)
+        deadline = self.publicity_deadline()
+        return objections.filter(lodged_at__gte=deadline.created_at) if deadline is not None else objections
+
     def objections_pending(self) -> bool:
         from cases.models.hardship.records import ObjectionStatus
 
-        return self.objections.filter(stage=self.status, status=ObjectionStatus.PENDING).exists()
+        return self.current_objections().filter(status=ObjectionStatus.PENDING).exists()
 
     def objections_upheld(self) -> bool:
         from cases.models.hardship.records import ObjectionStatus
 
-        return self.objections.filter(stage=self.status, status=ObjectionStatus.UPHELD).exists()
+        return self.current_objections().filter(status=ObjectionStatus.UPHELD).exists()
+
+    def _refuse_preparer_of_objection(self, by) -> None:
+        if getattr(by, "pk", None) in self.preparers():
+            raise PermissionDenied(PREPARER_MAY_NOT_REVIEW_OBJECTION)
 
     def _refuse_preparer(self, by) -> None:
         if getattr(by, "pk", None) in self.preparers():

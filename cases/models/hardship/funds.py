@@ -10,6 +10,7 @@ paid traces to a plan, the reviewer who approved it and a receipt number.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Sum
@@ -96,6 +97,10 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", _("已批准")
 
 
+# What a reviewer approved in a plan: fixed once approved (cases.hardship.aid never edits a plan).
+APPROVED_TERMS = ("aid_type", "fund", "amount", "instalments", "first_payment_on", "purpose")
+
+
 class AidPlan(BoundedFields, models.Model):
     """Personalised aid for a file: what, from which fund, how much in all, paid how."""
 
@@ -130,6 +135,30 @@ class AidPlan(BoundedFields, models.Model):
 
     def paid(self) -> Decimal:
         return self.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO
+
+    def changed_approved_terms(self) -> list[str]:
+        """The approved terms this copy would change; [] for a plan not yet approved."""
+        if self.pk is None:
+            return []
+        stored = AidPlan.objects.filter(pk=self.pk, status=PlanStatus.APPROVED).first()
+        if stored is None:
+            return []
+        fields = [self._meta.get_field(name) for name in APPROVED_TERMS]
+        return [str(f.verbose_name) for f in fields if getattr(self, f.attname) != getattr(stored, f.attname)]
+
+    def refuse_changed_approved_terms(self) -> None:
+        changed = self.changed_approved_terms()
+        if changed:
+            raise ValidationError(_("帮扶计划已经审批，%(fields)s不能再修改；需要调整的，请另行制定帮扶计划并报审批。")
+                                  % {"fields": "、".join(changed)}, code="approved_plan_frozen")
+
+    def clean(self):
+        super().clean()
+        self.refuse_changed_approved_terms()
+
+    def save(self, *args, **kwargs):
+        self.refuse_changed_approved_terms()  # whoever saves it, not only through full_clean
+        super().save(*args, **kwargs)
 
 
 class Disbursement(BoundedFields, models.Model):

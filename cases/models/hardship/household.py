@@ -21,6 +21,7 @@ from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
 from cases.models.parties import Worker
 from cases.rules import eligibility
+from cases.rules.eligibility import ExpenseKind
 from cases.rules.validators import validate_resident_id
 
 ZERO = Decimal("0.00")
@@ -52,6 +53,8 @@ class Household(models.Model):
                              related_name="headed_households")
     region_code = models.CharField(_("行政区划代码"), max_length=6, validators=[validate_region_code])
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
+    # Printed beside the masked name on the publicity notice, so colleagues recognise the person.
+    work_unit = models.CharField(_("户主工作单位"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -159,11 +162,6 @@ class IncomeItem(BoundedFields, models.Model):
         return f"{self.year}年 {self.get_kind_display()} ¥{self.amount}"
 
 
-class ExpenseKind(models.TextChoices):
-    MEDICAL = "medical", _("医疗")
-    SCHOOLING = "schooling", _("教育")
-
-
 class RigidExpense(BoundedFields, models.Model):
     household = models.ForeignKey(Household, verbose_name=_("家庭"), on_delete=models.CASCADE,
                                   related_name="rigid_expenses")
@@ -246,10 +244,21 @@ def _total(queryset) -> Decimal:
     return sum((row.amount for row in queryset), ZERO)
 
 
+def expenses_by_kind(household, year: int) -> dict[str, Decimal]:
+    """The year's rigid expenses added up per kind (the region's parameters say which count)."""
+    totals: dict[str, Decimal] = {}
+    for expense in household.rigid_expenses.filter(year=year):
+        totals[expense.kind] = totals.get(expense.kind, ZERO) + expense.amount
+    return totals
+
+
 def assess_household(household, *, year: int) -> eligibility.Assessment:
     """Assess `household` for `year` from its rows: members on file are the household size;
-    income items and rigid expenses of that year are summed; hardship costs count net of
-    compensation; the 低保 amount is the one for the household's region and that year."""
+    income items of that year are summed, rigid expenses per kind; hardship costs count net of
+    compensation; the 低保 amount and the parameters (HardshipParameters) are the ones for
+    the household's region and that year."""
+    from cases.models.hardship.parameters import parameters_for
+
     standard = MinimumLivingStandard.objects.filter(region_code=household.region_code, year=year).first()
     if standard is None:
         raise ValidationError(
@@ -257,6 +266,7 @@ def assess_household(household, *, year: int) -> eligibility.Assessment:
             % {"region": household.region_code, "year": year},
             code="missing_minimum_living_standard",
         )
+    parameters = parameters_for(household.region_code, year)
     size = household.members.count()
     if size == 0:
         raise ValidationError(_("该家庭尚未登记家庭成员，无法计算月人均收入。"), code="no_members")
@@ -266,7 +276,8 @@ def assess_household(household, *, year: int) -> eligibility.Assessment:
     return eligibility.assess(
         household_size=size,
         annual_income=_total(household.income_items.filter(year=year)),
-        rigid_expenses=_total(household.rigid_expenses.filter(year=year)),
+        rigid_expenses=expenses_by_kind(household, year),
         hardship_costs=hardship_costs,
         monthly_minimum=standard.monthly_amount,
+        rules=parameters.rules(),
     )

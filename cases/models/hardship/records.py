@@ -68,6 +68,8 @@ class YearlyReview(BoundedFields, models.Model):
     category = models.CharField(_("复核后类别"), max_length=16, choices=Category.choices)
     per_capita_monthly = models.DecimalField(_("月人均可支配收入（元）"), max_digits=12, decimal_places=2)
     steps = models.JSONField(_("计算过程"), default=list)
+    # The parameters the review's assessment used (cases.rules.eligibility.Rules.as_record).
+    parameters = models.JSONField(_("认定参数"), default=dict, blank=True)
     findings = models.TextField(_("复核情况"))
 
     class Meta:
@@ -82,7 +84,10 @@ class YearlyReview(BoundedFields, models.Model):
 class AttachmentKind(models.TextChoices):
     AUTHORISATION = "authorisation", _("信息核对授权书")
     APPLICATION = "application", _("申请材料")
+    SENSITIVE_CONSENT = "sensitive_consent", _("敏感个人信息单独同意书")
     EVIDENCE = "evidence", _("收入、支出等证明")
+    BILLS = "bills", _("医疗、就学等票据")
+    RECEIPT = "receipt", _("领款签收凭证")
     PHOTO = "photo", _("入户照片")
     OTHER = "other", _("其他")
 
@@ -90,10 +95,12 @@ class AttachmentKind(models.TextChoices):
 class HardshipAttachment(models.Model):
     file = models.ForeignKey("cases.HardshipFile", verbose_name=_("档案"), on_delete=models.CASCADE,
                              related_name="attachments")
-    kind = models.CharField(_("材料类别"), max_length=16, choices=AttachmentKind.choices)
+    kind = models.CharField(_("材料类别"), max_length=24, choices=AttachmentKind.choices)
     upload = models.FileField(_("文件"), upload_to="hardship/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("文件大小（字节）"), default=0)
+    content_type = models.CharField(_("文件类型"), max_length=32, default="application/pdf")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

@@ -30,6 +30,12 @@ IDENTIFICATION_STATES = (
     H.AWAITING_APPROVAL, H.AWAITING_SECOND_APPROVAL, H.RETURNED,
 )
 PUBLICITY_STATES = (H.IN_PUBLICITY, H.EXIT_PUBLICITY)
+# From the democratic review on, the figures the identification rests on are frozen; until the
+# approval they may be corrected, which sends the file back to its democratic review.
+CORRECTABLE_STATES = (H.REVIEWED, H.IN_PUBLICITY, H.AWAITING_APPROVAL, H.AWAITING_SECOND_APPROVAL, H.RETURNED)
+ASSESSMENT_FROZEN_STATES = (*CORRECTABLE_STATES, H.APPROVED)
+# On file: the years assessed (identification, yearly reviews) are frozen; other years are open.
+ON_FILE_STATES = (H.OPEN, H.EXIT_PUBLICITY)
 ENDED_STATES = (H.EXITED, H.NOT_IDENTIFIED)
 
 

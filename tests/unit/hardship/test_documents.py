@@ -84,6 +84,7 @@ def reviewed_fields(household, staff):
         "applied_on": date(2026, 1, 12), "application_reason": "配偶大病失业，本人收入不稳定。",
         "visited_on": date(2026, 1, 20), "visited_by": staff["caseworker"], "visit_checklist": CHECKLIST,
         "visit_findings": "住房狭小，配偶在家休养。", "authorisation_signed_on": date(2026, 1, 20),
+        "second_visitor": staff["recorder"], "sensitive_consent_signed_on": date(2026, 1, 21),
         "civil_check_result": "consistent", "civil_check_note": "与民政数据一致。", "civil_checked_on": date(2026, 1, 28),
         "review_held_on": date(2026, 2, 10), "review_participants": "赵敏、孙立\n职工代表吴静",
         "votes_for": 5, "votes_against": 1, "votes_abstain": 0, "review_opinion": "同意认定为深度困难。",
@@ -143,10 +144,12 @@ def test_capitals_refuse_floats_negatives_and_fractions_of_a_fen(amount, error):
 
 SAMPLE_FACTS = {
     "hardship_application": ("王建国", "110108197501010017", "申请理由", "申请人（签名）"),
-    "home_visit_record": ("信息核对授权书", "2026年1月20日", "核对户口簿、身份证", "否", "被调查人（签名）"),
+    "home_visit_record": ("信息核对授权书", "2026年1月20日", "核对户口簿、身份证", "否", "被调查人（签名）",
+                          "调查人：赵敏、孙立", "敏感个人信息单独同意", "调查人（签名）：__________（孙立）"),
     "civil_check_record": ("核对一致", "临时救助", "核对经办人"),
     "democratic_review_record": ("同意6票", "反对0票", "低保标准", "结论：深度困难", "记录人"),
-    "publicity_notice": ("王*国", "深度困难", "公示期：2026年2月11日至2026年2月25日（5个工作日）", "公示地点", "匿名"),
+    "publicity_notice": ("王*国", "北京某物业管理有限公司", "深度困难", "公示期：2026年2月12日至2026年2月25日，共5个工作日",
+                         "公示地点", "匿名", "电话：010-12345678"),
     "hardship_approval": ("¥1,400.00", "结论：深度困难", "经办人赵敏", "评议记录人孙立", "审批人钱立新",
                           "复审批人陈志远", "公示期内未收到异议"),
     "not_identified_notice": ("王建国：", "不予认定", "理由："),
@@ -154,7 +157,7 @@ SAMPLE_FACTS = {
     "aid_decision_notice": ("生活救助", "¥6,000.00", "陆仟元整", "分4次发放", "海淀区总工会2026年帮扶资金", "钱立新"),
     "aid_receipt": ("BJ-HD-LK-2026-0031", "¥1,500.00", "人民币壹仟伍佰元整", "领款人（签名）", "经办人：赵敏"),
     "yearly_review_record": ("2026年", "深度困难→深度困难", "结论：深度困难", "复核情况"),
-    "exit_publicity_notice": ("王*国", "已脱困", "公示期：2027年3月15日至2027年3月22日"),
+    "exit_publicity_notice": ("王*国", "已脱困", "公示期：2027年3月16日至2027年3月22日，共5个工作日"),
     "exit_notice": ("已脱困", "退档", "重新提出申请"),
 }
 
@@ -203,7 +206,12 @@ def test_application_home_visit_civil_check_and_review_records_from_the_file(hou
     visit = build("home_visit_record", file)
     assert "已于2026年1月20日签署《家庭经济状况信息核对授权书》" in visit
     assert "走访邻里、所在单位了解情况否" in visit and "核对户口簿、身份证是" in visit
-    assert "住房狭小" in visit and "调查人（签名）：赵敏" in visit
+    assert "住房狭小" in visit and "调查人：赵敏、孙立（两人入户）" in visit
+    # Both visitors sign: two signature lines, each with the name under it.
+    assert "调查人（签名）：__________（赵敏）" in visit and "调查人（签名）：__________（孙立）" in visit
+    # The separate consent to sensitive information, apart from the data-check authorisation.
+    assert "已于2026年1月21日另行签署《敏感个人信息处理单独同意书》" in visit and "第二十八条至第三十一条" in visit
+    assert "王家属1" not in visit.split("敏感个人信息单独同意")[1].split("依据")[0]  # born 2010: not under 14
 
     check = build("civil_check_record", file)
     assert "核对一致" in check and "2026年1月28日" in check and "与民政数据一致" in check
@@ -231,8 +239,12 @@ def test_the_publicity_notice_masks_the_name_and_runs_to_the_clocks_due_date(hou
     # Five working days after Wednesday 11 February 2026: 12, 13, 14 (a make-up workday), then the
     # Spring Festival holiday (15–23 February), 24 and 25 February.
     assert deadline.due_on == date(2026, 2, 25)
-    assert "公示期：2026年2月11日至2026年2月25日" in text
-    assert "海淀区总工会一楼公示栏" in text and "向海淀区总工会提出" in text
+    # The period printed is the one the clock counts: from the day after posting to the due date.
+    assert "公示期：2026年2月12日至2026年2月25日，共5个工作日" in text
+    assert "海淀区总工会一楼公示栏" in text
+    # The organisation has recorded no address or phone: the notice says how to object anyway.
+    assert "向海淀区总工会提出（也可以交公示张贴处所在单位工会转交）" in text
+    assert "王*国——深度困难" in text  # no sex, no work unit recorded: a dash each beside the masked name
 
 
 @pytest.mark.django_db
@@ -389,7 +401,7 @@ def test_exit_publicity_masks_the_name_and_the_exit_notice_gives_the_reason(hous
     # Five working days after Wednesday 1 April 2026: 2 and 3 April, the Qingming holiday (4–6 April),
     # then 7, 8 and 9 April.
     assert deadline.due_on == date(2026, 4, 9)
-    assert "公示期：2026年4月1日至2026年4月9日" in publicity
+    assert "公示期：2026年4月2日至2026年4月9日，共5个工作日" in publicity
     assert "BJ-HD-KN-2026-0001" not in publicity
 
     file.exited_on = date(2026, 4, 10)
@@ -402,10 +414,11 @@ def test_exit_publicity_masks_the_name_and_the_exit_notice_gives_the_reason(hous
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("code, starts_on, ends_on", [
-    # Wednesday 11 February 2026: 12, 13, 14 (make-up workday), Spring Festival 15–23, then 24 and 25.
-    ("publicity_notice", "2026年2月11日", "2026年2月25日"),
-    # Monday 15 March 2027: Tuesday to Friday, then Monday 22.
-    ("exit_publicity_notice", "2027年3月15日", "2027年3月22日"),
+    # Posted Wednesday 11 February 2026, counted from the 12th: 12, 13, 14 (make-up workday), Spring
+    # Festival 15–23, then 24 and 25.
+    ("publicity_notice", "2026年2月12日", "2026年2月25日"),
+    # Posted Monday 15 March 2027, counted from Tuesday: Tuesday to Friday, then Monday 22.
+    ("exit_publicity_notice", "2027年3月16日", "2027年3月22日"),
 ])
 def test_the_sample_publicity_periods_run_five_working_days(code, starts_on, ends_on):
     period = get_kind(code).sample_context()["period"]

@@ -116,12 +116,13 @@ def test_refused_for_ended_files(orgs, people, status):
 
 def test_refused_for_another_organisation_and_for_auditors(orgs, people, make_user):
     file = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.RETURNED)
+    minimum_living_standard(2026)
     outsider = make_user("cy_caseworker", orgs["cy"], "hardship_caseworker")
     with pytest.raises(PermissionDenied):
-        edit(file, outsider, year=2025)
+        edit(file, outsider)
     with pytest.raises(PermissionDenied, match="审计员只能查阅"):
-        edit(file, people["auditor"], year=2025)
-    edit(file, people["caseworker"], year=2025)  # a returned file is corrected before resubmission
+        edit(file, people["auditor"])
+    edit(file, people["caseworker"])  # 2026: not the year the returned file's category rests on
 
 
 # -- the page -------------------------------------------------------------------------------------
@@ -204,3 +205,31 @@ def test_success_goes_back_to_the_file_and_the_yearly_review_computes_from_the_n
     review = hd_file.yearly_reviews.get(year=2026)
     # 120,000 ÷ 12 ÷ 2 = 5,000/人·月, far above the 1,400 低保 amount: no longer 深度困难.
     assert (review.previous_category, review.category, hd_file.category) == ("deep", "none", "none")
+
+
+def test_during_publicity_a_save_is_refused_and_a_correction_with_a_reason_reopens_the_review(
+        client, orgs, people):
+    file = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.IN_PUBLICITY,
+                         prepared_by=people["caseworker"])
+    client.force_login(people["caseworker"])
+    form = client.get(page(file))
+    text = form.content.decode()
+    assert "认定所依据的数据已冻结" in text and "“公示中”阶段" in text and "更正并退回民主评议" in text
+    changed = posted_from(form, **{"incomes-0-amount": "520,000"})
+
+    refused = client.post(page(file), changed)
+    assert refused.status_code == 200 and "家庭信息未保存" in refused.content.decode()
+    assert "自民主评议起，认定所依据的2025年家庭收支" in refused.content.decode()
+    assert list(file.household.income_items.filter(year=2025).values_list("amount", flat=True)) == [
+        Decimal("36000.00")]
+    unexplained = client.post(page(file), {**changed, "action": "correct"})
+    assert unexplained.status_code == 200 and "请填写更正理由。" in unexplained.content.decode()
+
+    corrected = client.post(page(file), {**changed, "action": "correct",
+                                         "correction_reason": "公示异议核实：配偶有工资收入未申报。"})
+    assert corrected.status_code == 302 and corrected["Location"] == f"/hardship/files/{file.pk}/"
+    file.refresh_from_db()
+    assert (file.status, file.category) == (HardshipStatus.CIVIL_CHECKED, "none")
+    detail = client.get(corrected["Location"]).content.decode()
+    assert "已更正认定数据" in detail and "档案已退回民主评议" in detail
+    assert AuditEvent.objects.for_subject(file).get(name="correct_assessment").reason.startswith("公示异议核实")

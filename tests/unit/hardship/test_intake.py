@@ -182,11 +182,11 @@ def test_only_caseworkers_of_the_organisation_may_register(orgs, people, make_us
 def test_the_preview_is_the_rule_on_the_figures_as_typed(orgs):
     minimum_living_standard(2025)
     preview = preview_assessment(region_code="110108", year=2025, household_size=3,
-                                 incomes=[Decimal("36000.00")], expenses=[Decimal("0.00")],
+                                 incomes=[Decimal("36000.00")], expenses=[("medical", Decimal("0.00"))],
                                  hardship_costs=[(Decimal("500.00"), Decimal("800.00"))])
     assert preview.assessment.category == "deep"
     assert preview.hardship_costs == Decimal("0.00")  # compensation above the cost is no gain
-    assert "¥1,000.00 < ¥1,400.00 → 深度困难" in preview.assessment.steps[1]
+    assert "¥1,000.00 < ¥1,400.00 → 深度困难" in preview.assessment.steps[2]  # after the parameters, the income
     with pytest.raises(ValidationError, match="缺少110105地区2025年的低保标准"):
         preview_assessment(region_code="110105", year=2025, household_size=1, incomes=[], expenses=[],
                            hardship_costs=[])

@@ -135,7 +135,8 @@ def test_the_assess_endpoint_returns_the_category_and_steps(client, orgs, casewo
     result = client.post(ASSESS, data).json()
     assert result["ok"] is True
     assert (result["category"], result["category_label"], result["household_size"]) == ("relative", "相对困难", 2)
-    assert result["steps"][0] == "家庭年可支配收入 ¥48,000.00 − 刚性支出 ¥12,000.00 = ¥36,000.00；÷ 12 ÷ 2人 = ¥1,500.00/人·月"
+    assert "京工发〔2024〕12号" in result["steps"][0]  # the parameters and their policy document first
+    assert result["steps"][1] == "家庭年可支配收入 ¥48,000.00 − 刚性支出 ¥12,000.00 = ¥36,000.00；÷ 12 ÷ 2人 = ¥1,500.00/人·月"
     assert result["steps"][-1] == "结论：相对困难"
     assert "110108地区2025年低保标准 ¥1,400.00/人·月" in result["standard"]
 

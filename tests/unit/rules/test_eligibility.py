@@ -22,15 +22,20 @@ from cases.models import (
     Worker,
 )
 from cases.models.hardship.household import assess_household
-from cases.rules.eligibility import ACCIDENT_COST_SHARE, Category, assess, yuan
+from cases.rules.eligibility import Category, Rules, assess, yuan
+from tests.hardship_fixtures import hardship_parameters
 
 D = Decimal
 MINIMUM = D("1395.00")  # 低保 per person per month in the examples; 2× = 2790.00
+# The parameters of the examples: 2 × 低保, 80%, medical and education expenses deducted.
+RULES = Rules(region_code="110108", year=2025, relative_multiple=D("2.00"), accident_cost_share=D("0.80"),
+              counted_expense_kinds=("medical", "schooling"), document_number="京工发〔2024〕12号",
+              document_date=date(2024, 3, 1))
 
 
 def run(*, size=1, income, rigid="0", costs="0", minimum=MINIMUM):
-    return assess(household_size=size, annual_income=D(income), rigid_expenses=D(rigid),
-                  hardship_costs=D(costs), monthly_minimum=D(minimum))
+    return assess(household_size=size, annual_income=D(income), rigid_expenses={"medical": D(rigid)},
+                  hardship_costs=D(costs), monthly_minimum=D(minimum), rules=RULES)
 
 
 # (case, size, income, rigid, costs, expected per-capita, expected category)
@@ -90,18 +95,21 @@ def test_accident_ratio_is_none_when_income_is_zero():
     assert any("无法计算占比" in step for step in result.steps)
 
 
-def test_accident_ratio_at_the_rule_is_exactly_the_constant():
-    assert ACCIDENT_COST_SHARE == D("0.80")
+def test_accident_ratio_at_the_rule_is_exactly_the_parameter():
+    assert RULES.accident_cost_share == D("0.80")
     assert run(income="50000.00", costs="40000.00").accident_ratio == D("0.8")
 
 
 def test_steps_show_the_computation_with_the_numbers():
     result = run(size=3, income="48000.00", rigid="12000.00")
     assert result.category == Category.DEEP
-    assert result.steps[0] == "家庭年可支配收入 ¥48,000.00 − 刚性支出 ¥12,000.00 = ¥36,000.00；÷ 12 ÷ 3人 = ¥1,000.00/人·月"
-    assert result.steps[1] == "低保标准 ¥1,395.00：¥1,000.00 < ¥1,395.00 → 深度困难"
+    assert result.steps[0] == ("认定参数（110108地区2025年，京工发〔2024〕12号，2024年3月1日）：相对困难线为低保标准的2倍；"
+                               "意外致困线为致困费用占家庭年收入的80.00%；计入的刚性支出：医疗、教育")
+    assert result.steps[1] == "家庭年可支配收入 ¥48,000.00 − 刚性支出 ¥12,000.00 = ¥36,000.00；÷ 12 ÷ 3人 = ¥1,000.00/人·月"
+    assert result.steps[2] == "低保标准 ¥1,395.00：¥1,000.00 < ¥1,395.00 → 深度困难"
     assert result.steps[-1] == "结论：深度困难"
-    assert "深度困难" in result.citations[0]
+    assert "深度困难" in result.citations[0] and "医疗、教育" in result.citations[0]
+    assert result.citations[-1] == "认定参数依据：京工发〔2024〕12号，2024年3月1日"
 
 
 def test_steps_for_relative_and_accident_show_both_thresholds_and_the_share():
@@ -122,7 +130,7 @@ def test_steps_at_the_accident_rule_say_not_above():
 
 def test_negative_amounts_are_written_with_a_minus_sign():
     result = run(income="10000.00", rigid="22000.00")
-    assert "= −¥12,000.00；÷ 12 ÷ 1人 = −¥1,000.00/人·月" in result.steps[0]
+    assert "= −¥12,000.00；÷ 12 ÷ 1人 = −¥1,000.00/人·月" in result.steps[1]
     assert yuan(D("-0.005")) == "−¥0.01"
 
 
@@ -161,6 +169,8 @@ def household(orgs):
                                     gross_amount=D("1000.00"), compensation=D("1500.00"))
     MinimumLivingStandard.objects.create(region_code="110108", year=2025, monthly_amount=D("1395.00"))
     MinimumLivingStandard.objects.create(region_code="110105", year=2025, monthly_amount=D("100.00"))
+    hardship_parameters(2025, "110108")
+    hardship_parameters(2025, "110105")
     return household
 
 
@@ -170,7 +180,7 @@ def test_assess_household_reads_that_years_rows_and_regional_standard(household)
     assert result.per_capita_monthly == D("1000.00")
     assert result.threshold_deep == D("1395.00")
     assert result.accident_ratio == D("6000.00") / D("48000.00")
-    assert result.steps[0] == "家庭年可支配收入 ¥48,000.00 − 刚性支出 ¥12,000.00 = ¥36,000.00；÷ 12 ÷ 3人 = ¥1,000.00/人·月"
+    assert result.steps[1] == "家庭年可支配收入 ¥48,000.00 − 刚性支出 ¥12,000.00 = ¥36,000.00；÷ 12 ÷ 3人 = ¥1,000.00/人·月"
 
 
 def test_a_raised_standard_changes_the_category(household):
@@ -182,6 +192,15 @@ def test_missing_standard_is_a_clear_error(household):
     with pytest.raises(ValidationError) as error:
         assess_household(household, year=2024)
     assert error.value.messages == ["缺少110108地区2024年的低保标准，请先由管理员录入。"]
+
+
+def test_missing_parameters_are_a_clear_error_with_no_fallback_to_another_year(household):
+    MinimumLivingStandard.objects.create(region_code="110108", year=2024, monthly_amount=D("1395.00"))
+    with pytest.raises(ValidationError) as error:
+        assess_household(household, year=2024)  # 2025's parameters exist; 2024 has none of its own
+    assert error.value.messages == [
+        "缺少110108地区2024年的困难职工认定参数（相对困难倍数、意外致困费用占比、计入的刚性支出），"
+        "请先由管理员在“困难职工认定参数”中录入。"]
 
 
 def test_household_without_members_cannot_be_assessed(household):

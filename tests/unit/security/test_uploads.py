@@ -17,11 +17,11 @@ from cases.models import HardshipAttachment, HardshipStatus
 from cases.models.hardship.records import AttachmentKind
 from cases.models.hardship.states import IdentificationSource
 from cases.platform.uploads import SCANS, TABLES, UploadField, UploadValidator, safe_filename, validate_upload
-from tests.hardship_fixtures import file_in_state, household_in_hardship
+from tests.hardship_fixtures import file_in_state, household_in_hardship, second_visitor
 from workflows.dispute.flow import claim_task, complete_task
 from workflows.hardship.flow import HardshipFlow, start_hardship_flow
 from workflows.hardship.forms import HomeVisitForm
-from workflows.hardship.views import keep_attachment
+from cases.hardship.attachments import keep_attachment
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
@@ -149,16 +149,21 @@ def test_point_7_the_home_visit_page_keeps_a_pdf_and_refuses_an_executable(clien
     client.force_login(caseworker)
     get_resolver().url_patterns  # the flows' URL names exist once the site's patterns are built
     url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
-    visit = {"visited_on": "2026-12-02", "authorisation_signed_on": "2026-12-02", "findings": "家中陈设简陋。"}
+    visit = {"visited_on": "2026-12-02", "authorisation_signed_on": "2026-12-02",
+             "sensitive_consent_signed_on": "2026-12-02", "second_visitor": second_visitor(orgs["hd"]).pk,
+             "findings": "家中陈设简陋。"}
 
     refused = client.post(url, {**visit, "authorisation_scan": upload("x.svg.exe", EXE)})
     assert refused.status_code == 200
     assert "文件“x.svg.exe”是可执行文件或网页（.exe），不能上传" in refused.content.decode()
     assert not HardshipAttachment.objects.exists()
 
-    done = client.post(url, {**visit, "authorisation_scan": upload("..\\..\\授权书.pdf", PDF)})
+    done = client.post(url, {**visit, "authorisation_scan": upload("..\\..\\授权书.pdf", PDF),
+                             "sensitive_consent_scan": upload("单独同意书.png", PNG)})
     assert done.status_code == 302
-    kept = HardshipAttachment.objects.get()
+    consent = HardshipAttachment.objects.get(kind=AttachmentKind.SENSITIVE_CONSENT)
+    assert (consent.original_name, consent.content_type) == ("单独同意书.png", "image/png")
+    kept = HardshipAttachment.objects.get(kind=AttachmentKind.AUTHORISATION)
     assert kept.original_name == "授权书.pdf" and kept.kind == AttachmentKind.AUTHORISATION
     with kept.upload.open("rb") as handle:
         assert handle.read() == PDF

@@ -1,5 +1,6 @@
 """manage.py seed_demo: the Beijing demo tree and one account per role, idempotently."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -17,6 +18,7 @@ EXPECTED_USERS = {
     "mediator": (Role.MEDIATOR, "BJ-HD-ZGC"),
     "lead": (Role.MEDIATION_LEAD, "BJ-HD-ZGC"),
     "caseworker": (Role.HARDSHIP_CASEWORKER, "BJ-HD"),
+    "caseworker2": (Role.HARDSHIP_CASEWORKER, "BJ-HD"),
     "reviewer": (Role.REVIEWER, "BJ-HD"),
     "reviewer2": (Role.REVIEWER, "BJ-HD"),
     "auditor": (Role.AUDITOR, "BJ-HD"),
@@ -114,11 +116,14 @@ def test_refuses_without_force_when_debug_is_off():
 
 
 def test_seeds_hardship_demo_data_once():
-    from cases.models import Fund, HardshipFile, MinimumLivingStandard
+    from cases.models import Fund, HardshipFile, HardshipParameters, MinimumLivingStandard
 
     seed()
     seed()
     assert MinimumLivingStandard.objects.filter(region_code="110108", year=2025).exists()
+    # Each demo 低保 standard has its assessment parameters beside it (2 × 低保, 80%, medical and education).
+    assert sorted(HardshipParameters.objects.values_list("region_code", "year", "relative_multiple")) == [
+        (region, year, Decimal("2.00")) for region in ("110105", "110108") for year in (2025, 2026)]
     assert sorted(Fund.objects.values_list("aid_type", flat=True)) == ["employment", "living", "medical", "schooling"]
     assert Fund.objects.get(aid_type="living").balance() == 200000
     file = HardshipFile.objects.get()

@@ -64,6 +64,7 @@ from workflows.hardship.file.access import (
     readable_funds,
 )
 from workflows.hardship.file.actions import AID_ACTIONS, action_key, done_in_flow, file_actions
+from workflows.hardship.file.attachments import attachment_form_for, attachment_rows
 from workflows.hardship.file.forms import FileSearchForm, file_action_form, plans_of
 from workflows.hardship.views import HANDLERS, file_context
 
@@ -187,7 +188,7 @@ class FileDetailView(HardshipReadersOnly, TemplateView):
             costs=costs, cost_total=cost_total, file_documents=documents,
             second_approver_name=person_name(file.second_approved_by), per_capita=yuan(file.per_capita_monthly),
             yearly_reviews=list(file.yearly_reviews.select_related("reviewed_by")),
-            attachments=list(file.attachments.select_related("uploaded_by")),
+            attachments=attachment_rows(file), attachment_form=attachment_form_for(file, user),
             aid=aid_rows(file, user), timeline=file_timeline(file, user), flow_tasks=open_flow_tasks(file, user),
             actions=file_actions(file, user, bound=bound, bound_key=bound_key),
             read_only=not can_act(user, file.organisation, HANDLERS), tabs=FILE_TABS, tab=tab,

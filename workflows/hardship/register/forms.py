@@ -61,12 +61,15 @@ class CnDateField(forms.DateField):
 
 
 def caseworker_organisations(user):
-    return organisations_where(user, CASEWORKERS)
+    """Where `user` may register hardship applications: the federations in their caseworker subtrees
+    (street centres and enterprise committees mediate disputes; they do no hardship work)."""
+    return organisations_where(user, CASEWORKERS).doing_hardship_work()
 
 
 def home_organisation(user):
     """Where the user is a caseworker themselves (not a unit below it): the default organisation."""
-    own = Organisation.objects.filter(memberships__user=user, memberships__role__in=CASEWORKERS).order_by("path")
+    own = Organisation.objects.doing_hardship_work().filter(
+        memberships__user=user, memberships__role__in=CASEWORKERS).order_by("path")
     return own.first() or caseworker_organisations(user).order_by("path").first()
 
 
@@ -87,7 +90,7 @@ class ApplicationForm(forms.Form):
     )
     year = forms.IntegerField(
         label=_("认定年度"), min_value=2000, max_value=2100,
-        help_text=_("按该年度的家庭收入和支出计算困难类别，通常为上一年度。"),
+        help_text=_("按该年度的家庭收入和支出计算困难类别，默认为本年度。"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={"required": _("请填写认定年度。"), "invalid": _("认定年度应为四位数字的年份，例如 2025。"),
                         "min_value": _("认定年度不能早于2000年。"), "max_value": _("认定年度不能晚于2100年。")},
@@ -100,13 +103,15 @@ class ApplicationForm(forms.Form):
                         "required": _("请填写家庭所在地的行政区划代码（6位数字），例如海淀区 110108。")},
     )
     address = forms.CharField(label=_("家庭住址"), max_length=200, required=False)
+    work_unit = forms.CharField(label=_("户主工作单位"), max_length=120, required=False,
+                                help_text=_("公示时列在隐去部分字的姓名旁，便于同事识别。"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = caseworker_organisations(user).order_by("path")
         if not self.is_bound:
             self.initial.setdefault("source", IdentificationSource.APPLICATION)
-            self.initial.setdefault("year", timezone.localdate().year - 1)
+            self.initial.setdefault("year", timezone.localdate().year)
             home = home_organisation(user)
             if home is not None:
                 self.initial.setdefault("organisation", home.pk)

@@ -127,14 +127,15 @@ class HardshipRegistrationForms:
         main = self.main
         main.is_valid()
         cleaned = getattr(main, "cleaned_data", {})
-        raw = {name: (main[name].value() or "") for name in ("source", "referred_by", "region_code", "address")}
+        raw = {name: (main[name].value() or "") for name in ("source", "referred_by", "region_code", "address",
+                                                              "work_unit")}
         if not hasattr(self.head, "cleaned_data"):
             self.head.is_valid()
         return {
             "organisation": cleaned.get("organisation"), "source": str(raw["source"]),
             "referred_by": str(raw["referred_by"]), "year": cleaned.get("year", main["year"].value()),
             "region_code": str(raw["region_code"]).strip(), "address": str(raw["address"]).strip(),
-            "head": self.head.as_input(),
+            "work_unit": str(raw["work_unit"]).strip(), "head": self.head.as_input(),
             **{prefix: self._rows(prefix) for prefix in ROW_PREFIXES},
         }
 
@@ -191,11 +192,13 @@ def computation(forms: HardshipRegistrationForms) -> dict:
         return found
 
     incomes = [amount for amount in amounts("incomes", "amount", _("收入")) if amount is not None]
-    expenses = [amount for amount in amounts("expenses", "amount", _("刚性支出")) if amount is not None]
+    kinds = [str(form["kind"].value() or "") for _index, form in live_rows(forms.formsets["expenses"])]
+    expenses = [(kind, amount) for kind, amount in zip(kinds, amounts("expenses", "amount", _("刚性支出")), strict=True)
+                if amount is not None]
     gross = amounts("hardship_costs", "gross_amount", _("致困费用"))
     compensation = amounts("hardship_costs", "compensation", _("赔偿、保险及救助"))
     costs = [(g, c or money(0)) for g, c in zip(gross, compensation, strict=True) if g is not None]
-    negative = [amount for amount in expenses if amount < 0] + [a for pair in costs for a in pair if a < 0]
+    negative = [amount for _kind, amount in expenses if amount < 0] + [a for pair in costs for a in pair if a < 0]
     if negative:
         return {"ok": False, "message": _("刚性支出和致困费用不能为负数，请修改后再计算。"), "notes": notes}
     size = 1 + len(live_rows(forms.formsets["members"]))
@@ -204,7 +207,8 @@ def computation(forms: HardshipRegistrationForms) -> dict:
 
 
 def assessment_result(*, region, year, size, incomes, expenses, costs, notes=()) -> dict:
-    """The 计算结果 panel's content for figures read as Decimal (costs: (gross, compensation) pairs)."""
+    """The 计算结果 panel's content for figures read as Decimal (expenses: (kind, amount) pairs;
+    costs: (gross, compensation) pairs)."""
     notes = list(notes)
     try:
         preview = preview_assessment(region_code=region, year=year, household_size=size, incomes=incomes,

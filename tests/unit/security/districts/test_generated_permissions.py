@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
 from django.db import connection
 from django.test import Client
@@ -87,6 +88,10 @@ PAGES = {
         Probe({"pk": cy.file.pk, "name": "lodge_objection"}, posts=({"lodge_objection-content": "伪造的异议"},))],
     "workbench:hardship_file_document": lambda cy: [
         Probe({"pk": cy.file.pk, "document_pk": cy.file_document.pk})],
+    "workbench:hardship_file_attachment": lambda cy: [
+        Probe({"pk": cy.file.pk, "attachment_pk": cy.file.attachments.get().pk})],
+    "workbench:hardship_file_attachment_upload": lambda cy: [Probe({"pk": cy.file.pk}, posts=(
+        {"attachment-kind": "other", "attachment-upload": SimpleUploadedFile("伪造.pdf", b"%PDF-1.7\n%%EOF\n")},))],
     "workbench:hardship_fund_list": probe(),
     "workbench:hardship_fund": lambda cy: [Probe({"pk": cy.fund.pk})],
     "workbench:hardship_fund_export": lambda cy: [Probe({"pk": cy.fund.pk})],

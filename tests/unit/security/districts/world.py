@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from cases.hardship.attachments import keep_attachment
 from cases.hardship.civil_affairs.links import link_civil_records
 from cases.hardship.identification import open_hardship_file
 from cases.models import AuditEvent, DisputeCase, HardshipFile, LinkCandidate, Objection, Organisation, Role
+from cases.models.hardship.records import AttachmentKind
 from cases.models.hardship.states import H
 from cases.platform.documents import issue_document
 from notifications.models import Notification
@@ -123,6 +126,8 @@ def build_chaoyang(orgs, make_user) -> Chaoyang:
                                    region="110105")
     file_task = Task.objects.get(process__hardshipprocess__file=file, flow_task=HardshipFlow.take_application,
                                  status=STATUS.NEW)
+    keep_attachment(file, SimpleUploadedFile("授权书.pdf", b"%PDF-1.7\n%%EOF\n"), AttachmentKind.AUTHORISATION,
+                    by=caseworker)
     objection = Objection.objects.create(file=file, stage=H.IN_PUBLICITY, content=CY_OBJECTION, recorded_by=caseworker)
     ObjectionFlow.start.run(objection=objection)
     objection_task = Task.objects.get(process__objectionprocess__objection=objection,
