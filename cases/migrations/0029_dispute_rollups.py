@@ -14,6 +14,7 @@ def count_existing_cases(apps, schema_editor):
 
     for org_ids in recount.organisation_batches():
         recount.rebuild(org_ids)
+    recount.refresh_planner_statistics()
 
 
 class Migration(migrations.Migration):

@@ -124,6 +124,15 @@ def rebuild(org_ids: list[int]) -> int:
     return len(rows)
 
 
+def refresh_planner_statistics() -> None:
+    """After a recount has rewritten many rows: PostgreSQL's statistics of the table are read
+    again at once, not when autovacuum next gets to it. With statistics taken while the table
+    was nearly empty, the planner reads a half-year's month rows with a scan of every row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(DisputeRollup._meta.db_table)}")
+
+
 def _insert(rows: dict[tuple, dict]) -> None:
     """New rows, written by COPY on PostgreSQL (millions of them when a large history is
     recounted), by batched INSERTs elsewhere."""

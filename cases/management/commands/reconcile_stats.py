@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 recount.rebuild(sorted({difference.key[2] for difference in differences}))
             progress(done, len(batches))
         progress.finish()
+        if repaired:
+            recount.refresh_planner_statistics()
         self._report(found, repaired, repair)
 
     @staticmethod
