@@ -116,9 +116,10 @@ def file_task(view_name: str, *, outcomes, title, description, roles=CASEWORKERS
     return task.Assign(the_preparer) if assign_preparer else task
 
 
-def not_identified_or(node):
+def not_identified_or(node, title):
     """A Switch that goes on to `node` unless the file was found not in hardship."""
-    return flow.Switch().Case(this.not_identified, status_is(H.NOT_IDENTIFIED)).Default(node)
+    return (flow.Switch().Annotation(title=title)
+            .Case(this.not_identified, status_is(H.NOT_IDENTIFIED)).Default(node))
 
 
 class HardshipFlow(flow.Flow):
@@ -137,31 +138,31 @@ class HardshipFlow(flow.Flow):
         "application", outcomes=("take_application", "reject"), assign_preparer=False,
         title=_("登记申请"), description=_("核实身份，登记申请理由；经核实不属困难的不予认定。"),
     ).Next(this.after_application)
-    after_application = not_identified_or(this.home_visit)
+    after_application = not_identified_or(this.home_visit, _("是否受理申请"))
 
     home_visit = file_task(
         "home_visit", outcomes=("record_home_visit", "reject"),
         title=_("入户调查"), description=_("入户逐项核查，取得家庭签署的信息核对授权书。"),
     ).Next(this.after_home_visit)
-    after_home_visit = not_identified_or(this.civil_check)
+    after_home_visit = not_identified_or(this.civil_check, _("入户调查后是否继续"))
 
     civil_check = file_task(
         "civil_check", outcomes=("record_civil_check", "reject"),
         title=_("民政核对"), description=_("凭家庭授权向民政部门核对收入、救助等信息。"),
     ).Next(this.after_civil_check)
-    after_civil_check = not_identified_or(this.democratic_review)
+    after_civil_check = not_identified_or(this.democratic_review, _("民政核对后是否继续"))
 
     democratic_review = file_task(
         "democratic_review", outcomes=("record_democratic_review", "reject"),
         title=_("民主评议"), description=_("组织民主评议，记录票数与意见，提出拟帮扶金额。"),
     ).Next(this.after_democratic_review)
-    after_democratic_review = not_identified_or(this.publicise)
+    after_democratic_review = not_identified_or(this.publicise, _("民主评议是否通过"))
 
     publicise = file_task(
         "publicise", outcomes=("start_publicity", "reject"),
         title=_("公示"), description=_("张贴公示（姓名部分隐去），公示期内受理异议。"),
     ).Next(this.after_publicise)
-    after_publicise = not_identified_or(this.wait_publicity)
+    after_publicise = not_identified_or(this.wait_publicity, _("是否开始公示"))
 
     wait_publicity = (
         flow.Timer(publicity_over_at).Annotation(title=_("公示期")).Next(this.end_clear_publicity)
@@ -173,14 +174,15 @@ class HardshipFlow(flow.Flow):
         .Next(this.after_publicity_period)
     )
     after_publicity_period = (
-        flow.Switch().Case(this.approve, status_is(H.AWAITING_APPROVAL)).Default(this.conclude_publicity)
+        flow.Switch().Annotation(title=_("公示期满是否已提交审批"))
+        .Case(this.approve, status_is(H.AWAITING_APPROVAL)).Default(this.conclude_publicity)
     )
 
     conclude_publicity = file_task(
         "conclude_publicity", outcomes=("end_publicity", "reject"),
         title=_("公示结果"), description=_("公示期满且无未处理或成立的异议的，提交审批；异议成立的不予认定。"),
     ).Next(this.after_publicity)
-    after_publicity = not_identified_or(this.approve)
+    after_publicity = not_identified_or(this.approve, _("公示后是否提交审批"))
 
     approve = (
         ApprovalTask(lazy_view("approve"), outcomes=("approve", "return_for_revision", "reject"))
@@ -188,7 +190,7 @@ class HardshipFlow(flow.Flow):
         .Next(this.after_approval)
     )
     after_approval = (
-        flow.Switch()
+        flow.Switch().Annotation(title=_("审批结果"))
         .Case(this.open_file, status_is(H.APPROVED))
         .Case(this.second_approval, status_is(H.AWAITING_SECOND_APPROVAL))
         .Case(this.revise, status_is(H.RETURNED))
@@ -205,7 +207,7 @@ class HardshipFlow(flow.Flow):
         "revise", outcomes=("resubmit", "reject"),
         title=_("补正"), description=_("按审批意见补正家庭信息后重新提交。"),
     ).Next(this.after_revision)
-    after_revision = not_identified_or(this.approve)
+    after_revision = not_identified_or(this.approve, _("补正后是否重新提交"))
 
     open_file = file_task(
         "open_file", outcomes=("open_file",), title=_("建档"), description=_("编制档案编号，建立困难职工档案。"),
@@ -218,7 +220,7 @@ class HardshipFlow(flow.Flow):
         title=_("年度复核"), description=_("入户复核家庭收支，重新计算困难类别；已脱困等情形启动退档公示。"),
     ).Next(this.after_review)
     after_review = (
-        flow.Switch()
+        flow.Switch().Annotation(title=_("复核后是否退档"))
         .Case(this.wait_exit_publicity, status_is(H.EXIT_PUBLICITY))
         .Default(this.wait_review)
     )
@@ -231,7 +233,8 @@ class HardshipFlow(flow.Flow):
         "conclude_exit", outcomes=("exit_file", "cancel_exit"),
         title=_("退档"), description=_("退档公示期满无成立异议的退档；异议成立的中止退档。"),
     ).Next(this.after_exit)
-    after_exit = flow.Switch().Case(this.exited, status_is(H.EXITED)).Default(this.wait_review)
+    after_exit = (flow.Switch().Annotation(title=_("是否退档"))
+                  .Case(this.exited, status_is(H.EXITED)).Default(this.wait_review))
 
     not_identified = flow.End().Annotation(title=_("未予认定"))
     exited = flow.End().Annotation(title=_("已退档"))
@@ -273,7 +276,7 @@ class ObjectionFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
     process_summary_template = _("{{ process.objection.file }}：{{ process.objection.content|truncatechars:30 }}")
 
-    start = flow.StartHandle(this.start_objection).Next(this.review_objection)
+    start = flow.StartHandle(this.start_objection).Annotation(title=_("提出公示异议后启动")).Next(this.review_objection)
     review_objection = (
         ObjectionReviewTask(this.review_view, outcomes=("resolve_objection",))  # never the file's preparers
         .Annotation(title=_("核查公示异议"), description=_("核查异议内容，认定异议成立或不成立并说明理由。"))
