@@ -113,5 +113,5 @@ def test_point_2_the_unlock_shows_in_the_auditors_log(client, locked, hd_admin):
 
     log = client.get("/audit/").content.decode()
 
-    assert "login_unlocked" in log
+    assert "解除账号登录锁定" in log and "login_unlocked" not in log  # in words
     assert "本人来电" in log
