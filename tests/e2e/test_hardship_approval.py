@@ -11,7 +11,7 @@ from viewflow.workflow.timers import fire_due_timers
 
 from cases.models import HardshipStatus, Membership, Role
 from tests.e2e.conftest import sign_in
-from tests.integration.test_hardship_flow import at, identify_until_publicity
+from tests.integration.hardship.test_hardship_flow import at, identify_until_publicity
 
 pytestmark = [pytest.mark.e2e]
 

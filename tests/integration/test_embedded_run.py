@@ -27,7 +27,7 @@ from config.celery import app
 from config.embedded import embedded_broker_environment, worker_command
 from notifications.models import Notification
 from tests.integration.celery_worker import ROOT, database_url_of_this_test, stop_worker, wait_for
-from tests.integration.test_hardship_flow import at, identify_until_publicity, open_task_names, staff  # noqa: F401
+from tests.integration.hardship.test_hardship_flow import at, identify_until_publicity, open_task_names, staff  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

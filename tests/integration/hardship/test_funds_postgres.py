@@ -13,7 +13,7 @@ from cases.platform.transitions import apply
 from tests import identifiers
 from tests.hardship_fixtures import file_in_state, fund_with_budget, household_in_hardship
 
-from .concurrency import run_at_once
+from tests.integration.concurrency import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,1 @@
+"""The hardship procedure end to end: identification, correction, funds under concurrency."""
