@@ -3,11 +3,11 @@ session scheduled and an agreement takes effect. Registered in kinds.RESOLVERS o
 Parties are reached at their recorded contacts (notifications/contacts.py)."""
 
 from notifications.contacts import case_link, created_record, party_contacts
-from notifications.kinds.registry import TransitionNotice, resolver
+from notifications.kinds.registry import TransitionNotice, actor_name, resolver
 
 
 def _case_context(event, case) -> dict:
-    return {"case": case, "organisation": case.organisation, "actor": event.actor_label, "reason": event.reason}
+    return {"case": case, "organisation": case.organisation, "actor": actor_name(event), "reason": event.reason}
 
 
 @resolver("task_assigned")

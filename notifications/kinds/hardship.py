@@ -4,7 +4,7 @@ decided. Registered in kinds.RESOLVERS on import. Every message links to the fil
 from cases.models import HardshipStatus, Role
 from cases.models.access import nearest_holders
 from notifications.contacts import created_record
-from notifications.kinds.registry import TransitionNotice, resolver
+from notifications.kinds.registry import TransitionNotice, actor_name, resolver
 
 H = HardshipStatus
 
@@ -23,7 +23,7 @@ def _preparer(file) -> list:
 
 
 def _context(event, file, **extra) -> dict:
-    return {"file": file, "family": file.household.head.name, "actor": event.actor_label, "reason": event.reason,
+    return {"file": file, "family": file.household.head.name, "actor": actor_name(event), "reason": event.reason,
             **extra}
 
 

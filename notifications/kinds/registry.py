@@ -20,6 +20,18 @@ class TransitionNotice:
     legal_notice: bool = False
 
 
+def actor_name(event) -> str:
+    """Who took the step, as a notice names them: a person by name (王明, not their login), the
+    system as 系统."""
+    from django.utils.translation import gettext
+
+    from cases.selectors import person_name
+
+    if event.actor_id:
+        return person_name(event.actor)
+    return gettext("系统") if event.actor_label.startswith("system:") else event.actor_label
+
+
 Resolver = Callable[[object, object], TransitionNotice]
 RESOLVERS: dict[str, Resolver] = {}
 
@@ -37,6 +49,6 @@ def holiday_schedule_decided(event, schedule) -> TransitionNotice:
     recipients = [schedule.proposed_by] if schedule.proposed_by_id else []
     return TransitionNotice(
         recipients=recipients,
-        context={"schedule": schedule, "actor": event.actor_label, "reason": event.reason},
+        context={"schedule": schedule, "actor": actor_name(event), "reason": event.reason},
         link=f"/admin/cases/holidayschedule/{schedule.pk}/change/",
     )

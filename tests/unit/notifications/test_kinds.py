@@ -387,11 +387,15 @@ def test_an_aid_plan_proposed_asks_the_reviewers(orgs, hardship_staff, run):
     assert not received("approval_needed", hardship_staff["caseworker"]).exists()
 
 
+    reviewer = hardship_staff["reviewer"]
+    reviewer.last_name, reviewer.first_name = "李", "审核"
+    reviewer.save(update_fields=["last_name", "first_name"])
     with freeze_time(at("2026-11-03")):
-        run(apply, file, "approve_aid_plan", by=hardship_staff["reviewer"], data={"plan": file.aid_plans.get()})
+        run(apply, file, "approve_aid_plan", by=reviewer, data={"plan": file.aid_plans.get()})
     approved = the_one("approval_decided", hardship_staff["caseworker"])
     assert approved.title == "帮扶计划已批准：王建国家庭" and approved.link == f"/hardship/files/{file.pk}/"
-    assert "已批准王建国家庭的帮扶计划（¥3,000.00），请按计划发放帮扶资金" in approved.body
+    assert "李审核已批准王建国家庭的帮扶计划（¥3,000.00），请按计划发放帮扶资金" in approved.body
+    assert reviewer.username not in approved.body  # named, not by login
     assert not received("approval_decided", hardship_staff["reviewer"]).exists()
     title, body = english("approval_decided", file)
     assert title == "Aid plan approved: the 王建国 household" and "(¥3,000.00)" in body
