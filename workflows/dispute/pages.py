@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -430,8 +431,8 @@ class DocumentDownloadView(LoginRequiredMixin, View):
             name="download_document",
             data={"document_id": document.pk, self.subject_key: number, "sha256": document.sha256},
         )
-        filename = f"{number}-{document.title}-v{document.version}.pdf"
-        return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+        return FileResponse(handle, as_attachment=True, filename=download_name(number, document),
+                            content_type="application/pdf")
 
 
 def menu_flags(user) -> dict:
@@ -448,3 +449,11 @@ def menu_flags(user) -> dict:
     return {"register": may_register(user), "search": may_search(user), "candidates": may_review_candidates(user),
             "hardship": may_read_files(user), "reports": may_see_reports(user), "audit": may_audit(user)}
 
+
+def download_name(number: str, document) -> str:
+    """The file name a document downloads under, distinct for two documents of one title (the
+    认定审批表 of the first and of the second approval; the notices to each party): the party
+    it is for, and when it was issued."""
+    party = f"（{variant_label(document.variant)}）" if document.variant else ""
+    issued = timezone.localtime(document.created_at).strftime("%Y%m%d-%H%M%S")
+    return f"{number}-{document.title}{party}-{issued}-v{document.version}.pdf"

@@ -2,7 +2,9 @@
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +20,7 @@ from tests.consent import consent_recorded
 from tests.dispute_cases import SIGNED_SCAN
 from tests.identifiers import resident_id, uscc
 from workflows.dispute.flow import DisputeFlow
-from workflows.dispute.pages import flow_step_transitions
+from workflows.dispute.pages import download_name, flow_step_transitions
 from workflows.models import DisputeProcess
 
 pytestmark = pytest.mark.django_db
@@ -399,6 +401,9 @@ def test_the_document_download_streams_the_stored_pdf(client, people, oral_case)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
+    issued = timezone.localtime(document.created_at).strftime("%Y%m%d-%H%M%S")
+    assert quote(f"{oral_case.number}-{document.title}") in response["Content-Disposition"]
+    assert quote(f"-{issued}-v1.pdf") in response["Content-Disposition"]
     assert body.startswith(b"%PDF")
     assert hashlib.sha256(body).hexdigest() == document.sha256
     logged = AuditEvent.objects.get(action=AuditAction.EXPORT, name="download_document")
@@ -531,3 +536,15 @@ def test_a_refused_action_keeps_its_form_and_says_why(client, orgs, people):
     assert "调解时间不能早于现在。" in page_text(response)
     assert 'value="街道调解室"' in page_text(response)
     assert not case.sessions.exists()
+
+
+def test_two_documents_of_one_title_download_under_different_names():
+    issued = timezone.make_aware(datetime(2026, 3, 2, 9, 30))
+    first = SimpleNamespace(title="困难职工认定审批表", variant="", version=1, created_at=issued)
+    second = SimpleNamespace(title="困难职工认定审批表", variant="", version=1,
+                             created_at=issued + timedelta(days=2))
+    to_worker = SimpleNamespace(title="受理通知书", variant="worker", version=1, created_at=issued)
+    to_employer = SimpleNamespace(title="受理通知书", variant="employer", version=1, created_at=issued)
+    names = {download_name("BJ-HD-KN-2026-0007", doc) for doc in (first, second, to_worker, to_employer)}
+    assert len(names) == 4
+    assert download_name("BJ-HD-2026-0001", to_worker) == "BJ-HD-2026-0001-受理通知书（劳动者）-20260302-093000-v1.pdf"
