@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.e2e]
 FIRST17 = "11010819850612003"
 RESIDENT_ID = FIRST17 + resident_id_check_char(FIRST17)
 EMS_NUMBER = "1187654321098"  # a domestic EMS waybill: 13 digits
-DRAFT_FILENAME = re.compile(r"^BJ-HD-ZGC-\d{4}-\d{4}-调解协议书（签署稿）-v1\.pdf$")
+DRAFT_FILENAME = re.compile(r"^BJ-HD-ZGC-\d{4}-\d{4}-调解协议书（签署稿）-\d{8}-\d{6}-v1\.pdf$")  # number, title, issued, version
 
 
 def cn_day(day) -> str:
