@@ -53,7 +53,7 @@ from cases.models.dispute.states import Channel
 from cases.rules.claims import ClaimType
 from cases.rules.deadlines import clock as clock_rule
 
-from .period import Period
+from .period import Period, next_month
 
 ZERO = Decimal("0.00")
 
@@ -258,13 +258,13 @@ def dispute_figures(*, organisation: Organisation, period: Period) -> DisputeFig
 def _rows_covering(period: Period) -> Q:
     """The month rows of the months the period covers whole, the day rows of the rest."""
     months = [start for start in _month_starts(period.start, period.end)
-              if start >= period.start and _next_month(start) <= period.end + timedelta(days=1)]
+              if start >= period.start and next_month(start) <= period.end + timedelta(days=1)]
     if not months:
         return Q(span=RollupSpan.DAY, starts_on__range=(period.start, period.end))
     covering = Q(span=RollupSpan.MONTH, starts_on__in=months)
     if period.start < months[0]:
         covering |= Q(span=RollupSpan.DAY, starts_on__range=(period.start, months[0] - timedelta(days=1)))
-    after_months = _next_month(months[-1])
+    after_months = next_month(months[-1])
     if after_months <= period.end:
         covering |= Q(span=RollupSpan.DAY, starts_on__range=(after_months, period.end))
     return covering
@@ -274,12 +274,8 @@ def _month_starts(start: date, end: date) -> list[date]:
     starts, day = [], start.replace(day=1)
     while day <= end:
         starts.append(day)
-        day = _next_month(day)
+        day = next_month(day)
     return starts
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _yuan(fen: int) -> Decimal:
