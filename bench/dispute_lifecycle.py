@@ -16,7 +16,9 @@ complete_task — the functions tests/integration/test_dispute_flow_agreement.py
 
 Per step: SQL queries (django.test.utils.CaptureQueriesContext; exact) and wall time, the
 documents the step issued counted apart (every query under cases/tasks/documents.py, and
-the time of issue_document_task's eager run). Each query is also attributed to the first
+the time of issue_document_task's eager run), and so are the transitions' notifications
+(every query under notifications/tasks.py: notify_transition_task, which a worker runs in
+production; the request does not wait for it). Each query is also attributed to the first
 frame of the stack under cases/, workflows/ or notifications/ (the line in our code that
 issued it): the top 15 lines by query count are printed. The baseline (bench/bare_flow.py)
 is a plain viewflow Process through seven human tasks (two claimed, five assigned on
@@ -48,6 +50,7 @@ GOAL_ACTION_QUERIES = 12
 GOAL_DOCUMENT_QUERIES = 5
 OUR_CODE = tuple(str(ROOT / name) + os.sep for name in ("cases", "workflows", "notifications"))
 DOCUMENT_TASK = str(ROOT / "cases" / "tasks" / "documents.py")
+NOTIFICATION_TASK = str(ROOT / "notifications" / "tasks.py")
 IN_TASK_ACTIONS = 10  # record_consent, schedule, record, 4 signatures, upload, 2 payments
 
 
@@ -79,21 +82,27 @@ class Recorder:
         self.document_queries = Counter()  # step → queries made while issuing documents
         self.document_seconds = defaultdict(float)
         self.documents = Counter()
+        self.notification_queries = Counter()  # step → queries of notify_transition_task's eager runs
+        self.notification_seconds = defaultdict(float)
 
     def __call__(self, execute, sql, params, many, context):
         if self.step is not None:
-            frame, source, in_document = sys._getframe(1), None, False
+            frame, source, in_document, in_notification = sys._getframe(1), None, False, False
             while frame is not None:
                 filename = frame.f_code.co_filename
                 if source is None and filename.startswith(OUR_CODE):
                     source = f"{os.path.relpath(filename, ROOT)}:{frame.f_lineno}"
                 if filename == DOCUMENT_TASK:
                     in_document = True
+                if filename == NOTIFICATION_TASK:
+                    in_notification = True
                 frame = frame.f_back
             source = source or "(viewflow / django only)"
             if in_document:
                 self.document_queries[self.step] += 1
                 self.document_lines[source] += 1
+            elif in_notification:
+                self.notification_queries[self.step] += 1
             else:
                 self.lines[source] += 1
         return execute(sql, params, many, context)
@@ -114,6 +123,21 @@ class Recorder:
 
         issue_document_task.delay = timed_delay
 
+    def wrap_notification_task(self):
+        """Time the eager run of each transition's notifications, for the step that caused it."""
+        from notifications.tasks import notify_transition_task
+
+        delay = notify_transition_task.delay
+
+        def timed_delay(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return delay(*args, **kwargs)
+            finally:
+                self.notification_seconds[self.step] += time.perf_counter() - started
+
+        notify_transition_task.delay = timed_delay
+
 
 def _measured(recorder, results, step, action):
     """Run `action` as `step`: queries and milliseconds, documents apart."""
@@ -122,6 +146,7 @@ def _measured(recorder, results, step, action):
 
     recorder.step = step
     documents_before = (recorder.document_queries[step], recorder.document_seconds[step], recorder.documents[step])
+    notifications_before = (recorder.notification_queries[step], recorder.notification_seconds[step])
     connection.queries_log.clear()  # CaptureQueriesContext counts in a log of at most 9,000 queries
     started = time.perf_counter()
     try:
@@ -132,9 +157,13 @@ def _measured(recorder, results, step, action):
     elapsed = time.perf_counter() - started
     document_queries = recorder.document_queries[step] - documents_before[0]
     document_seconds = recorder.document_seconds[step] - documents_before[1]
+    notification_queries = recorder.notification_queries[step] - notifications_before[0]
+    notification_seconds = recorder.notification_seconds[step] - notifications_before[1]
     results[step].append({
-        "queries": len(captured.captured_queries) - document_queries,
-        "ms": (elapsed - document_seconds) * 1000,
+        "queries": len(captured.captured_queries) - document_queries - notification_queries,
+        "ms": (elapsed - document_seconds - notification_seconds) * 1000,
+        "notification_queries": notification_queries,
+        "notification_ms": notification_seconds * 1000,
         "documents": recorder.documents[step] - documents_before[2],
         "document_queries": document_queries,
         "document_ms": document_seconds * 1000,
@@ -309,6 +338,7 @@ def main() -> None:
     street, mediator, lead = _fixtures()
     recorder = Recorder()
     recorder.wrap_document_task()
+    recorder.wrap_notification_task()
 
     with connection.execute_wrapper(recorder):
         _lifecycle(0, street, mediator, lead, recorder, defaultdict(list))  # warm-up
@@ -334,6 +364,9 @@ def main() -> None:
     document_count = _per_lifecycle(dispute, "documents", n)
     document_queries = _per_lifecycle(dispute, "document_queries", n)
     document_ms = statistics.median(sum(runs[i]["document_ms"] for runs in dispute.values()) for i in range(n))
+    notification_queries = _per_lifecycle(dispute, "notification_queries", n)
+    notification_ms = statistics.median(
+        sum(runs[i]["notification_ms"] for runs in dispute.values()) for i in range(n))
     transitions = len(dispute)
     actions = [name for name in steps if name.startswith(("record_", "schedule_", "upload_"))]
     print(json.dumps({
@@ -362,12 +395,19 @@ def main() -> None:
             "top_source_lines": [{"line": line, "queries_per_lifecycle": round(count / n, 1)}
                                  for line, count in document_lines.most_common(5)],
         },
+        "notifications": {
+            "queries_per_lifecycle": round(notification_queries, 1),
+            "ms_per_lifecycle_p50": round(notification_ms, 1),
+        },
+        "queries_per_lifecycle_with_notifications": round(queries + notification_queries, 1),
+        "query_ratio_with_notifications": round((queries + notification_queries) / bare_queries, 2),
         "lifecycle_wall_ms_p50_with_documents": round(statistics.median(wall) * 1000, 1),
         "steps": steps,
         "baseline_steps": bare_steps,
         "top_source_lines": [{"line": line, "queries_per_lifecycle": round(count / n, 1)}
                              for line, count in lines.most_common(15)],
-        "note": "shared 2-core machine: times are noisy, query counts exact; documents counted apart",
+        "note": ("shared 2-core machine: times are noisy, query counts exact; documents and transition "
+                 "notifications (Celery tasks a worker runs in production, eager here) counted apart"),
     }, ensure_ascii=False, indent=2))
 
 

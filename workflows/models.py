@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
+from workflows.flow_lock import holds_flow_lock
+
 
 class DisputeProcess(Process):
     """The mediation work on one labour dispute case (DisputeFlow)."""
@@ -37,8 +39,13 @@ class DisputeProcess(Process):
         """What the flow's steps move through the transition door; read with its organisation,
         which the task's checks read next."""
         if self.case_id is not None and not DisputeProcess.case.is_cached(self):
-            cases = self._meta.get_field("case").related_model._base_manager
-            self.case = cases.select_related("organisation").get(pk=self.case_id)
+            model = self._meta.get_field("case").related_model
+            if holds_flow_lock(self.pk):  # a write under the flow lock: read it as the door locks it
+                from cases.platform.transitions import lock_for_door
+
+                self.case = lock_for_door(model, self.case_id)
+            else:
+                self.case = model._base_manager.select_related("organisation").get(pk=self.case_id)
         return self.case
 
 

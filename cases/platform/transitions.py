@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
@@ -118,8 +118,38 @@ def _locking(model):
     return queryset
 
 
+def lock_for_door(model, pk):
+    """`model`'s row `pk`, read locked as the door locks it, for a caller that goes through the
+    door with this very copy later in the same transaction (a flow step reads its case under the
+    flow lock, checks who may act, then applies): the door takes it as its locked copy instead
+    of reading the row a second time. Call it inside an atomic block."""
+    subject = _locking(model).get(pk=pk)
+    subject._door_lock = connection.atomic_blocks[-1]
+    return subject
+
+
+def _held_door_lock(subject) -> bool:
+    """Whether `subject` was read by lock_for_door in an atomic block that is still open (a
+    row lock taken in a savepoint since rolled back is gone). Good for one door call: what the
+    door saves, it adopts into the copy, but later writes by other code would not be."""
+    block = subject.__dict__.pop("_door_lock", None)
+    return block is not None and any(open_block is block for open_block in connection.atomic_blocks)
+
+
 def _lock(subject):
+    if _held_door_lock(subject):
+        return subject
     return _locking(type(subject)).get(pk=subject.pk)
+
+
+def _forget_unsaved(subject, loaded: dict) -> None:
+    """A transition taken on the caller's own copy failed and its transaction is rolled back:
+    give the copy back the values it was read with, and drop the related objects the failed
+    transition may have changed in memory (they are read again when next used)."""
+    for attname, value in loaded.items():
+        subject.__dict__[attname] = value
+    subject._state.fields_cache = {}
+    subject.__dict__.pop("_prefetched_objects_cache", None)
 
 
 def _has_organisation(model) -> bool:
@@ -285,15 +315,23 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
     whole on any error from here (a flow step's): its own savepoint would only repeat that one."""
     data = data or {}
     with roles_read_once(), transaction.atomic(savepoint=savepoint):
-        move = _move(_lock(subject), subject, name, by=by, reason=reason, data=data)
-        if _needs_saving(move):
-            move.subject.save()
-        clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
-                                                  imported=imported)
-        event = append_event(**event_spec)
-        _count_figures([move], imported)
-        _schedule_side_effects(move.subject, move.spec, event, by)
-    _adopt(subject, move.subject)
+        locked = _lock(subject)
+        as_read = _field_values(locked) if locked is subject else None
+        try:
+            move = _move(locked, subject, name, by=by, reason=reason, data=data)
+            if _needs_saving(move):
+                move.subject.save()
+            clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
+                                                      imported=imported)
+            event = append_event(**event_spec)
+            _count_figures([move], imported)
+            _schedule_side_effects(move.subject, move.spec, event, by)
+        except BaseException:
+            if as_read is not None:
+                _forget_unsaved(subject, as_read)
+            raise
+    if locked is not subject:
+        _adopt(subject, move.subject)
     return _outcome(move, event, clock_changes)
 
 

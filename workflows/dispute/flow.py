@@ -61,7 +61,7 @@ from django.db.models.functions import Coalesce
 from django.urls import path
 from django.utils.translation import gettext, gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.disputes.intake import RegistrationResult, register_dispute
@@ -72,6 +72,7 @@ from cases.models.dispute.case import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.platform.effects import effect
 from cases.platform.transitions import apply, conditions_met
 from cases.rules.roles import READ_ONLY_ROLES
+from workflows.flow_lock import door_aware_lock
 from workflows.models import DisputeProcess
 from workflows.page_scope import holds_any
 
@@ -292,12 +293,20 @@ def run_step(activation, *, by, transition: str, reason: str = "", data: dict | 
     return outcome
 
 
+def execution_refusal(task, user) -> str:
+    """Why `user` may not do `task` now, in words; "" when they may (they hold it, in scope)."""
+    flow_task = task.flow_task
+    if flow_task.can_execute(user, task):
+        return ""
+    return flow_task.refusal(user, task) or gettext("只有领取了该任务的人可以办理它。")
+
+
 def complete_task(task, *, by, transition: str, reason: str = "", data: dict | None = None):
     """Complete a claimed task from code, with the same checks as its page."""
     with roles_read_once(), task.activation() as activation:
-        if not activation.flow_task.can_execute(by, activation.task):
-            refusal = activation.flow_task.refusal(by, activation.task)
-            raise PermissionDenied(refusal or gettext("只有领取了该任务的人可以办理它。"))
+        refusal = execution_refusal(activation.task, by)
+        if refusal:
+            raise PermissionDenied(refusal)
         activation.start(None)
         return run_step(activation, by=by, transition=transition, reason=reason, data=data, savepoint=False)
 
@@ -316,12 +325,20 @@ def run_action(activation, *, by, action: str, reason: str = "", data: dict | No
         return _run_action(activation, by=by, action=action, reason=reason, data=data, savepoint=savepoint)
 
 
+def action_refusal(task, user, action: str) -> str:
+    """Why `user` may not take the in-task `action` on `task` now, in words; "" when they may."""
+    flow_task = task.flow_task
+    if flow_task.may_take_action(user, task, action):
+        return ""
+    if action in flow_task.lead_actions:
+        return gettext("只有调解组长可以办理此事项。")
+    return gettext("只有领取了该任务的人可以办理此事项。")
+
+
 def _run_action(activation, *, by, action: str, reason: str, data: dict | None, savepoint: bool):
-    flow_task, task = activation.flow_task, activation.task
-    if not flow_task.may_take_action(by, task, action):
-        if action in flow_task.lead_actions:
-            raise PermissionDenied(gettext("只有调解组长可以办理此事项。"))
-        raise PermissionDenied(gettext("只有领取了该任务的人可以办理此事项。"))
+    refusal = action_refusal(activation.task, by, action)
+    if refusal:
+        raise PermissionDenied(refusal)
     with transaction.atomic(savepoint=savepoint), flow_step(activation):
         outcome = apply(activation.process.subject, action, by=by, reason=reason, data=data, savepoint=False)
         if outcome.to_state != outcome.from_state:  # an in-task action never moves the case on
@@ -456,7 +473,7 @@ class DisputeFlow(flow.Flow):
     process_class = DisputeProcess
     # Row lock on the process for every step and claim: of two people claiming or executing
     # the same task at once, the second waits and then sees what the first did.
-    lock_impl = lock.select_for_update_lock
+    lock_impl = door_aware_lock  # viewflow's select_for_update_lock, which the case reads (flow_lock.py)
 
     process_summary_template = _("{{ process.case.number }} {{ process.case.worker }} 诉 {{ process.case.employer }}（{{ process.case.get_status_display }}）")
 

@@ -29,6 +29,7 @@ from workflows.models import DisputeProcess, DisputeQueueEntry
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)
 BATCH_SIZE = 2000
 CHANGED_BATCH_SIZE = 500  # within SQLite's limit of bound parameters
+FEW_CASES = 3
 
 
 def is_dispute_human_task(task: Task) -> bool:
@@ -73,8 +74,12 @@ def follow_clocks(sender, deadlines, **kwargs) -> None:
 
 def _refresh(case_ids: list[int]) -> None:
     """Give the rows of these cases (those that have any) their cases' nearest clocks: one
-    UPDATE per distinct clock, so a schedule approval moving thousands of cases stays cheap."""
-    queued = set(DisputeQueueEntry.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
+    UPDATE per distinct clock, so a schedule approval moving thousands of cases stays cheap.
+    A few cases (one transition's) are updated without first asking which have rows: an UPDATE
+    that finds none costs what that question would."""
+    queued = case_ids
+    if len(case_ids) > FEW_CASES:
+        queued = set(DisputeQueueEntry.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
     by_clock = defaultdict(list)
     for case_id, clock in nearest_clocks(queued).items():
         by_clock[clock].append(case_id)

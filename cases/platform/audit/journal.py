@@ -17,7 +17,8 @@ from datetime import timezone as dt_timezone
 
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from cases.models import AuditChainHead, AuditEvent
@@ -118,12 +119,34 @@ def append_events(specs: list[dict]) -> list[AuditEvent]:
         event = _new_event(seq=seq, prev_hash=prev_hash, **spec)
         events.append(event)
         prev_hash = event.hash
+    if connections[AuditEvent.objects.db].vendor == "postgresql":
+        _insert_moving_head(events, seq, prev_hash)
+        return events
     if len(events) == 1:  # save() sets the primary key on every backend; callers of append_event use it
         events[0].save()
     else:
         AuditEvent.objects.bulk_create(events)
     AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev_hash)
     return events
+
+
+def _insert_moving_head(events: list[AuditEvent], seq: int, last_hash: str) -> None:
+    """PostgreSQL: insert the events and move the chain head in one statement (a data-modifying
+    WITH), their primary keys read back as save() would set them. The head is locked already."""
+    database = AuditEvent.objects.db
+    query = InsertQuery(AuditEvent)
+    query.insert_values([field for field in AuditEvent._meta.concrete_fields if not field.primary_key], events)
+    compiler = query.get_compiler(using=database)
+    compiler.returning_fields = [AuditEvent._meta.pk]
+    [(insert_sql, params)] = compiler.as_sql()
+    head = connections[database].ops.quote_name(AuditChainHead._meta.db_table)
+    with connections[database].cursor() as cursor:
+        cursor.execute(f"WITH head AS (UPDATE {head} SET last_seq = %s, last_hash = %s WHERE id = 1) {insert_sql}",
+                       [seq, last_hash, *params])
+        primary_keys = [row[0] for row in cursor.fetchall()]
+    for event, pk in zip(events, primary_keys, strict=True):
+        event.pk = pk
+        event._state.adding, event._state.db = False, database
 
 
 def _new_event(*, seq: int, prev_hash: str, action: str, actor, subject=None, organisation=None, name: str = "",
