@@ -132,6 +132,8 @@ def test_under_the_flow_lock_the_door_uses_the_case_the_step_read(orgs, people):
     agreement_reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and 'FROM "cases_agreement"' in q["sql"]]
     assert len(case_reads) == 1, case_reads  # read once, locked, for the checks and the door alike
     assert len(agreement_reads) == 1, agreement_reads  # the condition's read serves the door's check too
+    process_reads = [q["sql"] for q in captured.captured_queries if 'FROM "viewflow_process"' in q["sql"]]
+    assert not process_reads, process_reads  # read with the task, in one query (flow_lock.task_with_process)
 
 
 def test_a_failed_transition_gives_the_steps_copy_back_as_it_was_read(orgs, people, monkeypatch):

@@ -72,7 +72,7 @@ from cases.models.dispute.case import CASE_HANDLERS, DisputeCase, DisputeStatus
 from cases.platform.effects import effect
 from cases.platform.transitions import apply, conditions_met
 from cases.rules.roles import READ_ONLY_ROLES
-from workflows.flow_lock import door_aware_lock
+from workflows.flow_lock import activation_of, door_aware_lock, wrap_case_execute_view, wrap_case_task_view
 from workflows.models import DisputeProcess
 from workflows.page_scope import holds_any
 
@@ -133,14 +133,19 @@ class CaseTask(flow.View):
         return ClaimTaskView.as_view()
 
     @property
-    def assign_path(self):
-        from viewflow.workflow.flow import utils
+    def view_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            wrap_case_execute_view(self, self.view), name="execute",
+        )
 
+    @property
+    def assign_path(self):
         # No permission pre-check here: the claim view makes it, so that a refusal is a
         # sentence the user can act on.
         return path(
             f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
-            utils.wrap_task_view(self, self.assign_view), name="assign",
+            wrap_case_task_view(self, self.assign_view), name="assign",
         )
 
     @property
@@ -151,12 +156,10 @@ class CaseTask(flow.View):
 
     @property
     def action_path(self):
-        from viewflow.workflow.flow import utils
-
         # The flow lock and a transaction wrap the POST; TaskActionView checks may_take_action.
         return path(
             f"<int:process_pk>/{self.name}/<int:task_pk>/action/<slug:action>/",
-            utils.wrap_task_view(self, self.action_view), name="action",
+            wrap_case_task_view(self, self.action_view), name="action",
         )
 
     def get_available_actions(self, activation, user):
@@ -238,7 +241,7 @@ def person_label(user) -> str:
 def claim(activation, user) -> None:
     """Give the activation's task to `user`, or refuse with a Chinese message.
 
-    Call it under the flow lock (task.activation() or viewflow's task view wrapper): the task
+    Call it under the flow lock (activation_of(task) or the task views' wrapper): the task
     has been re-read under the lock, so of two people claiming at once exactly one finds it
     unclaimed.
     """
@@ -252,7 +255,7 @@ def claim(activation, user) -> None:
 
 def claim_task(task, user) -> None:
     """Claim `task` for `user` from code (same rules and messages as the claim page)."""
-    with roles_read_once(), task.activation() as activation:
+    with roles_read_once(), activation_of(task) as activation:
         claim(activation, user)
 
 
@@ -303,7 +306,7 @@ def execution_refusal(task, user) -> str:
 
 def complete_task(task, *, by, transition: str, reason: str = "", data: dict | None = None):
     """Complete a claimed task from code, with the same checks as its page."""
-    with roles_read_once(), task.activation() as activation:
+    with roles_read_once(), activation_of(task) as activation:
         refusal = execution_refusal(activation.task, by)
         if refusal:
             raise PermissionDenied(refusal)
@@ -348,7 +351,7 @@ def _run_action(activation, *, by, action: str, reason: str, data: dict | None, 
 
 def take_action(task, *, by, action: str, reason: str = "", data: dict | None = None):
     """Take an in-task action from code, with the same checks as the task page."""
-    with roles_read_once(), task.activation() as activation:
+    with roles_read_once(), activation_of(task) as activation:
         return run_action(activation, by=by, action=action, reason=reason, data=data, savepoint=False)
 
 
