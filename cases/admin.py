@@ -315,7 +315,7 @@ class FundForm(forms.ModelForm):
 
     class Meta:
         model = Fund
-        fields = ["organisation", "year", "aid_type", "name"]
+        fields = ["organisation", "year", "aid_type", "programme", "name"]
 
     def clean_allocation(self):
         """Plain decimal text only (cases.rules.bounds): `1e6` is no amount."""
@@ -341,8 +341,8 @@ class FundForm(forms.ModelForm):
 @admin.register(Fund)
 class FundAdmin(ScopedMixin, admin.ModelAdmin):
     form = FundForm
-    list_display = ["name", "organisation", "year", "aid_type", "budget", "paid", "balance"]
-    list_filter = ["year", "aid_type"]
+    list_display = ["name", "organisation", "year", "aid_type", "programme", "budget", "paid", "balance"]
+    list_filter = ["year", "aid_type", "programme"]
     search_fields = ["name", "organisation__name", "organisation__code"]
     inlines = [FundEntryInline]
 
@@ -354,11 +354,11 @@ class FundAdmin(ScopedMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["organisation", "year", "aid_type", "name", "allocation"]
-        return ["organisation", "year", "aid_type", "name", "summary", "allocation", "allocation_note"]
+            return ["organisation", "year", "aid_type", "programme", "name", "allocation"]
+        return ["organisation", "year", "aid_type", "programme", "name", "summary", "allocation", "allocation_note"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["organisation", "year", "aid_type", "name", "summary"]
+        return [] if obj is None else ["organisation", "year", "aid_type", "programme", "name", "summary"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -382,7 +382,7 @@ class FundAdmin(ScopedMixin, admin.ModelAdmin):
                 allocate_budget(fund=obj, amount=amount, by=request.user, note=form.cleaned_data["allocation_note"])
             return  # nothing else about a fund is edited
         fund = open_fund(organisation=obj.organisation, year=obj.year, aid_type=obj.aid_type, name=obj.name,
-                         budget=amount or Decimal("0.00"), by=request.user)
+                         budget=amount or Decimal("0.00"), by=request.user, programme=obj.programme)
         obj.pk, obj.created_at = fund.pk, fund.created_at
         obj._state.adding = False
 
@@ -429,16 +429,30 @@ class AidPlanAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
-    scope_via = "plan__file__organisation"
-    list_display = ["receipt_number", "file_number", "amount", "paid_on", "masked_recipient", "approved_by",
-                    "disbursed_by"]
-    list_select_related = ["plan__file", "plan__approved_by", "disbursed_by"]
-    search_fields = ["receipt_number", "plan__file__number"]
+class DisbursementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Payments under aid plans and of programme applications, in the user's subtrees."""
+
+    list_display = ["receipt_number", "file_number", "application_number", "amount", "paid_on", "masked_recipient",
+                    "approved_by", "disbursed_by"]
+    list_select_related = ["plan__file", "plan__approved_by", "application__file", "application__first_approved_by",
+                           "disbursed_by"]
+    search_fields = ["receipt_number", "plan__file__number", "application__number"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser and request.user.is_active:
+            return queryset
+        visible = visible_organisations(request.user).values("pk")
+        return queryset.filter(Q(plan__file__organisation__in=visible) | Q(application__organisation__in=visible))
 
     @admin.display(description=_("档案编号"), ordering="plan__file__number")
     def file_number(self, disbursement):
-        return disbursement.plan.file.number
+        file = disbursement.plan.file if disbursement.plan_id else disbursement.application.file
+        return file.number if file is not None else "—"
+
+    @admin.display(description=_("帮扶项目申请"), ordering="application__number")
+    def application_number(self, disbursement):
+        return disbursement.application.number if disbursement.application_id else "—"
 
     @admin.display(description=_("领款人"))
     def masked_recipient(self, disbursement):
@@ -446,7 +460,7 @@ class DisbursementAdmin(ReadOnlyMixin, ScopedMixin, admin.ModelAdmin):
 
     @admin.display(description=_("审批人"))
     def approved_by(self, disbursement):
-        return disbursement.plan.approved_by
+        return disbursement.plan.approved_by if disbursement.plan_id else disbursement.application.first_approved_by
 
 
 @admin.register(HardshipFile)
@@ -463,3 +477,7 @@ class HardshipFileAdmin(ReadOnlyMixin, ScopedAdmin):
     @admin.display(description=_("户主"))
     def household_head(self, file):
         return mask_name(file.household.head.name)
+
+
+# The aid programmes' rules and applications (registered there, with the mixins above).
+from cases.hardship.programmes import admin as programme_admin  # noqa: E402,F401

@@ -40,6 +40,7 @@ from cases.disputes.search import search_cases  # noqa: F401  (case search lives
 from cases.models.access import scoped  # noqa: F401  (imported from here by bench/queues.py)
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit, clock as clock_rule
+from cases.rules.money import yuan  # ¥23,196.00, "—" for none: the pages import it from here
 
 ZERO = Decimal("0.00")
 RESIDENT_ID_VISIBLE_HEAD = 6
@@ -57,13 +58,6 @@ def mask_resident_id(number: str | None) -> str:
     if hidden <= 0:
         return "*" * len(number)
     return number[:RESIDENT_ID_VISIBLE_HEAD] + "*" * hidden + number[-RESIDENT_ID_VISIBLE_TAIL:]
-
-
-def yuan(amount: Decimal | None) -> str:
-    """¥23,196.00; an em dash when there is no amount."""
-    if amount is None:
-        return "—"
-    return f"¥{amount:,.2f}"
 
 
 def cn_day(day: date | None) -> str:
@@ -271,10 +265,26 @@ EVENT_NAMES = {
     "two_factor_enrolled": gettext_lazy("启用双因素认证"), "two_factor": gettext_lazy("双因素验证码错误"),
     "locked_out": gettext_lazy("多次登录失败，已锁定"), "login_unlocked": gettext_lazy("解除账号登录锁定"),
     "login_address_unlocked": gettext_lazy("解除地址登录锁定"),
+    "calendar_feed_issued": gettext_lazy("生成日历订阅地址"),
+    "calendar_feed_regenerated": gettext_lazy("重新生成日历订阅地址（原地址作废）"),
+    "export_schedule_pdf": gettext_lazy("打印日程（PDF）"),
     "import_disputes": gettext_lazy("导入历史争议案件"), "import_civil_affairs": gettext_lazy("导入民政数据"),
     "link_civil_records": gettext_lazy("比对民政数据"), "confirm_link": gettext_lazy("确认民政比对结果"),
     "reject_link": gettext_lazy("否定民政比对结果"),
     "open_fund": gettext_lazy("设立帮扶资金"), "allocate_budget": gettext_lazy("预算拨入"),
+    # The organisation admin's changes (cases/platform/administration/).
+    "user_created": gettext_lazy("新建账户"), "user_updated": gettext_lazy("修改人员资料"),
+    "user_deactivated": gettext_lazy("停用账户"), "user_reactivated": gettext_lazy("启用账户"),
+    "password_reset": gettext_lazy("重设密码（临时密码）"),
+    "temporary_password_replaced": gettext_lazy("本人更换临时密码"),
+    "membership_added": gettext_lazy("分配角色"), "membership_removed": gettext_lazy("撤销角色"),
+    "organisation_created": gettext_lazy("新建组织"), "organisation_renamed": gettext_lazy("组织更名"),
+    "organisation_updated": gettext_lazy("修改组织信息"), "organisation_deactivated": gettext_lazy("停用组织"),
+    "organisation_reactivated": gettext_lazy("启用组织"),
+    "minimum_standard_added": gettext_lazy("录入低保标准"),
+    "hardship_parameters_added": gettext_lazy("录入困难职工认定参数"),
+    # A holiday schedule's decision (its transitions' names, read where no transition label is at hand).
+    "approve": gettext_lazy("批准"), "reject": gettext_lazy("驳回"),
 }
 
 

@@ -47,6 +47,13 @@ INSTALLED_APPS = [
     "cases",
     "notifications",
     "workflows",
+    "public",
+    # REST framework works without being an installed app, and is kept out of the list: its
+    # Chinese catalogue would replace Django's own messages on every form ("请输入合法的邮件地址").
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our own static files (the CSP allows no CDN)
+    "oauth2_provider",  # system clients' OAuth2 client credentials (api/system/)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +61,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL in an /api/ address is a 400 problem before any view reads it (api/problems.py).
+    "api.problems.NulInAddress",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -62,6 +71,8 @@ MIDDLEWARE = [
     "workflows.accounts.middleware.IdleTimeoutMiddleware",
     "workflows.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (it leaves one) and TwoFactorMiddleware: an admin-set password is replaced first.
+    "workflows.accounts.middleware.TemporaryPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "viewflow.middleware.SiteMiddleware",
@@ -218,11 +229,27 @@ CELERY_TIMEZONE = TIME_ZONE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {  # runserver's access log, as Django's default logging writes it
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "level": "INFO"},
+    },
+    "filters": {"refusals": {"()": "config.refusals.RefusalLine"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs seven INFO lines per PDF ("Step 1 - Fetching and parsing HTML", ...).
-    # axes logs every failed sign-in at WARNING (masked); its INFO lines add nothing.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs seven INFO lines per PDF ("Step 1 - Fetching and parsing HTML", ...).
+        # axes logs every failed sign-in at WARNING (masked); its INFO lines add nothing.
+        "weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) printed each of its records a second time
+        # beside the root's: its records go to the root's handler alone.
+        # (Naming `django` resets its children: runserver's access log is set again below.)
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # A refused request (403): one warning line with the user, the path and the reason.
+        "django.request": {"filters": ["refusals"]},
+    },
 }
 
 # Domain configuration that is not law (laws live in cases/rules/ with citations).
@@ -253,6 +280,23 @@ UNIONCASE["SMS_GATEWAY_TIMEOUT"] = env.float("SMS_GATEWAY_TIMEOUT", default=10.0
 # Local time (TIME_ZONE) in which no SMS goes out; those due then wait until it ends.
 UNIONCASE["SMS_QUIET_HOURS"] = env.str("SMS_QUIET_HOURS", default="22:00-08:00")
 
+# --- The workers' pages under /public/ (README: "Pages for workers") ---
+# Where workers and employers reach the public pages: messages to parties link there, never to
+# the staff workbench (SITE_URL). May be another host than the workbench's.
+UNIONCASE["PUBLIC_BASE_URL"] = env.str("PUBLIC_BASE_URL", default=UNIONCASE["SITE_URL"])
+# One-time SMS codes (cases/platform/phone_codes.py): minutes a code lives, wrong tries it takes,
+# minutes a confirmed number stays confirmed for filling in the form or reading the progress.
+UNIONCASE["PUBLIC_CODE_MINUTES"] = env.int("PUBLIC_CODE_MINUTES", default=10)
+UNIONCASE["PUBLIC_CODE_ATTEMPTS"] = env.int("PUBLIC_CODE_ATTEMPTS", default=5)
+UNIONCASE["PUBLIC_CONFIRMED_MINUTES"] = env.int("PUBLIC_CONFIRMED_MINUTES", default=30)
+# Throttle: seconds between two codes to one number; codes per number and per sender's address an hour.
+UNIONCASE["PUBLIC_CODE_INTERVAL_SECONDS"] = env.int("PUBLIC_CODE_INTERVAL_SECONDS", default=60)
+UNIONCASE["PUBLIC_CODES_PER_PHONE_HOUR"] = env.int("PUBLIC_CODES_PER_PHONE_HOUR", default=5)
+UNIONCASE["PUBLIC_CODES_PER_CLIENT_HOUR"] = env.int("PUBLIC_CODES_PER_CLIENT_HOUR", default=20)
+# Attachments one online application may carry (each within UPLOAD_MAX_BYTES).
+UNIONCASE["PUBLIC_MAX_ATTACHMENTS"] = env.int("PUBLIC_MAX_ATTACHMENTS", default=5)
+# --- end of the workers' pages block ---
+
 # --- Audit journal: its key and its anchors, both outside the database (issue 17, point 5; SECURITY.md) ---
 # HMAC-SHA256 key sealing every audit event and anchor line. Unset: a public development key,
 # which `check --deploy` refuses when DEBUG is off (unioncase.E020). Rotate with rekey_audit_chain.
@@ -271,3 +315,74 @@ FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default="")
 # changing it run `manage.py rotate_field_keys` at once: until then lookups by ID find nothing (E022).
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 # --- end of the personal data block ---
+
+# --- REST API under /api/v1/ (issue 21, point 1; api/) ---
+REST_FRAMEWORK = {
+    # Staff sign in with their session (CSRF checked) or a personal token (Authorization: Bearer …).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.PersonalTokenAuthentication",
+        "api.auth.StaffSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ReadThrottle", "api.throttling.WriteThrottle"],
+    # Per signed-in user and per system client: requests a minute, reads and writes apart.
+    "DEFAULT_THROTTLE_RATES": {
+        "read": env.str("API_READ_RATE", default="300/min"),
+        "write": env.str("API_WRITE_RATE", default="60/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "unioncase API",
+    "DESCRIPTION": _("工会劳动争议调解与困难职工帮扶系统的接口：工作人员以会话或个人令牌访问，角色和组织范围与页面相同；"
+                     "系统客户端（工会App、民政部门、总工会数据看板）以OAuth2客户端凭证访问，限于其登记的组织范围和权限范围。"),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Links from an answer to the requests its values lead to (api/links.py), after the enums' own hook.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.links.add_links"],
+    # One name per choice list that several fields share.
+    "ENUM_NAME_OVERRIDES": {"ConsentMethodEnum": "cases.models.dispute.mediation.ConsentMethod"},
+    # Staff endpoints list the staff's ways in, system endpoints OAuth2 (api/system/auth.py); the
+    # staff endpoints' refusal of a system client's token is no way in and is left out.
+    "AUTHENTICATION_WHITELIST": [
+        "api.auth.PersonalTokenAuthentication",
+        "api.auth.StaffSessionAuthentication",
+        "api.system.auth.SystemClientAuthentication",
+    ],
+}
+# Rows per page of the API's lists (cursor pagination, api/pagination.py); a client may ask for up to 200.
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+# A repeated POST with the same Idempotency-Key within this many hours gets the first answer.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+# System clients (api/system/): OAuth2 client credentials at /api/v1/oauth/token/, each client
+# bound to an organisation subtree and to scopes (`manage.py register_system_client`). Only the
+# client-credentials grant is used; the RFC 9700 gates are on (tokens stored hashed, none in a
+# query string, no implicit or password grant).
+# Named so that a migration of ours referring to the application model resolves (the model is swappable).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.system.clients.SystemClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.system.clients.SystemClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_CLIENT_TOKEN_SECONDS", default=3600),
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "PKCE_REQUIRED": True,
+    "ALLOW_URI_WILDCARDS": False,
+    **{f"COMPLIANT_BCP_RFC9700_{gate}": True for gate in (
+        "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
+        "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
+}
+# --- end of the REST API block ---

@@ -1,14 +1,26 @@
-"""Where a dispute's notices go: the case page, and the parties' recorded contacts.
+"""Where a dispute's notices go: the case page (staff), the public progress page (parties), and
+the parties' recorded contacts.
 
 Parties are reached at what a case records: the worker's mobile and email (Worker.phone,
 Worker.email) and the employer's contact phone and email (Employer.contact_phone,
-Employer.contact_email)."""
+Employer.contact_email). Their messages link to the workers' pages under /public/ on
+UNIONCASE["PUBLIC_BASE_URL"], never to the staff workbench (services.party_link)."""
 
-from .services import PartyContact
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .services import PartyContact, public_url
 
 
 def case_link(case) -> str:
+    """The case page of the workbench: for staff only."""
     return f"/cases/{case.pk}/"
+
+
+def progress_link(case) -> str:
+    """案件进度查询 with the case number filled in: where a party follows its case."""
+    return public_url(f"{reverse('public:progress')}?{urlencode({'case': case.number})}")
 
 
 def party_contacts(case) -> list[PartyContact]:

@@ -12,7 +12,7 @@ from cases.models import Deadline, Membership, Role
 from cases.models.dispute.mediation import MediationSession, SessionStatus
 from cases.rules.calendar import add_working_days
 
-from .contacts import case_link, party_contacts
+from .contacts import case_link, party_contacts, progress_link
 from .services import notify, notify_parties
 
 DIGEST_WORKING_DAYS = 3
@@ -41,7 +41,7 @@ def send_session_reminders(*, today: date | None = None) -> int:
             made = notify(recipients=[session.mediator], kind="session_reminder", context=context,
                           event_key=event_key, link=case_link(case))
             made += notify_parties(contacts=party_contacts(case), kind="session_reminder", context=context,
-                                   event_key=event_key, link=case_link(case))
+                                   event_key=event_key, link=progress_link(case))
         reminded += bool(made)
     return reminded
 

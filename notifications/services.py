@@ -90,6 +90,25 @@ def notify(*, recipients: Iterable, kind: str, context: dict, event_key: str, li
     return made
 
 
+def public_url(path: str) -> str:
+    """`path` (a page under /public/) on UNIONCASE["PUBLIC_BASE_URL"]."""
+    base = settings.UNIONCASE.get("PUBLIC_BASE_URL") or settings.UNIONCASE["SITE_URL"]
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def party_link(link: str) -> str:
+    """What a party's message may link to: a page of the workers' own under /public/, made
+    absolute on PUBLIC_BASE_URL. Anything else (a staff page) is left out: parties have no login."""
+    if not link:
+        return ""
+    public_root = public_url("/public/")
+    if link.startswith(public_root):
+        return link
+    if link.startswith("/public/"):
+        return public_url(link)
+    return ""
+
+
 def party_addresses(contact: PartyContact) -> list[tuple[str, str]]:
     phone = "".join(ch for ch in contact.phone if ch.isdigit() or ch == "+")
     return [(Channel.SMS.value, phone), (Channel.EMAIL.value, contact.email.strip().lower())]
@@ -100,9 +119,10 @@ def notify_parties(
     legal_notice: bool = False,
 ) -> list[Delivery]:
     """Tell parties by SMS and email at their recorded contacts; the template also sees
-    `recipient_name`. An opted-out address is logged as suppressed, unless this is a legal
+    `recipient_name`. `link` must be a public page (party_link): a staff page is left out. An opted-out address is logged as suppressed, unless this is a legal
     notice, which always goes out (still within SMS quiet hours). Returns the new deliveries."""
     channels = enabled_channels()
+    link = party_link(link)
     made = []
     for contact in contacts:
         title, body = message_in_site_language(kind, {**context, "recipient_name": contact.name})

@@ -22,7 +22,7 @@ def notify_transition_task(self, *, kind: str, transition_event_id: int) -> int:
     )
     if notice.parties:
         sent += notify_parties(
-            contacts=notice.parties, kind=kind, context=notice.context, link=notice.link, event_key=event_key,
+            contacts=notice.parties, kind=kind, context=notice.context, link=notice.party_link, event_key=event_key,
             legal_notice=notice.legal_notice,
         )
     return len(sent)

@@ -1,7 +1,11 @@
-"""The workbench home: who the user is, where, and one card per role they hold.
+"""The workbench home: who the user is, where, and each role's work (UX.md): a mediator's tasks
+by legal deadline and the queue beside them, a lead's team board, a caseworker's and a
+reviewer's queues (workflows/worklists.py), an auditor's and an organisation admin's figures.
 
 Every number on the page is a real query, scoped with cases.models.access: a role held in an
-organisation covers that organisation's subtree and nothing else.
+organisation covers that organisation's subtree and nothing else. A number that counts the
+items of a list is a link to the page showing exactly those items, counted as that page counts
+them. The page reads a fixed number of queries whatever the number of rows.
 """
 
 from dataclasses import dataclass, field
@@ -17,22 +21,33 @@ from viewflow.workflow.status import STATUS
 from cases.models import (
     AuditChainHead,
     AuditEvent,
-    Deadline,
-    DeadlineState,
     Membership,
     Organisation,
     Role,
 )
 from cases.models.access import scoped, visible_organisations
+from workflows.dispute.flow import DisputeFlow
+from workflows.dispute.views import BREACHED, MenuCounts
+from workflows.worklists import (
+    WorkList,
+    dispute_list,
+    hardship_list,
+    open_tasks_counts,
+    plan_list,
+    task_list_url,
+    team_list,
+)
 
 
 @dataclass
 class Metric:
-    """One figure on a card; when it is zero the card says so in words."""
+    """One figure on a card, a link to the list of what it counts (`url`); when it is zero the
+    card says so in words."""
 
     label: str
     value: int
     empty: str
+    url: str = ""
 
 
 @dataclass
@@ -49,6 +64,17 @@ class RoleCard:
     tree: list[dict] = field(default_factory=list)
     link: str = ""
     link_label: str = ""
+    lists: list[WorkList] = field(default_factory=list)  # tables of work (workflows/worklists.py)
+
+    @property
+    def wide(self) -> bool:
+        """A card with a table of work spans the page."""
+        return bool(self.lists)
+
+    @property
+    def titled_lists(self) -> bool:
+        """Several tables on one card each name themselves."""
+        return len(self.lists) > 1
 
 
 def role_scope(user, role: str) -> QuerySet[Organisation]:
@@ -57,11 +83,6 @@ def role_scope(user, role: str) -> QuerySet[Organisation]:
     return visible_organisations(user).filter(
         pk__in=Organisation.objects.subtree_of(roots).values("pk")
     )
-
-
-def my_assigned_tasks(user) -> QuerySet[Task]:
-    """Human tasks assigned to `user` and not yet done (viewflow's inbox, across every flow)."""
-    return Task.objects.filter(owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN")
 
 
 def flow_classes() -> list:
@@ -121,101 +142,82 @@ def organisation_tree(organisations: QuerySet[Organisation]) -> list[dict]:
 
 
 def mediator_cards(user, organisations, orgs) -> list[RoleCard]:
+    """我的待办 (most urgent first) and 待领取 beside it: the first rows of the dispute flow's lists."""
+    inbox, queue = dispute_list(user, "inbox"), dispute_list(user, "queue")
     mine = RoleCard(
         role=Role.MEDIATOR, role_label=Role.MEDIATOR.label, title=_("我的待办"), icon="assignment_ind",
         description=_("分配给您的调解任务，按最近的法定期限排列，显示案件编号、劳动者、用人单位、请求金额、所处阶段和剩余工作日。"),
         organisations=orgs,
-        metrics=[
-            Metric(_("待办任务"), my_assigned_tasks(user).count(), _("暂无待办任务")),
-            Metric(
-                _("我负责的进行中时限"),
-                scoped(Deadline.objects.active(), user).filter(assignee=user, organisation__in=organisations).count(),
-                _("暂无由您负责的进行中时限"),
-            ),
-        ],
+        metrics=[Metric(_("待办任务"), inbox.count, _("暂无待办任务"), url=inbox.url)],
+        lists=[inbox],
     )
     claim = RoleCard(
         role=Role.MEDIATOR, role_label=Role.MEDIATOR.label, title=_("待领取"), icon="inbox",
         description=_("本组织尚未分配给调解员的任务，领取后进入“我的待办”。"),
         organisations=orgs,
-        metrics=[Metric(_("待领取任务"), unassigned_tasks(user, organisations).count(), _("暂无待领取任务"))],
+        metrics=[Metric(_("待领取任务"), queue.count, _("暂无待领取任务"), url=DisputeFlow.instance.reverse("queue"))],
+        lists=[queue],
     )
     return [mine, claim]
 
 
 def lead_cards(user, organisations, orgs) -> list[RoleCard]:
-    deadlines = scoped(Deadline.objects.all(), user).filter(organisation__in=organisations)
-    mediators = (
-        Membership.objects.filter(organisation__in=organisations, role=Role.MEDIATOR)
-        .values("user").distinct().count()
-    )
+    """The team board: the team's open and overdue tasks, the queue, and each mediator's load."""
+    open_tasks = open_tasks_counts(user)
     return [RoleCard(
         role=Role.MEDIATION_LEAD, role_label=Role.MEDIATION_LEAD.label, title=_("团队看板"), icon="groups",
         description=_("按调解员查看在办案件和超期情况，分配或改派任务，审批延期，处理超期。"),
         organisations=orgs,
         metrics=[
-            Metric(_("调解员"), mediators, _("本团队暂无调解员")),
-            Metric(_("进行中的法定时限"), deadlines.active().count(), _("暂无进行中的法定时限")),
-            Metric(_("已超期"), deadlines.filter(state=DeadlineState.BREACHED).count(), _("暂无超期")),
-            Metric(_("待分配任务"), unassigned_tasks(user, organisations).count(), _("暂无待分配任务")),
+            Metric(_("在办任务"), open_tasks["held"], _("暂无在办任务"), url=task_list_url(status=STATUS.ASSIGNED)),
+            Metric(_("已超期"), open_tasks["breached"], _("暂无超期"), url=task_list_url(deadline=BREACHED)),
+            Metric(_("待领取任务"), MenuCounts(user).numbers["queue"], _("暂无待领取任务"),
+                   url=DisputeFlow.instance.reverse("queue")),
         ],
+        lists=[team_list(user, organisations)],
     )]
 
 
 def caseworker_cards(user, organisations, orgs) -> list[RoleCard]:
     from cases.models import LinkCandidate, LinkStatus
-    from workflows.hardship.flow import HardshipFlow
-    from workflows.hardship.views import hardship_inbox, hardship_queue
 
     pending = LinkCandidate.objects.filter(organisation__in=organisations, status=LinkStatus.PENDING).count()
+    inbox, queue = hardship_list(user, "inbox"), hardship_list(user, "queue")
     return [
-        RoleCard(
-            role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
-            title=_("疑似困难"), icon="person_search",
-            description=_("民政比对发现的疑似困难职工：两份记录并排显示匹配得分和异同，由您确认或排除。"),
-            organisations=orgs,
-            metrics=[Metric(_("待核对"), pending, _("暂无待核对的疑似困难职工"))],
-            link=reverse("workbench:candidate_list"), link_label=_("去核对"),
-        ),
         RoleCard(
             role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
             title=_("帮扶待办"), icon="home_work",
             description=_("登记申请、入户调查、民政核对、民主评议、公示、建档、年度复核和退档：录入家庭收支后自动计算困难类别。"),
             organisations=orgs,
-            metrics=[Metric(_("我的帮扶待办"), hardship_inbox(user).count(), _("暂无帮扶待办")),
-                     Metric(_("待领取"), hardship_queue(user).count(), _("暂无待领取的帮扶任务"))],
-            link=HardshipFlow.instance.reverse("inbox"), link_label=_("去办理"),
+            metrics=[Metric(_("我的帮扶待办"), inbox.count, _("暂无帮扶待办"), url=inbox.url),
+                     Metric(_("待领取"), queue.count, _("暂无待领取的帮扶任务"), url=queue.url)],
+            lists=[inbox, queue],
+        ),
+        RoleCard(
+            role=Role.HARDSHIP_CASEWORKER, role_label=Role.HARDSHIP_CASEWORKER.label,
+            title=_("疑似困难"), icon="person_search",
+            description=_("民政比对发现的疑似困难职工：两份记录并排显示匹配得分和异同，由您确认或排除。"),
+            organisations=orgs,
+            metrics=[Metric(_("待核对"), pending, _("暂无待核对的疑似困难职工"),
+                            url=reverse("workbench:candidate_list"))],
+            link=reverse("workbench:candidate_list"), link_label=_("去核对"),
         ),
     ]
 
 
-def plans_awaiting_approval(user, organisations):
-    """Proposed aid plans in `organisations` that `user` may approve (not the ones they prepared)."""
-    from cases.models import AidPlan, PlanStatus
-
-    return AidPlan.objects.filter(file__organisation__in=organisations, status=PlanStatus.PROPOSED) \
-        .exclude(prepared_by=user)
-
-
 def reviewer_cards(user, organisations, orgs) -> list[RoleCard]:
-    from workflows.hardship.flow import HardshipFlow
-    from workflows.hardship.views import hardship_inbox, hardship_queue
-
-    approvals = [HardshipFlow.approve, HardshipFlow.second_approval]
-    waiting = [task for task in hardship_queue(user).filter(flow_task__in=approvals)]
-    not_mine = sum(1 for task in waiting if task.flow_task.excluded(user, task))
+    inbox, queue = hardship_list(user, "inbox"), hardship_list(user, "queue")
+    plans = plan_list(user, organisations)
     return [RoleCard(
         role=Role.REVIEWER, role_label=Role.REVIEWER.label, title=_("待审批"), icon="fact_check",
         description=_("帮扶档案审批队列：对照低保标准的测算、入户调查结论、民政核对、公示与异议；批准或附理由退回。本人经办的档案不能由本人审批。"),
         organisations=orgs,
         metrics=[
-            Metric(_("待审批的档案"), len(waiting) - not_mine, _("暂无待审批的帮扶档案")),
-            Metric(_("本人经办、须由他人审批"), not_mine, _("无")),
-            Metric(_("我正在审批"), hardship_inbox(user).filter(flow_task__in=approvals).count(), _("无")),
-            Metric(_("待审批的帮扶计划（在档案详情页审批）"), plans_awaiting_approval(user, organisations).count(),
-                   _("暂无待审批的帮扶计划")),
+            Metric(_("我正在审批"), inbox.count, _("暂无正在审批的档案"), url=inbox.url),
+            Metric(_("待领取"), queue.count, _("暂无待审批的帮扶档案"), url=queue.url),
+            Metric(_("待审批的帮扶计划（在档案详情页审批）"), plans.count, _("暂无待审批的帮扶计划")),
         ],
-        link=HardshipFlow.instance.reverse("queue"), link_label=_("去审批"),
+        lists=[inbox, queue, plans],
     )]
 
 
@@ -241,15 +243,32 @@ def org_admin_cards(user, organisations, orgs) -> list[RoleCard]:
     total = organisations.count()
     return [RoleCard(
         role=Role.ORG_ADMIN, role_label=Role.ORG_ADMIN.label, title=_("组织与成员"), icon="account_tree",
-        description=_("您管理的组织及其下级组织，以及在其中任职的成员。"),
+        description=_("您管理的组织及其下级组织，以及在其中任职的成员：建立账户、分配角色、重设密码、解锁，"
+                      "新建和停用组织，设立资金，录入低保标准，上传节假日安排。每项变更都记入审计日志。"),
         organisations=orgs,
         metrics=[
-            Metric(_("组织"), total, _("暂无组织")),
-            Metric(_("成员"), members, _("暂无成员")),
+            Metric(_("组织"), total, _("暂无组织"), url=reverse("orgadmin:organisations")),
+            Metric(_("成员"), members, _("暂无成员"), url=reverse("orgadmin:people")),
         ],
-        tree=organisation_tree(organisations),
+        tree=[{**row, "url": reverse("orgadmin:organisation", args=[row["organisation"].pk])}
+              for row in organisation_tree(organisations)],
+        lists=[org_admin_pages(user)],
         note=_("仅列出前 %(limit)s 个组织。") % {"limit": TREE_LIMIT} if total > TREE_LIMIT else "",
+        link=reverse("orgadmin:index"), link_label=_("进入组织管理"),
     )]
+
+
+def org_admin_pages(user):
+    """The organisation admin's pages (workflows/administration/), each a link with its figure."""
+    from workflows.administration.overview import admin_figures
+    from workflows.worklists import WorkList, WorkRow, link
+
+    figures = admin_figures(user)
+    return WorkList(
+        key="orgadmin", title=_("组织管理"), headers=[_("管理事项"), _("现状")],
+        rows=[WorkRow(cells=[link(figure["url"], figure["label"]), str(figure["value"])]) for figure in figures],
+        count=len(figures), url=reverse("orgadmin:index"), empty=_("暂无管理事项"),
+    )
 
 
 CARD_BUILDERS = {

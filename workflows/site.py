@@ -9,9 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
+from api import tokens as api_tokens
 from cases.platform.signin.throttling import may_unlock
 from notifications import views as notification_views
 from workflows.accounts import lockouts as lockout_views, views as account_views
+from workflows.application_attachments import ApplicationAttachmentView
+from workflows.administration.app import OrgAdminApp
 from workflows.audit import views as audit_views
 from workflows.dispute import (
     case_search,
@@ -20,6 +23,7 @@ from workflows.dispute import (
     service as case_service,
 )
 from workflows.dispute.flow import DisputeFlow
+from workflows.dispute.schedule import feed as schedule_feed
 from workflows.dispute.views import DisputeAppViewset
 from workflows.hardship import (
     candidates as candidate_views,
@@ -28,6 +32,7 @@ from workflows.hardship import (
 )
 from workflows.hardship.file import attachments as hardship_attachment_views, views as hardship_file_views
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow
+from workflows.hardship.programmes import detail as programme_detail_views, views as programme_views
 from workflows.hardship.register.views import HardshipAssessView, HardshipRegisterView
 from workflows.hardship.views import HardshipAppViewset
 from workflows.home import HomeView
@@ -62,6 +67,8 @@ class WorkbenchApp(Application):
                                      case_service.ElectronicConsentView.as_view(), name="case_service_consent")
     case_service_scan_path = path("cases/<int:pk>/service/records/<int:record_pk>/scan/",
                                   case_service.ScanDownloadView.as_view(), name="case_service_scan")
+    case_application_attachment_path = path("cases/<int:pk>/attachments/<int:attachment_pk>/",
+                                            ApplicationAttachmentView.as_view(), name="case_application_attachment")
     case_parties_path = path("cases/<int:pk>/parties/", case_representation.RepresentationView.as_view(),
                              name="case_parties")
     case_agent_scan_path = path("cases/<int:pk>/parties/agents/<int:agent_pk>/scan/",
@@ -95,6 +102,21 @@ class WorkbenchApp(Application):
                               name="hardship_fund")
     hardship_fund_export_path = path("hardship/funds/<int:pk>/ledger.xlsx", hardship_fund_views.FundExportView.as_view(),
                                      name="hardship_fund_export")
+    hardship_file_cause_path = path("hardship/files/<int:pk>/cause/", programme_views.RecordCauseView.as_view(),
+                                    name="hardship_file_cause")
+    programme_list_path = path("hardship/programmes/", programme_views.ProgrammeListView.as_view(),
+                               name="programme_list")
+    programme_apply_path = path("hardship/programmes/apply/<slug:programme>/",
+                                programme_views.ProgrammeApplyView.as_view(), name="programme_apply")
+    programme_application_path = path("hardship/programmes/<int:pk>/",
+                                      programme_detail_views.ApplicationDetailView.as_view(),
+                                      name="programme_application")
+    programme_application_action_path = path("hardship/programmes/<int:pk>/actions/<slug:name>/",
+                                             programme_detail_views.ApplicationActionView.as_view(),
+                                             name="programme_application_action")
+    programme_application_document_path = path("hardship/programmes/<int:pk>/documents/<int:document_pk>/",
+                                               programme_detail_views.ApplicationDocumentDownloadView.as_view(),
+                                               name="programme_application_document")
 
     report_path = path("reports/", report_views.ReportView.as_view(), name="report")
     report_xlsx_path = path("reports/report.xlsx", report_views.ReportXlsxView.as_view(), name="report_xlsx")
@@ -113,6 +135,9 @@ class WorkbenchApp(Application):
 
     lockout_list_path = path("lockouts/", lockout_views.LockoutListView.as_view(), name="lockout_list")
     lockout_unlock_path = path("lockouts/<int:pk>/unlock/", lockout_views.UnlockView.as_view(), name="lockout_unlock")
+
+    # A mediator's iCalendar feed: no sign-in, the secret token is the credential (workflows/dispute/schedule/).
+    calendar_feed_path = path("calendar/<slug:token>.ics", schedule_feed.calendar_feed, name="calendar_feed")
 
     notification_inbox_path = path("notifications/", notification_views.InboxView.as_view(),
                                    name="notification_inbox")
@@ -142,6 +167,10 @@ class AccountsViewset(AuthViewset):
     # After the password: the authenticator's code, or enrolling one (workflows/accounts/).
     two_factor_verify_path = path("two-factor/", account_views.VerifyView.as_view(), name="two_factor_verify")
     two_factor_enrol_path = path("two-factor/setup/", account_views.EnrolView.as_view(), name="two_factor_enrol")
+    # Personal tokens for the REST API (api/): made, listed and revoked by their owner.
+    api_tokens_path = path("api-tokens/", api_tokens.TokensView.as_view(), name="api_tokens")
+    api_token_revoke_path = path("api-tokens/<int:pk>/revoke/", api_tokens.RevokeTokenView.as_view(),
+                                 name="api_token_revoke")
 
     def get_login_view_kwargs(self, **kwargs):
         return super().get_login_view_kwargs(redirect_authenticated_user=True, **kwargs)
@@ -151,6 +180,8 @@ class UnioncaseSite(Site):
     # Declared before Site's own index redirect, so "/" is the workbench home itself.
     workbench_path = route("", WorkbenchApp())
     accounts_path = route("accounts/", AccountsViewset(with_profile_view=False))
+    # 组织管理: the organisation admin's pages (workflows/administration/).
+    orgadmin_path = route("orgadmin/", OrgAdminApp())
 
 
 site = UnioncaseSite(

@@ -70,6 +70,10 @@ from cases.tasks.documents import issue_document_task
 ORAL_APPLICATION_RECORD = "oral_application_record"
 # A telephone application is made orally too: Art.12's on-the-spot record applies to both.
 ORAL_CHANNELS = (Channel.ORAL, Channel.PHONE)
+# The written application a worker made on the public pages (/public/), kept as its PDF.
+ONLINE_APPLICATION = "online_application"
+# The document each channel's application is kept as, issued when the registration commits.
+APPLICATION_RECORDS = {**dict.fromkeys(ORAL_CHANNELS, ORAL_APPLICATION_RECORD), Channel.ONLINE: ONLINE_APPLICATION}
 
 
 @dataclass(frozen=True)
@@ -189,10 +193,11 @@ def _save_claim(case: DisputeCase, claim: ClaimInput) -> DisputeClaim:
     return row
 
 
-def _issue_oral_record(*, event_id: int, by: int | str) -> None:
-    """Art.12: an oral application is recorded on the spot; the record is issued on commit."""
-    for variant in get_kind(ORAL_APPLICATION_RECORD).variants:
-        issue_document_task.delay(kind=ORAL_APPLICATION_RECORD, variant=variant, transition_event_id=event_id, by=by)
+def _issue_application_record(*, kind: str, event_id: int, by: int | str) -> None:
+    """Art.12: an oral application is recorded on the spot; an online one is kept as written.
+    The record is issued on commit (an online application's attachments are saved by then)."""
+    for variant in get_kind(kind).variants:
+        issue_document_task.delay(kind=kind, variant=variant, transition_event_id=event_id, by=by)
 
 
 def _limitation_data(limitation: LimitationResult | None) -> dict | None:
@@ -236,6 +241,8 @@ def register_dispute(
     """
     if not is_system(by):
         require_can_act(by, organisation, CASE_HANDLERS)
+    if not organisation.is_active:  # 停用 by its organisation admin: it takes no new cases
+        raise ValidationError({"organisation": _("“%(org)s”已停用，不能再登记新案件。") % {"org": organisation.name}})
     claims, received_at = list(claims), _aware(received_at)
     review = check_application(
         organisation=organisation, worker=worker, employer=employer, claims=claims, received_on=received_on,
@@ -272,7 +279,7 @@ def register_dispute(
                              clocks=clocks.summary(),
                              parties={"worker": worker_notes, "employer": employer_notes}),
         )
-        if channel in ORAL_CHANNELS:
+        if record := APPLICATION_RECORDS.get(channel):
             actor_ref = str(by) if is_system(by) else by.pk
-            transaction.on_commit(partial(_issue_oral_record, event_id=event.pk, by=actor_ref))
+            transaction.on_commit(partial(_issue_application_record, kind=record, event_id=event.pk, by=actor_ref))
     return RegistrationResult(case=case, review=review, event=event)

@@ -20,7 +20,7 @@ def tell_parties_of_instalment(kind: str):
 
     def hook(deadline: Deadline, *, event_key: str) -> None:
         from cases.models.dispute.agreement import Instalment
-        from notifications.contacts import case_link, party_contacts
+        from notifications.contacts import party_contacts, progress_link
         from notifications.services import notify_parties
 
         instalment = deadline.subject
@@ -28,7 +28,7 @@ def tell_parties_of_instalment(kind: str):
             return
         case = instalment.agreement.case
         notify_parties(contacts=party_contacts(case), kind=kind, context={"case": case, "instalment": instalment},
-                       event_key=f"{event_key}:{kind}", link=case_link(case))
+                       event_key=f"{event_key}:{kind}", link=progress_link(case))
 
     return hook
 

@@ -14,6 +14,8 @@ from the ledger inside those locks, so two payments from one fund never both see
 balance, and receipt numbers (<org code>-LK-<year>-<NNNNNN>, one sequence per paying
 organisation and year) are issued one at a time. Locks are always taken in the order
 file → plan → organisation → fund → audit chain head, so payments never deadlock each other.
+An aid programme's payment (cases.hardship.programmes) goes through the same pay_from_fund,
+locking application → organisation → fund → audit chain head.
 """
 
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,16 +47,15 @@ from cases.models.actors import is_system, person
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
 from cases.rules.bounds import amount_error, decimal_from_text
+from cases.rules.money import yuan  # ¥8,000.00 in the refusals' messages
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 # Who may open a fund and put budget into it.
 FUND_KEEPERS = (Role.ORG_ADMIN, Role.REVIEWER)
+# Who sees funds: the hardship roles and organisation admins, each in the subtrees where they hold the role.
+FUND_READERS = (Role.HARDSHIP_CASEWORKER, Role.REVIEWER, Role.AUDITOR, Role.ORG_ADMIN)
 RECEIPT_DIGITS = 6
-
-
-def yuan(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
 
 
 def _amount(value, field: str, *, label: str, zero_allowed: bool = False) -> Decimal:
@@ -96,20 +97,74 @@ def _saved(instance):
 # -- funds and budgets ---------------------------------------------------------------------
 
 
+def funds_in_reach(user) -> QuerySet[Fund]:
+    """The funds `user` works with: those of the organisations in the subtrees where they hold a
+    hardship role or are an organisation admin. One rule for the fund list, a fund's page and
+    paying from a fund: a fund of an organisation above theirs (the city's fund, for a district's
+    caseworker) is neither listed nor opened nor paid from by them; its own organisation's staff,
+    who see the files below them, pay from it, and its receipt is theirs."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Fund.objects.none()
+    if user.is_superuser:
+        return Fund.objects.all()
+    roots = list(Organisation.objects.filter(memberships__user=user, memberships__role__in=FUND_READERS).distinct())
+    return Fund.objects.filter(organisation__in=Organisation.objects.subtree_of(roots).values("pk"))
+
+
+def refuse_fund_out_of_reach(fund: Fund, by) -> None:
+    if not is_system(by) and not funds_in_reach(by).filter(pk=fund.pk).exists():
+        raise PermissionDenied(_("“%(fund)s”是%(org)s的资金，不在您的帮扶资金范围内，不能从该资金发放；"
+                                 "请由%(org)s的帮扶工作人员发放。") % {"fund": fund, "org": fund.organisation.name})
+
+
+def committed(fund: Fund) -> Decimal:
+    """What the fund's approved plans still have to pay (each approved amount less what was paid under it)."""
+    plans = AidPlan.objects.filter(fund=fund, status=PlanStatus.APPROVED)
+    approved = plans.aggregate(total=Sum("amount"))["total"] or ZERO
+    paid = Disbursement.objects.filter(plan__in=plans).aggregate(total=Sum("amount"))["total"] or ZERO
+    return approved - paid
+
+
+def available_balance(fund: Fund) -> Decimal:
+    """The balance not yet promised: the ledger's balance less what approved plans still have to pay."""
+    return fund.balance() - committed(fund)
+
+
+def shortfall_warning(plan: AidPlan) -> str:
+    """For a proposed plan: a warning, with both amounts, when approving it would promise more
+    than its fund has available; "" otherwise. A warning and not a refusal: an approval promises
+    money over the year, budget is allocated as the year goes, and no payment can ever overdraw
+    the fund (disburse refuses it), so the reviewer decides knowing it."""
+    if plan.status != PlanStatus.PROPOSED:
+        return ""
+    fund = plan.fund
+    balance, promised = fund.balance(), committed(fund)
+    available = balance - promised
+    if plan.amount <= available:
+        return ""
+    return _("注意：本计划金额%(amount)s超过“%(fund)s”的可用余额%(available)s（余额%(balance)s，已批准尚未发放"
+             "%(promised)s）。可以批准，但须待预算拨入后才能足额发放：资金不能透支，余额不足时发放将被拒绝。") % {
+        "amount": yuan(plan.amount), "fund": fund, "available": yuan(available), "balance": yuan(balance),
+        "promised": yuan(promised)}
+
+
 @transaction.atomic
 def open_fund(*, organisation: Organisation, year: int, aid_type: str, name: str, budget: Decimal | int | str,
-              by) -> Fund:
+              by, programme: str = "") -> Fund:
     """A fund of `organisation` for one year and aid type, with its first budget allocation
-    (a budget of 0 opens the fund empty; money comes later through allocate_budget)."""
+    (a budget of 0 opens the fund empty; money comes later through allocate_budget).
+    `programme`: the fund line of an aid programme (送温暖, 金秋助学, ...), which pays only
+    that programme's applications; its aid type is the programme's."""
     if not is_system(by):
         require_can_act(by, organisation, FUND_KEEPERS)
     if aid_type not in AidType.values:
         raise ValidationError({"aid_type": _("请选择帮扶类别。")})
     name = _text(name, "name", message=_("请填写资金名称。"))
     budget = _amount(budget, "budget", label=_("年度预算"), zero_allowed=True)
-    fund = _saved(Fund(organisation=organisation, year=year, aid_type=aid_type, name=name))
+    fund = _saved(Fund(organisation=organisation, year=year, aid_type=aid_type, programme=programme or "", name=name))
     append_event(action=AuditAction.TRANSITION, actor=by, subject=fund, organisation=organisation,
-                 name="open_fund", data={"year": year, "aid_type": aid_type, "name": name, "budget": budget})
+                 name="open_fund", data={"year": year, "aid_type": aid_type, "programme": fund.programme,
+                                         "name": name, "budget": budget})
     if budget > ZERO:
         allocate_budget(fund=fund, amount=budget, by=by, note=_("%(year)s年度预算") % {"year": year})
     return fund
@@ -146,6 +201,9 @@ def propose_plan(*, file: HardshipFile, by, aid_type: str, fund: Fund, amount: D
     if fund.organisation_id not in file.organisation.lineage_ids:
         raise ValidationError({"fund": _("“%(fund)s”属于%(org)s，不是本档案所属组织或其上级组织的资金。")
                                % {"fund": fund, "org": fund.organisation}})
+    if fund.programme:
+        raise ValidationError({"fund": _("“%(fund)s”是%(programme)s专项资金，只用于该项目的申请，不能用于帮扶计划。")
+                               % {"fund": fund, "programme": fund.get_programme_display()}})
     if fund.aid_type != aid_type:
         raise ValidationError({"fund": _("“%(fund)s”只能用于%(fund_type)s，不能用于%(aid_type)s。")
                                % {"fund": fund, "fund_type": fund.get_aid_type_display(),
@@ -237,19 +295,30 @@ def disburse(*, file: HardshipFile, by, plan: AidPlan, amount: Decimal | int | s
             % {"amount": yuan(amount), "total": yuan(paid + amount), "planned": yuan(plan.amount),
                "paid": yuan(paid), "left": yuan(plan.amount - paid)}})
 
-    payer = Organisation.objects.select_for_update(no_key=True).get(pk=plan.fund.organisation_id)
-    fund = Fund.objects.select_for_update(no_key=True).get(pk=plan.fund_id)
+    note = _("%(file)s %(aid_type)s 领款人%(recipient)s") % {
+        "file": file.number or file.pk, "aid_type": plan.get_aid_type_display(), "recipient": recipient}
+    return pay_from_fund(fund=plan.fund, amount=amount, paid_on=paid_on, recipient=recipient, note=note, by=by,
+                         plan=plan)
+
+
+def pay_from_fund(*, fund: Fund, amount: Decimal, paid_on: date, recipient: str, note: str, by,
+                  plan: AidPlan | None = None, application=None) -> Disbursement:
+    """The payment itself, for a plan (disburse) or a programme application
+    (cases.hardship.programmes): lock the paying organisation's row and the fund's row, refuse
+    to overdraw the fund, write the negative ledger entry and the Disbursement with the
+    organisation's next receipt number. The caller has checked and locked what is paid for."""
+    refuse_fund_out_of_reach(fund, by)
+    payer = Organisation.objects.select_for_update(no_key=True).get(pk=fund.organisation_id)
+    fund = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
     balance = fund.balance()  # read inside the lock: no other payment from this fund is in flight
     if amount > balance:
         raise ValidationError({"amount": _("“%(fund)s”余额为%(balance)s，不足以发放%(amount)s，资金不能透支。")
                                % {"fund": fund, "balance": yuan(balance), "amount": yuan(amount)}})
-    entry = _saved(FundEntry(
-        fund=fund, kind=EntryKind.DISBURSEMENT, amount=-amount, recorded_by=person(by),
-        note=_("%(file)s %(aid_type)s 领款人%(recipient)s") % {
-            "file": file.number or file.pk, "aid_type": plan.get_aid_type_display(), "recipient": recipient},
-    ))
-    return _saved(Disbursement(plan=plan, entry=entry, amount=amount, paid_on=paid_on, recipient=recipient,
-                               receipt_number=next_receipt_number(payer, paid_on.year), disbursed_by=person(by)))
+    entry = _saved(FundEntry(fund=fund, kind=EntryKind.DISBURSEMENT, amount=-amount, recorded_by=person(by),
+                             note=note))
+    return _saved(Disbursement(plan=plan, application=application, entry=entry, amount=amount, paid_on=paid_on,
+                               recipient=recipient, receipt_number=next_receipt_number(payer, paid_on.year),
+                               disbursed_by=person(by)))
 
 
 # -- reading the ledger --------------------------------------------------------------------
@@ -279,11 +348,18 @@ class LedgerRow:
     def plan(self) -> AidPlan | None:
         return self.disbursement.plan if self.disbursement else None
 
+    @property
+    def application(self):
+        """The programme application paid (送温暖, 金秋助学, ...), for a payment that is not a plan's."""
+        return self.disbursement.application if self.disbursement else None
+
 
 def fund_ledger(fund: Fund) -> list[LedgerRow]:
     """The fund's ledger in the order it was written, with a running balance: for a page or an export."""
     entries = (FundEntry.objects.filter(fund=fund).order_by("pk")
-               .select_related("recorded_by", "disbursement__plan__approved_by", "disbursement__plan__file"))
+               .select_related("recorded_by", "disbursement__plan__approved_by", "disbursement__plan__file",
+                               "disbursement__application__file", "disbursement__application__first_approved_by",
+                               "disbursement__application__second_approved_by"))
     rows, balance = [], ZERO
     for entry in entries:
         balance += entry.amount

@@ -24,6 +24,7 @@ from cases.disputes.intake import _save_worker
 from cases.disputes.intake_review import WorkerInput, normalised_worker
 from cases.hardship.identification import START_HARDSHIP_FLOW, open_hardship_file
 from cases.models import (
+    HardshipCause,
     HardshipCostItem,
     HardshipFile,
     Household,
@@ -345,6 +346,8 @@ def _plan(*, organisation, source, referred_by, year, head, members, incomes, ex
         add_error(errors, "referred_by", _("基层工会推荐的，请填写推荐单位。"))
     if organisation is not None and not organisation.does_hardship_work:
         add_error(errors, "organisation", _("%(org)s不承担困难职工帮扶工作，请选择市、区总工会。") % {"org": organisation.name})
+    elif organisation is not None and not organisation.is_active:
+        add_error(errors, "organisation", _("“%(org)s”已停用，不能再登记新的帮扶申请。") % {"org": organisation.name})
     year = check_year(errors, year)
     region_code, address = check_place(errors, organisation, region_code, address, year)
 
@@ -363,29 +366,38 @@ def _plan(*, organisation, source, referred_by, year, head, members, incomes, ex
     return plan, errors
 
 
+def _check_cause(errors: Errors, cause: str) -> str:
+    cause = (cause or "").strip()
+    if cause and cause not in HardshipCause.values:
+        add_error(errors, "cause", _("请从列表中选择致困原因。"))
+    return cause
+
+
 def check_household_application(
     *, organisation: Organisation, source: str, referred_by: str = "", year, head: dict, members: list[dict],
     incomes: list[dict], expenses: list[dict], hardship_costs: list[dict], region_code: str, address: str = "",
-    work_unit: str = "",
+    work_unit: str = "", cause: str = "",
 ) -> Errors:
     """What register_household_application would refuse, keyed by field; writes nothing."""
     _plan_, errors = _plan(
         organisation=organisation, source=source, referred_by=referred_by, year=year, head=head, members=members,
         incomes=incomes, expenses=expenses, hardship_costs=hardship_costs, region_code=region_code, address=address,
     )
+    _check_cause(errors, cause)
     return errors
 
 
 def register_household_application(
     *, organisation: Organisation, by, source: str, referred_by: str = "", year: int, head: dict,
     members: list[dict], incomes: list[dict], expenses: list[dict], hardship_costs: list[dict],
-    region_code: str, address: str = "", work_unit: str = "",
+    region_code: str, address: str = "", work_unit: str = "", cause: str = "",
 ) -> HardshipFile:
     """Register a household's application (or a referral) and start its identification.
 
     `head`: name, resident_id (required: the head's birth date and the worker are found by
     it), phone, address (defaults to the household's), health, employment, schooling. `work_unit`:
-    where the head works, printed beside the masked name on the publicity notice.
+    where the head works, printed beside the masked name on the publicity notice. `cause`: the
+    cause of hardship (HardshipCause; blank when not known yet).
     `members`: the other members (relation spouse/child/parent/other), each with name,
     resident_id or birth_date, health, employment, schooling. `incomes`: kind, amount (a
     loss may be negative). `expenses`: kind, amount, note. `hardship_costs`: event,
@@ -400,6 +412,7 @@ def register_household_application(
         organisation=organisation, source=source, referred_by=referred_by, year=year, head=head, members=members,
         incomes=incomes, expenses=expenses, hardship_costs=hardship_costs, region_code=region_code, address=address,
     )
+    cause = _check_cause(errors, cause)
     if errors:
         raise ValidationError(errors)
 
@@ -409,7 +422,7 @@ def register_household_application(
         if active is not None:
             raise ValidationError({"__all__": [_duplicate_message(active)]})
         household = Household(organisation=organisation, head=worker, region_code=plan.region_code,
-                              address=plan.address, work_unit=(work_unit or "").strip())
+                              address=plan.address, work_unit=(work_unit or "").strip(), cause=cause)
         household.full_clean()
         household.save()
         head_member = plan.head_member

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,13 @@ KIND_DEPTH = {kind: depth for depth, kind in enumerate(OrganisationKind.values)}
 # committees mediate disputes and do no hardship work.
 HARDSHIP_KINDS = (OrganisationKind.CITY_FEDERATION, OrganisationKind.DISTRICT_FEDERATION)
 
+# 行政区划代码 (GB/T 2260) of the area an organisation serves: "110000" a province-level city,
+# "110100" a prefecture, "110108" a county-level district. Which regions' 低保 standards and
+# hardship parameters an organisation admin keeps follows from it (cases/platform/administration).
+validate_organisation_region = RegexValidator(
+    r"^[0-9]{6}\Z", _("行政区划代码应为6位数字（GB/T 2260），例如 110108。"),
+)
+
 
 class OrganisationQuerySet(models.QuerySet):
     def subtree_of(self, organisations):
@@ -38,6 +46,9 @@ class OrganisationQuerySet(models.QuerySet):
     def doing_hardship_work(self):
         return self.filter(kind__in=HARDSHIP_KINDS)
 
+    def active(self):
+        return self.filter(is_active=True)
+
 
 class Organisation(models.Model):
     code = models.CharField(_("代码"), max_length=32, unique=True)
@@ -52,6 +63,12 @@ class Organisation(models.Model):
     # Where and how the public reaches the organisation: printed on its notices (where to object).
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    region_code = models.CharField(_("行政区划代码"), max_length=6, blank=True,
+                                   validators=[validate_organisation_region],
+                                   help_text=_("本组织服务地区的6位行政区划代码（GB/T 2260），例如海淀区为 110108。"))
+    # A deactivated organisation (停用) keeps its history and its closed cases, and takes no new work:
+    # no new cases, members, sub-organisations or funds.
+    is_active = models.BooleanField(_("在用"), default=True)
     history = HistoricalRecords()
 
     objects = OrganisationQuerySet.as_manager()

@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.rules.money import yuan  # ¥48,000.00, −¥1,000.00: the steps' amounts (imported from here too)
+
 FEN = Decimal("0.01")
 MONTHS = 12
 
@@ -100,13 +102,6 @@ class Assessment:
     rigid_expenses_counted: Decimal
     steps: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
-
-
-def yuan(amount: Decimal) -> str:
-    """¥48,000.00; a negative amount as −¥1,000.00."""
-    amount = Decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
-    sign = "−" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
 
 
 def _percent(ratio: Decimal) -> str:

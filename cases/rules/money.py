@@ -6,9 +6,12 @@ an amount with 分 is not; a zero between figures is written once as 零 (¥1,00
 壹仟零伍元整, ¥325.04 → 叁佰贰拾伍元零肆分); a leading ten is written 壹拾 (¥10.00 →
 壹拾元整), so that nothing can be written in front of it. Amounts are Decimal, in yuan, to
 the fen; anything finer, or negative, is refused rather than rounded.
+
+`yuan` writes an amount in figures as every page, notice and document shows it: ¥8,000.00,
+grouped by thousands in every language (Django's Chinese number format groups nothing).
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 GROUP_UNITS = ("", "万", "亿", "万亿")
@@ -73,3 +76,24 @@ def rmb_capitals(amount: Decimal) -> str:
     else:
         out += "整"
     return out
+
+
+NO_AMOUNT = "—"
+
+
+def yuan(amount, *, symbol: bool = True) -> str:
+    """¥8,000.00: yuan to the fen (half up), grouped by thousands; a negative amount as
+    −¥1,000.00; an em dash for no amount (None or ""). `symbol=False` leaves out the ¥ for a
+    text that writes it itself ("¥{{ amount|money }}"). Text that is no number comes back as
+    it is. The one formatter behind cases.selectors.yuan, the `money` template filter, the
+    documents' cn_money and the rules' and services' messages."""
+    if amount is None or amount == "":
+        return NO_AMOUNT
+    if isinstance(amount, float):
+        amount = repr(amount)  # the number as written, never its binary expansion
+    try:
+        value = Decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(amount)
+    sign = "−" if value < 0 else ""
+    return f"{sign}{'¥' if symbol else ''}{abs(value):,.2f}"

@@ -6,7 +6,12 @@
 - coverage (帮扶覆盖率): of the households on file at the end of the period, the share that
   received at least one disbursement in the period. ../shared/DOMAIN.md names coverage
   without defining it; this is the definition the report uses and prints beside the figure.
-- aid paid (帮扶资金发放): disbursements paid in the period, by aid type and by fund.
+- aid paid (帮扶资金发放): disbursements paid in the period — under aid plans of the subtree's
+  files and to the subtree's aid programme applications (送温暖, 金秋助学, 医疗救助, 临时救助) —
+  by aid type (a programme's payment counts as its fund line's type), by fund, by programme
+  (帮扶计划 beside each programme) and by the household's cause of hardship (致困原因; a
+  household with none recorded counts as 未登记). Coverage counts a household on file aided
+  by a plan or a programme alike.
 - files due for yearly review (待年度复核): files open now whose next review falls on or
   before the period's last day (动态管理, at least yearly).
 """
@@ -14,10 +19,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Disbursement, HardshipFile, HardshipStatus, Organisation
-from cases.models.hardship.states import AidType
+from cases.models.hardship.household import HardshipCause
+from cases.models.hardship.states import AidProgramme, AidType
 from cases.rules.eligibility import Category
 
 from .disputes import in_subtree, percent, subtree_ids
@@ -52,6 +60,23 @@ class AidByFund:
 
 
 @dataclass(frozen=True)
+class AidByGroup:
+    """Aid paid to one group: a programme (or the aid plans), or a cause of hardship."""
+
+    key: str
+    label: str
+    disbursements: int
+    households: int
+    amount: Decimal
+
+
+PLANS = "plan"  # the aid plans' payments, beside the programmes'
+PLANS_LABEL = _("帮扶计划（个性化帮扶）")
+UNRECORDED = "unrecorded"
+UNRECORDED_LABEL = _("未登记致困原因")
+
+
+@dataclass(frozen=True)
 class HardshipFigures:
     organisation: Organisation
     period: Period
@@ -61,6 +86,8 @@ class HardshipFigures:
     aid_by_type: list[AidByType]
     aid_by_fund: list[AidByFund]
     due_for_review: int
+    aid_by_programme: list[AidByGroup]
+    aid_by_cause: list[AidByGroup]
 
     @property
     def open_files(self) -> int:
@@ -92,6 +119,8 @@ class HardshipFigures:
             "aid_by_fund": [{"fund": row.fund, "aid_type": row.aid_type, "disbursements": row.disbursements,
                              "amount_yuan": f"{row.amount:.2f}"} for row in self.aid_by_fund],
             "due_for_review": self.due_for_review,
+            "aid_by_programme": {row.key: f"{row.amount:.2f}" for row in self.aid_by_programme},
+            "aid_by_cause": {row.key: f"{row.amount:.2f}" for row in self.aid_by_cause},
         }
 
 
@@ -100,20 +129,39 @@ def on_file_at(files, day):
     return files.filter(opened_on__lte=day).filter(Q(exited_on__isnull=True) | Q(exited_on__gt=day))
 
 
+def paid_in(org_ids: list[int] | None, period: Period):
+    """Disbursements paid in the period under the subtree's plans and programme applications, each
+    with its household, its aid type (the plan's, or the programme fund line's) and its programme."""
+    paid = Disbursement.objects.filter(paid_on__range=(period.start, period.end))
+    if org_ids is not None:
+        paid = paid.filter(Q(plan__file__organisation_id__in=org_ids)
+                           | Q(application__organisation_id__in=org_ids))
+    return paid.annotate(
+        household_id=Coalesce(F("plan__file__household"), F("application__household")),
+        kind_of_aid=Coalesce(F("plan__aid_type"), F("entry__fund__aid_type")),
+        programme=Coalesce(F("application__programme"), Value(PLANS), output_field=CharField()),
+        cause=Coalesce(F("plan__file__household__cause"), F("application__household__cause")),
+    )
+
+
 def hardship_figures(*, organisation: Organisation, period: Period) -> HardshipFigures:
-    files = in_subtree(HardshipFile.objects.all(), subtree_ids(organisation))
+    org_ids = subtree_ids(organisation)
+    files = in_subtree(HardshipFile.objects.all(), org_ids)
     on_file = on_file_at(files, period.end)
-    paid = Disbursement.objects.filter(plan__file__in=files, paid_on__range=(period.start, period.end))
+    paid = paid_in(org_ids, period)
     return HardshipFigures(
         organisation=organisation,
         period=period,
         open_by_category=_open_by_category(on_file),
         newly_identified=files.filter(opened_on__range=(period.start, period.end))
         .values("household").distinct().count(),
-        aided_households=on_file.filter(aid_plans__disbursements__in=paid).values("household").distinct().count(),
+        aided_households=on_file.filter(household__in=paid.values("household_id")).values("household")
+        .distinct().count(),
         aid_by_type=_aid_by_type(paid),
         aid_by_fund=_aid_by_fund(paid),
         due_for_review=files.filter(status=HardshipStatus.OPEN, next_review_due__lte=period.end).count(),
+        aid_by_programme=_aid_by_programme(paid),
+        aid_by_cause=_aid_by_cause(paid),
     )
 
 
@@ -122,13 +170,18 @@ def _open_by_category(on_file) -> list[CountByLabel]:
     return [CountByLabel(key, str(label), counts[key]) for key, label in Category.choices if counts.get(key)]
 
 
-def _aid_by_type(paid) -> list[AidByType]:
-    rows = {
-        row["plan__aid_type"]: row
-        for row in paid.values("plan__aid_type").annotate(
-            n=Count("pk"), households=Count("plan__file__household", distinct=True), amount=Sum("amount"),
-        )
+def _grouped(paid, key: str) -> dict[str, dict]:
+    """Payments, households and amount per value of the annotation `key`."""
+    return {
+        row[key]: row
+        for row in paid.values(key).annotate(
+            n=Count("pk"), households=Count("household_id", distinct=True), amount=Sum("amount"),
+        ).order_by(key)
     }
+
+
+def _aid_by_type(paid) -> list[AidByType]:
+    rows = _grouped(paid, "kind_of_aid")
     return [
         AidByType(key, str(label), rows[key]["n"], rows[key]["households"], rows[key]["amount"])
         for key, label in AidType.choices if key in rows
@@ -136,9 +189,25 @@ def _aid_by_type(paid) -> list[AidByType]:
 
 
 def _aid_by_fund(paid) -> list[AidByFund]:
-    rows = (paid.values("plan__fund", "plan__fund__name", "plan__fund__aid_type")
-            .annotate(n=Count("pk"), amount=Sum("amount")).order_by("plan__fund__name", "plan__fund"))
+    rows = (paid.values("entry__fund", "entry__fund__name", "entry__fund__aid_type")
+            .annotate(n=Count("pk"), amount=Sum("amount")).order_by("entry__fund__name", "entry__fund"))
     return [
-        AidByFund(row["plan__fund"], row["plan__fund__name"], row["plan__fund__aid_type"], row["n"], row["amount"])
+        AidByFund(row["entry__fund"], row["entry__fund__name"], row["entry__fund__aid_type"], row["n"], row["amount"])
         for row in rows
     ]
+
+
+def _aid_by_programme(paid) -> list[AidByGroup]:
+    """The aid plans first, then each programme, in the order of the programmes' list."""
+    rows = _grouped(paid, "programme")
+    groups = [(PLANS, PLANS_LABEL), *AidProgramme.choices]
+    return [AidByGroup(key, str(label), rows[key]["n"], rows[key]["households"], rows[key]["amount"])
+            for key, label in groups if key in rows]
+
+
+def _aid_by_cause(paid) -> list[AidByGroup]:
+    """By the household's cause of hardship, in the causes' order; households with none recorded last."""
+    rows = _grouped(paid, "cause")
+    groups = [*HardshipCause.choices, ("", UNRECORDED_LABEL)]
+    return [AidByGroup(key or UNRECORDED, str(label), rows[key]["n"], rows[key]["households"], rows[key]["amount"])
+            for key, label in groups if key in rows]

@@ -1,19 +1,19 @@
-"""`{{ amount|money }}`: yuan with two decimals and thousands separators ("8,000.00"), in every
-language. Django's Chinese number format groups nothing (THOUSAND_SEPARATOR is empty), so
-`floatformat:"2g"` would print "8000.00" on a Chinese page."""
-
-from decimal import Decimal, InvalidOperation
+"""`{{ amount|yuan }}`: ¥8,000.00 (an em dash for no amount), in every language; `{{ amount|money }}`:
+the same without the ¥, for a text that writes it itself ("¥{{ amount|money }}"). Both are
+cases.rules.money.yuan, the formatter every page and document shares."""
 
 from django import template
+
+from cases.rules.money import yuan
 
 register = template.Library()
 
 
 @register.filter
 def money(value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{Decimal(value):,.2f}"
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
+    return yuan(value, symbol=False)
+
+
+@register.filter(name="yuan")
+def yuan_filter(value) -> str:
+    return yuan(value)

@@ -2,7 +2,7 @@
 session scheduled and an agreement takes effect. Registered in kinds.RESOLVERS on import.
 Parties are reached at their recorded contacts (notifications/contacts.py)."""
 
-from notifications.contacts import case_link, created_record, party_contacts
+from notifications.contacts import case_link, created_record, party_contacts, progress_link
 from notifications.kinds.registry import TransitionNotice, actor_name, resolver
 
 
@@ -27,7 +27,8 @@ def case_accepted(event, case) -> TransitionNotice:
     """受理: a legal notice to both parties; the staff member who registered the case in-app."""
     staff = [case.registered_by] if case.registered_by_id else []
     return TransitionNotice(recipients=staff, context=_case_context(event, case), link=case_link(case),
-                            parties=party_contacts(case), legal_notice=True)
+                            parties=party_contacts(case),
+                            party_link=progress_link(case), legal_notice=True)
 
 
 @resolver("case_rejected")
@@ -35,7 +36,8 @@ def case_rejected(event, case) -> TransitionNotice:
     """不予受理: a legal notice with the reason to both parties; the registering staff in-app."""
     staff = [case.registered_by] if case.registered_by_id else []
     return TransitionNotice(recipients=staff, context=_case_context(event, case), link=case_link(case),
-                            parties=party_contacts(case), legal_notice=True)
+                            parties=party_contacts(case),
+                            party_link=progress_link(case), legal_notice=True)
 
 
 @resolver("session_scheduled")
@@ -45,7 +47,8 @@ def session_scheduled(event, case) -> TransitionNotice:
 
     session = created_record(event, MediationSession)
     return TransitionNotice(recipients=[], context={**_case_context(event, case), "session": session},
-                            link=case_link(case), parties=party_contacts(case))
+                            link=case_link(case), parties=party_contacts(case),
+                            party_link=progress_link(case))
 
 
 @resolver("agreement_effective")
@@ -55,4 +58,5 @@ def agreement_effective(event, case) -> TransitionNotice:
     staff = [case.mediator] if case.mediator_id else []
     context = {**_case_context(event, case), "agreement": agreement,
                "instalments": list(agreement.instalments.order_by("number"))}
-    return TransitionNotice(recipients=staff, context=context, link=case_link(case), parties=party_contacts(case))
+    return TransitionNotice(recipients=staff, context=context, link=case_link(case), parties=party_contacts(case),
+                            party_link=progress_link(case))

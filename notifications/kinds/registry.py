@@ -18,6 +18,8 @@ class TransitionNotice:
     # PartyContacts told by SMS and email (notify_parties); legal notices ignore opt-outs.
     parties: list = field(default_factory=list)
     legal_notice: bool = False
+    # What the parties' messages link to: a public page (contacts.progress_link), never `link`.
+    party_link: str = ""
 
 
 def actor_name(event) -> str:

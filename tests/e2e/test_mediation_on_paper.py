@@ -99,7 +99,7 @@ def claim_from_case_page(page, task_title: str) -> None:
     """领取 the case's open task `task_title` from the case page, confirming on viewflow's page."""
     page.locator("li", has_text=f"{task_title}（待领取）").get_by_role("link", name="领取").click()
     expect(page).to_have_url(re.compile(r"/assign/$"))
-    page.get_by_role("button", name="分配", exact=True).click()
+    page.get_by_role("button", name="领取", exact=True).click()
     expect(page).to_have_url(re.compile(r"/execute/$"))
 
 

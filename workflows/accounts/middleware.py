@@ -1,9 +1,11 @@
-"""Three middlewares of sign-in security (settings.MIDDLEWARE, after OTPMiddleware).
+"""Four middlewares of sign-in security (settings.MIDDLEWARE, after OTPMiddleware).
 
 TwoFactorMiddleware: a signed-in user who has a confirmed authenticator but has not entered its
 code this session reaches only the verification page; one who must have an authenticator
 (superusers, TWO_FACTOR_ROLES) and has none reaches only enrolment. Signing out and switching
 the language stay open to both.
+
+TemporaryPasswordMiddleware: a signed-in user whose password an admin set must choose their own first.
 
 IdleTimeoutMiddleware: a session's idle period starts again with each request (to the minute).
 
@@ -55,6 +57,30 @@ class TwoFactorMiddleware:
         return STEP_URL_NAMES[step] if step else None
 
 
+class TemporaryPasswordMiddleware:
+    """A signed-in user whose password an organisation admin set (cases.models.TemporaryPassword:
+    a new account, or a reset) reaches only the password change page until they have chosen
+    their own; signing out and switching the language stay open. After TwoFactorMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not _is_static(request.path_info):
+            from cases.models import TemporaryPassword
+
+            open_paths = (reverse("password_change"), reverse("logout"), reverse("set_language"))
+            if request.path_info not in open_paths and TemporaryPassword.objects.filter(user=user).exists():
+                from django.contrib import messages
+                from django.utils.translation import gettext as _
+
+                if request.method == "GET":
+                    messages.info(request, _("您正在使用组织管理员设置的临时密码，请先设置您自己的新密码。"))
+                return HttpResponseRedirect(reverse("password_change"))
+        return self.get_response(request)
+
+
 class IdleTimeoutMiddleware:
     """Starts a signed-in session's idle period again (SESSION_COOKIE_AGE from now) on a request,
     at most once a minute, so that a page view is not a database write. With
@@ -68,7 +94,8 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session, user = getattr(request, "session", None), getattr(request, "user", None)
-        if session is not None and user is not None and user.is_authenticated:
+        # A request signed by an API token has no session to keep alive (and must not start one).
+        if session is not None and session.session_key and user is not None and user.is_authenticated:
             now = int(time.time())
             if now - session.get(ACTIVITY_KEY, 0) >= self.REFRESH_SECONDS:
                 session[ACTIVITY_KEY] = now  # modified: SessionMiddleware saves it with a new expiry

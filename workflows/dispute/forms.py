@@ -37,6 +37,16 @@ class CaseForm(forms.Form):
 
     title = ""
     submit_label = _("提交")
+    # What a task's completing form may answer transition() with, and the field whose choice says
+    # which ("decision", "outcome"): how a transition asked for by name finds its form
+    # (workflows/transition_requests.py). In-task action forms are found by name in ACTION_FORMS.
+    transitions: tuple[str, ...] = ()
+    selector = ""
+
+    @classmethod
+    def selecting(cls, name: str) -> dict:
+        """The data that makes transition() answer `name`: the selector's choice, if it has one."""
+        return {cls.selector: name} if cls.selector else {}
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +169,7 @@ class RecordConsentForm(ConsentFields, CaseForm):
 class DecideAcceptanceForm(CaseForm):
     title = _("受理审查")
     submit_label = _("提交审查结论")
+    transitions, selector = ("accept", "reject"), "decision"
 
     decision = forms.ChoiceField(
         label=_("审查结论"), choices=AcceptanceDecision.choices, widget=forms.RadioSelect,
@@ -218,6 +229,7 @@ class MediatorChoiceField(forms.ModelChoiceField):
 class AssignMediatorForm(CaseForm):
     title = _("分配调解员")
     submit_label = _("分配")
+    transitions = ("assign",)
 
     mediator = MediatorChoiceField(
         label=_("调解员"), queryset=get_user_model().objects.none(),
@@ -259,6 +271,7 @@ class MediateForm(CaseForm):
 
     title = _("调解终结")
     submit_label = _("确认调解终结")
+    transitions, selector = ("fail", "withdraw"), "outcome"
 
     outcome = forms.ChoiceField(
         label=_("调解结果"), choices=MediationOutcome.choices, widget=forms.RadioSelect,
@@ -282,6 +295,7 @@ class DraftAgreementForm(CaseForm):
 
     title = _("达成协议，起草调解协议书")
     submit_label = _("起草调解协议")
+    transitions = ("draft_agreement",)
 
     terms = forms.CharField(
         label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000,
@@ -493,6 +507,7 @@ class SignedOriginalForm(SignedOriginalFields, CaseForm):
 class MakeEffectiveForm(CaseForm):
     title = _("协议生效")
     submit_label = _("确认协议生效")
+    transitions = ("make_agreement_effective",)
 
     confirm = forms.BooleanField(label=_("已核对：双方当事人签名或盖章、调解员签名、调解组织盖章均已登记，"
                                          "签署原件扫描件已上传"),
@@ -510,6 +525,7 @@ class SigningOutcome(models.TextChoices):
 class SigningEndedForm(CaseForm):
     title = _("未能签署")
     submit_label = _("确认调解终结")
+    transitions, selector = ("fail", "withdraw"), "outcome"
 
     outcome = forms.ChoiceField(label=_("结果"), choices=SigningOutcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": _("请选择结果。"), "invalid_choice": _("请选择结果。")})
@@ -604,6 +620,7 @@ class RefusalFields(forms.Form):
 class SupervisePerformanceForm(RefusalFields, CaseForm):
     title = _("履行结果")
     submit_label = _("确认")
+    transitions, selector = ("complete_performance", "refer"), "outcome"
 
     outcome = forms.ChoiceField(label=_("履行结果"), choices=PerformanceOutcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": _("请选择履行结果。"), "invalid_choice": _("请选择履行结果。")})
@@ -629,6 +646,7 @@ class SupervisePerformanceForm(RefusalFields, CaseForm):
 class CloseCaseForm(CaseForm):
     title = _("结案")
     submit_label = _("结案")
+    transitions = ("close",)
 
     reason = forms.CharField(label=_("结案说明"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
@@ -640,6 +658,7 @@ class CloseCaseForm(CaseForm):
 class ArchiveCaseForm(CaseForm):
     title = _("归档")
     submit_label = _("生成卷宗并归档")
+    transitions = ("archive",)
 
     confirm = forms.BooleanField(label=_("已核对卷宗材料齐全；归档后案件只读"),
                                  error_messages={"required": _("请核对卷宗材料并勾选确认。")})

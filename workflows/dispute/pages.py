@@ -365,6 +365,19 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
         )
 
 
+def page_action_refusal(case, name: str) -> str:
+    """Why the case page does not take transition `name` of `case` now ("" when it does): a step
+    of the case's open flow task, or a state it cannot be taken from. The door checks the rest."""
+    steps = flow_step_transitions(case)
+    spec = transition_spec(case, name)
+    if name in steps:
+        return _("“%(action)s”请在流程任务“%(task)s”中办理。") % {
+            "action": action_label(spec) if spec else name, "task": steps[name]}
+    if spec is None:
+        return _("案件当前为“%(status)s”，不能执行这项操作。") % {"status": case.get_status_display()}
+    return ""
+
+
 class CaseActionView(LoginRequiredMixin, View):
     """One action of the case page: its small form, then the door."""
 
@@ -374,15 +387,11 @@ class CaseActionView(LoginRequiredMixin, View):
             fsm_transition(case, name)
         except ValueError:
             raise Http404(_("没有这项操作。")) from None
-        steps = flow_step_transitions(case)
+        refusal = page_action_refusal(case, name)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(case_url(case))
         spec = transition_spec(case, name)
-        if name in steps:
-            messages.error(request, _("“%(action)s”请在流程任务“%(task)s”中办理。") % {
-                "action": action_label(spec) if spec else name, "task": steps[name]})
-            return HttpResponseRedirect(case_url(case))
-        if spec is None:
-            messages.error(request, _("案件当前为“%(status)s”，不能执行这项操作。") % {"status": case.get_status_display()})
-            return HttpResponseRedirect(case_url(case))
         form = action_form(spec, case=case, user=request.user, data=request.POST, files=request.FILES)
         if form.is_valid():
             try:
@@ -421,18 +430,24 @@ class DocumentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk, document_pk):
         subject = self.readable_subject(request.user, pk)
         document = get_object_or_404(self.subject_documents(subject), pk=document_pk)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404(_("文书文件不存在，请联系系统管理员。")) from None
-        number = subject.number or str(subject.pk)
-        append_event(
-            action=AuditAction.EXPORT, actor=request.user, subject=document, organisation=document.organisation,
-            name="download_document",
-            data={"document_id": document.pk, self.subject_key: number, "sha256": document.sha256},
-        )
-        return FileResponse(handle, as_attachment=True, filename=download_name(number, document),
-                            content_type="application/pdf")
+        return document_download(document, subject=subject, subject_key=self.subject_key, by=request.user)
+
+
+def document_download(document, *, subject, subject_key: str, by) -> FileResponse:
+    """The stored PDF of `document` (of `subject`, which `by` may read), its download journalled:
+    the pages' downloads and the API's."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文书文件不存在，请联系系统管理员。")) from None
+    number = subject.number or str(subject.pk)
+    append_event(
+        action=AuditAction.EXPORT, actor=by, subject=document, organisation=document.organisation,
+        name="download_document",
+        data={"document_id": document.pk, subject_key: number, "sha256": document.sha256},
+    )
+    return FileResponse(handle, as_attachment=True, filename=download_name(number, document),
+                        content_type="application/pdf")
 
 
 def menu_flags(user) -> dict:

@@ -22,16 +22,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Subquery, Sum, Value
 from django.http import Http404, HttpResponseRedirect
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import generic
-from django_filters import ChoiceFilter, FilterSet
+from django_filters import ChoiceFilter, FilterSet, ModelChoiceFilter, fields as filter_fields
 from django_fsm import ConcurrentTransition
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.flow.views import filters as flow_filters
 from viewflow.workflow.flow.views import mixins as flow_mixins
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -63,8 +65,9 @@ from workflows.dispute.forms import (
     SigningEndedForm,
     SupervisePerformanceForm,
 )
+from workflows.dispute.schedule import views as schedule_views
 from workflows import page_scope
-from workflows.flow_pages import ScopedFlowAppViewset
+from workflows.flow_pages import ScopedFlowAppViewset, TaskCard
 from workflows.list_pages import CellsAtOnce, CountedPaginator, PinLocationOnChange, TaskAddressColumns
 from workflows.models import DisputeQueueEntry
 
@@ -387,10 +390,23 @@ class InboxView(UrgencyColumns, flow_views.FlowInboxListView):
 
 
 class ClaimLinkColumn(TaskAddressColumns):
-    """The 领取 button of a queue: the task's assign page (dispute and hardship queues alike)."""
+    """The 领取 button of a queue: the task's assign page (dispute and hardship queues alike). A
+    task the user may not take because of four eyes (a flow node's `excluded`: they prepared the
+    file, or approved it first) gets a disabled button saying why (the hardship queue's 说明
+    column says it too), never a link that answers 403."""
 
     def claim_link(self, task):
+        refusal = self.four_eyes_refusal(task)
+        if refusal:
+            return format_html('<button class="mdc-button" type="button" disabled title="{}" aria-label="{}">{}</button>',
+                               refusal, refusal, _("领取"))
         return format_html('<a class="mdc-button" href="{}">{}</a>', self.task_address(task, "assign"), _("领取"))
+
+    def four_eyes_refusal(self, task) -> str:
+        excluded = getattr(task.flow_task, "excluded", None)
+        if excluded is None or not excluded(self.request.user, task):
+            return ""
+        return task.flow_task.refusal(self.request.user, task)
 
     claim_link.short_description = gettext_lazy("操作")
 
@@ -413,12 +429,58 @@ class ArchiveView(CaseColumns, flow_views.FlowArchiveListView):
         return archived_tasks(self.request.user).order_by("-finished")
 
 
+def team_members(request):
+    """Whose tasks 任务列表 offers to filter by: the mediators and leads of the organisations whose
+    cases the user reads (the team board's links name them)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        memberships__organisation__in=organisations_where(request.user, DISPUTE_READERS),
+        memberships__role__in=list(CASE_HANDLERS),
+    ).distinct().order_by("last_name", "first_name", "username")
+
+
+class PersonChoiceField(filter_fields.ModelChoiceField):
+    def label_from_instance(self, user):
+        return person_label(user)
+
+
+class MemberChoiceFilter(ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
+class TeamTaskFilter(flow_filters.DashboardTaskListViewFilter):
+    """任务列表's filters and the team board's (workflows/worklists.py): whose task, its deadline."""
+
+    owner = MemberChoiceFilter(label=gettext_lazy("办理人"), queryset=team_members)
+    deadline = ChoiceFilter(label=gettext_lazy("期限状态"), choices=DeadlineStatus.CHOICES, method="filter_deadline")
+    filter_deadline = CaseTaskFilter.filter_deadline
+
+    class Meta(flow_filters.DashboardTaskListViewFilter.Meta):
+        fields = ["flow_task", "status", "owner", "deadline", "created", "finished"]
+
+
 class TaskListView(CaseColumns, flow_views.DashboardTaskListView):
-    columns = ("task_id", "case_number", "flow_task", "created", "owner")
+    """任务列表: every task of cases the user reads, newest first; an open task with its case's
+    nearest legal deadline (its queue row's), which the team board's links filter by."""
+
+    columns = ("task_id", "case_number", "flow_task", "created", "owner", "deadline")
+    filterset_class = TeamTaskFilter
 
     @viewprop
     def queryset(self):
-        return visible_tasks(self.request.user).order_by("-created")
+        return visible_tasks(self.request.user).annotate(
+            deadline_due=F("queue_entry__due_on"), deadline_provisional=F("queue_entry__due_provisional"),
+            deadline_imported=F("queue_entry__due_imported"),
+        ).order_by("-created")
+
+    def deadline(self, task):
+        if task.deadline_due is None:
+            return ""
+        return deadline_cell(task.deadline_due, bool(task.deadline_provisional), bool(task.deadline_imported),
+                             today=timezone.localdate())
+
+    deadline.short_description = gettext_lazy("法定期限")
 
 
 # -- claiming ---------------------------------------------------------------------------------
@@ -533,12 +595,22 @@ class CaseTaskView(CaseContextMixin, generic.TemplateView):
     def build_forms(self, posted: str | None = None):
         """The task's completing forms, `posted` bound to the request's data and uploads. Their
         field names do not overlap within a task, so they need no prefix (`_form` tells them apart)."""
+        process = self.request.activation.process
         return {
-            key: form_class(case=self.case, user=self.request.user,
-                            data=self.request.POST if key == posted else None,
-                            files=self.request.FILES if key == posted else None)
-            for key, form_class in self.forms.items()
+            key: self.task_form(key, process=process, case=self.case, user=self.request.user,
+                                data=self.request.POST if key == posted else None,
+                                files=self.request.FILES if key == posted else None)
+            for key in self.forms
         }
+
+    @classmethod
+    def task_form(cls, key: str, *, process, case, user, data=None, files=None):
+        """The completing form `key` of this task (the page's, and the API's: transition_requests)."""
+        return cls.forms[key](case=case, user=user, data=data, files=files)
+
+    @classmethod
+    def after_step(cls, case, files, *, by) -> None:
+        """What the page keeps after the step is done (nothing here; a hardship task keeps its scans)."""
 
     def get_context_data(self, **kwargs):
         forms = kwargs.pop("forms", None) or self.build_forms()
@@ -559,6 +631,7 @@ class CaseTaskView(CaseContextMixin, generic.TemplateView):
             name, reason, data = form.transition()
             if submitted_through_door(form, lambda: run_step(
                     request.activation, by=request.user, transition=name, reason=reason, data=data)):
+                self.after_step(self.case, request.FILES, by=request.user)
                 messages.success(request, self.get_success_message(name))
                 return HttpResponseRedirect(request.resolver_match.flow_viewset.get_success_url(request))
         return self.render_to_response(self.get_context_data(forms=forms))
@@ -643,6 +716,11 @@ class DisputeAppViewset(ScopedFlowAppViewset):
     """The dispute flow as an application of the Material site, every page scoped (flow_pages)."""
 
     readers = DISPUTE_READERS
+    # The flow's own menu, plus 日程 for mediators and leads (workflows/dispute/schedule/).
+    menu_template_name = "workflows/dispute/menu.html"
+    schedule_path = path("schedule/", schedule_views.ScheduleView.as_view(), name="schedule")
+    schedule_pdf_path = path("schedule/week.pdf", schedule_views.SchedulePdfView.as_view(), name="schedule_pdf")
+    schedule_feed_path = path("schedule/feed/", schedule_views.FeedAddressView.as_view(), name="schedule_feed")
     inbox_view_class = InboxView
     queue_view_class = QueueView
     archive_view_class = ArchiveView
@@ -657,8 +735,28 @@ class DisputeAppViewset(ScopedFlowAppViewset):
     def unassignable_tasks(self, user):
         return assigned_tasks(user)
 
+    def task_cards(self, tasks):
+        """The kanban's cards: the case's number and parties (read with the tasks), the holder, and
+        the nearest legal deadline of an open task (its queue row's, all in one query)."""
+        rows = DisputeQueueEntry.objects.filter(task_id__in=[task.pk for task in tasks]).values_list(
+            "task_id", "due_on", "due_provisional", "due_imported")
+        clocks = {task_id: clock for task_id, *clock in rows}
+        today = timezone.localdate()
+        cards = {}
+        for task in tasks:
+            case = task.process.disputeprocess.case
+            due_on, provisional, imported = clocks.get(task.pk, (None, False, False))
+            cards[task.pk] = TaskCard(
+                number=case.number,
+                parties=_("%(worker)s 与 %(employer)s") % {"worker": case.worker.name, "employer": case.employer.name},
+                owner=person_label(task.owner) if task.owner_id else "",
+                deadline=deadline_cell(due_on, provisional, imported, today=today) if due_on else "",
+            )
+        return cards
+
     def get_context_data(self, request):
         # The menu's counters: the same scoped lists as the pages, counted on their stored rows
         # in one query, which an unfiltered 我的待办 or 待领取 has already made for its own count.
         counts = menu_counts(request)
-        return {"user_inbox": counts.counter("inbox"), "user_queue": counts.counter("queue")}
+        return {"user_inbox": counts.counter("inbox"), "user_queue": counts.counter("queue"),
+                "schedule_menu": schedule_views.may_see_schedule(request.user)}

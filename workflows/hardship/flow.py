@@ -31,16 +31,20 @@ from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.status import PROCESS
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
 
 from cases.models import HardshipFile, HardshipStatus, Objection, Role
 from cases.models.access import can_act, roles_in
 from cases.models.actors import is_system, system
+from cases.models.hardship.file import publicity_end
 from cases.models.hardship.states import H
+from cases.platform.deadlines import due_dates_changed
 from cases.platform.effects import effect
 from cases.platform.transitions import apply, conditions_met
 from workflows.dispute.flow import CaseTask, _current_step, case_of, status_is
@@ -82,12 +86,29 @@ def _start_of_day(day):
 
 
 def publicity_over_at(activation):
-    """Midnight after the publicity's last day (its clock's due date)."""
+    """When the publicity is over: the instant end_publicity and exit_file test against
+    (HardshipFile.publicity_ends_at), so the timer and the conditions keep one clock."""
     file = HardshipFile.objects.get(pk=activation.process.file_id)
-    deadline = file.publicity_deadline()
-    if deadline is None:
-        return timezone.now()
-    return _start_of_day(deadline.due_on + timedelta(days=1))
+    return file.publicity_ends_at() or timezone.now()
+
+
+# A publicity clock → the timer that waits for it.
+PUBLICITY_TIMERS = {"hardship.publicity": "wait_publicity", "hardship.exit_publicity": "wait_exit_publicity"}
+
+
+@receiver(due_dates_changed, dispatch_uid="hardship_publicity_timers_follow_their_clocks")
+def publicity_timers_follow_their_clocks(sender, deadlines, **kwargs) -> None:
+    """A publicity clock moved (an official holiday schedule approved while it ran on a
+    provisional calendar): its armed timer moves with it, in the same transaction, so it
+    neither fires before the period is over nor waits after it."""
+    for deadline in deadlines:
+        node = PUBLICITY_TIMERS.get(deadline.clock)
+        if node is None or not deadline.is_active or deadline.subject_type.model_class() is not HardshipFile:
+            continue
+        Task.objects.filter(
+            process__hardshipprocess__file_id=deadline.subject_id, flow_task=getattr(HardshipFlow, node),
+            status=STATUS.SCHEDULED,
+        ).exclude(scheduled=publicity_end(deadline)).update(scheduled=publicity_end(deadline))
 
 
 def review_reminder_at(activation):
@@ -107,6 +128,7 @@ def lazy_view(name: str):
         return TASK_VIEWS[name].as_view()(request, *args, **kwargs)
 
     view.__name__ = f"hardship_{name}_view"
+    view.task_view_name = name  # workflows.transition_requests finds the page's forms by it
     return view
 
 

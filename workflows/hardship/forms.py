@@ -27,6 +27,7 @@ def date_field(label, **kwargs):
 
 class NotIdentifiedForm(CaseForm):
     title = _("不予认定")
+    transitions = ("reject",)
     submit_label = _("不予认定")
     reason = _reason_field(_("不予认定理由"), _("请填写不予认定的理由，理由将载入通知书。"))
 
@@ -36,9 +37,19 @@ class NotIdentifiedForm(CaseForm):
 
 class ApplicationForm(CaseForm):
     title = _("登记申请")
+    transitions = ("take_application",)
     submit_label = _("登记申请")
     applied_on = date_field(_("申请日期"), initial=timezone.localdate)
     application_reason = _reason_field(_("申请理由"), _("请填写申请理由。"), _("致困原因及家庭困难情况。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An application made online (cases/hardship/online.py) arrives with the household's own
+        # reason and day: the caseworker confirms or corrects them.
+        if self.case.application_reason:
+            self.initial.setdefault("application_reason", self.case.application_reason)
+        if self.case.applied_on:
+            self.initial.setdefault("applied_on", self.case.applied_on)
 
     def transition(self):
         return "take_application", "", dict(self.cleaned_data)
@@ -55,6 +66,7 @@ def upload_help() -> str:
 
 class HomeVisitForm(CaseForm):
     title = _("入户调查")
+    transitions = ("record_home_visit",)
     submit_label = _("提交入户调查")
     visited_on = date_field(_("调查日期"))
     second_visitor = StaffChoiceField(
@@ -96,6 +108,7 @@ class HomeVisitForm(CaseForm):
 class CivilCheckForm(CaseForm):
     title = _("民政核对")
     submit_label = _("登记核对结果")
+    transitions = ("record_civil_check",)
     result = forms.ChoiceField(label=_("核对结果"), choices=CivilCheckResult.choices, widget=forms.RadioSelect,
                                error_messages={"required": _("请选择民政核对结果。")})
     checked_on = date_field(_("核对日期"), initial=timezone.localdate)
@@ -108,6 +121,7 @@ class CivilCheckForm(CaseForm):
 class DemocraticReviewForm(CaseForm):
     title = _("民主评议")
     submit_label = _("提交评议结果")
+    transitions = ("record_democratic_review",)
     held_on = date_field(_("评议日期"))
     participants = _reason_field(_("参加人员"), _("请填写参加评议的人员。"))
     votes_for = forms.IntegerField(label=_("同意票"), min_value=0)
@@ -123,6 +137,7 @@ class DemocraticReviewForm(CaseForm):
 class PublicityForm(CaseForm):
     title = _("公示")
     submit_label = _("开始公示")
+    transitions = ("start_publicity",)
     place = forms.CharField(label=_("公示地点"), max_length=200,
                             error_messages={"required": _("请填写公示地点。")},
                             help_text=_("如：单位公告栏、社区公告栏。"))
@@ -134,6 +149,7 @@ class PublicityForm(CaseForm):
 class ConcludePublicityForm(CaseForm):
     title = _("公示期满")
     submit_label = _("公示期满，提交审批")
+    transitions = ("end_publicity",)
 
     def transition(self):
         return "end_publicity", "", {}
@@ -146,10 +162,17 @@ class ApprovalDecision(models.TextChoices):
 
 class ApprovalForm(CaseForm):
     title = _("审批")
+    transitions, selector = ("approve", "approve_second", "return_for_revision"), "decision"
     submit_label = _("提交审批意见")
     decision = forms.ChoiceField(label=_("审批意见"), choices=ApprovalDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": _("请选择同意或退回。")})
-    reason = text_field(_("意见说明"), required=False, help_text=_("退回的，须写明需补正的内容。"))
+    reason = text_field(_("意见说明"), required=False,
+                        help_text=_("您的意见原文载入审批表；退回的，须写明需补正的内容。"))
+
+    @classmethod
+    def selecting(cls, name):
+        """A second approval is the same 同意, taken on a file awaiting it."""
+        return {"decision": ApprovalDecision.APPROVE if name == "approve_second" else name}
 
     def clean(self):
         cleaned = super().clean()
@@ -166,6 +189,7 @@ class ApprovalForm(CaseForm):
 
 class ReviseForm(CaseForm):
     title = _("补正后重新提交")
+    transitions = ("resubmit",)
     submit_label = _("重新提交审批")
     proposed_aid_amount = YuanField(label=_("拟年度帮扶金额（元）"), required=False, **MONEY)
 
@@ -176,6 +200,7 @@ class ReviseForm(CaseForm):
 
 class OpenFileForm(CaseForm):
     title = _("建档")
+    transitions = ("open_file",)
     submit_label = _("建立档案")
 
     def transition(self):
@@ -184,6 +209,7 @@ class OpenFileForm(CaseForm):
 
 class YearlyReviewForm(CaseForm):
     title = _("年度复核")
+    transitions = ("complete_yearly_review",)
     submit_label = _("提交复核结果")
     year = forms.IntegerField(label=_("核算年度"), min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year - 1)
@@ -195,6 +221,7 @@ class YearlyReviewForm(CaseForm):
 
 class BeginExitForm(CaseForm):
     title = _("退档公示")
+    transitions = ("begin_exit",)
     submit_label = _("开始退档公示")
     exit_reason = forms.ChoiceField(label=_("退档原因"), choices=ExitReason.choices,
                                     error_messages={"required": _("请选择退档原因。")})
@@ -213,6 +240,7 @@ class ExitDecision(models.TextChoices):
 
 class ConcludeExitForm(CaseForm):
     title = _("退档")
+    transitions, selector = ("exit_file", "cancel_exit"), "decision"
     submit_label = _("提交")
     decision = forms.ChoiceField(label=_("办理结果"), choices=ExitDecision.choices, widget=forms.RadioSelect,
                                  error_messages={"required": _("请选择退档或中止退档。")})
@@ -230,6 +258,7 @@ class ConcludeExitForm(CaseForm):
 
 class ObjectionFindingForm(CaseForm):
     title = _("核查公示异议")
+    transitions = ("resolve_objection",)
     submit_label = _("提交核查意见")
     upheld = forms.TypedChoiceField(
         label=_("核查结论"), coerce=lambda value: value == "yes", widget=forms.RadioSelect,

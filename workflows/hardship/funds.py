@@ -36,18 +36,32 @@ class FundListView(FundReadersOnly, TemplateView):
         return super().get_context_data(rows=[fund_row(fund) for fund in funds], **kwargs)
 
 
+def _approvers(plan, application) -> str:
+    if plan is not None:
+        return person_name(plan.approved_by)
+    if application is not None:
+        return "、".join(person_name(user) for user in (application.first_approved_by, application.second_approved_by)
+                        if user)
+    return ""
+
+
 def ledger_rows(fund, user) -> list[dict]:
+    from workflows.hardship.programmes.views import application_url, readable_applications
+
     readable = set(readable_files(user).values_list("pk", flat=True))
+    readable_programmes = set(readable_applications(user).filter(fund=fund).values_list("pk", flat=True))
     rows = []
     for row in aid.fund_ledger(fund):
-        plan, payment = row.plan, row.disbursement
-        file = plan.file if plan is not None else None
+        plan, payment, application = row.plan, row.disbursement, row.application
+        file = plan.file if plan is not None else (application.file if application is not None else None)
         rows.append({
             "row": row, "entry": row.entry, "in": yuan(row.amount_in) if row.amount_in else "",
             "out": yuan(row.amount_out) if row.amount_out else "", "balance": yuan(row.balance),
             "recorded_by": person_name(row.entry.recorded_by), "payment": payment, "plan": plan, "file": file,
             "file_url": f"{file_url(file)}?tab=aid" if file is not None and file.pk in readable else "",
-            "approver": person_name(plan.approved_by) if plan is not None else "",
+            "approver": _approvers(plan, application), "application": application,
+            "application_url": application_url(application)
+            if application is not None and application.pk in readable_programmes else "",
         })
     return rows
 
@@ -84,7 +98,7 @@ class FundDetailView(FundReadersOnly, TemplateView):
 LEDGER_COLUMNS = (
     gettext_lazy("序号"), gettext_lazy("记账时间"), gettext_lazy("类别"), gettext_lazy("摘要"),
     gettext_lazy("拨入（元）"), gettext_lazy("支出（元）"), gettext_lazy("余额（元）"), gettext_lazy("档案编号"),
-    gettext_lazy("帮扶计划"), gettext_lazy("审批人"), gettext_lazy("领款凭证编号"), gettext_lazy("发放日期"),
+    gettext_lazy("帮扶计划或项目申请"), gettext_lazy("审批人"), gettext_lazy("领款凭证编号"), gettext_lazy("发放日期"),
     gettext_lazy("领款人"), gettext_lazy("记账人"),
 )
 MONEY_FORMAT = "#,##0.00"
@@ -104,12 +118,14 @@ def ledger_workbook(fund) -> bytes:
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for number, row in enumerate(aid.fund_ledger(fund), start=1):
-        plan, payment = row.plan, row.disbursement
+        plan, payment, application = row.plan, row.disbursement, row.application
+        file = plan.file if plan else (application.file if application else None)
+        paid_for = str(plan) if plan else (f"{application.number} {application.get_programme_display()}"
+                                           if application else "")
         xlsx_append(sheet, [
             number, timezone.localtime(row.entry.recorded_at).replace(tzinfo=None), row.entry.get_kind_display(),
             row.entry.note, row.amount_in or None, row.amount_out or None, row.balance,
-            (plan.file.number or str(plan.file.pk)) if plan else "", str(plan) if plan else "",
-            person_name(plan.approved_by) if plan else "", row.receipt_number,
+            (file.number or str(file.pk)) if file else "", paid_for, _approvers(plan, application), row.receipt_number,
             payment.paid_on if payment else None, payment.recipient if payment else "",
             person_name(row.entry.recorded_by),
         ])

@@ -11,6 +11,7 @@ check, the democratic review and the publicity with its objections (UX.md, Revie
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import views as flow_views
@@ -19,16 +20,18 @@ from viewflow.workflow.status import STATUS
 
 from cases.hardship.attachments import keep_attachment
 from cases.models import Deadline, Document, HardshipFile
+from cases.models.hardship.file import second_approval_threshold
 from cases.models.hardship.household import assess_household
 from cases.models.hardship.records import AttachmentKind
-from cases.selectors import mask_resident_id
+from cases.models.hardship.states import H
+from cases.selectors import mask_resident_id, yuan
 from workflows.dispute.flow import organisations_where
-from workflows.dispute.views import CaseTaskView, ClaimLinkColumn, person_label
-from workflows.flow_pages import ScopedFlowAppViewset
+from workflows.dispute.views import CaseTaskView, ClaimLinkColumn, deadline_cell, person_label
+from workflows.flow_pages import ScopedFlowAppViewset, TaskCard
 from workflows.hardship import forms as f
 from workflows.hardship.file.access import household_editor_url
 from workflows.hardship.flow import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
-from workflows.hardship.objections import prepared_by_user
+from workflows.hardship.objections import PREPARER_FIELDS, prepared_by_user
 
 FILE_PATH = "process__hardshipprocess__file"
 OBJECTION_FILE_PATH = "process__objectionprocess__objection__file"
@@ -72,13 +75,12 @@ class HardshipTaskView(CaseTaskView):
     def case_context(self):
         return {**file_context(self.case), "household_edit_url": household_editor_url(self.case, self.request.user)}
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            for field, kind in TASK_SCANS.items():
-                if field in request.FILES:
-                    keep_attachment(self.case, request.FILES[field], kind, by=request.user)
-        return response
+    @classmethod
+    def after_step(cls, case, files, *, by) -> None:
+        """The scans the step's form carried are kept on the file once the step is done."""
+        for field, kind in TASK_SCANS.items():
+            if field in files:
+                keep_attachment(case, files[field], kind, by=by)
 
 
 # Scans a task form may carry (the home visit's signed authorisation and separate consent).
@@ -86,9 +88,29 @@ TASK_SCANS = {"authorisation_scan": AttachmentKind.AUTHORISATION,
               "sensitive_consent_scan": AttachmentKind.SENSITIVE_CONSENT}
 
 
-def task_view(*forms, title=None):
+class ApprovalTaskView(HardshipTaskView):
+    """审批 and 复审批: before deciding, the second approver reads the first approver's own
+    opinion, and the first is told when the amount needs another reviewer's second approval."""
+
+    def case_context(self):
+        return {**super().case_context(), **approval_notes(self.case)}
+
+
+def approval_notes(file) -> dict:
+    opinions = [{"role": _("复审批人") if opinion["stage"] == "second" else _("审批人"),
+                 "name": person_label(opinion["approver"]), "at": opinion["at"], "comment": opinion["comment"]}
+                for opinion in file.approval_opinions()]
+    warning = ""
+    if file.status == H.AWAITING_APPROVAL and file.needs_second_approval():
+        warning = _("拟年度帮扶金额%(amount)s超过%(threshold)s：您同意后，还须由另一名审核人复审批，"
+                    "复审批同意后方可建档。") % {"amount": yuan(file.proposed_aid_amount),
+                                          "threshold": yuan(second_approval_threshold())}
+    return {"approval_opinions": opinions, "second_approval_warning": warning}
+
+
+def task_view(*forms, base=HardshipTaskView):
     attrs = {"forms": {form.__name__.removesuffix("Form").lower(): form for form in forms}}
-    return type(f"{forms[0].__name__.removesuffix('Form')}TaskView", (HardshipTaskView,), attrs)
+    return type(f"{forms[0].__name__.removesuffix('Form')}TaskView", (base,), attrs)
 
 
 TASK_VIEWS = {
@@ -98,7 +120,7 @@ TASK_VIEWS = {
     "democratic_review": task_view(f.DemocraticReviewForm, f.NotIdentifiedForm),
     "publicise": task_view(f.PublicityForm, f.NotIdentifiedForm),
     "conclude_publicity": task_view(f.ConcludePublicityForm, f.NotIdentifiedForm),
-    "approve": task_view(f.ApprovalForm, f.NotIdentifiedForm),
+    "approve": task_view(f.ApprovalForm, f.NotIdentifiedForm, base=ApprovalTaskView),
     "revise": task_view(f.ReviseForm, f.NotIdentifiedForm),
     "open_file": task_view(f.OpenFileForm),
     "yearly_review": task_view(f.YearlyReviewForm, f.BeginExitForm),
@@ -109,14 +131,14 @@ TASK_VIEWS = {
 class ReviewObjectionView(HardshipTaskView):
     forms = {"finding": f.ObjectionFindingForm}
 
-    def build_forms(self, posted=None):
-        objection = self.request.activation.process.objection
-        return {"finding": f.ObjectionFindingForm(
-            case=self.case, user=self.request.user, objection=objection,
-            data=self.request.POST if posted else None)}
+    @classmethod
+    def task_form(cls, key, *, process, case, user, data=None, files=None):
+        return f.ObjectionFindingForm(case=case, user=user, objection=process.objection, data=data)
 
     def case_context(self):
-        return {**file_context(self.case), "objection": self.request.activation.process.objection}
+        objection = self.request.activation.process.objection
+        return {**super().case_context(), "objection": objection,
+                "objection_recorder": person_label(objection.recorded_by) if objection.recorded_by_id else ""}
 
 
 # -- queues -----------------------------------------------------------------------------------
@@ -128,8 +150,7 @@ def hardship_tasks():
 
 
 def in_organisations(tasks, organisations):
-    return tasks.filter(Q(**{f"{FILE_PATH}__organisation__in": organisations})
-                        | Q(**{f"{OBJECTION_FILE_PATH}__organisation__in": organisations}))
+    return tasks.filter(in_organisations_q(organisations))
 
 
 def visible_hardship_tasks(user):
@@ -141,11 +162,71 @@ def hardship_inbox(user):
         owner=user, status=STATUS.ASSIGNED, flow_task_type="HUMAN").order_by("created", "pk")
 
 
+def in_organisations_q(organisations) -> Q:
+    return Q(**{f"{FILE_PATH}__organisation__in": organisations}) \
+        | Q(**{f"{OBJECTION_FILE_PATH}__organisation__in": organisations})
+
+
+def nodes_for(role) -> list:
+    """The human steps of the hardship and objection flows that `role` takes (their `roles`)."""
+    return [node for flow_class in (HardshipFlow, ObjectionFlow) for node in flow_class.instance.nodes()
+            if role in getattr(node, "roles", ())]
+
+
 def hardship_queue(user):
-    """Unclaimed work in the user's subtrees; objection reviews of files they prepared are not theirs to take."""
-    return in_organisations(hardship_tasks(), organisations_where(user, HANDLERS)).filter(
+    """Unclaimed work the user's roles take, each in the subtrees where they hold it: a reviewer's
+    queue holds the approvals, a caseworker's the application, the home visit and the rest
+    (a task of another role's step is not theirs to claim). Objection reviews of files they
+    prepared are not theirs either; an approval of a file they prepared shows, marked."""
+    mine = Q(pk__in=[])
+    for role in HANDLERS:
+        mine |= Q(flow_task__in=nodes_for(role)) & in_organisations_q(organisations_where(user, [role]))
+    return hardship_tasks().filter(mine).filter(
         flow_task_type="HUMAN", status=STATUS.NEW, owner__isnull=True).exclude(
         prepared_by_user(user)).order_by("created", "pk")
+
+
+def file_of_task(task):
+    """The file a hardship or objection task works on, read with the task (hardship_tasks)."""
+    process = getattr(task.process, "hardshipprocess", None)
+    if process is not None:
+        return process.file
+    return task.process.objectionprocess.objection.file
+
+
+def file_label(file) -> str:
+    return file.number or _("待建档（%(status)s）") % {"status": file.get_status_display()}
+
+
+def nearest_file_clocks(file_ids) -> dict:
+    """{file id: its nearest awaiting legal clock (a Deadline)} in one query; files without one are left out."""
+    clocks = Deadline.objects.awaiting().filter(
+        subject_type=ContentType.objects.get_for_model(HardshipFile),
+        subject_id__in=[str(pk) for pk in file_ids]).order_by("due_on", "pk")
+    nearest = {}
+    for clock in clocks:
+        nearest.setdefault(int(clock.subject_id), clock)
+    return nearest
+
+
+def file_deadline_cell(clock, *, today) -> str:
+    return deadline_cell(clock.due_on, clock.provisional, clock.imported, today=today) if clock else ""
+
+
+def barred_by_four_eyes(user) -> Q:
+    """The approval tasks `user` may not take (ApprovalTask.excluded as a filter): files they
+    prepared, or approved first. They stay in the queue, marked, but are never claimable."""
+    file = f"{FILE_PATH}__"
+    prepared = Q()
+    for field in PREPARER_FIELDS:
+        prepared |= Q(**{file + field: user})
+    approved_first = Q(flow_task=HardshipFlow.second_approval, **{f"{file}first_approved_by": user})
+    return Q(flow_task__in=[HardshipFlow.approve, HardshipFlow.second_approval]) & (prepared | approved_first)
+
+
+def claimable_hardship_tasks(user):
+    """The queue's tasks `user` may claim: what 领取 (one or several at once) may take."""
+    return hardship_queue(user).exclude(barred_by_four_eyes(user))
 
 
 class FileColumns:
@@ -155,8 +236,7 @@ class FileColumns:
         return task.process.coerced.subject
 
     def file_label(self, task):
-        file = self.file_of(task)
-        return file.number or _("待建档（%(status)s）") % {"status": file.get_status_display()}
+        return file_label(self.file_of(task))
 
     file_label.short_description = gettext_lazy("档案")
 
@@ -226,10 +306,23 @@ class HardshipAppViewset(ScopedFlowAppViewset):
         return visible_hardship_tasks(user)
 
     def assignable_tasks(self, user):
-        return hardship_queue(user)
+        return claimable_hardship_tasks(user)
 
     def unassignable_tasks(self, user):
         return hardship_inbox(user)
+
+    def task_cards(self, tasks):
+        """The kanban's cards: the file's number and household (read with the tasks), the holder,
+        and the file's nearest legal deadline (one query for the board)."""
+        files = {task.pk: file_of_task(task) for task in tasks}
+        clocks = nearest_file_clocks({file.pk for file in files.values()})
+        today = timezone.localdate()
+        return {task.pk: TaskCard(
+            number=file_label(files[task.pk]),
+            parties=_("%(head)s家庭") % {"head": files[task.pk].household.head.name},
+            owner=person_label(task.owner) if task.owner_id else "",
+            deadline=file_deadline_cell(clocks.get(files[task.pk].pk), today=today) if task.finished is None else "",
+        ) for task in tasks}
 
     def get_context_data(self, request):
         return {"user_inbox": hardship_inbox(request.user), "user_queue": hardship_queue(request.user)}

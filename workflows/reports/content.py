@@ -105,6 +105,12 @@ class Report:
             "aid_types": bar_chart(
                 title=_("帮扶资金按类别（万元）"), labels=[r.label for r in h.aid_by_type],
                 series=[_money(_("发放金额"), [r.amount for r in h.aid_by_type])]),
+            "aid_programmes": bar_chart(
+                title=_("帮扶资金按帮扶项目（万元）"), labels=[r.label for r in h.aid_by_programme],
+                series=[_money(_("发放金额"), [r.amount for r in h.aid_by_programme])]),
+            "aid_causes": bar_chart(
+                title=_("帮扶资金按致困原因（万元）"), labels=[r.label for r in h.aid_by_cause],
+                series=[_money(_("发放金额"), [r.amount for r in h.aid_by_cause])]),
         }
 
     @property

@@ -93,6 +93,10 @@ def report_workbook(report: Report) -> bytes:
            [[r.label, r.disbursements, r.households, r.amount] for r in h.aid_by_type], money_columns=(4,))
     _sheet(book, _("帮扶资金"), [_("资金"), _("帮扶类别"), _("发放笔数"), _("金额（元）")],
            [[r.fund, r.aid_type, r.disbursements, r.amount] for r in h.aid_by_fund], money_columns=(4,))
+    _sheet(book, _("按帮扶项目"), [_("帮扶项目"), _("发放笔数"), _("受助家庭"), _("金额（元）")],
+           [[r.label, r.disbursements, r.households, r.amount] for r in h.aid_by_programme], money_columns=(4,))
+    _sheet(book, _("按致困原因"), [_("致困原因"), _("发放笔数"), _("受助家庭"), _("金额（元）")],
+           [[r.label, r.disbursements, r.households, r.amount] for r in h.aid_by_cause], money_columns=(4,))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -47,6 +47,7 @@ from cases.rules.limitation import (
     limitation_after_non_acceptance,
     limitation_end,
 )
+from cases.rules.money import yuan
 
 MEDIATION_CLOCK = "dispute.mediation"
 ARBITRATION_RIGHT_CLOCK = "dispute.arbitration_right"
@@ -97,7 +98,7 @@ def cn_money(amount: Decimal) -> str:
     """¥23,196.00: yuan with thousands separators and fen, from a Decimal (never a float)."""
     if not isinstance(amount, Decimal):
         raise TypeError(f"amounts are Decimal, not {type(amount).__name__}")
-    return f"¥{amount.quantize(Decimal('0.01')):,.2f}"
+    return yuan(amount)
 
 
 def cn_minute(moment: datetime) -> str:

@@ -105,7 +105,7 @@ def _aid_decision_from_db(file: HardshipFile, transition_event: AuditEvent | Non
 # -- 领款凭证 (receipt for a disbursement) --------------------------------------------------------
 
 def _disbursement(file: HardshipFile, event: AuditEvent | None) -> Disbursement:
-    payments = Disbursement.objects.filter(plan__file=file).select_related("plan__fund", "disbursed_by")
+    payments = Disbursement.objects.filter(plan__file=file).select_related("plan__fund__organisation", "disbursed_by")
     if (pk := _created_pk(event)) is not None:
         return payments.get(pk=pk)
     latest = payments.order_by("-paid_on", "-pk").first()
@@ -123,6 +123,8 @@ def _receipt_from_db(file: HardshipFile, transition_event: AuditEvent | None, *,
     )
     return {
         **_file_context(file, payment.paid_on),
+        # The fund's organisation pays: its series numbers the receipt, its name heads and seals it.
+        "payer": plan.fund.organisation.name,
         "receipt_number": payment.receipt_number,
         "recipient": payment.recipient,
         "amount": _amount(payment.amount),
@@ -278,6 +280,7 @@ def _receipt_sample() -> Context:
     return {
         "title": _title("aid_receipt"), **sample_file(),
         "file_number": FILE_NUMBER,
+        "payer": "海淀区总工会",
         "receipt_number": "BJ-HD-LK-2026-0031",
         "recipient": "王建国",
         "amount": _amount(Decimal("1500.00")),

@@ -43,6 +43,7 @@ from cases.models import (
     Relation,
     SchoolingStage,
 )
+from cases.models.hardship.file import second_approval_threshold
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST, H
 from cases.rules import calendar
 from cases.rules.deadlines import clock
@@ -369,15 +370,14 @@ def _publicity_from_db(file: HardshipFile, transition_event: AuditEvent | None, 
 
 # -- 困难职工认定审批表 (approval form) ---------------------------------------------------------
 
+APPROVER_ROLES = {"first": "审批人", "second": "复审批人"}
+
+
 def _approvals(file: HardshipFile) -> list[Context]:
-    approvals = []
-    if file.first_approved_by_id:
-        approvals.append({"role": "审批人", "name": person_name(file.first_approved_by),
-                          "at": cn_minute(file.first_approved_at) if file.first_approved_at else ""})
-    if file.second_approved_by_id:
-        approvals.append({"role": "复审批人", "name": person_name(file.second_approved_by),
-                          "at": cn_minute(file.second_approved_at) if file.second_approved_at else ""})
-    return approvals
+    """Each approval with its approver's own opinion as they wrote it (HardshipFile.approval_opinions)."""
+    return [{"role": APPROVER_ROLES[opinion["stage"]], "name": person_name(opinion["approver"]),
+             "at": cn_minute(opinion["at"]) if opinion["at"] else "", "comment": _paragraphs(opinion["comment"])}
+            for opinion in file.approval_opinions()]
 
 
 @_in_document_language
@@ -404,6 +404,8 @@ def _approval_from_db(file: HardshipFile, transition_event: AuditEvent | None, *
         "preparer": person_name(file.prepared_by),
         "approvals": approvals,
         "second_pending": file.needs_second_approval() and not file.second_approved_by_id,
+        "proposed_aid": cn_money(file.proposed_aid_amount),
+        "second_threshold": cn_money(second_approval_threshold()),
     }
 
 
@@ -628,9 +630,13 @@ def _approval_sample() -> Context:
         "objections": [],
         "objection_outcome": _objection_outcome([]),
         "preparer": "赵敏",
-        "approvals": [{"role": "审批人", "name": "钱立新", "at": f"{cn_date(date(2026, 3, 2))}10时15分"},
-                      {"role": "复审批人", "name": "陈志远", "at": f"{cn_date(date(2026, 3, 3))}9时40分"}],
+        "approvals": [{"role": "审批人", "name": "钱立新", "at": f"{cn_date(date(2026, 3, 2))}10时15分",
+                       "comment": ["入户调查、民政核对与评议结论一致，配偶大病医疗票据齐全，同意认定为深度困难职工。"]},
+                      {"role": "复审批人", "name": "陈志远", "at": f"{cn_date(date(2026, 3, 3))}9时40分",
+                       "comment": ["同意。年度帮扶金额在区级帮扶资金预算内安排。"]}],
         "second_pending": False,
+        "proposed_aid": cn_money(Decimal("6000.00")),
+        "second_threshold": cn_money(Decimal("5000.00")),
         "date": cn_date(date(2026, 3, 3)),
     }
 

@@ -1,7 +1,8 @@
 """The civil-affairs department's file (民政部门数据对接, issue 5): reading and validating it.
 
 - `read_civil_affairs_rows(path)`: CSV (UTF-8, BOM or not) or XLSX (first sheet); headers in
-  English or Chinese; every row validated with its line number and a reason in Chinese.
+  English or Chinese; every row validated with its line number and a reason in Chinese
+  (`validate_civil_rows`, which validates a batch pushed through the API the same way).
 - `record_key(...)`: how one person is keyed across imports.
 - `file_sha256(path)` (from table_files): the file's fingerprint, journalled with the import.
 
@@ -199,20 +200,28 @@ def read_civil_affairs_rows(path) -> CivilFile:
     header cannot be used. Line numbers count the header as line 1."""
     path = Path(path)
     rows = iter(table_rows(path))
-    result = CivilFile()
     header = None
     for header in rows:
         break
     if header is None or not any(cell_text(cell) for cell in header):
         raise CivilAffairsFileError(_("%(file)s 第1行：文件为空或缺少表头。") % {"file": path.name})
     positions = _header_positions(header, path.name)
+    values = (
+        (line, {name: (row[index] if index < len(row) else None) for name, index in positions.items()})
+        for line, row in enumerate(rows, start=2) if any(cell_text(cell) for cell in row)
+    )
+    return validate_civil_rows(values)
+
+
+def validate_civil_rows(values) -> CivilFile:
+    """Each (line, {column: value}) validated, a person given twice refused the second time:
+    the file's data rows (read_civil_affairs_rows) or the records of a batch the department
+    pushes through the API (its records numbered from 1), checked alike."""
+    result = CivilFile()
     labels = _Labels()
     first_line_of_key: dict[str, int] = {}
-    for line, row in enumerate(rows, start=2):
-        if not any(cell_text(cell) for cell in row):
-            continue
+    for line, value in values:
         result.total += 1
-        value = {name: (row[index] if index < len(row) else None) for name, index in positions.items()}
         parsed, reasons = _validate_row(line, value, labels)
         if parsed is not None and parsed.record_key in first_line_of_key:
             reasons = [_("与第%(line)d行是同一人，重复记录") % {"line": first_line_of_key[parsed.record_key]}]

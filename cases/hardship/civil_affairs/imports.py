@@ -4,6 +4,8 @@ idempotently, then linking them to the people on file.
 - `import_civil_affairs(...)`: writes new and changed records in batches (one query loads the
   existing keys), journals one audit event with the file's SHA-256 and the stated purpose,
   then links the new and changed records.
+- `import_civil_rows(...)`: the same import of rows validated already — how a batch the
+  department pushes through the API (api/system/civil_affairs.py) is imported.
 
 Reading and validating the file is cases.hardship.civil_affairs.file; linking and the
 caseworker's decision on each link (confirm_link / reject_link) is
@@ -68,17 +70,36 @@ def import_civil_affairs(path, *, organisation: Organisation, by, purpose: str, 
     is recorded, with every row unchanged). The linking's LinkSummary is on `run.link_summary`. With `all_or_nothing`, any row error refuses the
     whole file: CivilAffairsImportRefused is raised and only the refused run is kept."""
     path = Path(path)
+    purpose = _stated_purpose(purpose)
+    _may_import(by, organisation)
+    parsed = read_civil_affairs_rows(path)
+    return import_civil_rows(parsed, organisation=organisation, by=by, purpose=purpose, file_name=path.name,
+                             sha256=file_sha256(path), all_or_nothing=all_or_nothing, progress=progress)
+
+
+def _stated_purpose(purpose: str) -> str:
     purpose = (purpose or "").strip()
     if not purpose:
         raise ValidationError({"purpose": _("请说明民政数据的使用目的（个人信息保护法第六条）。")})
+    return purpose
+
+
+def import_civil_rows(parsed: CivilFile, *, organisation: Organisation, by, purpose: str, file_name: str,
+                      sha256: str, all_or_nothing: bool = False,
+                      progress: Callable[[int, int], None] | None = None) -> CivilAffairsImport:
+    """Import rows read and validated already (validate_civil_rows): a file's, or a batch the
+    department pushed through the API, named by `file_name` and fingerprinted by `sha256`.
+    Everything import_civil_affairs says of the import holds; besides, `run.row_results` tells
+    what became of each valid row's record key ("created", "updated" or "unchanged")."""
+    purpose = _stated_purpose(purpose)
     _may_import(by, organisation)
-    parsed = read_civil_affairs_rows(path)
     report = progress or (lambda done, total: None)
     run = CivilAffairsImport(
-        organisation=organisation, file_name=path.name[:255], sha256=file_sha256(path),
+        organisation=organisation, file_name=file_name[:255], sha256=sha256,
         purpose=purpose[:200], imported_by=None if is_system(by) else by, rows_total=parsed.total,
         rows_rejected=len(parsed.errors), errors=parsed.errors,
     )
+    run.row_results = {}
     if all_or_nothing and parsed.errors:
         with transaction.atomic():
             run.applied = False
@@ -112,6 +133,7 @@ def _write_records(run: CivilAffairsImport, parsed: CivilFile, report: Callable[
     report(0, total)
     created = updated = unchanged = 0
     changed_pks: list[int] = []
+    results = run.row_results = {}
     for start in range(0, len(parsed.rows), BATCH_SIZE):
         batch = parsed.rows[start:start + BATCH_SIZE]
         new, dirty = [], []
@@ -120,14 +142,17 @@ def _write_records(run: CivilAffairsImport, parsed: CivilFile, report: Callable[
             if record is None:
                 new.append(CivilAffairsRecord(organisation=run.organisation, record_key=row.record_key,
                                               first_import=run, **row.values()))
+                results[row.record_key] = "created"
                 continue
             values = row.values()
             if all(getattr(record, name) == value for name, value in values.items()):
                 unchanged += 1
+                results[row.record_key] = "unchanged"
                 continue
             for name, value in values.items():
                 setattr(record, name, value)
             dirty.append(record)
+            results[row.record_key] = "updated"
         created_records = CivilAffairsRecord.objects.bulk_create(new)
         if dirty:
             CivilAffairsRecord.objects.bulk_update(dirty, [*COMPARED_FIELDS, "id_number_index"])

@@ -1,7 +1,10 @@
 """Demo data: a small Beijing federation tree, one user per role (two reviewers, for the
 second approval; the auditor, the organisation admin and the superuser, who must sign in with two
 factors, each get a demo authenticator whose public key is printed), and for hardship aid: the regional 低保 standards and assessment parameters, a fund per aid type
-with its budget, and one household whose application waits in the caseworkers' queue.
+with its budget, and one household whose application waits in the caseworkers' queue; and the aid
+programmes (cases/management/demo_programmes.py): their rules, fund lines, two households on
+file, one after an accident, and an application of each programme (送温暖 paid with its receipt,
+金秋助学 and 临时救助 waiting for approval, 医疗救助 approved and waiting to be paid).
 
 Idempotent: organisations are looked up by code and users by username; what exists is
 left exactly as it is (a password changed since is never reset). Every run prints the
@@ -39,6 +42,7 @@ from cases.models import (
     SchoolingStage,
     Worker,
 )
+from cases.management.demo_programmes import seed_programmes
 from cases.models.hardship.states import AidType, IdentificationSource
 
 K = OrganisationKind
@@ -87,17 +91,24 @@ DEMO_USERS = [
 ]
 
 
+# The regions the federations serve (GB/T 2260): whose 低保 standards their organisation admins keep.
+DEMO_REGION_CODES = {"BJ": "110000", "BJ-HD": "110108", "BJ-CY": "110105"}
+
+
 def seed_organisations() -> dict[str, Organisation]:
     by_code: dict[str, Organisation] = {}
     for code, name, kind, parent_code in ORGANISATIONS:
         organisation = Organisation.objects.filter(code=code).first()
         if organisation is None:
             organisation = Organisation(
-                code=code, name=name, kind=kind,
+                code=code, name=name, kind=kind, region_code=DEMO_REGION_CODES.get(code, ""),
                 parent=by_code[parent_code] if parent_code else None,
             )
             organisation.full_clean()
             organisation.save()
+        elif not organisation.region_code and code in DEMO_REGION_CODES:  # seeded before regions were kept
+            organisation.region_code = DEMO_REGION_CODES[code]
+            organisation.save(update_fields=["region_code"])
         by_code[code] = organisation
     return by_code
 
@@ -164,7 +175,8 @@ def seed_hardship(organisations: dict[str, Organisation]) -> None:
     head = Worker.objects.create(name="周建华", resident_id=DEMO_HEAD_ID, birth_date=date(1978, 5, 6), sex="M",
                                  phone="13800138123", address="北京市海淀区学院路30号")
     household = Household.objects.create(organisation=haidian, head=head, region_code="110108",
-                                         address="北京市海淀区学院路30号", work_unit="北京学院路演示软件有限公司")
+                                         address="北京市海淀区学院路30号", work_unit="北京学院路演示软件有限公司",
+                                         cause="illness")
     HouseholdMember.objects.create(household=household, worker=head, name=head.name, relation=Relation.SELF,
                                    resident_id=DEMO_HEAD_ID, birth_date=head.birth_date, health=Health.MAJOR_ILLNESS,
                                    employment=EmploymentStatus.UNDER_EMPLOYED)
@@ -199,6 +211,7 @@ class Command(BaseCommand):
             organisations = seed_organisations()
             seed_users(organisations)
             seed_hardship(organisations)
+            seed_programmes(organisations, DEMO_REGIONS)
 
         self.stdout.write(f"演示组织：{len(ORGANISATIONS)} 个（{ORGANISATIONS[0][1]}及其下级）")
         self.stdout.write("用户名 | 角色 | 组织 | 初始密码 | 两步验证密钥")

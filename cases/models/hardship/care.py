@@ -23,7 +23,14 @@ def _no_exit_objection_upheld(file) -> bool:
     return not file.objections_upheld()
 
 
+def _not_re_entered(file) -> bool:
+    """Re-entry starts from the household's latest file: once it has been re-entered (or the
+    household has a newer file), the new file is where the household's hardship work goes on."""
+    return not type(file).objects.filter(household_id=file.household_id, pk__gt=file.pk).exists()
+
+
 _exit_period_over.message = _("退档公示期尚未届满")
+_not_re_entered.message = _("该家庭已重新纳入帮扶（或已有更新的档案），请在最新的档案中办理。")
 _no_exit_objection_pending.message = _("尚有未处理的退档公示异议")
 _no_exit_objection_upheld.message = _("退档公示异议成立，应中止退档")
 
@@ -83,8 +90,10 @@ class HardshipCareTransitions(models.Model):
                 custom={"label": _("退档"), "documents": ["exit_notice"]})
     def exit_file(self, *, by, reason="", **data):
         self.exited_on = timezone.localdate()
+        self.next_review_due = None  # its yearly-review clock is cancelled: an exited file has no next review
 
     @transition(field="status", source=H.EXITED, target=H.EXITED, permission=may_prepare,
+                conditions=[_not_re_entered],
                 custom={"label": _("重新纳入帮扶"), "reason_required": True,
                         "performed_by": "identification.re_entry_file",
                         "effects": ["hardship_flow.start_re_entry_flow"]})

@@ -8,6 +8,7 @@ a number (建档). What follows (aid plans, disbursements, yearly review, exit a
 in hardship_care.py. Every change goes through the transition door.
 """
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from cases.models.hardship.states import (
     CORRECTABLE_STATES,
     HOME_VISIT_CHECKLIST,
     IDENTIFICATION_STATES,
+    ON_FILE_STATES,
     PUBLICITY_STATES,
     CivilCheckResult,
     ExitReason,
@@ -52,6 +54,12 @@ def visit_staff(organisation):
     from cases.models.access import holders
 
     return holders(organisation, [Role.HARDSHIP_CASEWORKER, Role.REVIEWER])
+
+
+def publicity_end(deadline) -> datetime:
+    """Midnight (in the federation's time zone) after the last day of a publicity clock."""
+    return timezone.make_aware(datetime.combine(deadline.due_on + timedelta(days=1), time.min),
+                               timezone.get_default_timezone())
 
 
 def second_approval_threshold() -> Decimal:
@@ -233,6 +241,30 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
 
     def get_identification_category_display(self) -> str:
         return str(Category(self.identification_category).label) if self.identification_category else ""
+
+    @property
+    def review_due_on(self):
+        """The next yearly review while the file is on file; an exited (or not yet opened) file has none."""
+        return self.next_review_due if self.status in ON_FILE_STATES else None
+
+    def approval_opinions(self) -> list[dict]:
+        """The approvals the file holds now, each with its approver's own opinion: the reason of
+        the latest approve (approve_second) transition in the journal, the only one that sets
+        the approver (a return or a correction clears it). Oldest first:
+        [{"stage": "first" | "second", "approver": user, "at": datetime, "comment": str}]."""
+        from cases.models.audit import AuditAction, AuditEvent
+
+        opinions = []
+        for stage, name, approver, at in (("first", "approve", self.first_approved_by, self.first_approved_at),
+                                          ("second", "approve_second", self.second_approved_by,
+                                           self.second_approved_at)):
+            if approver is None:
+                continue
+            event = (AuditEvent.objects.for_subject(self).filter(action=AuditAction.TRANSITION, name=name)
+                     .order_by("-seq").first())
+            comment = event.reason.strip() if event is not None and event.actor_id == approver.pk else ""
+            opinions.append({"stage": stage, "approver": approver, "at": at, "comment": comment})
+        return opinions
 
     def needs_second_approval(self) -> bool:
         return self.proposed_aid_amount > second_approval_threshold()
@@ -442,14 +474,24 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         clock = "hardship.exit_publicity" if self.status == H.EXIT_PUBLICITY else "hardship.publicity"
         return Deadline.objects.for_subject(self).filter(clock=clock).order_by("-pk").first()
 
-    def publicity_window_open(self, today=None) -> bool:
-        """Objections are taken from the first day of publicity to its last day inclusive."""
+    def publicity_ends_at(self):
+        """The instant the running publicity (identification or exit) is over: midnight after its
+        last day, the due date of its clock (counted once in working days by the deadlines
+        service, and moved only with it). The flow's timer is set to this instant
+        (workflows.hardship.flow.publicity_over_at, which follows the clock if it moves) and the
+        objection window and end_publicity / exit_file read it: one clock, so a timer that fired
+        is never refused. None before a publicity began."""
         deadline = self.publicity_deadline()
-        return deadline is not None and (today or timezone.localdate()) <= deadline.due_on
+        return publicity_end(deadline) if deadline is not None else None
 
-    def publicity_period_over(self, today=None) -> bool:
-        deadline = self.publicity_deadline()
-        return deadline is not None and (today or timezone.localdate()) > deadline.due_on
+    def publicity_window_open(self, now=None) -> bool:
+        """Objections are taken from the first day of publicity to its last day inclusive."""
+        ends_at = self.publicity_ends_at()
+        return ends_at is not None and (now or timezone.now()) < ends_at
+
+    def publicity_period_over(self, now=None) -> bool:
+        ends_at = self.publicity_ends_at()
+        return ends_at is not None and (now or timezone.now()) >= ends_at
 
     def current_objections(self):
         """The objections lodged in the publicity running now: those of an earlier one (before a

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.bounds import BoundedFields
 from cases.models.hardship.household import YEAR_VALIDATORS
-from cases.models.hardship.states import AidType
+from cases.models.hardship.states import PROGRAMME_AID_TYPES, AidProgramme, AidType
 from cases.models.history import HistoricalRecords
 from cases.models.orgs import Organisation
 
@@ -35,6 +35,10 @@ class Fund(models.Model):
                                      related_name="funds")
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     aid_type = models.CharField(_("帮扶类别"), max_length=16, choices=AidType.choices)
+    # A programme's fund line (送温暖, 金秋助学, ...): it pays that programme's applications only.
+    # Blank: the aid type's fund for personalised aid plans.
+    programme = models.CharField(_("帮扶项目"), max_length=24, choices=AidProgramme.choices, blank=True,
+                                 help_text=_("帮扶项目的专项资金只用于该项目的申请；不选为帮扶计划使用的资金。"))
     name = models.CharField(_("资金名称"), max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -44,13 +48,21 @@ class Fund(models.Model):
         ordering = ["organisation", "-year", "aid_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "year", "aid_type"], name="one_fund_per_org_year_type",
+                fields=["organisation", "year", "aid_type", "programme"], name="one_fund_per_org_year_type_programme",
                 violation_error_message=_("该组织该年度已有此类帮扶资金。"),
             ),
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.year}年{self.get_aid_type_display()}）"
+        kind = self.get_programme_display() if self.programme else self.get_aid_type_display()
+        return f"{self.name}（{self.year}年{kind}）"
+
+    def clean(self):
+        super().clean()
+        if self.programme and self.aid_type != PROGRAMME_AID_TYPES.get(self.programme):
+            raise ValidationError({"aid_type": _("%(programme)s专项资金的帮扶类别应为%(aid_type)s。") % {
+                "programme": AidProgramme(self.programme).label,
+                "aid_type": AidType(PROGRAMME_AID_TYPES[self.programme]).label}})
 
     def balance(self) -> Decimal:
         return self.entries.aggregate(total=Sum("amount"))["total"] or ZERO
@@ -162,10 +174,13 @@ class AidPlan(BoundedFields, models.Model):
 
 
 class Disbursement(BoundedFields, models.Model):
-    """A payment under an approved plan, with its ledger entry and receipt (领款凭证)."""
+    """A payment under an approved plan, or of an approved programme application (送温暖, 金秋助学,
+    ...), with its ledger entry and receipt (领款凭证): one or the other, never both."""
 
-    plan = models.ForeignKey(AidPlan, verbose_name=_("帮扶计划"), on_delete=models.PROTECT,
+    plan = models.ForeignKey(AidPlan, verbose_name=_("帮扶计划"), on_delete=models.PROTECT, null=True, blank=True,
                              related_name="disbursements")
+    application = models.ForeignKey("cases.AidProgrammeApplication", verbose_name=_("帮扶项目申请"),
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="disbursements")
     entry = models.OneToOneField(FundEntry, verbose_name=_("台账记录"), on_delete=models.PROTECT,
                                  related_name="disbursement")
     amount = money(_("金额（元）"), validators=POSITIVE)
@@ -183,6 +198,13 @@ class Disbursement(BoundedFields, models.Model):
         verbose_name_plural = _("帮扶发放")
         ordering = ["plan", "pk"]
         indexes = [models.Index(fields=["paid_on"], name="disbursement_paid_on_idx")]  # the reports
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(plan__isnull=False, application__isnull=True)
+                           | models.Q(plan__isnull=True, application__isnull=False)),
+                name="disbursement_of_a_plan_or_an_application",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.receipt_number} ¥{self.amount:,.2f}"

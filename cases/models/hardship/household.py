@@ -45,6 +45,17 @@ def non_negative_money(verbose_name, **kwargs):
     return household_money(verbose_name, validators=[MinValueValidator(ZERO)], **kwargs)
 
 
+class HardshipCause(models.TextChoices):
+    """What brought the household into hardship (致困原因), as the federation reports aid by it."""
+
+    ILLNESS = "illness", _("因病")
+    SCHOOLING = "schooling", _("因学")
+    DISABILITY = "disability", _("因残")
+    DISASTER = "disaster", _("因灾")
+    UNEMPLOYMENT = "unemployment", _("失业或未充分就业")
+    OTHER = "other", _("其他")
+
+
 class Household(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("负责工会组织"), on_delete=models.PROTECT, related_name="households",
@@ -55,6 +66,8 @@ class Household(models.Model):
     address = models.CharField(_("家庭住址"), max_length=200, blank=True)
     # Printed beside the masked name on the publicity notice, so colleagues recognise the person.
     work_unit = models.CharField(_("户主工作单位"), max_length=120, blank=True)
+    # Blank only for households registered before the cause was recorded: the reports show them as 未登记.
+    cause = models.CharField(_("致困原因"), max_length=16, choices=HardshipCause.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -65,6 +65,25 @@ class AidType(models.TextChoices):
     EMPLOYMENT = "employment", _("就业帮扶")
 
 
+class AidProgramme(models.TextChoices):
+    """Named programmes federations pay through beside the identification procedure, each with
+    its own light procedure, rules per region and year, and fund line (cases.models.hardship.programmes)."""
+
+    SPRING_FESTIVAL = "spring_festival", _("送温暖")
+    AUTUMN_SCHOOLING = "autumn_schooling", _("金秋助学")
+    MEDICAL_RELIEF = "medical_relief", _("医疗救助")
+    EMERGENCY = "emergency", _("临时救助")
+
+
+# The aid type a programme pays as: the type of its fund line and of the report's 帮扶类别.
+PROGRAMME_AID_TYPES = {
+    AidProgramme.SPRING_FESTIVAL: AidType.LIVING,
+    AidProgramme.AUTUMN_SCHOOLING: AidType.SCHOOLING,
+    AidProgramme.MEDICAL_RELIEF: AidType.MEDICAL,
+    AidProgramme.EMERGENCY: AidType.LIVING,
+}
+
+
 # The home-visit checklist (入户调查): every item must be answered.
 HOME_VISIT_CHECKLIST = (
     ("identity_checked", _("核对户口簿、身份证")),

@@ -312,15 +312,18 @@ def test_a_fund_is_opened_with_its_budget_once_per_organisation_year_and_type(or
                   by=people["caseworker"])
 
 
-def test_receipts_are_numbered_per_paying_organisation_and_year(orgs, people, household, fund):
+def test_receipts_are_numbered_per_paying_organisation_and_year(orgs, people, household, fund, make_user):
     file = file_in_state(household, prepared_by=people["caseworker"], proposed_aid_amount=Decimal("9000.00"))
     medical = fund_with_budget(orgs["hd"], aid_type="medical", year=YEAR)
     city = fund_with_budget(orgs["bj"], aid_type="schooling", year=YEAR)
+    # The city's fund is paid by the city's caseworker (a fund in their reach), never by the district's.
+    city_caseworker = make_user("bj_caseworker", orgs["bj"], Role.HARDSHIP_CASEWORKER)
     receipts = []
     for source in (fund, medical, city, fund):
         plan = approved_plan(file, people, source, "500.00", aid_type=source.aid_type)
+        payer = city_caseworker if source == city else people["caseworker"]
         receipts.append(Disbursement.objects.get(
-            pk=pay(file, people["caseworker"], plan, "500.00").event.data["created"]["pk"]).receipt_number)
+            pk=pay(file, payer, plan, "500.00").event.data["created"]["pk"]).receipt_number)
     assert receipts == [f"BJ-HD-LK-{YEAR}-000001", f"BJ-HD-LK-{YEAR}-000002", f"BJ-LK-{YEAR}-000001",
                         f"BJ-HD-LK-{YEAR}-000003"]
     assert all(re.fullmatch(r"[A-Z0-9-]+-LK-\d{4}-\d{6}", number) for number in receipts)

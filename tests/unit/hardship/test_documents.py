@@ -150,8 +150,9 @@ SAMPLE_FACTS = {
     "democratic_review_record": ("同意6票", "反对0票", "低保标准", "结论：深度困难", "记录人"),
     "publicity_notice": ("王*国", "北京某物业管理有限公司", "深度困难", "公示期：2026年2月12日至2026年2月25日，共5个工作日",
                          "公示地点", "匿名", "电话：010-12345678"),
-    "hardship_approval": ("¥1,400.00", "结论：深度困难", "经办人赵敏", "评议记录人孙立", "审批人钱立新",
-                          "复审批人陈志远", "公示期内未收到异议"),
+    "hardship_approval": ("¥1,400.00", "结论：深度困难", "经办人赵敏", "评议记录人孙立",
+                          "审批人（签名）：__________钱立新", "复审批人（签名）：__________陈志远", "公示期内未收到异议",
+                          "审批人意见：入户调查、民政核对与评议结论一致"),
     "not_identified_notice": ("王建国：", "不予认定", "理由："),
     "file_opening_record": ("BJ-HD-KN-2026-0007", "深度困难", "2027年3月4日"),
     "aid_decision_notice": ("生活救助", "¥6,000.00", "陆仟元整", "分4次发放", "海淀区总工会2026年帮扶资金", "钱立新"),
@@ -268,7 +269,8 @@ def test_the_approval_form_shows_the_computation_the_objections_and_every_approv
     apply_trigger(file, "start_publicity", organisation=file.organisation, today=started)
     Objection.objects.create(file=file, stage=H.IN_PUBLICITY, content="该户有出租房屋。",
                              status=ObjectionStatus.DISMISSED, finding="经核实房屋为单位宿舍，异议不成立")
-    event = transition_event(file, "approve_second", staff["reviewer2"])
+    transition_event(file, "approve", staff["reviewer"], reason="入户调查与民政核对结论一致，同意认定。")
+    event = transition_event(file, "approve_second", staff["reviewer2"], reason="同意，帮扶金额在年度预算内安排。")
 
     text = issue("hardship_approval", file, event, staff["reviewer2"])
 
@@ -279,8 +281,11 @@ def test_the_approval_form_shows_the_computation_the_objections_and_every_approv
     assert "核对一致" in text and "同意5票" in text
     assert "公示期内收到异议1件，经核查不成立1件" in text and "该户有出租房屋" in text
     assert "经办人赵敏" in text and "评议记录人孙立" in text
-    assert "审批人钱立新审批时间2026年3月2日10时15分" in text
-    assert "复审批人陈志远审批时间2026年3月3日9时40分" in text
+    # Each approver's own opinion, a line to sign on, their name and the time they approved.
+    assert "审批人意见：入户调查与民政核对结论一致，同意认定。审批人（签名）：__________钱立新2026年3月2日10时15分" in text
+    assert "复审批人意见：同意，帮扶金额在年度预算内安排。复审批人（签名）：__________陈志远2026年3月3日9时40分" in text
+    assert "审批意见：同意认定" not in text  # no boilerplate in the approvers' name
+    assert "审批结果：同意认定王建国家庭为深度困难职工家庭" in text
     assert "待复审批" not in text
 
 
@@ -290,8 +295,11 @@ def test_an_approval_awaiting_the_second_approver_says_so(household, staff):
         household, H.AWAITING_SECOND_APPROVAL, prepared_by=staff["caseworker"], **reviewed_fields(household, staff),
         first_approved_by=staff["reviewer"], first_approved_at=datetime(2026, 3, 2, 10, 15, tzinfo=SHANGHAI),
     )
+    transition_event(file, "approve", staff["reviewer"], reason="情况属实，同意；金额较大，请复审批。")
     text = build("hardship_approval", file)
-    assert "审批人钱立新" in text and "待复审批" in text and "陈志远" not in text and "未公示" in text
+    assert "审批人意见：情况属实，同意；金额较大，请复审批。审批人（签名）：__________钱立新" in text
+    assert "复审批人意见：拟帮扶金额¥6,000.00超过¥5,000.00，待另一名审核人复审批。复审批人（签名）：__________年月日" in text
+    assert "审批结果：审批人已同意，待复审批" in text and "陈志远" not in text and "未公示" in text
 
 
 @pytest.mark.django_db

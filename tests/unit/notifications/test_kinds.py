@@ -122,6 +122,8 @@ def test_acceptance_is_a_legal_notice_by_sms_to_both_parties_and_in_app_to_the_r
     assert notice.link == f"/cases/{case.pk}/"
     [to_worker], [to_employer] = sms_to(WORKER_PHONE), sms_to(EMPLOYER_PHONE)
     assert to_worker.startswith(f"受理通知：{case.number}") and "王秀英：" in to_worker
+    for party_sms in (to_worker, to_employer):  # the public progress page, never the staff case page
+        assert party_sms.endswith(f"http://localhost:8000/public/progress/?case={case.number}")
     assert "孙丽：" in to_employer
     assert set(Delivery.objects.filter(kind="case_accepted", channel="sms").values_list("legal_notice", flat=True)) == {True}
     assert not received("case_accepted", people["mediator"]).exists()
@@ -219,7 +221,10 @@ def test_a_scheduled_session_is_sent_to_the_parties_and_reminded_the_day_before_
     [notice] = sms_to(WORKER_PHONE)
     assert notice.startswith(f"调解通知：{case.number}")
     assert "定于2026年11月5日 14:00在中关村街道调解室" in notice and "请携带：劳动合同、工资条" in notice
-    assert Delivery.objects.to_address(WORKER_PHONE).get(kind="session_scheduled").link == f"/cases/{case.pk}/"
+    # Parties are sent to the public progress page, never to the staff case page.
+    progress = f"http://localhost:8000/public/progress/?case={case.number}"
+    assert Delivery.objects.to_address(WORKER_PHONE).get(kind="session_scheduled").link == progress
+    assert progress in notice and f"/cases/{case.pk}/" not in notice
     assert set(Delivery.objects.filter(kind="session_scheduled").values_list("legal_notice", flat=True)) == {False}
     title, body = english("session_scheduled", case)
     assert title == f"Mediation notice: {case.number}" and "14:00" in body
@@ -233,6 +238,7 @@ def test_a_scheduled_session_is_sent_to_the_parties_and_reminded_the_day_before_
         assert run(send_session_reminders) == 0
     reminders = [text for text in sms_to(WORKER_PHONE) if "提醒您" in text]
     assert len(reminders) == 1 and reminders[0].startswith(f"明天14:00调解：{case.number}")
+    assert reminders[0].endswith(progress)
     assert len([t for t in sms_to(EMPLOYER_PHONE) if "提醒您" in t]) == 1
     assert not Notification.objects.filter(kind="session_scheduled").exists()  # party-only: no staff inbox
     in_app = the_one("session_reminder", people["mediator"])
@@ -276,6 +282,7 @@ def test_instalments_due_and_overdue_reach_the_parties_by_sms_once(case, people,
         run(check_deadlines)
     [due] = sms_to(WORKER_PHONE)
     assert due.startswith(f"履行提醒：{case.number}第1期") and "应于2026年11月20日前支付第1期款项¥12,000.00" in due
+    assert due.endswith(f"http://localhost:8000/public/progress/?case={case.number}")
     assert len(sms_to(EMPLOYER_PHONE)) == 1
     warning = received("deadline_warning", people["mediator"]).get(title__contains="分期履行期限")
     assert warning.link == f"/cases/{case.pk}/"  # the mediator's own warning now links to the case

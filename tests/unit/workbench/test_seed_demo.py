@@ -124,8 +124,10 @@ def test_seeds_hardship_demo_data_once():
     # Each demo 低保 standard has its assessment parameters beside it (2 × 低保, 80%, medical and education).
     assert sorted(HardshipParameters.objects.values_list("region_code", "year", "relative_multiple")) == [
         (region, year, Decimal("2.00")) for region in ("110105", "110108") for year in (2025, 2026)]
-    assert sorted(Fund.objects.values_list("aid_type", flat=True)) == ["employment", "living", "medical", "schooling"]
-    assert Fund.objects.get(aid_type="living").balance() == 200000
-    file = HardshipFile.objects.get()
+    # The aid types' funds for the aid plans (the programmes' fund lines: tests/unit/hardship/programmes/test_demo.py).
+    assert sorted(Fund.objects.filter(programme="").values_list("aid_type", flat=True)) == [
+        "employment", "living", "medical", "schooling"]
+    assert Fund.objects.get(aid_type="living", programme="").balance() == 200000
+    file = HardshipFile.objects.get(household__head__name="周建华")
     assert file.status == "identified" and file.household.members.count() == 3
     assert [t.flow_task.name for t in file.process.task_set.filter(finished__isnull=True)] == ["take_application"]

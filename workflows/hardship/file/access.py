@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from cases.hardship import aid
 from cases.hardship.household import household_locked_reason
-from cases.models import Fund, HardshipFile, Role
+from cases.models import HardshipFile, Role
 from cases.models.access import can_act, scoped
 from workflows.dispute.flow import organisations_where
 from workflows.hardship.flow import HARDSHIP_READERS
 
-FUND_READERS = (*HARDSHIP_READERS, Role.ORG_ADMIN)
+FUND_READERS = aid.FUND_READERS
 
 
 def file_organisations(user):
@@ -61,8 +61,9 @@ def fund_organisations(user):
 
 
 def readable_funds(user):
-    funds = Fund.objects.select_related("organisation")
-    return scoped(funds, user).filter(organisation__in=fund_organisations(user).values("pk"))
+    """The fund list, a fund's page and its export: the funds the user may pay from too (one rule,
+    cases.hardship.aid.funds_in_reach)."""
+    return aid.funds_in_reach(user).select_related("organisation")
 
 
 def may_allocate(user, fund) -> bool:

@@ -12,12 +12,14 @@ and puts the door's refusal on the form.
 import functools
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from cases.hardship import aid
 from cases.models import PlanStatus
-from cases.platform.transitions import available_transitions
+from cases.platform.transitions import available_transitions, transition_spec
 from cases.selectors import person_name
 from workflows.dispute.pages import action_label, flow_step_transitions
-from workflows.hardship.file.forms import file_action_form, plans_of
+from workflows.hardship.file.forms import file_action_form, payable_plans, plans_of
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow
 
 FOLLOWED_BY_FLOW = "hardship_flow.follow_file"
@@ -68,9 +70,9 @@ def file_actions(file, user, *, bound=None, bound_key="") -> list[dict]:
                 key = action_key(spec.name, plan)
                 form = bound if bound_key == key else file_action_form(spec, file=file, user=user, plan=plan)
                 rows.append({"key": key, "name": spec.name, "label": label, "form": form, "url": url, "plan": plan,
-                             "preparer": person_name(plan.prepared_by)})
+                             "preparer": person_name(plan.prepared_by), "warning": aid.shortfall_warning(plan)})
             continue
-        if spec.name == "disburse" and not plans_of(file, PlanStatus.APPROVED).exists():
+        if spec.name == "disburse" and not payable_plans(file, user).exists():
             continue
         form = bound if bound_key == spec.name else file_action_form(spec, file=file, user=user)
         rows.append({"key": spec.name, "name": spec.name, "label": label, "form": form, "url": url})
@@ -83,3 +85,32 @@ def file_actions(file, user, *, bound=None, bound_key="") -> list[dict]:
 
 
 AID_ACTIONS = ("propose_aid_plan", "approve_aid_plan", "disburse")
+
+
+def file_action_refusal(file, name: str) -> str:
+    """Why the file page does not take transition `name` of `file` now ("" when it does): a state
+    it cannot be taken from, or a step the flow takes. The door checks the rest."""
+    spec = transition_spec(file, name)
+    if spec is None:
+        return _("档案当前为“%(status)s”，不能执行这项操作。") % {"status": file.get_status_display()}
+    steps = flow_step_transitions(file)
+    if done_in_flow(file, spec, steps):
+        return _("“%(action)s”请在流程任务“%(task)s”中办理。") % {
+            "action": action_label(spec), "task": steps.get(name) or _("帮扶流程")}
+    return ""
+
+
+def posted_action_form(file, spec, *, user, data) -> tuple:
+    """The file page's form of action `spec` bound to `data` (keys prefixed with the action's
+    name), with the proposed plan an approval names; and the key of its row on the page."""
+    plan = None
+    if spec.name == "approve_aid_plan":
+        plan = plans_of(file, PlanStatus.PROPOSED).filter(pk=_int(data.get(f"{spec.name}-plan"))).first()
+    return file_action_form(spec, file=file, user=user, data=data, plan=plan), action_key(spec.name, plan)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

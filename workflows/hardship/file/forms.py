@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.hardship import aid
 from cases.models import AidPlan, Fund, HardshipStatus, PlanStatus
 from cases.models.hardship.states import AidType, ExitReason
 from cases.rules.eligibility import Category
@@ -70,7 +71,7 @@ class ProposeAidPlanForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        funds = Fund.objects.filter(organisation_id__in=self.case.organisation.lineage_ids)
+        funds = Fund.objects.filter(organisation_id__in=self.case.organisation.lineage_ids, programme="")
         self.fields["fund"].queryset = funds.select_related("organisation").order_by("-year", "aid_type", "pk")
         if not self.is_bound:
             self.initial.setdefault("first_payment_on", timezone.localdate())
@@ -99,6 +100,11 @@ class PlanChoiceField(forms.ModelChoiceField):
 
 def plans_of(file, status):
     return AidPlan.objects.filter(file=file, status=status).select_related("fund", "prepared_by").order_by("pk")
+
+
+def payable_plans(file, user):
+    """The file's approved plans `user` may pay: those whose fund is in their reach (the fund list's rule)."""
+    return plans_of(file, PlanStatus.APPROVED).filter(fund__in=aid.funds_in_reach(user))
 
 
 class ApproveAidPlanForm(ActionForm):
@@ -130,7 +136,11 @@ class DisburseForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans_of(self.case, PlanStatus.APPROVED)
+        self.fields["plan"].queryset = payable_plans(self.case, self.user)
+        others = plans_of(self.case, PlanStatus.APPROVED).exclude(pk__in=self.fields["plan"].queryset.values("pk"))
+        if others:
+            self.fields["plan"].help_text = _("以下计划的资金不在您的帮扶资金范围内，须由资金所属组织发放：%(plans)s") % {
+                "plans": "；".join(f"{plan}（{plan.fund.organisation.name}）" for plan in others)}
         if not self.is_bound:
             self.initial.setdefault("paid_on", timezone.localdate())
             self.initial.setdefault("recipient", self.case.household.head.name)

@@ -33,7 +33,6 @@ from cases.models import (
     AuditAction,
     Disbursement,
     HardshipFile,
-    PlanStatus,
 )
 from cases.models.access import can_act
 from cases.models.encrypted import blind_index
@@ -53,7 +52,7 @@ from cases.selectors import (
     transition_labels,
     yuan,
 )
-from workflows.dispute.pages import DocumentDownloadView, action_label, flow_step_transitions, open_flow_tasks
+from workflows.dispute.pages import DocumentDownloadView, action_label, open_flow_tasks
 from workflows.dispute.views import submitted_through_door
 from workflows.hardship.file.access import (
     HardshipReadersOnly,
@@ -63,9 +62,10 @@ from workflows.hardship.file.access import (
     readable_files,
     readable_funds,
 )
-from workflows.hardship.file.actions import AID_ACTIONS, action_key, done_in_flow, file_actions
+from workflows.hardship.file.actions import AID_ACTIONS, file_action_refusal, file_actions, posted_action_form
 from workflows.hardship.file.attachments import attachment_form_for, attachment_rows
-from workflows.hardship.file.forms import FileSearchForm, file_action_form, plans_of
+from workflows.hardship.file.forms import FileSearchForm
+from workflows.hardship.programmes.views import file_programmes
 from workflows.hardship.views import HANDLERS, file_context
 
 PAGE_SIZE = 20
@@ -192,7 +192,7 @@ class FileDetailView(HardshipReadersOnly, TemplateView):
             aid=aid_rows(file, user), timeline=file_timeline(file, user), flow_tasks=open_flow_tasks(file, user),
             actions=file_actions(file, user, bound=bound, bound_key=bound_key),
             read_only=not can_act(user, file.organisation, HANDLERS), tabs=FILE_TABS, tab=tab,
-            household_edit_url=household_editor_url(file, user),
+            household_edit_url=household_editor_url(file, user), **file_programmes(file, user),
             previous_file=readable.filter(pk=file.previous_file_id).first() if file.previous_file_id else None,
             re_entries=list(readable.filter(previous_file=file)),
             checklist=[(label, file.visit_checklist.get(key)) for key, label in HOME_VISIT_CHECKLIST]
@@ -209,21 +209,12 @@ class FileActionView(HardshipReadersOnly, View):
             fsm_transition(file, name)
         except ValueError:
             raise Http404(_("没有这项操作。")) from None
+        refusal = file_action_refusal(file, name)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(file_url(file))
         spec = transition_spec(file, name)
-        steps = flow_step_transitions(file)
-        if spec is None:
-            messages.error(request, _("档案当前为“%(status)s”，不能执行这项操作。") % {"status": file.get_status_display()})
-            return HttpResponseRedirect(file_url(file))
-        if done_in_flow(file, spec, steps):
-            where = steps.get(name) or _("帮扶流程")
-            messages.error(request, _("“%(action)s”请在流程任务“%(task)s”中办理。") % {
-                "action": action_label(spec), "task": where})
-            return HttpResponseRedirect(file_url(file))
-        plan = None
-        if name == "approve_aid_plan":
-            plan = plans_of(file, PlanStatus.PROPOSED).filter(pk=_int(request.POST.get(f"{name}-plan"))).first()
-        form = file_action_form(spec, file=file, user=request.user, data=request.POST, plan=plan)
-        key = action_key(name, plan)
+        form, key = posted_action_form(file, spec, user=request.user, data=request.POST)
         outcome = []
         if form.is_valid() and submitted_through_door(
                 form, lambda: outcome.append(apply(file, name, by=request.user, **form.arguments()))):
@@ -245,17 +236,15 @@ class FileActionView(HardshipReadersOnly, View):
         if spec.name == "propose_aid_plan":
             return _("已制定帮扶计划，待审核人审批后方可发放。")
         if spec.name == "approve_aid_plan":
+            plan = AidPlan.objects.select_related("fund").filter(pk=created.get("pk")).first()
+            available = aid.available_balance(plan.fund) if plan is not None else aid.ZERO
+            if available < aid.ZERO:
+                return _("已批准帮扶计划。“%(fund)s”可用余额不足，尚差%(missing)s，须待预算拨入后才能足额发放。") % {
+                    "fund": plan.fund.name, "missing": yuan(-available)}
             return _("已批准帮扶计划，可以发放。")
         return _("已办理“%(action)s”。档案状态：%(status)s。") % {
             "action": action_label(spec), "status": file.get_status_display()}
 
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class FileDocumentDownloadView(HardshipReadersOnly, DocumentDownloadView):

@@ -18,6 +18,7 @@ from cases.models import Organisation, Role
 from cases.models.hardship.household import (
     EmploymentStatus,
     ExpenseKind,
+    HardshipCause,
     HardshipEvent,
     Health,
     IncomeKind,
@@ -105,6 +106,9 @@ class ApplicationForm(forms.Form):
     address = forms.CharField(label=_("家庭住址"), max_length=200, required=False)
     work_unit = forms.CharField(label=_("户主工作单位"), max_length=120, required=False,
                                 help_text=_("公示时列在隐去部分字的姓名旁，便于同事识别。"))
+    cause = forms.ChoiceField(label=_("致困原因"), required=False, choices=choices(HardshipCause.choices, blank=_("请选择")),
+                              help_text=_("家庭陷入困难的主要原因；帮扶资金按致困原因统计。"),
+                              error_messages={"invalid_choice": _("请从列表中选择致困原因。")})
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

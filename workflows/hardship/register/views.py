@@ -128,14 +128,15 @@ class HardshipRegistrationForms:
         main.is_valid()
         cleaned = getattr(main, "cleaned_data", {})
         raw = {name: (main[name].value() or "") for name in ("source", "referred_by", "region_code", "address",
-                                                              "work_unit")}
+                                                              "work_unit", "cause")}
         if not hasattr(self.head, "cleaned_data"):
             self.head.is_valid()
         return {
             "organisation": cleaned.get("organisation"), "source": str(raw["source"]),
             "referred_by": str(raw["referred_by"]), "year": cleaned.get("year", main["year"].value()),
             "region_code": str(raw["region_code"]).strip(), "address": str(raw["address"]).strip(),
-            "work_unit": str(raw["work_unit"]).strip(), "head": self.head.as_input(),
+            "work_unit": str(raw["work_unit"]).strip(), "cause": str(raw["cause"]).strip(),
+            "head": self.head.as_input(),
             **{prefix: self._rows(prefix) for prefix in ROW_PREFIXES},
         }
 

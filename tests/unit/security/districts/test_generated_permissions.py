@@ -1,19 +1,21 @@
 """Issue 17: a generated permission test. It walks the URL resolver and, for every pattern and every
 海淀 role, GETs and POSTs the pattern filled with the ids of 朝阳's records. Every answer must be a
-refusal (400, 403, 404, 405, 429), a redirect that leads to no 朝阳 record, or a page — never one
+refusal (400, 401, 403, 404, 405, 429), a redirect that leads to no 朝阳 record, or a page — never one
 of a 朝阳 record — that shows nothing of 朝阳; nothing of 朝阳 may change (its case, file,
 objection, tasks, match, notification, journal entries); and nothing may answer 500.
 
 How each URL name gets its ids is written out below (PAGES, FLOWS, FLOW_PAGES, TASK_PAGES, the
-admin rule). A pattern not covered fails `test_every_url_pattern_says_how_it_is_probed`, naming
-it: add it to the table when you add a page.
+admin rule) and, for the REST API and the workers' pages, in probes.py (API_PAGES, PUBLIC_PAGES,
+API_TRANSITIONS). The REST API (/api/v1/) is probed both with the session and with the user's own
+personal token (Authorization: Bearer), its writes posted as JSON. A pattern not covered fails
+`test_every_url_pattern_says_how_it_is_probed`, naming it: add it to the table when you add a page.
 """
 
 import logging
 import re
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 import pytest
@@ -23,28 +25,46 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.unit.security.districts.world import ROLES
+from api.auth import create_token
+from cases.models import AidProgramme, Fund
+from tests.programme_fixtures import programme_fund
+from tests.unit.security.districts.probes import (
+    API_PAGES,
+    API_TRANSITIONS,
+    PUBLIC_PAGES,
+    Probe,
+    probe,
+    transitions_of,
+)
+from tests.unit.security.districts.world import CY_HEAD, CY_HEAD_ID, CY_REGION, ROLES
 from workflows.dispute.flow import DisputeFlow
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass(frozen=True)
-class Probe:
-    """One way to call a page: URL arguments and query from 朝阳's records, and what to POST."""
-
-    kwargs: dict = field(default_factory=dict)
-    query: str = ""
-    posts: tuple = ({},)
-
-
-def probe(**kwargs):
-    return lambda cy: [Probe(**kwargs)]
-
-
 def both_subjects(cy, **extra):
     return [Probe({"kind": "disputes", "pk": cy.case.pk}, **extra), Probe({"kind": "hardship", "pk": cy.file.pk}, **extra)]
+
+
+def programme_apply_probes(cy):
+    """新建帮扶项目申请, posted for 朝阳: its file (not on file: refused like a foreign one), and a 临时救助
+    for 李秀兰 (朝阳's household, found by her ID) from 朝阳's organisation and fund line — and from 海淀's
+    own (the test gives 海淀 a 临时救助 fund line), which must neither reach 朝阳's household (its cause)
+    nor name its application (the once-a-year refusal). The amount is above the rule's ¥5,000 limit,
+    checked after the household: the application is refused at the end, and nothing is written."""
+    emergency = {"head_name": CY_HEAD, "head_resident_id": CY_HEAD_ID, "head_employment": "unemployed",
+                 "region_code": CY_REGION, "cause": "disaster", "event_on": cy.application.applied_on.isoformat(),
+                 "requested_amount": "6000", "reason": "越界申请"}
+    funds = Fund.objects.filter(programme=AidProgramme.EMERGENCY).exclude(pk=cy.application.fund_id)
+    own = [{**emergency, "organisation": fund.organisation_id, "fund": fund.pk} for fund in funds]
+    return [
+        *(Probe({"programme": key}, query=f"file={cy.file.pk}", ids=False, posts=({
+            "file": cy.file.pk, "fund": cy.application.fund_id, "reason": "越界申请"},))
+          for key in (AidProgramme.SPRING_FESTIVAL, AidProgramme.AUTUMN_SCHOOLING, AidProgramme.MEDICAL_RELIEF)),
+        Probe({"programme": AidProgramme.EMERGENCY}, ids=False, posts=(
+            {**emergency, "organisation": cy.application.organisation_id, "fund": cy.application.fund_id}, *own)),
+    ]
 
 
 # Pages outside the flows, by URL name.
@@ -112,13 +132,69 @@ PAGES = {
     "workbench:notification_open": lambda cy: [Probe({"pk": cy.notification.pk})],
     "workbench:notification_read_all": probe(),
     "workbench:notification_preferences": probe(),
+    # 日程 and its PDF: every week is the user's own centre's; the feed address is the user's own.
+    "dispute:schedule": lambda cy: [Probe(query="scope=centre"), Probe(query="scope=mine&week=2026-11-02")],
+    "dispute:schedule_pdf": lambda cy: [Probe(query="scope=centre")],
+    "dispute:schedule_feed": probe(posts=({"scope": "centre"},)),
+    # The feed answers its secret token alone: one that was never issued is a 404 like any other.
+    "workbench:calendar_feed": lambda cy: [Probe({"token": "never-issued-token"})],
+    # 组织管理 (workflows/administration/): 朝阳's people and organisations by id, and each form posted
+    # with 朝阳's organisation or region as its choice.
+    "orgadmin:index": probe(),
+    "orgadmin:people": lambda cy: [Probe(query=f"organisation={cy.case.organisation_id}&q=cy_")],
+    "orgadmin:person_new": lambda cy: [Probe(posts=({
+        "full_name": "越界账户", "username": "cy_intruder", "organisation": cy.case.organisation_id,
+        "roles": ["mediator"]},))],
+    "orgadmin:person": lambda cy: [Probe({"pk": cy.mediator.pk})],
+    "orgadmin:person_action": lambda cy: [
+        Probe({"pk": cy.mediator.pk, "action": action}, posts=({"reason": "越界", "full_name": "越界",
+                                                                  "organisation": cy.case.organisation_id,
+                                                                  "role": "mediator"},))
+        for action in ("update", "add_role", "remove_role", "deactivate", "reactivate", "reset_password", "unlock")],
+    "orgadmin:organisations": probe(),
+    "orgadmin:organisation_new": lambda cy: [Probe(posts=({
+        "parent": cy.case.organisation_id, "name": "越界组织", "code": "BJ-CY-INTRUDER"},))],
+    "orgadmin:organisation": lambda cy: [Probe({"pk": cy.case.organisation_id})],
+    "orgadmin:organisation_action": lambda cy: [
+        Probe({"pk": cy.case.organisation_id, "action": action}, posts=({"reason": "越界", "name": "越界"},))
+        for action in ("update", "deactivate", "reactivate")],
+    "orgadmin:funds": lambda cy: [Probe(posts=({
+        "organisation": cy.fund.organisation_id, "year": 2026, "aid_type": "living", "name": "越界资金",
+        "budget": "1"},))],
+    "orgadmin:standards": lambda cy: [Probe(posts=(
+        {"form": "standard", "standard-region_code": cy.file.household.region_code, "standard-year": 2030,
+         "standard-monthly_amount": "1"},))],
+    "orgadmin:schedules": lambda cy: [Probe(posts=({
+        "organisation": cy.case.organisation_id, "year": 2030,
+        "file": SimpleUploadedFile("越界.csv", b"date,kind\n2030-01-01,holiday\n")},))],
+    # 朝阳 has no holiday schedule: its case's id stands in, as for the service records above.
+    "orgadmin:schedule": lambda cy: [Probe({"pk": cy.case.pk}, posts=({"decision": "reject", "reason": "越界"},))],
+    # A paper 赵铁柱 sent with his online application, under 朝阳's case.
+    "workbench:case_application_attachment": lambda cy: [
+        Probe({"pk": cy.case.pk, "attachment_pk": cy.attachment.pk})],
+    "workbench:hardship_file_cause": lambda cy: [Probe({"pk": cy.file.pk}, posts=({"cause": "illness"},))],
+    # 帮扶项目 (workflows/hardship/programmes/): 朝阳's 临时救助 application, its actions and document.
+    "workbench:programme_list": lambda cy: [
+        Probe(query="q=李秀兰"), Probe(query=f"q={cy.application.number}"), Probe(query="programme=emergency")],
+    "workbench:programme_apply": programme_apply_probes,
+    "workbench:programme_application": lambda cy: [Probe({"pk": cy.application.pk})],
+    "workbench:programme_application_action": lambda cy: [
+        Probe({"pk": cy.application.pk, "name": name}, posts=({
+            f"{name}-reason": "越界审批", f"{name}-paid_on": cy.application.applied_on.isoformat(),
+            f"{name}-recipient": "李秀兰"},)) for name in ("approve", "approve_second", "refuse", "disburse")],
+    "workbench:programme_application_document": lambda cy: [
+        Probe({"pk": cy.application.pk, "document_pk": cy.application_document.pk})],
+    **API_PAGES,
+    **PUBLIC_PAGES,
 }
 
 # Pages that sign the user out: the probe signs them in again afterwards.
 SIGN_OUT = {"logout", "admin:logout"}
 # Pages that journal their own use (a chain check, a report export, a failed sign-in): the journal may
 # grow there, by an entry about no 朝阳 record (entries about 朝阳 are counted apart, and may not).
-JOURNALS_OWN_USE = {"workbench:audit_verify", "workbench:report_xlsx", "workbench:report_pdf", "admin:login"}
+JOURNALS_OWN_USE = {"workbench:audit_verify", "workbench:report_xlsx", "workbench:report_pdf", "admin:login",
+                    "dispute:schedule_pdf", "dispute:schedule_feed", "api_tokens"}
+
 
 # The flow applications, by namespace: the flow, and which 朝阳 task stands for its work.
 FLOWS = {"dispute": (DisputeFlow, "case_task"), "hardship": (HardshipFlow, "file_task"),
@@ -178,6 +254,7 @@ ADMIN_POSTED = {"admin:login": [Probe(posts=({"username": "nobody", "password": 
 class Pattern:
     name: str  # "namespace:name", or "namespace:?route" for an unnamed pattern
     route: str  # the full route, "cases/<int:pk>/"
+    defaults: tuple = ()  # the pattern's default arguments, as (name, value) pairs
 
 
 def url_patterns(resolver=None, prefix="", namespace=()) -> list[Pattern]:
@@ -190,7 +267,7 @@ def url_patterns(resolver=None, prefix="", namespace=()) -> list[Pattern]:
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
             name = entry.name or "?" + route
-            found.append(Pattern(":".join(namespace + (name,)), route))
+            found.append(Pattern(":".join(namespace + (name,)), route, tuple(sorted(entry.default_args.items()))))
     return found
 
 
@@ -198,6 +275,8 @@ def how_to_probe(pattern: Pattern):
     """The table's answer for `pattern`: a function of 朝阳's records giving its probes, or None."""
     if pattern.name in PAGES:
         return PAGES[pattern.name]
+    if pattern.name in API_TRANSITIONS:
+        return transitions_of(pattern.name, dict(pattern.defaults))
     parts = pattern.name.split(":")
     if parts[0] == "admin":
         return (lambda cy: ADMIN_POSTED[pattern.name]) if pattern.name in ADMIN_POSTED else admin_probes
@@ -237,7 +316,9 @@ def foreign_paths(cy) -> list[str]:
 
 
 def body_of(response) -> str:
-    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith(("text/", "application/json")):
+    kind = response.get("Content-Type", "")  # a page, JSON, or the API's problem+json
+    readable = kind.startswith("text/") or (kind.startswith("application/") and "json" in kind)
+    if getattr(response, "streaming", False) or not readable:
         return ""  # a download (PDF, XLSX) is judged by its status: a 朝阳 one may not be served at all
     return response.content.decode("utf-8", "replace")
 
@@ -263,6 +344,8 @@ class Prober:
     def __init__(self, cy, user, role):
         self.cy, self.user, self.role = cy, user, role
         self.client = Client(raise_request_exception=False)
+        _token, text = create_token(user=user, name="越界探测", days=30)  # journalled: before the state is read
+        self.token_client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {text}"})
         self.errors: dict[str, str] = {}
         self.problems: list[str] = []
         self.client.force_login(user)
@@ -272,18 +355,20 @@ class Prober:
     def record_error(self, sender, request, **kwargs):
         self.errors[request.path] = "".join(traceback.format_exception(*sys.exc_info())[-3:])
 
-    def check(self, pattern: Pattern, method: str, url: str, response, has_ids: bool):
+    def check(self, pattern: Pattern, method: str, url: str, response, has_ids: bool, posted=None):
         where = f"{self.role} {method} {url} ({pattern.name})"
         status = response.status_code
         if status >= 500:
             self.problems.append(f"{where}: {status}\n{self.errors.get(url.split('?')[0], '')}")
-        elif status not in (200, 301, 302, 400, 403, 404, 405, 429):  # 429: too many failed sign-ins
+        # 401: the OAuth2 token endpoint to unknown client credentials; 429: too many failed sign-ins
+        elif status not in (200, 301, 302, 400, 401, 403, 404, 405, 429):
             self.problems.append(f"{where}: unexpected status {status}")
         if status in (301, 302) and any(path in response["Location"] for path in foreign_paths(self.cy)):
             self.problems.append(f"{where}: redirects to 朝阳's record {response['Location']}")
         if has_ids and 200 <= status < 300:
             self.problems.append(f"{where}: {status} for 朝阳's records (expected 403 or 404)")
-        typed = unquote(url.partition("?")[2])  # a search page shows back what was typed: not a finding
+        # A search page or a form shows back what was typed or posted: not a finding.
+        typed = unquote(url.partition("?")[2]) + "".join(map(str, (posted or {}).values()))
         leaked = [marker for marker in self.cy.markers if marker in body_of(response) and marker not in typed]
         if leaked:
             self.problems.append(f"{where}: shows {leaked}")
@@ -311,10 +396,17 @@ class Prober:
                 probes = how_to_probe(pattern)  # one not in the table fails the test above
                 for probe_ in probes(self.cy) if probes else ():
                     url = url_of(pattern, probe_, self.cy)
-                    has_ids = bool(probe_.kwargs) and not pattern.name.startswith("admin:")
+                    has_ids = bool(probe_.kwargs) if probe_.ids is None else probe_.ids
+                    has_ids = has_ids and not pattern.name.startswith("admin:")
                     self.check(pattern, "GET", url, self.client.get(url), has_ids)
+                    if probe_.bearer:
+                        self.check(pattern, "GET by token", url, self.token_client.get(url), has_ids)
                     for data in probe_.posts:
-                        self.check(pattern, "POST", url, self.client.post(url, data), has_ids)
+                        sent = {"content_type": "application/json"} if probe_.json else {}
+                        self.check(pattern, "POST", url, self.client.post(url, data, **sent), has_ids, data)
+                        if probe_.bearer:
+                            self.check(pattern, "POST by token", url, self.token_client.post(url, data, **sent),
+                                       has_ids, data)
                         if pattern.name in SIGN_OUT:
                             self.client.force_login(self.user)
                             self.state = self.cy.state()
@@ -333,13 +425,18 @@ def test_every_url_pattern_says_how_it_is_probed():
     missing = sorted({p.name for p in url_patterns() if how_to_probe(p) is None})
     assert not missing, (
         "These URL patterns are not covered by the generated permission test: add each to PAGES (or "
-        "FLOW_PAGES / TASK_PAGES / FLOWS) in tests/unit/security/districts/test_generated_permissions.py, saying "
+        "FLOW_PAGES / TASK_PAGES / FLOWS) in tests/unit/security/districts/test_generated_permissions.py, or "
+        "to API_PAGES / PUBLIC_PAGES / the transition bodies in tests/unit/security/districts/probes.py, saying "
         "which 朝阳 record fills its ids:\n  " + "\n  ".join(missing))
     stale = sorted(set(PAGES) - {p.name for p in url_patterns()})
     assert not stale, f"PAGES names URL patterns that no longer exist: {stale}"
 
 
-def test_no_role_of_haidian_reaches_or_changes_anything_of_chaoyang(staff, chaoyang):
+def test_no_role_of_haidian_reaches_or_changes_anything_of_chaoyang(staff, chaoyang, settings, orgs):
+    # Every API request must reach its view: no rate limit answers 429 in its place (and counts are per test).
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"read": "100000/min", "write": "100000/min"}}
+    programme_fund(orgs["hd"], AidProgramme.EMERGENCY, year=chaoyang.application.year)  # 海淀's own (programme_apply)
     patterns = url_patterns()
     problems = []
     for role in ROLES:

@@ -1,13 +1,15 @@
 """The two districts of the security tests: 海淀 staff, one of each role, and a small 朝阳 world of
-their neighbours' records — a dispute case with its claimed task and a document, a hardship file
-with its application task and a document, a publicity objection under review, a fund, a
-civil-affairs match and a notification — that no 海淀 page may show or change.
+their neighbours' records — a dispute case with its claimed task, a document and a paper its
+worker sent online, a hardship file with its application task and a document, a publicity
+objection under review, a fund, a civil-affairs match, a notification, a 临时救助 application with
+a document, and a 朝阳 mediator's personal API token — that no 海淀 page may show or change.
 
 Kept small on purpose: the generated tests send thousands of requests against it.
 """
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,15 +18,31 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from api.auth import create_token
+from api.models import PersonalToken
 from cases.hardship.attachments import keep_attachment
 from cases.hardship.civil_affairs.links import link_civil_records
 from cases.hardship.identification import open_hardship_file
-from cases.models import AuditEvent, DisputeCase, HardshipFile, LinkCandidate, Objection, Organisation, Role
+from cases.hardship.programmes.applications import apply_for_programme
+from cases.models import (
+    AidProgramme,
+    AidProgrammeApplication,
+    ApplicationAttachment,
+    AuditEvent,
+    DisputeCase,
+    HardshipFile,
+    Household,
+    LinkCandidate,
+    Objection,
+    Organisation,
+    Role,
+)
 from cases.models.hardship.records import AttachmentKind
 from cases.models.hardship.states import H
 from cases.platform.documents import issue_document
 from notifications.models import Notification
 from tests.hardship_fixtures import fund_with_budget, household_in_hardship
+from tests.programme_fixtures import programme_fund, programme_rules
 from tests.unit.hardship.test_civil_affairs_linking import civil, dispute_worker, valid_id
 from workflows.dispute.flow import DisputeFlow, claim_task, open_dispute
 from workflows.hardship.flow import HardshipFlow, ObjectionFlow, start_hardship_flow
@@ -37,6 +55,9 @@ CY_WORKER, CY_EMPLOYER, CY_HEAD = "赵铁柱", "朝阳某商贸有限公司", "�
 CY_OBJECTION = "邻居反映该户另有商铺出租收入未申报"
 CY_CANDIDATE = "李蔷"
 CY_ORGANISATIONS = ("朝阳区总工会", "建外街道调解中心")
+CY_REGION, CY_HEAD_ID = "110105", valid_id("11010519800303002")  # a valid number: a form would take it
+CY_WORKER_PHONE = "13801230007"  # where the public progress lookup sends 赵铁柱's code
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @dataclass
@@ -56,10 +77,15 @@ class Chaoyang:
     notification: Notification
     mediator: object
     caseworker: object
+    attachment: ApplicationAttachment  # a paper 赵铁柱 sent with an online application
+    application: AidProgrammeApplication  # 临时救助 for 李秀兰's household, awaiting approval
+    application_document: object
+    token: PersonalToken  # cy_mediator's personal API token
 
     @property
     def markers(self) -> tuple[str, ...]:
-        return (self.case.number, CY_WORKER, CY_EMPLOYER, CY_HEAD, CY_OBJECTION, CY_CANDIDATE, *CY_ORGANISATIONS)
+        return (self.case.number, CY_WORKER, CY_EMPLOYER, CY_HEAD, CY_OBJECTION, CY_CANDIDATE, *CY_ORGANISATIONS,
+                self.application.number, self.token.prefix)
 
     def state(self) -> dict:
         """What a refused request must leave as it was, read in three queries (it is read thousands of times)."""
@@ -69,6 +95,9 @@ class Chaoyang:
         row = DisputeCase.objects.filter(pk=self.case.pk).values(case=F("status")).annotate(
             file=of(HardshipFile, self.file.pk), objection=of(Objection, self.objection.pk),
             candidate=of(LinkCandidate, self.candidate.pk), notification_read=of(Notification, self.notification.pk, "read_at"),
+            application=of(AidProgrammeApplication, self.application.pk),
+            cause=of(Household, self.file.household_id, "cause"),
+            token_revoked=of(PersonalToken, self.token.pk, "revoked_at"),
         ).get()
         tasks = Task.objects.filter(process__in=self.processes).order_by("pk").values_list("pk", "status", "owner_id")
         return {"journal": AuditEvent.objects.count(), **row, "tasks": list(tasks)}
@@ -90,7 +119,7 @@ def notice(organisation, subject, by):
     })
 
 
-def dispute_today(organisation, by, *, worker: str, employer: str, n: int) -> DisputeCase:
+def dispute_today(organisation, by, *, worker: str, employer: str, n: int, phone: str = "") -> DisputeCase:
     """A wage claim received now at `organisation`, registered by `by` with its flow open."""
     from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
     from cases.rules.claims import ClaimType
@@ -99,7 +128,8 @@ def dispute_today(organisation, by, *, worker: str, employer: str, n: int) -> Di
     return open_dispute(
         acknowledge_warnings=True, organisation=organisation, by=by, channel="walk_in_written",
         received_on=timezone.localdate(), received_at=timezone.now(), facts="拖欠工资两个月。",
-        worker=WorkerInput(name=worker, resident_id=resident_id(n)), employer=EmployerInput(name=employer, uscc=uscc(n)),
+        worker=WorkerInput(name=worker, resident_id=resident_id(n), phone=phone),
+        employer=EmployerInput(name=employer, uscc=uscc(n)),
         claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("18000.00"))],
     ).case
 
@@ -117,13 +147,16 @@ def build_chaoyang(orgs, make_user) -> Chaoyang:
     mediator = make_user("cy_mediator", orgs["cy_street"], Role.MEDIATOR)
     caseworker = make_user("cy_caseworker", orgs["cy"], Role.HARDSHIP_CASEWORKER)
     today = timezone.localdate()
-    case = dispute_today(orgs["cy_street"], mediator, worker=CY_WORKER, employer=CY_EMPLOYER, n=7)
+    case = dispute_today(orgs["cy_street"], mediator, worker=CY_WORKER, employer=CY_EMPLOYER, n=7,
+                         phone=CY_WORKER_PHONE)
+    attachment = ApplicationAttachment.objects.create(
+        case=case, file=SimpleUploadedFile("工资条.png", PNG), original_name="工资条.png",
+        sha256=hashlib.sha256(PNG).hexdigest(), size=len(PNG), content_type="image/png")
     case_task = Task.objects.get(process__disputeprocess__case=case, flow_task=DisputeFlow.decide_acceptance)
     claim_task(case_task, mediator)
     case_task.refresh_from_db()
 
-    file = hardship_file_with_flow(orgs["cy"], caseworker, head=CY_HEAD, resident_id="110105198003030028",
-                                   region="110105")
+    file = hardship_file_with_flow(orgs["cy"], caseworker, head=CY_HEAD, resident_id=CY_HEAD_ID, region=CY_REGION)
     file_task = Task.objects.get(process__hardshipprocess__file=file, flow_task=HardshipFlow.take_application,
                                  status=STATUS.NEW)
     keep_attachment(file, SimpleUploadedFile("授权书.pdf", b"%PDF-1.7\n%%EOF\n"), AttachmentKind.AUTHORISATION,
@@ -137,6 +170,13 @@ def build_chaoyang(orgs, make_user) -> Chaoyang:
     civil(orgs["cy"], CY_CANDIDATE, birth=date(1980, 8, 8), region="110105")
     link_civil_records(organisation=orgs["cy"])
 
+    # 李秀兰's household, in identification (not on file), had an accident: 临时救助, awaiting approval.
+    programme_rules(today.year, region=CY_REGION)
+    application = apply_for_programme(
+        programme=AidProgramme.EMERGENCY, by=caseworker, household=file.household, reason="家中失火，急需救助。",
+        fund=programme_fund(orgs["cy"], AidProgramme.EMERGENCY, year=today.year),
+        event_on=today - timedelta(days=3), requested_amount=Decimal("2000.00"))
+
     notification = Notification.objects.create(
         recipient=mediator, kind="task_assigned", title=f"新任务：{case.number} {CY_WORKER}",
         body=f"{CY_WORKER}诉{CY_EMPLOYER}", link=f"/cases/{case.pk}/", idempotency_key=f"security-{case.pk}",
@@ -147,6 +187,8 @@ def build_chaoyang(orgs, make_user) -> Chaoyang:
         objection=objection, objection_task=objection_task,
         fund=fund_with_budget(orgs["cy"], year=today.year),
         candidate=LinkCandidate.objects.get(civil_record__name=CY_CANDIDATE),
-        notification=notification, mediator=mediator, caseworker=caseworker,
+        notification=notification, mediator=mediator, caseworker=caseworker, attachment=attachment,
+        application=application, application_document=notice(orgs["cy"], application, caseworker),
+        token=create_token(user=mediator, name="调解员手机应用", days=90)[0],
     )
 

@@ -62,7 +62,7 @@ def test_a_caseworker_registers_a_household_and_watches_the_category(live_server
 
     page.get_by_role("button", name="登记", exact=True).click()
     expect(page).to_have_url(re.compile(r"/hardship/\d+/take_application/\d+/"))
-    expect(page.get_by_role("button", name="分配", exact=True)).to_be_visible()  # viewflow's claim, right here
+    expect(page.get_by_role("button", name="领取", exact=True)).to_be_visible()  # viewflow's claim, right here
     expect(page.get_by_text("已登记陈立新家庭（110108）的困难职工申请（职工申请），请在“登记申请”任务中领取并办理。")).to_be_visible()
     file = HardshipFile.objects.get(household__head__in=Worker.objects.with_resident_id(HEAD_ID))
     assert file.household.members.count() == 3

@@ -1,0 +1,1 @@
+"""Browser tests of dispute mediation pages."""

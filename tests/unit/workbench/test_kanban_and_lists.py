@@ -1,0 +1,125 @@
+"""Issue 20, "Pages speak in words": the kanban cards name the case or file, its parties and the
+legal deadline left (not "#2/4"), and claim with 领取 as every other page does; 任务列表 shows each
+open task's deadline; the lists the home links to open for each role that sees them."""
+
+import pytest
+from freezegun import freeze_time
+
+from cases.models import HardshipStatus
+from tests.dispute_cases import at
+from tests.hardship_fixtures import file_in_state, household_in_hardship
+from tests.unit.workbench.test_home_work import (
+    READ,
+    acceptance_task,
+    card,
+    cases_in_queue,
+    home,
+    metric,
+    task_at,
+    text,
+)
+from workflows.hardship.flow import HardshipFlow
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_task_list_shows_each_open_tasks_deadline(client, orgs, people):
+    [case] = cases_in_queue(orgs, people, 1)
+    for user in (people["lead"], people["mediator"], people["auditor"]):
+        client.force_login(user)
+        with freeze_time(at(READ)):
+            response = client.get("/dispute/tasks/")
+        assert response.status_code == 200
+        assert case.number in text(response) and "剩余2个工作日" in text(response)
+
+
+# -- the kanban: cards in words, 领取 ----------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["mediator", "lead", "auditor"])
+def test_the_dispute_kanban_cards_name_the_case_the_parties_and_the_deadline(client, orgs, people, role):
+    [case] = cases_in_queue(orgs, people, 1)
+    client.force_login(people[role])
+    with freeze_time(at(READ)):
+        response = client.get("/dispute/")
+    assert response.status_code == 200
+    html = text(response)
+    task = acceptance_task(case)
+    assert f"#{task.process_id}/{task.pk}" not in html
+    card_html = html.split(f'data-task="{task.pk}"')[1].split("mdc-card")[0]
+    assert case.number in card_html and "王秀英 与 北京某科技有限公司" in card_html
+    assert "剩余2个工作日" in card_html
+    assert ">分配</span>" not in html  # viewflow's word for claiming
+    if role != "auditor":
+        assert ">领取</span>" in card_html
+
+
+@pytest.mark.parametrize("role", ["caseworker", "reviewer", "auditor"])
+def test_the_hardship_kanban_cards_name_the_file_and_the_household(client, orgs, people, role):
+    visiting = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.APPLIED,
+                             prepared_by=people["caseworker"])
+    task = task_at(visiting, HardshipFlow.home_visit)
+    client.force_login(people[role])
+    response = client.get("/hardship/")
+    assert response.status_code == 200
+    html = text(response)
+    card_html = html.split(f'data-task="{task.pk}"')[1].split("mdc-card")[0]
+    assert "待建档" in card_html and "王建国家庭" in card_html
+    assert f"#{task.process_id}/{task.pk}" not in html
+    if role == "caseworker":
+        assert ">领取</span>" in card_html
+
+
+def test_viewflows_claim_confirmation_says_lingqu(client, orgs, people):
+    [case] = cases_in_queue(orgs, people, 1)
+    task = acceptance_task(case)
+    client.force_login(people["mediator"])
+    with freeze_time(at(READ)):
+        response = client.get(f"/dispute/{task.process_id}/decide_acceptance/{task.pk}/assign/")
+    assert response.status_code == 200
+    assert ">领取</span>" in text(response) and ">分配</span>" not in text(response)
+
+
+# -- the other pages this work touches, as each role that sees them ------------------------------
+
+@pytest.mark.parametrize("role", ["caseworker", "reviewer", "auditor"])
+def test_the_objection_kanban_opens(client, people, role):
+    client.force_login(people[role])
+    assert client.get("/objection/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["caseworker", "reviewer"])
+def test_the_hardship_queue_and_inbox_open_with_the_counts_the_home_shows(client, orgs, people, role):
+    ready = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.AWAITING_APPROVAL,
+                          prepared_by=people["caseworker"])
+    task_at(ready, HardshipFlow.approve)
+    visiting = file_in_state(household_in_hardship(orgs["hd"], name="李四", resident_id="110108198001010016"),
+                             HardshipStatus.APPLIED, prepared_by=people["caseworker"])
+    task_at(visiting, HardshipFlow.home_visit, owner=people[role] if role == "caseworker" else None)
+    response = home(client, people[role])
+    work = card(response, "帮扶待办" if role == "caseworker" else "待审批")
+    for label in ("待领取", "我的帮扶待办" if role == "caseworker" else "我正在审批"):
+        item = metric(work, label)
+        with freeze_time(at(READ)):
+            listed = client.get(item.url)
+        assert listed.status_code == 200 and listed.context["paginator"].count == item.value, label
+
+
+@pytest.mark.parametrize("role", ["mediator", "lead"])
+def test_the_dispute_queue_and_inbox_open(client, orgs, people, role):
+    cases_in_queue(orgs, people, 1)
+    client.force_login(people[role])
+    with freeze_time(at(READ)):
+        for url in ("/dispute/queue/", "/dispute/inbox/"):
+            response = client.get(url)
+            assert response.status_code == 200 and ".uc-deadline--breached" in text(response), url
+
+
+def test_a_hardship_claim_confirmation_says_lingqu(client, orgs, people):
+    ready = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.AWAITING_APPROVAL,
+                          prepared_by=people["caseworker"])
+    task = task_at(ready, HardshipFlow.approve)
+    client.force_login(people["reviewer"])
+    response = client.get(f"/hardship/{task.process_id}/approve/{task.pk}/assign/")
+    assert response.status_code == 200
+    assert ">领取</span>" in text(response) and ">领取并继续</span>" in text(response)
+    assert ">分配</span>" not in text(response)
