@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages migrate worker beat bench schema
+.PHONY: run test install system-packages migrate worker beat bench schema contract
 
 run: migrate
 	$(PYTHON) manage.py seed_demo
@@ -48,6 +48,13 @@ migrate: install
 # failing on any warning: `make schema` after changing the API, and commit api/openapi.yaml.
 schema: install
 	$(PYTHON) manage.py spectacular --validate --fail-on-warn --file api/openapi.yaml
+
+# The API's contract (issue 21; tests/contract/): the OpenAPI document generated with --validate
+# --fail-on-warn, then schemathesis over every operation of /api/v1/schema/ against the live app
+# (gunicorn) on a fresh database with fixture data — PostgreSQL beside the one DATABASE_URL names
+# (as .ci/run sets it), else SQLite. Fails on any 5xx or any answer that breaks the schema.
+contract: install
+	$(PYTHON) -m tests.contract.run
 
 # Production-like runs: set CELERY_BROKER_URL (and DATABASE_URL) first.
 worker: migrate

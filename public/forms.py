@@ -13,7 +13,7 @@ from cases.disputes.intake_review import EmployerInput, WorkerInput
 from cases.disputes.online import OnlineApplication, mediating_organisations
 from cases.platform.uploads import SCANS, max_upload_bytes, safe_filename, size_text, validate_upload
 from cases.rules.bounds import FACTS_MAX
-from workflows.dispute.page_forms import ClaimFormSet, OrganisationChoiceField, date_field, raw_values
+from workflows.dispute.page_forms import ApplicationErrors, ClaimFormSet, OrganisationChoiceField, date_field, raw_values
 from workflows.fields import text_field
 
 
@@ -111,7 +111,7 @@ class ApplicationForm(forms.Form):
                                                                       "size": size_text(max_upload_bytes())}
 
 
-class ApplicationForms:
+class ApplicationForms(ApplicationErrors):
     """The page's forms and how the intake's error keys map onto them."""
 
     def __init__(self, data=None, files=None):
@@ -138,27 +138,6 @@ class ApplicationForms:
             claims=[form.as_input() for _index, form in rows], facts=cleaned.get("facts") or "",
             employment_start=cleaned.get("employment_start"), employment_end=cleaned.get("employment_end"),
             infringement_known_on=cleaned.get("infringement_known_on"))
-
-    def put_errors(self, errors: dict[str, list[str]]) -> None:
-        for key, messages in errors.items():
-            if key == "claims":
-                self.claim_errors.extend(messages)
-                continue
-            form, field = self.main, key
-            if key.startswith("worker-"):
-                form, field = self.worker, key.removeprefix("worker-")
-            elif key.startswith("employer-"):
-                form, field = self.employer, key.removeprefix("employer-")
-            elif key.startswith("claims-"):
-                _prefix, number, field = key.split("-", 2)
-                index = int(number)
-                form = self.claims.forms[self.claim_rows[index] if index < len(self.claim_rows) else index]
-            if field not in form.fields or field == "__all__":
-                field = None
-            elif field in form.errors:
-                continue
-            for message in messages:
-                form.add_error(field, message)
 
     def any_errors(self) -> bool:
         return bool(self.main.errors or self.worker.errors or self.employer.errors or self.claim_errors

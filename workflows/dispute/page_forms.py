@@ -544,3 +544,37 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 def action_form(spec, *, case, user, data=None, files=None) -> ActionForm:
     form_class = ACTION_FORMS.get(spec.name, ActionForm)
     return form_class(data, files, case=case, user=user, spec=spec, prefix=spec.name)
+
+
+class ApplicationErrors:
+    """The service's errors of an application (keys "worker-name", "claims-0-amount", ...) put
+    on the forms of the page that typed it: the main form, the worker's and the employer's, and
+    the claim rows (`claim_rows` maps the service's claim index to the formset's row)."""
+
+    main: forms.Form
+    worker: forms.Form
+    employer: forms.Form
+    claims: forms.BaseFormSet
+    claim_rows: list[int]
+    claim_errors: list[str]
+
+    def put_errors(self, errors: dict[str, list[str]]) -> None:
+        for key, messages in errors.items():
+            if key == "claims":
+                self.claim_errors.extend(messages)
+                continue
+            form, field = self.main, key
+            if key.startswith("worker-"):
+                form, field = self.worker, key.removeprefix("worker-")
+            elif key.startswith("employer-"):
+                form, field = self.employer, key.removeprefix("employer-")
+            elif key.startswith("claims-"):
+                _prefix, number, field = key.split("-", 2)
+                index = int(number)
+                form = self.claims.forms[self.claim_rows[index] if index < len(self.claim_rows) else index]
+            if field not in form.fields or field == "__all__":
+                field = None
+            elif field in form.errors:
+                continue  # the form has said what is wrong with this field already
+            for message in messages:
+                form.add_error(field, message)

@@ -47,6 +47,7 @@ from cases.selectors import (
 from workflows.dispute.agreement_forms import signed_original_summary
 from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
 from workflows.dispute.page_forms import (
+    ApplicationErrors,
     ClaimFormSet,
     EmployerForm,
     RegistrationForm,
@@ -105,7 +106,7 @@ def _fill_from_resident_id(data):
     return data
 
 
-class RegistrationForms:
+class RegistrationForms(ApplicationErrors):
     """The four forms of the page and how check_application's keys map onto them."""
 
     def __init__(self, user, data=None):
@@ -129,27 +130,6 @@ class RegistrationForms:
         rows = [(index, form) for index, form in enumerate(self.claims.forms) if form.has_changed()]
         self.claim_rows = [index for index, _form in rows]
         return [form.as_input() for _index, form in rows]
-
-    def put_errors(self, errors: dict[str, list[str]]) -> None:
-        for key, messages_ in errors.items():
-            if key == "claims":
-                self.claim_errors.extend(messages_)
-                continue
-            form, field = self.main, key
-            if key.startswith("worker-"):
-                form, field = self.worker, key.removeprefix("worker-")
-            elif key.startswith("employer-"):
-                form, field = self.employer, key.removeprefix("employer-")
-            elif key.startswith("claims-"):
-                _prefix, number, field = key.split("-", 2)
-                index = int(number)
-                form = self.claims.forms[self.claim_rows[index] if index < len(self.claim_rows) else index]
-            if field not in form.fields or field == "__all__":
-                field = None
-            elif field in form.errors:
-                continue  # the form has said what is wrong with this field already
-            for message in messages_:
-                form.add_error(field, message)
 
     def application(self) -> dict:
         cleaned = {name: self.main.cleaned_data.get(name) for name in self.main.fields}
