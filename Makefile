@@ -45,7 +45,8 @@ migrate: install
 	$(PYTHON) manage.py migrate --noinput
 
 # The OpenAPI 3 document of /api/v1/ as a file (Chinese; add --lang en for English), validated,
-# failing on any warning: `make schema` after changing the API, and commit api/openapi.yaml.
+# failing on any warning, to read or hand to a client's developers. Not committed: CI generates
+# and validates it afresh in `make contract`.
 schema: install
 	$(PYTHON) manage.py spectacular --validate --fail-on-warn --file api/openapi.yaml
 
