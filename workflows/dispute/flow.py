@@ -473,6 +473,10 @@ class DisputeFlow(flow.Flow):
     受理审查、分配调解员、调解、签署协议、履行监督、结案、归档：每一步都通过案件的法定状态转换完成。
     """
 
+    # viewflow would take both from the docstring, untranslated.
+    process_title = _("劳动争议调解")
+    process_description = _("受理审查、分配调解员、调解、签署协议、履行监督、结案、归档：每一步都通过案件的法定状态转换完成。")
+
     process_class = DisputeProcess
     # Row lock on the process for every step and claim: of two people claiming or executing
     # the same task at once, the second waits and then sees what the first did.

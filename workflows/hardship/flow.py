@@ -150,6 +150,10 @@ class HardshipFlow(flow.Flow):
     申请、入户调查、民政核对、民主评议、公示、审批、建档、帮扶、年度复核、退档：每一步都通过档案的状态转换完成。
     """
 
+    # viewflow would take both from the docstring, untranslated.
+    process_title = _("困难职工帮扶")
+    process_description = _("申请、入户调查、民政核对、民主评议、公示、审批、建档、帮扶、年度复核、退档：每一步都通过档案的状态转换完成。")
+
     process_class = HardshipProcess
     lock_impl = lock.select_for_update_lock
     process_summary_template = _("{{ process.file }}")
@@ -293,6 +297,10 @@ class ObjectionFlow(flow.Flow):
 
     每一条公示异议都由审核人或帮扶工作人员核查，认定成立或不成立。
     """
+
+    # viewflow would take both from the docstring, untranslated.
+    process_title = _("公示异议核查")
+    process_description = _("每一条公示异议都由审核人或帮扶工作人员核查，认定成立或不成立。")
 
     process_class = ObjectionProcess
     lock_impl = lock.select_for_update_lock

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -88,7 +89,8 @@ class ScheduleAccess(LoginRequiredMixin):
         scope_label = _("我的日程") if scope == MINE else _("本中心日程（%(centre)s）") % {"centre": centre_names(user)}
         return {"monday": monday, "sunday": sunday, "scope": scope, "scope_label": scope_label,
                 "days": week_days(monday, entries), "count": len(entries),
-                "week_label": _("%(first)s至%(last)s") % {"first": cn_day(monday), "last": cn_day(sunday)}}
+                "week_label": _("%(first)s至%(last)s") % {"first": date_format(monday, _("Y年n月j日")),
+                                                          "last": date_format(sunday, _("Y年n月j日"))}}
 
 
 class ScheduleView(ScheduleAccess, TemplateView):
