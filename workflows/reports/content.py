@@ -19,7 +19,8 @@ TEN_THOUSAND = Decimal(10_000)
 
 def wan(amount: Decimal) -> str:
     """¥71,770,000.00 → 7,177.00万元, as the federation reports money."""
-    return f"{(amount / TEN_THOUSAND).quantize(Decimal('0.01'), ROUND_HALF_UP):,}万元"
+    tens_of_thousands = (amount / TEN_THOUSAND).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return _("%(amount)s万元") % {"amount": f"{tens_of_thousands:,}"}
 
 
 def _or_dash(value, suffix: str = "") -> str:
