@@ -24,8 +24,8 @@ class RefusalLine(logging.Filter):
     """Rewrites a 403 record of `django.request` into "Forbidden: user=… path=… reason=…"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) != FORBIDDEN:
-            return True
+        if getattr(record, "status_code", None) != FORBIDDEN or getattr(record, "refusal_line", False):
+            return True  # a second copy of the filter (logging configured again) finds it done
         request = getattr(record, "request", None)
         exception = record.exc_info[1] if record.exc_info else None
         reason = str(exception) if exception is not None and str(exception) else "-"
@@ -33,4 +33,5 @@ class RefusalLine(logging.Filter):
         record.args = (who(request), getattr(request, "path", "-"), reason)
         record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
         record.exc_info = record.exc_text = None
+        record.refusal_line = True
         return True

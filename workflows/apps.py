@@ -17,3 +17,9 @@ class WorkflowsConfig(AppConfig):
             queue_entries,  # noqa: F401
         )
         from workflows.hardship import flow as hardship_flow  # noqa: F401
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from workflows.accounts.middleware import remember_temporary_password
+
+        user_logged_in.connect(remember_temporary_password, dispatch_uid="remember_temporary_password")

@@ -57,6 +57,27 @@ class TwoFactorMiddleware:
         return STEP_URL_NAMES[step] if step else None
 
 
+# Set at sign-in when the password is one an organisation admin set (remember_temporary_password,
+# connected in workflows/apps.py): the middleware asks the database only for such sessions, not on
+# every request of everyone. A reset signs the user's other sessions out (the session's password
+# hash no longer matches), so the next sign-in sets it.
+TEMPORARY_PASSWORD_SESSION_KEY = "unioncase_temporary_password"
+
+
+def remember_temporary_password(sender, request, user, **kwargs):
+    from cases.models import TemporaryPassword
+
+    if request is not None and TemporaryPassword.objects.filter(user=user).exists():
+        request.session[TEMPORARY_PASSWORD_SESSION_KEY] = True
+
+
+def _still_temporary(request, user, model) -> bool:
+    if model.objects.filter(user=user).exists():
+        return True
+    request.session.pop(TEMPORARY_PASSWORD_SESSION_KEY, None)  # changed since: stop asking
+    return False
+
+
 class TemporaryPasswordMiddleware:
     """A signed-in user whose password an organisation admin set (cases.models.TemporaryPassword:
     a new account, or a reset) reaches only the password change page until they have chosen
@@ -71,7 +92,8 @@ class TemporaryPasswordMiddleware:
             from cases.models import TemporaryPassword
 
             open_paths = (reverse("password_change"), reverse("logout"), reverse("set_language"))
-            if request.path_info not in open_paths and TemporaryPassword.objects.filter(user=user).exists():
+            if (request.path_info not in open_paths and request.session.get(TEMPORARY_PASSWORD_SESSION_KEY)
+                    and _still_temporary(request, user, TemporaryPassword)):
                 from django.contrib import messages
                 from django.utils.translation import gettext as _
 

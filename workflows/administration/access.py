@@ -6,15 +6,20 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from cases.models import Role
 from cases.platform.administration.scope import may_administer
+from workflows.page_scope import holds_any
 
 REFUSAL = "只有组织管理员可以使用组织管理功能。"
 
 
 def app_permission(user) -> bool:
-    """The application's menu entry and URLs (viewflow's SiteMiddleware asks): admins, and the signed
-    out, whom the views themselves send to the sign-in page."""
-    return not getattr(user, "is_authenticated", False) or may_administer(user)
+    """The application's menu entry and URLs (viewflow's SiteMiddleware asks on every page): admins,
+    and the signed out, whom the views themselves send to the sign-in page. Read from the roles the
+    request has read once already (page_scope), not with a query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return user.is_active and (user.is_superuser or holds_any(user, {Role.ORG_ADMIN}))
 
 
 class OrgAdminsOnly(LoginRequiredMixin):

@@ -148,3 +148,24 @@ def test_djangos_records_reach_one_handler_only():
     assert logging.getLogger("django.request").propagate and logging.getLogger("django").propagate
     [server] = configured_handlers("django.server")  # runserver's access line keeps its own, and stops there
     assert isinstance(server.formatter, ServerFormatter) and not logging.getLogger("django.server").propagate
+
+
+def test_the_refusal_line_survives_a_second_copy_of_its_filter():
+    """logging configured twice (dictConfig keeps a logger's filters) runs the filter twice: the
+    second pass must not read the reason again from the traceback the first one dropped."""
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from config.refusals import RefusalLine
+
+    try:
+        raise PermissionDenied("不在您的组织范围内。")
+    except PermissionDenied:
+        import sys
+
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/x/",), exc_info)
+    record.status_code, record.request = 403, RequestFactory().get("/x/")
+    for _copy in range(2):
+        assert RefusalLine().filter(record)
+    assert record.getMessage() == "Forbidden: user=anonymous path=/x/ reason=不在您的组织范围内。"
