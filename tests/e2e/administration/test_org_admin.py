@@ -51,6 +51,8 @@ def test_the_organisation_admin_creates_a_mediator_who_then_signs_in(live_server
     page.locator("input[name=new_password1]").fill("Wu-mediation-2027!")
     page.locator("input[name=new_password2]").fill("Wu-mediation-2027!")
     page.get_by_role("button", name="保存新密码").click()
+    # the change is saved (and the session re-keyed) before the next page is asked for
+    expect(page).not_to_have_url(re.compile(r"/accounts/password_change/$"))
     page.goto(live_server.url + "/")
     expect(page.get_by_text("您好，吴调解")).to_be_visible()
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()

@@ -1,6 +1,6 @@
 """`python -m config.embedded` for a browser test, with the server's clock where the test wants it.
 
-    python -m tests.e2e.embedded_server HOST:PORT SCHEDULE_FOLDER
+    python -m tests.e2e.hardship.embedded_server HOST:PORT SCHEDULE_FOLDER
 
 The same supervisor (config.embedded.Supervisor) runs the same web app (runserver) and the same
 Celery worker with beat embedded (config.embedded's commands), on the filesystem broker the
@@ -35,7 +35,7 @@ def write_sitecustomize(folder: Path) -> Path:
     `folder` (and the repository) on PYTHONPATH."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "sitecustomize.py"
-    path.write_text("from tests.e2e.embedded_server import start_clock_from_environment\n\n"
+    path.write_text("from tests.e2e.hardship.embedded_server import start_clock_from_environment\n\n"
                     "start_clock_from_environment()\n")
     return path
 

@@ -69,7 +69,7 @@ def embedded_server(tmp_path, file_in_publicity):
     log = tmp_path / "embedded.log"  # a file, not a pipe nobody reads while the server runs
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.embedded_server", f"127.0.0.1:{port}", str(tmp_path)], cwd=ROOT,
+            [sys.executable, "-m", "tests.e2e.hardship.embedded_server", f"127.0.0.1:{port}", str(tmp_path)], cwd=ROOT,
             env=env, stdout=output, stderr=subprocess.STDOUT,
         )
     server.log = log

@@ -326,7 +326,9 @@ def body_of(response) -> str:
 class Writes:
     """Which tables the requests write to (sessions aside): where nothing is written, nothing changed."""
 
-    TABLE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+    # At the start, or after a WITH (the journal's append on PostgreSQL: WITH head AS (UPDATE …) INSERT …).
+    TABLE = re.compile(r'^\s*(?:WITH\s+\w+\s+AS\s+\(\s*)?(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)',
+                       re.IGNORECASE)
 
     def __init__(self):
         self.seen: set[str] = set()
