@@ -42,6 +42,10 @@ def _links() -> dict:
         ("application_dispute_submit", "201"): [
             ("progress", "application_dispute_progress", {"id": "$response.body#/id"}, _("查询这份申请的办理进度")),
         ],
+        ("application_dispute_progress", "200"): [
+            ("notice", "application_dispute_notice",
+             {"id": "$response.body#/id", "document_pk": "$response.body#/notices/0/id"}, _("打开送达申请人的第一份文书")),
+        ],
         ("application_hardship_submit", "201"): [
             ("progress", "application_hardship_progress", {"id": "$response.body#/id"}, _("查询这份申请的办理进度")),
         ],

@@ -163,12 +163,12 @@ def problem_handler(exc, context):
     return response
 
 
-def _problem_json(request, kind: str, detail: str) -> JsonResponse:
-    """A problem answered outside REST framework (no view reached): the same body, as JSON."""
+def problem_json(request, kind: str, detail: str, *, headers: dict | None = None) -> JsonResponse:
+    """A problem answered outside REST framework (no view of its reached): the same body, as JSON."""
     status_code, title = KINDS[kind]
     body = {"type": problem_type(kind), "title": str(title), "status": status_code, "detail": detail,
             "instance": request.get_full_path()}
-    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE,
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE, headers=headers,
                         json_dumps_params={"ensure_ascii": False})
 
 
@@ -177,8 +177,8 @@ def not_found(request, exception=None):
     that is not a number) answers a 404 problem like the API's own, not the pages' HTML."""
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
-    return _problem_json(request, "not-found",
-                         gettext("接口中没有这个地址：请对照接口文档（/api/v1/docs/）检查路径和其中的编号。"))
+    return problem_json(request, "not-found",
+                        gettext("接口中没有这个地址：请对照接口文档（/api/v1/docs/）检查路径和其中的编号。"))
 
 
 class NulInAddress:
@@ -192,5 +192,5 @@ class NulInAddress:
     def __call__(self, request):
         if request.path.startswith("/api/") and (
                 "\x00" in request.path or "\x00" in unquote_plus(request.META.get("QUERY_STRING", ""))):
-            return _problem_json(request, "bad-request", gettext("请求地址中含有不允许的字符（NUL）：请检查路径和查询参数。"))
+            return problem_json(request, "bad-request", gettext("请求地址中含有不允许的字符（NUL）：请检查路径和查询参数。"))
         return self.get_response(request)

@@ -265,6 +265,7 @@ EVENT_NAMES = {
     "two_factor_enrolled": gettext_lazy("启用双因素认证"), "two_factor": gettext_lazy("双因素验证码错误"),
     "locked_out": gettext_lazy("多次登录失败，已锁定"), "login_unlocked": gettext_lazy("解除账号登录锁定"),
     "login_address_unlocked": gettext_lazy("解除地址登录锁定"),
+    "token_locked_out": gettext_lazy("系统客户端多次认证失败，获取访问令牌已锁定"),
     "calendar_feed_issued": gettext_lazy("生成日历订阅地址"),
     "calendar_feed_regenerated": gettext_lazy("重新生成日历订阅地址（原地址作废）"),
     "export_schedule_pdf": gettext_lazy("打印日程（PDF）"),

@@ -30,4 +30,6 @@ app.conf.beat_schedule = {
     "send-daily-digests": {"task": "notifications.tasks.send_daily_digests", "schedule": crontab(hour=8, minute=0)},
     # The audit chain head, copied outside the database (AUDIT_ANCHOR_PATH); nothing when nothing was appended.
     "anchor-audit-chain": {"task": "cases.tasks.anchor_audit_chain", "schedule": crontab(minute="*/5")},
+    # The system clients' expired OAuth2 tokens, removed at a quiet hour (oauth2_provider's cleartokens).
+    "clear-expired-tokens": {"task": "api.tasks.clear_expired_tokens", "schedule": crontab(hour=3, minute=30)},
 }

@@ -7,9 +7,10 @@ It starts two children and supervises them:
 - the web app (Django's runserver). Without CELERY_BROKER_URL its tasks run inline, as on the
   embedded default;
 - one Celery worker with beat embedded (`-B`). Beat sends the periodic tasks of config/celery.py
-  (viewflow timers, deadline checks, deferred deliveries, reminders, digests, audit anchors)
-  to the worker through kombu's filesystem transport: message files under var/celery/, so no
-  Redis or RabbitMQ is needed. The worker runs them one at a time (SQLite serialises writers).
+  (viewflow timers, deadline checks, deferred deliveries, reminders, digests, audit anchors,
+  expired API tokens) to the worker through kombu's filesystem transport: message files under
+  var/celery/, so no Redis or RabbitMQ is needed. The worker runs them one at a time (SQLite
+  serialises writers).
 
 Beat keeps when each entry last ran in var/celerybeat-schedule: after a restart an entry that
 fell due meanwhile (the 08:00 digest, say) runs at once, and every sweep takes all that is past

@@ -354,7 +354,14 @@ SPECTACULAR_SETTINGS = {
     # Links from an answer to the requests its values lead to (api/links.py), after the enums' own hook.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.links.add_links"],
     # One name per choice list that several fields share.
-    "ENUM_NAME_OVERRIDES": {"ConsentMethodEnum": "cases.models.dispute.mediation.ConsentMethod"},
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentMethodEnum": "cases.models.dispute.mediation.ConsentMethod",
+        # Service's party and an agent's side are the same pair (劳动者, 用人单位).
+        "PartySideEnum": "cases.models.dispute.representation.PartySide",
+        "AgentKindEnum": "cases.models.dispute.representation.AgentKind",
+        "IncomeKindEnum": "cases.models.hardship.household.IncomeKind",
+        "ExpenseKindEnum": "cases.rules.eligibility.ExpenseKind",
+    },
     # Staff endpoints list the staff's ways in, system endpoints OAuth2 (api/system/auth.py); the
     # staff endpoints' refusal of a system client's token is no way in and is left out.
     "AUTHENTICATION_WHITELIST": [
@@ -377,6 +384,9 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "api.system.clients.SystemClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "api.system.clients.SystemClientValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_CLIENT_TOKEN_SECONDS", default=3600),
+    # The client-credentials grant issues no refresh token; a lifetime makes `clear_expired`
+    # (beat, daily: api/tasks.py) remove any that appear, and keeps `cleartokens` from warning.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 24 * 3600,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "PKCE_REQUIRED": True,
@@ -385,4 +395,8 @@ OAUTH2_PROVIDER = {
         "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
         "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED")},
 }
+# Failed client authentications at the token endpoint (api/system/token_failures.py): this many
+# within the window, from one client id or from one address, and the endpoint answers 429 there.
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=10)
+API_TOKEN_FAILURE_MINUTES = env.int("API_TOKEN_FAILURE_MINUTES", default=10)
 # --- end of the REST API block ---

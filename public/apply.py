@@ -19,7 +19,7 @@ from cases.disputes.online import apply_online, decision_due, plain_warnings, re
 from cases.models import CodePurpose, DisputeCase
 from cases.platform.phone_codes import CodeNotConfirmed
 from public.forms import ApplicationForms
-from public.phone import PhoneStep, confirmation, forget, masked
+from public.phone import PhoneStep, forget
 from workflows.dispute.flow import open_dispute
 from workflows.dispute.page_forms import warnings_digest
 
@@ -30,22 +30,10 @@ class ApplyView(PhoneStep, TemplateView):
     purpose = CodePurpose.DISPUTE_APPLICATION
     page_title = gettext_lazy("在线申请调解")
     template_name = "public/apply.html"
+    forms_class = ApplicationForms
 
-    def get(self, request, *args, **kwargs):
-        confirmed = confirmation(request, self.purpose)
-        if confirmed is None:
-            return self.render_phone_step()
-        return self.render_to_response(self.get_context_data(forms=ApplicationForms(), confirmed=confirmed))
-
-    def post(self, request, *args, **kwargs):
-        handled = self.handle_phone_step(request.POST.get("step", ""))
-        if handled is not None:
-            return handled
-        confirmed = confirmation(request, self.purpose)
-        if confirmed is None:
-            messages.error(request, _("手机号码验证已过期，请重新获取验证码。您填写的内容需要重新填写。"))
-            return self.render_phone_step()
-        forms = ApplicationForms(request.POST, request.FILES)
+    def submit_confirmed(self, confirmed, forms):
+        request = self.request
         valid = forms.is_valid()
         warnings, digest = [], ""
         if forms.reviewable():
@@ -99,8 +87,6 @@ class ApplyView(PhoneStep, TemplateView):
         if forms is not None:
             kwargs.update(form=forms.main, worker_form=forms.worker, employer_form=forms.employer, claims=forms.claims,
                           claim_errors=forms.claim_errors)
-        if kwargs.get("confirmed") is not None:
-            kwargs["phone"] = masked(kwargs["confirmed"])
         return super().get_context_data(**kwargs)
 
 

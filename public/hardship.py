@@ -7,6 +7,8 @@ a few empty rows each so the page works without a script; the intake's errors, k
 "head-resident_id", "members-0-name", "incomes-1-amount", come back beside the fields.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from cases.platform.phone_codes import CodeNotConfirmed
 from cases.platform.uploads import SCANS, UploadField
 from cases.rules.bounds import FACTS_MAX
 from cases.rules.validators import parse_resident_id
-from public.phone import PhoneStep, confirmation, forget, masked
+from public.phone import PhoneStep, forget
 from workflows.dispute.page_forms import OrganisationChoiceField, raw_values
 from workflows.fields import text_field
 from workflows.hardship.register.forms import (
@@ -140,22 +142,10 @@ class HardshipApplyView(PhoneStep, TemplateView):
     purpose = CodePurpose.HARDSHIP_APPLICATION
     page_title = gettext_lazy("困难职工帮扶申请")
     template_name = "public/hardship.html"
+    forms_class = HardshipForms
 
-    def get(self, request, *args, **kwargs):
-        confirmed = confirmation(request, self.purpose)
-        if confirmed is None:
-            return self.render_phone_step()
-        return self.render_to_response(self.get_context_data(forms=HardshipForms(), confirmed=confirmed))
-
-    def post(self, request, *args, **kwargs):
-        handled = self.handle_phone_step(request.POST.get("step", ""))
-        if handled is not None:
-            return handled
-        confirmed = confirmation(request, self.purpose)
-        if confirmed is None:
-            messages.error(request, _("手机号码验证已过期，请重新获取验证码。您填写的内容需要重新填写。"))
-            return self.render_phone_step()
-        forms = HardshipForms(request.POST, request.FILES)
+    def submit_confirmed(self, confirmed, forms):
+        request = self.request
         if forms.is_valid():
             main = forms.main.cleaned_data
             try:
@@ -176,8 +166,6 @@ class HardshipApplyView(PhoneStep, TemplateView):
         forms = kwargs.get("forms")
         if forms is not None:
             kwargs.update(form=forms.main, head_form=forms.head, **forms.formsets)
-        if kwargs.get("confirmed") is not None:
-            kwargs["phone"] = masked(kwargs["confirmed"])
         return super().get_context_data(**kwargs)
 
 
@@ -188,4 +176,5 @@ class HardshipAppliedView(TemplateView):
         file = HardshipFile.objects.select_related("organisation").filter(pk=request.session.get(APPLIED_KEY)).first()
         if file is None:
             return HttpResponseRedirect(reverse("public:hardship"))
-        return self.render_to_response(self.get_context_data(file=file))
+        progress_url = f"{reverse('public:hardship_progress')}?{urlencode({'number': file.pk})}"
+        return self.render_to_response(self.get_context_data(file=file, progress_url=progress_url))

@@ -1,5 +1,6 @@
 """The phone step of the public application pages: the worker's mobile number confirmed by a
-one-time SMS code (cases/platform/phone_codes.py) before the form is shown.
+one-time SMS code (cases/platform/phone_codes.py) before the form is shown. The progress lookups
+keep and confirm their codes in the session the same way (`remember_sent`, `confirm_typed`).
 
 The session holds only the id of the code sent and, once confirmed, of the confirmation; the
 code itself is never kept. Every step is a plain form post, so it works without a script.
@@ -74,12 +75,63 @@ def masked(row: PhoneCode | None) -> str:
     return mask_phone(row.phone) if row is not None and row.phone else ""
 
 
+def remember_sent(request, purpose: str, row: PhoneCode) -> None:
+    """The code just sent (or the lookup just kept) is the one the next code typed is checked against."""
+    request.session[sent_key(purpose)] = row.pk
+    request.session.pop(confirmed_key(purpose), None)
+
+
+def confirm_typed(request, purpose: str, form: CodeForm) -> PhoneCode | None:
+    """The code typed in `form` checked against the one sent for `purpose`: the confirmation,
+    kept in the session under a new key; None, the reason said on the form, when it is wrong."""
+    if not form.is_valid():
+        return None
+    try:
+        row = phone_codes.confirm_code(code_id=request.session.get(sent_key(purpose)), purpose=purpose,
+                                       code=form.cleaned_data["code"])
+    except phone_codes.CodeNotConfirmed as failure:
+        form.add_error("code", failure.messages[0])
+        return None
+    request.session.cycle_key()  # a confirmed session under a new key: none fixed beforehand
+    request.session[confirmed_key(purpose)] = row.pk
+    request.session.pop(sent_key(purpose), None)
+    return row
+
+
 class PhoneStep:
-    """Mixin of a page behind the phone step: `handle_phone_step` answers the step's posts."""
+    """Mixin of an application page behind the phone step: until the number is confirmed the page
+    is the phone step (`handle_phone_step` answers its posts); then a GET shows `forms_class()`,
+    and a POST hands the confirmation and the posted forms to `submit_confirmed`."""
 
     purpose = ""
     page_title = ""
     phone_template = "public/phone.html"
+    forms_class = None
+    expired_message = gettext_lazy("手机号码验证已过期，请重新获取验证码。您填写的内容需要重新填写。")
+
+    def get(self, request, *args, **kwargs):
+        confirmed = confirmation(request, self.purpose)
+        if confirmed is None:
+            return self.render_phone_step()
+        return self.render_to_response(self.get_context_data(forms=self.forms_class(), confirmed=confirmed))
+
+    def post(self, request, *args, **kwargs):
+        handled = self.handle_phone_step(request.POST.get("step", ""))
+        if handled is not None:
+            return handled
+        confirmed = confirmation(request, self.purpose)
+        if confirmed is None:
+            messages.error(request, self.expired_message)
+            return self.render_phone_step()
+        return self.submit_confirmed(confirmed, self.forms_class(request.POST, request.FILES))
+
+    def submit_confirmed(self, confirmed: PhoneCode, forms):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        if kwargs.get("confirmed") is not None:
+            kwargs["phone"] = masked(kwargs["confirmed"])
+        return super().get_context_data(**kwargs)
 
     def phone_context(self, *, phone_form=None, code_form=None, refused: str = "") -> dict:
         sent = pending(self.request, self.purpose)
@@ -105,23 +157,13 @@ class PhoneStep:
                                             client=client_of(request))
             except phone_codes.CodeRefused as refusal:
                 return self.render_phone_step(phone_form=form, refused=refusal.messages[0], status=429)
-            request.session[sent_key(self.purpose)] = row.pk
-            request.session.pop(confirmed_key(self.purpose), None)
+            remember_sent(request, self.purpose, row)
             messages.info(request, _("验证码已发送到%(phone)s，%(minutes)s分钟内有效。") % {
                 "phone": mask_phone(row.phone), "minutes": phone_codes.code_minutes()})
             return HttpResponseRedirect(request.path)
         if step == CONFIRM:
             form = CodeForm(request.POST)
-            if not form.is_valid():
+            if confirm_typed(request, self.purpose, form) is None:
                 return self.render_phone_step(code_form=form)
-            try:
-                row = phone_codes.confirm_code(code_id=request.session.get(sent_key(self.purpose)),
-                                               purpose=self.purpose, code=form.cleaned_data["code"])
-            except phone_codes.CodeNotConfirmed as failure:
-                form.add_error("code", failure.messages[0])
-                return self.render_phone_step(code_form=form)
-            request.session.cycle_key()  # a confirmed session under a new key: none fixed beforehand
-            request.session[confirmed_key(self.purpose)] = row.pk
-            request.session.pop(sent_key(self.purpose), None)
             return HttpResponseRedirect(request.path)
         return None

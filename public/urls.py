@@ -25,4 +25,7 @@ urlpatterns = [
     path("progress/leave/", page(progress.LeaveView), name="progress_leave"),
     path("hardship/", page(hardship.HardshipApplyView), name="hardship"),
     path("hardship/done/", page(hardship.HardshipAppliedView), name="hardship_applied"),
+    path("hardship/progress/", page(progress.HardshipLookupView), name="hardship_progress"),
+    path("hardship/progress/file/", page(progress.HardshipProgressView), name="hardship_progress_file"),
+    path("hardship/progress/leave/", page(progress.HardshipLeaveView), name="hardship_progress_leave"),
 ]

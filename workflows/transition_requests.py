@@ -8,7 +8,10 @@ Where a transition is taken depends on the subject's open flow tasks, as on the 
   `take_action`, under the same flow lock;
 - otherwise an action of the case page or of the file page: its small form, then the door
   (`apply`), refused in the page's words where the page refuses it (a step the flow takes, a
-  state it cannot be taken from).
+  state it cannot be taken from);
+- a transition with a page of its own (`own_form`: a notice's service and a party's consent to
+  electronic service, the 当事人与代理人 page's agents and workers, the household editor's
+  correction): that page's form, checks and refusals, and its call into the door (OWN_FORMS).
 
 The data comes as the form's fields by name (the page posts them with the action's prefix,
 which is added here); the form's errors come back as `FormRefused`, the door's refusals as its
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
@@ -137,15 +141,17 @@ def _on_page(subject, name: str, *, by, data: dict, files: dict) -> Taken:
     if isinstance(subject, DisputeCase):
         from workflows.dispute.page_forms import action_form
 
-        refusal = page_action_refusal(subject, name)
-        _refuse_own_form(subject, name, refusal)
+        _refuse(page_action_refusal(subject, name))
+        if name in OWN_FORMS:
+            return Taken(OWN_FORMS[name](subject, by=by, data=data, files=files), PAGE, None)
         form = action_form(transition_spec(subject, name), case=subject, user=by, data=prefixed(data, name),
                            files=prefixed(files, name))
     elif isinstance(subject, HardshipFile):
         from workflows.hardship.file.actions import file_action_refusal, posted_action_form
 
-        refusal = file_action_refusal(subject, name)
-        _refuse_own_form(subject, name, refusal)
+        _refuse(file_action_refusal(subject, name))
+        if name in OWN_FORMS:
+            return Taken(OWN_FORMS[name](subject, by=by, data=data, files=files), PAGE, None)
         form, _key = posted_action_form(subject, transition_spec(subject, name), user=by, data=prefixed(data, name))
     else:
         raise ValueError(f"no pages take transitions of {type(subject).__name__}")
@@ -154,13 +160,108 @@ def _on_page(subject, name: str, *, by, data: dict, files: dict) -> Taken:
     return Taken(apply(subject, name, by=by, **form.arguments()), PAGE, None)
 
 
-def _refuse_own_form(subject, name: str, refusal: str) -> None:
+def _refuse(refusal: str) -> None:
     if refusal:
         raise TransitionRefused(refusal)
-    spec = transition_spec(subject, name)
-    if spec.custom.get("own_form"):  # a notice's service, an agent: a page of its own, with its own form
-        raise TransitionRefused(_("“%(action)s”须在其专门页面办理，接口暂不提供。")
-                                % {"action": spec.custom.get("label") or name})
+
+
+# -- transitions with a page of their own ---------------------------------------------------------
+# Each: (subject, by, data, files) → the door's outcome, by the page's own form and call; the
+# page's refusals raised as it raises them, what to correct as FormRefused. What the page has in
+# its address (the notice and the party served) comes in the body, checked by a form of its own.
+
+def _as_posted(values: dict) -> MultiValueDict:
+    """A body as a browser posts it: a list is a field's several values (checkboxes)."""
+    return MultiValueDict({key: value if isinstance(value, list) else [value] for key, value in values.items()})
+
+
+def _checked(form):
+    if not form.is_valid():
+        raise FormRefused(form)
+    return form.cleaned_data
+
+
+def _taken(outcome, form):
+    if outcome is None:
+        raise FormRefused(form)
+    return outcome
+
+
+def _record_service(case, *, by, data: dict, files: dict):
+    from workflows.dispute.service import require_may_serve, service_form, submit_service
+    from workflows.dispute.service_forms import NoticeAddresseeForm
+
+    require_may_serve(by, case)
+    data = _as_posted(data)
+    target = _checked(NoticeAddresseeForm(data, case=case))
+    document, party = target["document"], target["party"]
+    form = service_form(case, document, party, data, MultiValueDict({key: [f] for key, f in files.items()}))
+    return _taken(submit_service(case, document, party, form, by=by), form)
+
+
+def _record_electronic_consent(case, *, by, data: dict, files: dict):
+    from workflows.dispute.service import require_may_serve, submit_consent
+    from workflows.dispute.service_forms import ElectronicConsentForm, ServicePartyForm
+
+    require_may_serve(by, case, consent=True)
+    data = _as_posted(data)
+    party = _checked(ServicePartyForm(data, case=case))["party"]
+    form = ElectronicConsentForm(data, case=case, party=party)
+    return _taken(submit_consent(case, form, by=by), form)
+
+
+def _representation(which: str):
+    """The 当事人与代理人 page's form `which` (workflows.dispute.representation.FORMS)."""
+
+    def take_on_page(case, *, by, data: dict, files: dict):
+        from workflows.dispute.representation import (
+            representation_forms,
+            require_may_represent,
+            submit_representation,
+            unavailable_refusal,
+        )
+
+        require_may_represent(by, case)
+        posted = MultiValueDict({f"{which}-{key}": values for key, values in _as_posted(data).lists()})
+        forms = representation_forms(case, which, posted, MultiValueDict({f"{which}-{key}": [f]
+                                                                          for key, f in files.items()}))
+        if which not in forms:
+            raise TransitionRefused(unavailable_refusal(case))
+        return _taken(submit_representation(case, which, forms[which], by=by), forms[which])
+
+    return take_on_page
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """The errors of a page of several forms, by the field's name as the page posts it (FormRefused's form)."""
+
+    errors: dict
+
+
+def _correct_assessment(file, *, by, data: dict, files: dict):
+    from cases.hardship.household import household_locked_reason
+    from workflows.hardship.household import form_errors, posted_fields, require_household_editor, submit_household
+
+    require_household_editor(by, file)
+    _refuse(household_locked_reason(file))
+    reason = str(data.get("correction_reason") or "").strip()
+    submitted = submit_household(file, by, posted_fields(file, by, data), correcting=True, correction_reason=reason)
+    if submitted.denied is not None:
+        raise submitted.denied
+    if submitted.written is None:
+        raise FormRefused(FieldErrors(form_errors(submitted.forms)))
+    return submitted.written.correction
+
+
+OWN_FORMS = {
+    "record_service": _record_service,
+    "record_electronic_consent": _record_electronic_consent,
+    "record_agent": _representation("agent"),
+    "revoke_agent": _representation("revoke"),
+    "record_workers": _representation("workers"),
+    "correct_assessment": _correct_assessment,
+}
 
 
 @dataclass(frozen=True)
@@ -188,10 +289,35 @@ def offered(subject, user) -> list[Offered]:
     if isinstance(subject, DisputeCase):
         from workflows.dispute.pages import case_actions
 
-        page = case_actions(subject, user)
+        page = [spec.name for spec in case_actions(subject, user)] + _case_pages_offer(subject, user)
     else:
         from workflows.hardship.file.actions import page_transitions
 
-        page = page_transitions(subject, user)
-    rows += [Offered(spec.name, labels.get(spec.name, spec.name), PAGE, None) for spec in page]
+        page = [spec.name for spec in page_transitions(subject, user)] + _file_pages_offer(subject, user)
+    rows += [Offered(name, labels.get(name, name), PAGE, None) for name in page]
     return rows
+
+
+def _case_pages_offer(case, user) -> list[str]:
+    """The own-form transitions the case's pages offer `user`: the service panel's links to record
+    a notice's service (when there is a notice) and a consent, the 当事人与代理人 page's forms."""
+    from cases.disputes.service import may_serve, notices_to_serve
+    from workflows.dispute.representation import FORMS, may_represent, representation_forms
+
+    names = []
+    if may_serve(user, case):
+        names += ["record_service"] if notices_to_serve(case) else []
+        names.append("record_electronic_consent")
+    if may_represent(user, case):
+        names += [FORMS[key][1] for key in representation_forms(case)]
+    return names
+
+
+def _file_pages_offer(file, user) -> list[str]:
+    """更正并退回民主评议: the household editor offers it where the figures are frozen and correctable."""
+    from cases.hardship.assessment_basis import assessed_years, may_correct
+    from workflows.hardship.file.access import household_editor_url
+
+    if household_editor_url(file, user) and assessed_years(file) and may_correct(file):
+        return ["correct_assessment"]
+    return []

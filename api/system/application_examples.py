@@ -51,6 +51,7 @@ PROGRESS_EXAMPLE = {
               {"label": "调解", "state": "todo"}, {"label": "调解协议", "state": "todo"},
               {"label": "履行", "state": "todo"}, {"label": "结案", "state": "todo"}],
     "next_step": "调解员会与您联系，安排调解的时间和地点。调解期限至2026年11月18日。", "next_date": "2026-11-18",
-    "sessions": [], "notices": [{"title": "受理通知书", "served_on": None, "method": ""}], "instalments": [],
+    "sessions": [], "notices": [{"id": 231, "title": "受理通知书", "served_on": None, "method": "", "may_open": True,
+                  "url": "https://unioncase.example/api/v1/applications/disputes/17/notices/231"}], "instalments": [],
     "electronic_service": True,
 }

@@ -186,9 +186,13 @@ class SessionSerializer(serializers.Serializer):
 
 
 class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("文书编号，打开文书时使用"))
     title = serializers.CharField(help_text=_("文书标题"))
     served_on = serializers.DateField(allow_null=True, help_text=_("送达日期；尚未送达的为空"))
     method = serializers.CharField(allow_blank=True, help_text=_("送达方式；尚未送达的为空"))
+    may_open = serializers.BooleanField(
+        help_text=_("申请人可以在App中打开：已经送达，或申请人同意电子送达、打开即为送达"))
+    url = serializers.URLField(allow_null=True, help_text=_("打开文书（PDF）的接口地址；不能在App中打开的为空"))
 
 
 class InstalmentSerializer(serializers.Serializer):

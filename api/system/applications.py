@@ -12,7 +12,9 @@
   it, as its registration says); the client is journalled as the one who registered.
 - Progress: a client reads the applications it sent itself, within its reach — a dispute as
   案件进度查询 shows it to the worker (cases.disputes.progress), a hardship file by its status
-  and the step it is at.
+  and the step it is at. The app opens a dispute's notices addressed to the worker as the worker
+  would on 案件进度查询 (cases.disputes.progress.open_notice): the first opening of a notice
+  not yet served, the worker having consented to electronic service, is its service.
 """
 
 from django.conf import settings
@@ -21,7 +23,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -47,6 +50,7 @@ from api.system.fields import SystemView, checked, intake_errors, invalid, uploa
 from api.system.models import SubmittedApplication
 from api.system.schema import FORBIDDEN_SCOPE, NOT_FOUND, OUTSIDE_REACH, problems
 from api.system.scoping import in_reach, organisation_named
+from api.views.common import DOWNLOAD_RENDERERS
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.disputes.online import (
     OnlineApplication,
@@ -56,14 +60,14 @@ from cases.disputes.online import (
     plain_warnings,
     review_application,
 )
-from cases.disputes.progress import progress
+from cases.disputes.progress import NoticeFileMissing, open_notice, progress
 from cases.hardship.online import apply_for_hardship, hardship_organisations
 from cases.models import DisputeCase, HardshipFile
 from cases.models.dispute.service import ServiceParty
 from cases.platform.uploads import SCANS, validate_upload
 from cases.rules.validators import parse_resident_id
 from workflows.dispute.flow import OPEN_TASK_STATUSES, open_dispute
-from workflows.dispute.pages import subject_tasks, task_title
+from workflows.dispute.pages import pdf_response, subject_tasks, task_title
 
 
 def _checked_attachments(files: list[dict], field: str) -> list:
@@ -202,6 +206,14 @@ class HardshipApplications(SystemView):
                         url_name="api:application-hardship")
 
 
+NOTICE_UNAVAILABLE = gettext_lazy("未找到这份文书：它不是送达申请人的文书，或申请人未同意电子送达而文书尚未送达。")
+NOTICE_NOT_FOUND = OpenApiExample(
+    "notice-not-found", response_only=True, status_codes=["404"],
+    value={"type": "urn:unioncase:problem:not-found", "title": "未找到", "status": 404,
+           "detail": "未找到这份文书：它不是送达申请人的文书，或申请人未同意电子送达而文书尚未送达。",
+           "instance": "/api/v1/applications/disputes/17/notices/232"})
+
+
 def _submitted(client, model, pk):
     field = "case" if model is DisputeCase else "file"
     found = SubmittedApplication.objects.filter(client=client, **{f"{field}_id": pk}).exists()
@@ -230,13 +242,48 @@ class DisputeApplicationProgress(SystemView):
             "steps": [{"label": label, "state": state} for label, state in view.steps],
             "next_step": view.next_step, "next_date": view.next_date,
             "sessions": [{"number": s.number, "starts_at": s.starts_at, "place": s.place} for s in view.sessions],
-            "notices": [{"title": n.title, "served_on": n.served_on, "method": n.method} for n in view.notices],
+            "notices": [_notice(request, case, n) for n in view.notices],
             "instalments": [{"number": row.instalment.number, "due_on": row.instalment.due_on,
                              "amount": row.instalment.amount, "paid": row.paid, "outstanding": row.outstanding}
                             for row in view.instalments],
             "electronic_service": view.electronic_service,
         }
         return Response(DisputeProgressSerializer(body).data)
+
+
+def _notice(request, case: DisputeCase, notice) -> dict:
+    url = (request.build_absolute_uri(reverse("api:application-dispute-notice", args=[case.pk, notice.document.pk]))
+           if notice.may_open else None)
+    return {"id": notice.document.pk, "title": notice.title, "served_on": notice.served_on, "method": notice.method,
+            "may_open": notice.may_open, "url": url}
+
+
+class DisputeApplicationNotice(SystemView):
+    read_scope = write_scope = "applications:read"
+    renderer_classes = DOWNLOAD_RENDERERS
+
+    @extend_schema(
+        operation_id="application_dispute_notice", tags=["applications"], summary=gettext_lazy("打开送达申请人的文书"),
+        description=gettext_lazy(
+            "本客户端提交的调解申请中送达申请人（劳动者）的一份文书的 PDF，与劳动者在“案件进度查询”中打开文书相同："
+            "申请人同意电子送达、文书尚未送达的，第一次打开即为送达（电子送达），登记送达并开始计算自送达之日起的期限；"
+            "每次打开都记入审计日志。已经送达的文书可以再次打开。不是送达申请人的文书，或申请人未同意电子送达而文书尚未送达的，"
+            "应答404。进度中 may_open 为 true 的文书可以打开。"),
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("PDF 文件")),
+                   **problems(404)},
+        examples=[NOTICE_NOT_FOUND, FORBIDDEN_SCOPE],
+    )
+    def get(self, request, pk, document_pk):
+        case = _submitted(self.client, DisputeCase, pk)
+        try:
+            document = open_notice(
+                case, ServiceParty.WORKER, document_pk, by=actor_of(self.client), channel="api",
+                note=_("申请人通过“%(client)s”打开文书，视为送达。") % {"client": self.client.name})
+        except NoticeFileMissing:
+            raise Problem("not-found", _("文书文件暂时无法打开，请联系调解组织。")) from None
+        if document is None:
+            raise Problem("not-found", str(NOTICE_UNAVAILABLE))
+        return pdf_response(document, case.number, missing=_("文书文件暂时无法打开，请联系调解组织。"))
 
 
 class HardshipApplicationProgress(SystemView):

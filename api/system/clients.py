@@ -9,6 +9,7 @@ journalled.
 The token endpoint (/api/v1/oauth/token/) grants a token only to an active system client, by the
 client-credentials grant only, and only for scopes the client holds (all of them when it asks
 for none): `SystemClientValidator` and `SystemClientScopes`, named in settings.OAUTH2_PROVIDER.
+Its failed client authentications are limited per client id and per address (token_failures.py).
 """
 
 from django.db import transaction
@@ -22,6 +23,7 @@ from oauth2_provider.scopes import BaseScopes
 from oauth2_provider.views import TokenView
 
 from api.system.models import SCOPES, SystemClient
+from api.system.token_failures import TokenFailures
 from cases.models import AuditAction, Organisation
 from cases.models.actors import system
 from cases.platform.audit.journal import append_event
@@ -109,12 +111,21 @@ class SystemClientValidator(OAuth2Validator):
 
 
 class SystemTokenView(TokenView):
-    """/api/v1/oauth/token/: the client-credentials grant only. Any other grant is refused before
-    anything else is looked at (no person's password is ever checked here)."""
+    """/api/v1/oauth/token/: the client-credentials grant only. A client id or an address with too
+    many failed client authentications lately is refused first (api/system/token_failures.py);
+    any other grant is refused before anything else is looked at (no person's password is ever
+    checked here)."""
 
     def post(self, request, *args, **kwargs):
+        failures = TokenFailures(request)
+        refusal = failures.refusal()
+        if refusal is not None:
+            return refusal
         if request.POST.get("grant_type") != "client_credentials":
             return JsonResponse({"error": "unsupported_grant_type",
                                  "error_description": gettext("只支持 client_credentials（客户端凭证）方式。")}, status=400,
                                 headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 401:  # invalid_client: the client id or its secret is wrong
+            failures.record()
+        return response

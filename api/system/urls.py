@@ -12,6 +12,8 @@ system_patterns = [
     path("applications/disputes", applications.DisputeApplications.as_view(), name="application-disputes"),
     path("applications/disputes/<int:pk>", applications.DisputeApplicationProgress.as_view(),
          name="application-dispute"),
+    path("applications/disputes/<int:pk>/notices/<int:document_pk>", applications.DisputeApplicationNotice.as_view(),
+         name="application-dispute-notice"),
     path("applications/hardship", applications.HardshipApplications.as_view(), name="application-hardships"),
     path("applications/hardship/<int:pk>", applications.HardshipApplicationProgress.as_view(),
          name="application-hardship"),

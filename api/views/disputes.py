@@ -29,6 +29,7 @@ from api.serializers import (
     task_ref,
 )
 from api.views.common import DOWNLOAD_RENDERERS, NOT_FOUND_EXAMPLE, StaffView, problems
+from cases.models.dispute.representation import case_workers
 from cases.selectors import case_documents, case_totals, mask_resident_id, open_deadlines
 from workflows.dispute.flow import OPEN_TASK_STATUSES
 from workflows.dispute.pages import document_download, readable_case, subject_tasks
@@ -49,6 +50,24 @@ class WorkerSerializer(serializers.Serializer):
     resident_id = serializers.CharField(allow_blank=True, help_text=_("公民身份号码，已遮盖：只显示前6位和后4位"))
     phone = serializers.CharField(allow_blank=True, help_text=_("手机号码"))
     address = serializers.CharField(allow_blank=True, help_text=_("住址"))
+
+
+class CaseWorkerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("劳动者编号：登记劳动者和推举代表时以此指明推举代表和移除的劳动者"))
+    name = serializers.CharField(help_text=_("劳动者姓名"))
+    resident_id = serializers.CharField(allow_blank=True, help_text=_("公民身份号码，已遮盖：只显示前6位和后4位"))
+    representative = serializers.BooleanField(help_text=_("是否为推举代表"))
+
+
+class AgentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("委托代理人编号：解除委托时以此指明代理人"))
+    side = ChoiceSerializer(help_text=_("委托人一方"))
+    name = serializers.CharField(help_text=_("代理人姓名"))
+    kind = ChoiceSerializer(help_text=_("代理人身份"))
+    authority = ChoiceSerializer(help_text=_("代理权限"))
+    special_powers = serializers.ListField(child=serializers.CharField(), help_text=_("特别授权事项的代码"))
+    valid_from = serializers.DateField(help_text=_("委托日期"))
+    revoked_on = serializers.DateField(allow_null=True, help_text=_("解除委托日期；委托仍有效的为空"))
 
 
 class EmployerSerializer(serializers.Serializer):
@@ -95,6 +114,8 @@ class DisputeSerializer(serializers.Serializer):
     facts = serializers.CharField(help_text=_("争议事实与理由"))
     worker = WorkerSerializer(help_text=_("劳动者"))
     employer = EmployerSerializer(help_text=_("用人单位"))
+    workers = CaseWorkerSerializer(many=True, help_text=_("劳动者一方的各劳动者，第一列名的在前"))
+    agents = AgentSerializer(many=True, help_text=_("双方的委托代理人（含已解除委托的）"))
     mediator = PersonSerializer(allow_null=True, help_text=_("调解员；尚未分配的为空"))
     claims = ClaimSerializer(many=True, help_text=_("请求事项"))
     totals = TotalsSerializer(help_text=_("金额合计"))
@@ -120,6 +141,20 @@ def open_tasks(subject) -> list[dict]:
     return [task_ref(task) for task in tasks.select_related("owner").order_by("pk")]
 
 
+def workers_of(case) -> list[dict]:
+    """The workers as the 当事人与代理人 page lists them (the first-named alone when there is no list)."""
+    rows = [(row.worker, row.is_representative) for row in case_workers(case)] or [(case.worker, False)]
+    return [{"id": worker.pk, "name": worker.name, "resident_id": mask_resident_id(worker.resident_id),
+             "representative": representative} for worker, representative in rows]
+
+
+def agents_of(case) -> list[dict]:
+    return [{"id": agent.pk, "side": choice(agent, "side"), "name": agent.name, "kind": choice(agent, "kind"),
+             "authority": choice(agent, "authority"), "special_powers": list(agent.special_powers or []),
+             "valid_from": agent.valid_from, "revoked_on": agent.revoked_on}
+            for agent in case.agents.order_by("side", "valid_from", "pk")]
+
+
 def dispute_data(request, case) -> dict:
     worker, employer, totals = case.worker, case.employer, case_totals(case)
     return {
@@ -132,6 +167,7 @@ def dispute_data(request, case) -> dict:
         "employer": {"name": employer.name, "uscc": employer.uscc or "", "address": employer.address,
                      "legal_representative": employer.legal_representative, "contact_name": employer.contact_name,
                      "contact_phone": employer.contact_phone or ""},
+        "workers": workers_of(case), "agents": agents_of(case),
         "mediator": person_of(case.mediator) if case.mediator_id else None,
         "claims": [{"id": claim.pk, "claim_type": choice(claim, "claim_type"), "description": claim.description,
                     "amount_claimed": claim.amount_claimed, "amount_awarded": claim.amount_awarded}
@@ -154,6 +190,8 @@ DISPUTE_EXAMPLE = {
     "worker": {"name": "王秀英", "resident_id": "110105********002X", "phone": "13800138000", "address": ""},
     "employer": {"name": "北京某科技有限公司", "uscc": "91350100M000100Y43", "address": "", "legal_representative": "李四",
                  "contact_name": "", "contact_phone": ""},
+    "workers": [{"id": 52, "name": "王秀英", "resident_id": "110105********002X", "representative": False}],
+    "agents": [],
     "mediator": None,
     "claims": [{"id": 31, "claim_type": {"code": "wage_arrears", "label": "拖欠劳动报酬"}, "description": "",
                 "amount_claimed": "30000.00", "amount_awarded": None}],

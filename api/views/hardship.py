@@ -35,6 +35,7 @@ from workflows.hardship.file.access import readable_file
 
 
 class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("家庭成员编号：更正认定数据时，保留的成员带此编号（pk）"))
     name = serializers.CharField(help_text=_("姓名"))
     relation = ChoiceSerializer(help_text=_("与户主关系"))
     resident_id = serializers.CharField(allow_blank=True, help_text=_("公民身份号码，已遮盖：只显示前6位和后4位"))
@@ -82,7 +83,7 @@ def file_data(request, file) -> dict:
         "applied_on": file.applied_on, "opened_on": file.opened_on, "next_review_due": file.next_review_due,
         "household": {"head": household.head.name, "head_resident_id": mask_resident_id(household.head.resident_id),
                       "region_code": household.region_code,
-                      "members": [{"name": member.name, "relation": choice(member, "relation"),
+                      "members": [{"id": member.pk, "name": member.name, "relation": choice(member, "relation"),
                                    "resident_id": mask_resident_id(member.resident_id)}
                                   for member in household.members.all()]},
         "clocks": [clock_of(deadline) for deadline in clocks],

@@ -12,7 +12,8 @@ service of a notice when the party opens it there.
 - `open_notice` is the download: when the notice has not been served on this party yet and the
   party consented to electronic service, opening it is the service (电子送达) — recorded through
   the door as record_service, which starts the clocks that run from service — and every
-  download is journalled.
+  download is journalled. The public pages and the union's app (the system API) both open
+  notices through it.
 """
 
 from dataclasses import dataclass, field
@@ -200,29 +201,39 @@ def progress(case: DisputeCase, party: str) -> Progress:
         notices=_notices(case, party, consented), instalments=instalments, electronic_service=consented)
 
 
-def _serve(case: DisputeCase, party: str, document: Document) -> None:
+def _serve(case: DisputeCase, party: str, document: Document, *, by, note: str) -> None:
     consent = _sms_consent(case, party)
     data = {"document": document, "party": party, "service_method": ServiceMethod.ELECTRONIC,
             "served_on": timezone.localdate(), "recipient": party_name(case, party),
-            "electronic_address": consent.address,
-            "note": _("当事人通过网上查询页面打开文书，视为送达。")}
+            "electronic_address": consent.address, "note": note or _("当事人通过网上查询页面打开文书，视为送达。")}
     try:
-        apply(case, "record_service", by=PUBLIC_ACTOR, data=data)
+        apply(case, "record_service", by=by, data=data)
     except (IntegrityError, ValidationError):
         if current_service(document, party) is None:  # not a simultaneous first opening: a real fault
             raise
 
 
-def open_notice(case: DisputeCase, party: str, document_id) -> Document | None:
+class NoticeFileMissing(Exception):
+    """The notice's stored PDF is not there: it cannot be opened, so it is not served either."""
+
+
+def open_notice(case: DisputeCase, party: str, document_id, *, by=PUBLIC_ACTOR, channel: str = "public",
+                note: str = "") -> Document | None:
     """The notice `document_id` addressed to `party`, served on it now if it was not yet and the
-    party consented to electronic service; None when the party may not open it here."""
+    party consented to electronic service; None when the party may not open it here.
+
+    The public pages open it as PUBLIC_ACTOR; the union's app (api/system/applications.py) as its
+    own system actor, on channel "api", with a `note` for the service record naming the app."""
     notice = next((n for n in progress(case, party).notices if str(n.document.pk) == str(document_id)), None)
     if notice is None or not notice.may_open:
         return None
+    stored = notice.document.file
+    if not stored or not stored.storage.exists(stored.name):  # not served by a file the party never got
+        raise NoticeFileMissing(notice.document.pk)
     if notice.served_on is None:
-        _serve(case, party, notice.document)
-    append_event(action=AuditAction.EXPORT, actor=PUBLIC_ACTOR, subject=notice.document,
+        _serve(case, party, notice.document, by=by, note=note)
+    append_event(action=AuditAction.EXPORT, actor=by, subject=notice.document,
                  organisation=notice.document.organisation, name="download_document",
                  data={"document_id": notice.document.pk, "case": case.number, "party": party,
-                       "sha256": notice.document.sha256, "channel": "public"})
+                       "sha256": notice.document.sha256, "channel": channel})
     return notice.document

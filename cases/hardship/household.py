@@ -28,7 +28,7 @@ from cases.models.access import require_can_act
 from cases.models.actors import is_system
 from cases.models.hardship.states import ENDED_STATES
 from cases.platform.audit.journal import append_event
-from cases.platform.transitions import apply
+from cases.platform.transitions import TransitionOutcome, apply
 
 MEMBER_FIELDS = ("name", "relation", "resident_id", "birth_date", "health", "employment", "schooling")
 HEAD_FIELDS = ("health", "employment", "schooling")
@@ -150,6 +150,21 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
     and ValidationError (keyed by field, in Chinese) for anything wrong or a file whose
     household may not change; nothing is written then.
     """
+    return write_household(file=file, by=by, year=year, members=members, incomes=incomes, expenses=expenses,
+                           hardship_costs=hardship_costs, region_code=region_code, address=address,
+                           correction_reason=correction_reason).file
+
+
+@dataclass(frozen=True)
+class HouseholdWritten:
+    file: HardshipFile
+    correction: TransitionOutcome | None  # correct_assessment's, when the change was a correction
+
+
+def write_household(*, file: HardshipFile, by, year, members: list[dict], incomes: list[dict],
+                    expenses: list[dict], hardship_costs: list[dict], region_code: str,
+                    address: str = "", correction_reason: str = "") -> HouseholdWritten:
+    """update_household, answering also the outcome of the correction it took through the door."""
     if not is_system(by):
         require_can_act(by, file.organisation, [Role.HARDSHIP_CASEWORKER])
     refusal = household_locked_reason(file)
@@ -220,23 +235,23 @@ def update_household(*, file: HardshipFile, by, year, members: list[dict], incom
             data={"year": year, "members": {"added": added, "removed": removed, "changed": changed},
                   "place": place, "before": before, "after": year_figures(household, year)},
         )
-        _settle_frozen_figures(locked, by, basis_before, correction_reason.strip())
-    return locked
+        correction = _settle_frozen_figures(locked, by, basis_before, correction_reason.strip())
+    return HouseholdWritten(locked, correction)
 
 
-def _settle_frozen_figures(file: HardshipFile, by, before: dict, correction_reason: str) -> None:
+def _settle_frozen_figures(file: HardshipFile, by, before: dict, correction_reason: str) -> TransitionOutcome | None:
     """After the rows are written, inside their transaction: refuse (and so undo) a change of
     frozen figures, or take it as the correction asked for."""
     after = assessment_basis(file)
     if not correction_reason:
         if after != before:
             raise ValidationError({"__all__": [frozen_refusal(file)]})
-        return
+        return None
     if not may_correct(file):
         raise ValidationError({"__all__": [_("档案当前处于“%(status)s”阶段，不能更正认定数据。") % {
             "status": file.get_status_display()}]})
     if after == before:
         raise ValidationError({"__all__": [_(
             "本次没有修改认定所依据的%(year)s年家庭收支、家庭人口或所在地区，不需要更正，请直接保存。") % {"year": file.year}]})
-    apply(file, "correct_assessment", by=by, reason=correction_reason, data={"before": before, "after": after},
-          savepoint=False)
+    return apply(file, "correct_assessment", by=by, reason=correction_reason, data={"before": before, "after": after},
+                 savepoint=False)

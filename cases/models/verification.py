@@ -6,7 +6,8 @@ after a few minutes and takes a few attempts only (cases/platform/phone_codes.py
 encrypted at rest with a blind index, so the throttle counts the codes sent to one number
 without reading it; the sender's address is kept only as a keyed hash, for the same purpose.
 A progress lookup whose case number and identity number matched nothing is kept too (no case,
-no phone): it counts against the address, and its code never confirms.
+no phone): it counts against the address, and its code never confirms. A hardship application's
+progress lookup is the same, its code naming the hardship file it opens.
 """
 
 from django.db import models
@@ -20,6 +21,7 @@ class CodePurpose(models.TextChoices):
     DISPUTE_APPLICATION = "dispute_application", _("在线申请调解")
     HARDSHIP_APPLICATION = "hardship_application", _("困难职工帮扶申请")
     PROGRESS = "progress", _("案件进度查询")
+    HARDSHIP_PROGRESS = "hardship_progress", _("帮扶申请进度查询")
 
 
 class PhoneCodeQuerySet(models.QuerySet):
@@ -39,6 +41,9 @@ class PhoneCode(BlindIndexedModel):
     case = models.ForeignKey("cases.DisputeCase", verbose_name=_("案件"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="+")
     party = models.CharField(_("当事人"), max_length=16, blank=True)
+    # A hardship application's progress lookup: the file the code opens; none when nothing matched.
+    hardship_file = models.ForeignKey("cases.HardshipFile", verbose_name=_("困难职工档案"), null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="+")
     salt = models.CharField(max_length=32)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("发送时间"), auto_now_add=True, db_index=True)

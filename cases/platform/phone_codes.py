@@ -5,9 +5,10 @@
   the recording backend in tests and the embedded default). It refuses, in words, a sender's
   address that asked for too many codes within the hour, a number that got one for the same
   purpose less than a minute ago or too many within the hour (UNIONCASE["PUBLIC_CODE_…"]).
-- `record_unmatched_lookup` keeps a progress lookup whose case number and identity number
-  matched nothing the same way, with no number and no message sent: it counts against the
-  address like any other, and its code never confirms. The page answers both alike.
+- `record_unmatched_lookup` keeps a progress lookup whose case (or hardship application) number
+  and identity number matched nothing the same way, with no number and no message sent: it
+  counts against the address like any other, and its code never confirms. The page answers both
+  alike.
 - `confirm_code` checks a typed code: at most PUBLIC_CODE_ATTEMPTS tries, within
   PUBLIC_CODE_MINUTES; `confirmed` then answers the confirmation for PUBLIC_CONFIRMED_MINUTES,
   and `spend` marks it used by the application it allowed (one application per code).
@@ -110,8 +111,9 @@ def message_text(code: str) -> str:
             "code": code, "minutes": minutes}
 
 
-def send_code(*, purpose: str, phone: str, client: str, case=None, party: str = "") -> PhoneCode:
-    """Make a code for `phone`, keep its hash, and send it by SMS. Raises CodeRefused (throttled,
+def send_code(*, purpose: str, phone: str, client: str, case=None, party: str = "", hardship_file=None) -> PhoneCode:
+    """Make a code for `phone`, keep its hash, and send it by SMS (a progress lookup's code names
+    the case and party, or the hardship file, it opens). Raises CodeRefused (throttled,
     or not sent: then it does not count against the number) or a ValidationError for a number
     that is not a mobile number."""
     from notifications.errors import PermanentDeliveryError, RetryableDeliveryError
@@ -128,8 +130,8 @@ def send_code(*, purpose: str, phone: str, client: str, case=None, party: str = 
     with transaction.atomic():
         _forget_old(now)
         row = PhoneCode.objects.create(
-            purpose=purpose, phone=phone, client_index=client, case=case, party=party, salt=salt,
-            code_hash=code_hash, expires_at=now + timedelta(minutes=_setting("PUBLIC_CODE_MINUTES")))
+            purpose=purpose, phone=phone, client_index=client, case=case, party=party, hardship_file=hardship_file,
+            salt=salt, code_hash=code_hash, expires_at=now + timedelta(minutes=_setting("PUBLIC_CODE_MINUTES")))
     try:
         sms_backend().send(phone=phone, text=message_text(code), idempotency_key=f"public-code:{row.pk}")
     except (RetryableDeliveryError, PermanentDeliveryError) as error:
@@ -138,16 +140,16 @@ def send_code(*, purpose: str, phone: str, client: str, case=None, party: str = 
     return row
 
 
-def record_unmatched_lookup(*, client: str) -> PhoneCode:
-    """A progress lookup that matched no case: kept like a code (it counts against the
-    address) but with no number, and a secret nobody was told, so it never confirms."""
+def record_unmatched_lookup(*, client: str, purpose: str = CodePurpose.PROGRESS) -> PhoneCode:
+    """A progress lookup that matched no case (no hardship file): kept like a code (it counts
+    against the address) but with no number, and a secret nobody was told, so it never confirms."""
     now = timezone.now()
     check_client(client, now)
     _code, salt, code_hash = _new_secret()
     with transaction.atomic():
         _forget_old(now)
         return PhoneCode.objects.create(
-            purpose=CodePurpose.PROGRESS, client_index=client, salt=salt, code_hash=code_hash,
+            purpose=purpose, client_index=client, salt=salt, code_hash=code_hash,
             expires_at=now + timedelta(minutes=_setting("PUBLIC_CODE_MINUTES")))
 
 

@@ -416,16 +416,23 @@ class DocumentDownloadView(LoginRequiredMixin, View):
 def document_download(document, *, subject, subject_key: str, by) -> FileResponse:
     """The stored PDF of `document` (of `subject`, which `by` may read), its download journalled:
     the pages' downloads and the API's."""
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("文书文件不存在，请联系系统管理员。")) from None
     number = subject.number or str(subject.pk)
+    response = pdf_response(document, number, missing=_("文书文件不存在，请联系系统管理员。"))
     append_event(
         action=AuditAction.EXPORT, actor=by, subject=document, organisation=document.organisation,
         name="download_document",
         data={"document_id": document.pk, subject_key: number, "sha256": document.sha256},
     )
+    return response
+
+
+def pdf_response(document, number: str, *, missing: str) -> FileResponse:
+    """The stored PDF of `document`, downloaded under its name (`download_name`); a 404 saying
+    `missing` when the file is not there."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(missing) from None
     return FileResponse(handle, as_attachment=True, filename=download_name(number, document),
                         content_type="application/pdf")
 

@@ -30,7 +30,7 @@ from cases.models.dispute.representation import (
     party_role,
 )
 from cases.models.dispute.states import CASE_HANDLERS
-from cases.platform.transitions import apply
+from cases.platform.transitions import TransitionOutcome, apply
 from cases.selectors import mask_resident_id, person_name
 from workflows.dispute.pages import case_url, readable_case
 from workflows.dispute.representation_forms import RecordAgentForm, RevokeAgentForm, WorkersForm
@@ -59,6 +59,41 @@ def parties_url(case) -> str:
 
 def may_represent(user, case) -> bool:
     return case.status in REPRESENTABLE_STATES and can_act(user, case.organisation, CASE_HANDLERS)
+
+
+def require_may_represent(user, case) -> None:
+    if not may_represent(user, case):
+        raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记委托代理人和劳动者；审计员只能查阅。"))
+
+
+def representation_forms(case, bound: str = "", data=None, files=None) -> dict:
+    """The page's forms the case takes now, by key (FORMS); the one named `bound` bound to `data`."""
+    found = {}
+    if case.status in REPRESENTABLE_STATES:
+        found["agent"] = RecordAgentForm(data if bound == "agent" else None, files if bound == "agent" else None,
+                                         case=case, prefix="agent")
+        if case.agents.filter(revoked_on__isnull=True).exists() or bound == "revoke":
+            found["revoke"] = RevokeAgentForm(data if bound == "revoke" else None, case=case, prefix="revoke")
+    if case.status in REPRESENTATIVE_STATES:
+        found["workers"] = WorkersForm(data if bound == "workers" else None, case=case, prefix="workers")
+    return found
+
+
+def unavailable_refusal(case) -> str:
+    """The page's answer to a form it does not show in the case's state."""
+    return _("案件当前为“%(status)s”，不能办理这项登记。") % {"status": case.get_status_display()}
+
+
+def submit_representation(case, which: str, form, *, by) -> TransitionOutcome | None:
+    """The bound form `which` through the door (FORMS names its transition); None with what to
+    correct on the form. The door's PermissionDenied and ConcurrentTransition are the caller's."""
+    if not form.is_valid():
+        return None
+    try:
+        return apply(case, FORMS[which][1], by=by, **form.arguments())
+    except ValidationError as error:
+        put_door_errors(form, error)
+        return None
 
 
 def _agent_row(case, agent) -> dict:
@@ -98,15 +133,7 @@ class RepresentationView(LoginRequiredMixin, TemplateView):
     template_name = "workflows/case/parties.html"
 
     def forms(self, bound: str = "", data=None, files=None) -> dict:
-        found = {}
-        if self.case.status in REPRESENTABLE_STATES:
-            found["agent"] = RecordAgentForm(data if bound == "agent" else None, files if bound == "agent" else None,
-                                             case=self.case, prefix="agent")
-            if self.case.agents.filter(revoked_on__isnull=True).exists() or bound == "revoke":
-                found["revoke"] = RevokeAgentForm(data if bound == "revoke" else None, case=self.case, prefix="revoke")
-        if self.case.status in REPRESENTATIVE_STATES:
-            found["workers"] = WorkersForm(data if bound == "workers" else None, case=self.case, prefix="workers")
-        return found
+        return representation_forms(self.case, bound, data, files)
 
     def get(self, request, pk):
         self.case = readable_case(request.user, pk)
@@ -115,23 +142,19 @@ class RepresentationView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         self.case = readable_case(request.user, pk)
-        if not may_represent(request.user, self.case):
-            raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记委托代理人和劳动者；审计员只能查阅。"))
+        require_may_represent(request.user, self.case)
         which = request.POST.get("form", "")
         forms = self.forms(which, request.POST, request.FILES)
         if which not in forms:
-            messages.error(request, _("案件当前为“%(status)s”，不能办理这项登记。") % {
-                "status": self.case.get_status_display()})
+            messages.error(request, unavailable_refusal(self.case))
             return HttpResponseRedirect(parties_url(self.case))
         form = forms[which]
-        if form.is_valid():
-            try:
-                apply(self.case, FORMS[which][1], by=request.user, **form.arguments())
-            except ValidationError as error:
-                put_door_errors(form, error)
-            except (PermissionDenied, ConcurrentTransition) as error:
-                form.add_error(None, str(error))
-            else:
+        try:
+            outcome = submit_representation(self.case, which, form, by=request.user)
+        except (PermissionDenied, ConcurrentTransition) as error:
+            form.add_error(None, str(error))
+        else:
+            if outcome is not None:
                 messages.success(request, DONE[which])
                 return HttpResponseRedirect(parties_url(self.case))
         messages.error(request, _("未登记：请按页面上的提示修改后再提交，已填写的内容都保留着。"))

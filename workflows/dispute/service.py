@@ -32,7 +32,7 @@ from cases.disputes.service import (
 )
 from cases.documents.registry import addressees_of
 from cases.models import ServiceParty
-from cases.platform.transitions import apply
+from cases.platform.transitions import TransitionOutcome, apply
 from cases.selectors import person_name, variant_label
 from workflows.dispute.pages import case_url, readable_case
 from workflows.dispute.scan_downloads import kept_scan_response
@@ -95,6 +95,51 @@ def _notice(case, document_pk, party):
     return document
 
 
+def require_may_serve(user, case, *, consent: bool = False) -> None:
+    """The service pages' refusal of whoever may only read the case."""
+    if not may_serve(user, case):
+        raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记电子送达同意；审计员只能查阅。") if consent
+                               else _("只有本组织的调解员或调解组长可以登记送达；审计员只能查阅。"))
+
+
+def notice_row(case, document, party) -> NoticeService:
+    return next(row for row in notices_to_serve(case) if row.document.pk == document.pk and row.party == party)
+
+
+def latest_consent(case, party):
+    return case.electronic_service_consents.filter(party=party).order_by("-given_on", "-pk").first()
+
+
+def service_form(case, document, party, data=None, files=None, *, row=None) -> RecordServiceForm:
+    """登记送达's form for `document` served on `party`: a correction once a record counts."""
+    row = row or notice_row(case, document, party)
+    return RecordServiceForm(data, files, correcting=row.record, consent=latest_consent(case, party),
+                             addressee=row.addressee)
+
+
+def submit_service(case, document, party, form, *, by) -> TransitionOutcome | None:
+    """The bound 登记送达 form through the door (record_service); None with what to correct on
+    the form. The door's PermissionDenied and ConcurrentTransition are the caller's to show."""
+    if not form.is_valid():
+        return None
+    try:
+        return apply(case, "record_service", by=by, **form.arguments(document=document, party=party))
+    except ValidationError as error:
+        put_door_errors(form, error)
+        return None
+
+
+def submit_consent(case, form, *, by) -> TransitionOutcome | None:
+    """The bound 登记电子送达同意 form through the door (record_electronic_consent), as submit_service."""
+    if not form.is_valid():
+        return None
+    try:
+        return apply(case, "record_electronic_consent", by=by, **form.arguments())
+    except ValidationError as error:
+        put_door_errors(form, error)
+        return None
+
+
 class ServiceView(LoginRequiredMixin, TemplateView):
     """登记送达: one notice, one addressee: its records (with corrections), and the form."""
 
@@ -104,13 +149,11 @@ class ServiceView(LoginRequiredMixin, TemplateView):
         self.case = readable_case(request.user, pk)
         self.document = _notice(self.case, document_pk, party)
         self.party = party
-        self.row = next(row for row in notices_to_serve(self.case)
-                        if row.document.pk == self.document.pk and row.party == party)
-        self.consent = self.case.electronic_service_consents.filter(party=party).order_by("-given_on", "-pk").first()
+        self.row = notice_row(self.case, self.document, party)
+        self.consent = latest_consent(self.case, party)
 
     def form(self, data=None, files=None):
-        return RecordServiceForm(data, files, correcting=self.row.record, consent=self.consent,
-                                 addressee=self.row.addressee)
+        return service_form(self.case, self.document, self.party, data, files, row=self.row)
 
     def get(self, request, pk, document_pk, party):
         self.setup_notice(request, pk, document_pk, party)
@@ -119,18 +162,14 @@ class ServiceView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, pk, document_pk, party):
         self.setup_notice(request, pk, document_pk, party)
-        if not may_serve(request.user, self.case):
-            raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记送达；审计员只能查阅。"))
+        require_may_serve(request.user, self.case)
         form = self.form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                apply(self.case, "record_service", by=request.user, **form.arguments(document=self.document,
-                                                                                     party=party))
-            except ValidationError as error:
-                put_door_errors(form, error)
-            except (PermissionDenied, ConcurrentTransition) as error:
-                form.add_error(None, str(error))
-            else:
+        try:
+            outcome = submit_service(self.case, self.document, party, form, by=request.user)
+        except (PermissionDenied, ConcurrentTransition) as error:
+            form.add_error(None, str(error))
+        else:
+            if outcome is not None:
                 messages.success(request, _("已登记《%(title)s》向%(party)s%(addressee)s的送达。") % {
                     "title": self.document.title, "party": self.row.party_label, "addressee": self.row.addressee})
                 return HttpResponseRedirect(case_url(self.case) + "#case-service")
@@ -200,17 +239,14 @@ class ElectronicConsentView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, pk, party):
         self.setup_party(request, pk, party)
-        if not may_serve(request.user, self.case):
-            raise PermissionDenied(_("只有本组织的调解员或调解组长可以登记电子送达同意；审计员只能查阅。"))
+        require_may_serve(request.user, self.case, consent=True)
         form = ElectronicConsentForm(request.POST, case=self.case, party=party)
-        if form.is_valid():
-            try:
-                apply(self.case, "record_electronic_consent", by=request.user, **form.arguments())
-            except ValidationError as error:
-                put_door_errors(form, error)
-            except (PermissionDenied, ConcurrentTransition) as error:
-                form.add_error(None, str(error))
-            else:
+        try:
+            outcome = submit_consent(self.case, form, by=request.user)
+        except (PermissionDenied, ConcurrentTransition) as error:
+            form.add_error(None, str(error))
+        else:
+            if outcome is not None:
                 messages.success(request, _("已登记%(party)s同意电子送达。") % {"party": ServiceParty(party).label})
                 return HttpResponseRedirect(self.back())
         messages.error(request, _("电子送达同意未登记：请按页面上的提示修改后再提交。"))

@@ -12,6 +12,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.disputes.service import case_notices
+from cases.documents.registry import addressees_of
+from cases.models import Document
 from cases.models.dispute.mediation import ConsentMethod
 from cases.models.dispute.service import CERTIFICATE_METHODS, ElectronicChannel, ServiceMethod, ServiceParty
 from cases.platform.uploads import SCANS, UploadField
@@ -138,6 +141,42 @@ class ElectronicConsentForm(forms.Form):
         return {"data": {"party": self.party, "channel": data["channel"], "address": data["address"],
                          "consent_method": data["consent_method"], "given_on": data["given_on"],
                          "given_by": data["given_by"], "note": data.get("note", "")}}
+
+
+class ServicePartyForm(forms.Form):
+    """Which party: the service pages have it in their address, the API in its body."""
+
+    party = forms.ChoiceField(
+        label=_("受送达的当事人"), choices=ServiceParty.choices,
+        error_messages={"required": _("请选择当事人（劳动者或用人单位）。"),
+                        "invalid_choice": _("请选择当事人（劳动者或用人单位）。")},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+
+class NoticeAddresseeForm(ServicePartyForm):
+    """Which notice is served on which party (the 登记送达 page's address; the API's body)."""
+
+    document = forms.ModelChoiceField(
+        label=_("送达的文书"), queryset=Document.objects.none(),
+        help_text=_("文书编号：本案现行有效、须送达当事人的文书（受理通知书、调解协议书等）。"),
+        error_messages={"required": _("请选择送达的文书。"),
+                        "invalid_choice": _("所选文书不是本案须送达当事人的现行文书。")},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["document"].queryset = case_notices(case)
+
+    def clean(self):
+        cleaned = super().clean()
+        document, party = cleaned.get("document"), cleaned.get("party")
+        if document is not None and party and party not in addressees_of(document.kind, document.variant):
+            self.add_error("party", _("该文书不送达这一方当事人。"))
+        return cleaned
 
 
 class CertificateForm(forms.Form):

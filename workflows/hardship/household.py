@@ -16,6 +16,8 @@ like the fields, go back on the forms with what was typed. The year is chosen ab
 form (?year=YYYY, the file's year by default).
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -24,7 +26,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cases.hardship.assessment_basis import assessed_years, frozen_refusal, may_correct
-from cases.hardship.household import check_household_update, head_member_of, household_locked_reason, update_household
+from cases.hardship.household import (
+    HouseholdWritten,
+    check_household_update,
+    head_member_of,
+    household_locked_reason,
+    write_household,
+)
 from cases.models import AuditAction
 from cases.platform.audit.journal import append_event
 from workflows.hardship.file.access import HardshipReadersOnly, file_url, may_edit_household, readable_file
@@ -113,6 +121,104 @@ def chosen_year(value, default: int) -> int:
     return year if 2000 <= year <= timezone.localdate().year else default
 
 
+def require_household_editor(user, file) -> None:
+    if not may_edit_household(user, file):
+        raise PermissionDenied(_("只有本档案所属工会组织的帮扶工作人员可以维护家庭信息。"))
+
+
+@dataclass(frozen=True)
+class HouseholdSubmission:
+    forms: HouseholdEditorForms
+    application: dict
+    written: HouseholdWritten | None  # None: what to correct is on the forms
+    denied: PermissionDenied | None = None  # the service's refusal of the user, on the forms too
+
+
+def submit_household(file, user, data, *, correcting: bool, correction_reason: str = "") -> HouseholdSubmission:
+    """The editor's forms bound to `data` (the page's fields, as posted), checked as the page
+    checks them, then written — as a correction (更正并退回民主评议) when `correcting`. What to
+    correct, and the service's refusal of the user, go on the forms."""
+    forms = HouseholdEditorForms(user, _fill_from_resident_ids(data), file=file)
+    valid = forms.is_valid()
+    application = forms.application()
+    errors = check_household_update(file=file, **application)
+    if correcting and not correction_reason:
+        errors.setdefault("__all__", []).append(_("请填写更正理由。"))
+    forms.put_errors(errors)
+    if not valid or errors:
+        return HouseholdSubmission(forms, application, None)
+    try:
+        written = write_household(file=file, by=user, correction_reason=correction_reason if correcting else "",
+                                  **application)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            forms.put_errors(error.message_dict)
+        else:
+            forms.main.add_error(None, error.messages)
+        return HouseholdSubmission(forms, application, None)
+    except PermissionDenied as error:
+        forms.main.add_error(None, str(error))
+        return HouseholdSubmission(forms, application, None, denied=error)
+    return HouseholdSubmission(forms, application, written)
+
+
+def prefilled_fields(file, user, year: int) -> dict:
+    """What the page posts back for `year` when nothing is changed: the household on file."""
+    forms = HouseholdEditorForms(user, file=file, year=year)
+    data = {"year": str(year)}
+    for form in (forms.main, forms.head):
+        data.update({field.html_name: _posted(field.value()) for field in form if field.name != "year"})
+    for prefix, formset in forms.formsets.items():
+        rows = formset.initial or []
+        data.update(_management(prefix, len(rows)))
+        for index, form in enumerate(formset.forms[:len(rows)]):
+            data.update({field.html_name: _posted(field.value()) for field in form if field.name != "DELETE"})
+    return data
+
+
+def _posted(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _management(prefix: str, total: int) -> dict:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+def posted_fields(file, user, body: dict) -> dict:
+    """The page's fields from a body that gives some parts of the household: `head` (a dict),
+    `members`, `incomes`, `expenses`, `hardship_costs` (lists of rows), `year`, `region_code`,
+    `address` or the page's own field names; a part not given is as on file for the year."""
+    year = chosen_year(body.get("year"), file.year)
+    data = prefilled_fields(file, user, year)
+    for key, value in body.items():
+        if key == "head" and isinstance(value, dict):
+            data.update({f"head-{name}": _posted(item) for name, item in value.items()})
+        elif key in ROW_PREFIXES and isinstance(value, list):
+            if not all(isinstance(row, dict) for row in value):
+                raise ValidationError({key: [_("每一行应为一个对象：字段名及其值。")]})
+            data = {name: item for name, item in data.items() if not name.startswith(f"{key}-")}
+            data.update(_management(key, len(value)))
+            for index, row in enumerate(value):
+                data.update({f"{key}-{index}-{name}": _posted(item) for name, item in row.items()})
+        else:
+            data[key] = _posted(value)
+    return data
+
+
+def form_errors(forms: HouseholdEditorForms) -> dict:
+    """Every error of the editor's forms, by the field's name as the page posts it."""
+    errors = {}
+    for form in (forms.main, forms.head, *(row for formset in forms.formsets.values() for row in formset.forms)):
+        for field, messages_ in form.errors.items():
+            key = field if field == "__all__" else form.add_prefix(field)
+            errors.setdefault(key, []).extend(messages_)
+    for prefix, formset in forms.formsets.items():
+        if formset.is_bound and formset.non_form_errors():
+            errors.setdefault(prefix, []).extend(formset.non_form_errors())
+    return errors
+
+
 class HouseholdEditView(HardshipReadersOnly, TemplateView):
     template_name = "workflows/hardship/household.html"
 
@@ -120,8 +226,7 @@ class HouseholdEditView(HardshipReadersOnly, TemplateView):
         """The file if the user may edit its household now; otherwise a 404/403 or (as a
         response) the file page with the reason."""
         file = readable_file(self.request.user, self.kwargs["pk"])
-        if not may_edit_household(self.request.user, file):
-            raise PermissionDenied(_("只有本档案所属工会组织的帮扶工作人员可以维护家庭信息。"))
+        require_household_editor(self.request.user, file)
         reason = household_locked_reason(file)
         if reason:
             messages.error(self.request, reason)
@@ -145,34 +250,21 @@ class HouseholdEditView(HardshipReadersOnly, TemplateView):
         file, refused = self.editable_file()
         if refused is not None:
             return refused
-        forms = HouseholdEditorForms(request.user, _fill_from_resident_ids(request.POST.copy()), file=file)
-        year = chosen_year(forms.main["year"].value(), file.year)
         if request.POST.get("action") == "assess":
+            forms = HouseholdEditorForms(request.user, _fill_from_resident_ids(request.POST.copy()), file=file)
+            year = chosen_year(forms.main["year"].value(), file.year)
             result = computation(forms)
             forms.quiet()
             return self.render_to_response(self.get_context_data(file=file, forms=forms, year=year, result=result))
         correcting = request.POST.get("action") == "correct"
         correction_reason = request.POST.get("correction_reason", "").strip() if correcting else ""
-        valid = forms.is_valid()
-        application = forms.application()
-        errors = check_household_update(file=file, **application)
-        if correcting and not correction_reason:
-            errors.setdefault("__all__", []).append(_("请填写更正理由。"))
-        forms.put_errors(errors)
-        if valid and not errors:
-            try:
-                saved = update_household(file=file, by=request.user, correction_reason=correction_reason,
-                                         **application)
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    forms.put_errors(error.message_dict)
-                else:
-                    forms.main.add_error(None, error.messages)
-            except PermissionDenied as error:
-                forms.main.add_error(None, str(error))
-            else:
-                messages.success(request, saved_message(saved, application["year"], correcting))
-                return HttpResponseRedirect(file_url(file))
+        submitted = submit_household(file, request.user, request.POST.copy(), correcting=correcting,
+                                     correction_reason=correction_reason)
+        forms = submitted.forms
+        year = chosen_year(forms.main["year"].value(), file.year)
+        if submitted.written is not None:
+            messages.success(request, saved_message(submitted.written.file, submitted.application["year"], correcting))
+            return HttpResponseRedirect(file_url(file))
         messages.error(request, _("家庭信息未保存：请按页面上的提示修改后再提交，已填写的内容都保留着。"))
         return self.render_to_response(self.get_context_data(
             file=file, forms=forms, year=year, result=computation(forms), correction_reason=correction_reason))

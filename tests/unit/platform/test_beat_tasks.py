@@ -1,5 +1,5 @@
 """The tasks beat runs every minute (viewflow's due timers and the legal clocks), every five minutes
-(the audit chain's anchor) and at their hours."""
+(the audit chain's anchor) and at their hours (reminders, digests, expired API tokens' removal)."""
 
 from datetime import date, timedelta
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 SWEEPS = {"cases.tasks.fire_workflow_timers", "cases.tasks.check_deadlines", "notifications.tasks.send_due_deliveries"}
-DAILY = {"notifications.tasks.send_session_reminders": {9, 18}, "notifications.tasks.send_daily_digests": {8}}
+# task → (hours, minutes)
+DAILY = {"notifications.tasks.send_session_reminders": ({9, 18}, {0}),
+         "notifications.tasks.send_daily_digests": ({8}, {0}), "api.tasks.clear_expired_tokens": ({3}, {30})}
 EVERY_FIVE_MINUTES = {"cases.tasks.anchor_audit_chain": {0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55}}
 
 
@@ -36,7 +38,7 @@ def test_beat_runs_every_sweep_every_minute_and_the_reminders_at_their_hours():
         elif entry["task"] in EVERY_FIVE_MINUTES:
             assert entry["schedule"].minute == EVERY_FIVE_MINUTES[entry["task"]] and len(entry["schedule"].hour) == 24
         else:
-            assert entry["schedule"].hour == DAILY[entry["task"]] and entry["schedule"].minute == {0}
+            assert (entry["schedule"].hour, entry["schedule"].minute) == DAILY[entry["task"]]
     assert app.conf.timezone == "Asia/Shanghai"  # so 08:00 is Beijing time
 
 

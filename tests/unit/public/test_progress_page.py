@@ -150,6 +150,16 @@ def test_an_accepted_case_shows_its_notice_and_opening_it_serves_it(client, acce
     assert AuditEvent.objects.filter(name="download_document", actor_label="system:public_progress").count() == 2
 
 
+def test_a_notice_whose_file_is_missing_is_not_served_by_a_failed_opening(client, accepted):
+    document = notice(accepted)
+    document.file.storage.delete(document.file.name)
+    with freeze_time(at("2026-11-04", 9)):
+        response = signed_in(client, accepted).get(f"/public/progress/case/documents/{document.pk}/")
+    assert response.status_code == 404
+    assert not ServiceRecord.objects.filter(document=document).exists()
+    assert not AuditEvent.objects.filter(name="download_document", subject_id=str(document.pk)).exists()
+
+
 @pytest.fixture
 def service_clock(monkeypatch):
     """A clock that runs from the worker's service of her acceptance notice (no period of this

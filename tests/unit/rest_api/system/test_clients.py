@@ -27,6 +27,7 @@ SYSTEM_CALLS = [
     ("get", "/api/v1/applications/organisations", "applications:write"),
     ("post", "/api/v1/applications/disputes", "applications:write"),
     ("get", "/api/v1/applications/disputes/1", "applications:read"),
+    ("get", "/api/v1/applications/disputes/1/notices/1", "applications:read"),
     ("post", "/api/v1/applications/hardship", "applications:write"),
     ("get", "/api/v1/applications/hardship/1", "applications:read"),
     ("post", "/api/v1/civil-affairs/batches", "civil_affairs:write"),

@@ -51,3 +51,13 @@ def test_each_system_operation_needs_its_scope_and_answers_problems(schema, wher
 def test_the_staff_operations_do_not_offer_oauth2(schema):
     detail = schema["paths"]["/api/v1/disputes/{id}"]["get"]
     assert detail["security"] == [{"personalToken": []}, {"session": []}]
+
+
+def test_opening_a_notice_answers_a_pdf_with_the_read_scope_and_its_link_from_the_progress(schema):
+    operation = schema["paths"]["/api/v1/applications/disputes/{id}/notices/{document_pk}"]["get"]
+    assert operation["security"] == [{"oauth2": ["applications:read"]}]
+    assert "application/pdf" in operation["responses"]["200"]["content"]
+    assert {"401", "403", "404", "429"} <= set(operation["responses"])
+    assert "application/problem+json" in operation["responses"]["404"]["content"]
+    progress = schema["paths"]["/api/v1/applications/disputes/{id}"]["get"]["responses"]["200"]
+    assert progress["links"]["notice"]["operationId"] == "application_dispute_notice"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.unit.security.districts.world import CY_HEAD, CY_HEAD_ID, CY_WORKER
+from tests.unit.security.districts.world import CY_HEAD, CY_HEAD_ID, CY_REGION, CY_WORKER
 
 
 @dataclass(frozen=True)
@@ -60,24 +60,34 @@ API_PAGES = {
         Probe({"pk": cy.file.pk, "document_pk": cy.file_document.pk}, posts=(), bearer=True)],
     # The system clients' endpoints (api/system/) answer OAuth2 client tokens only: a staff member, by
     # session or personal token, is refused whatever the request names — here 朝阳's case, file and
-    # organisations. (A 海淀 system client against 朝阳 is no role of this test.)
+    # organisations. The 海淀 system client (every scope) is refused 朝阳's case, file and organisations
+    # too: the bodies are complete, so that only their organisation, 朝阳's, is wrong with them.
     "api:oauth-token": lambda cy: [Probe(posts=(
         {"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "wrong"},))],
     "api:application-organisations": api(posts=()),
-    "api:application-disputes": api(posts=({
+    "api:application-disputes": api(ids=True, posts=({
         "organisation": "BJ-CY-JSW", "facts": "越界申请", "employer": {"name": "越界单位"},
         "worker": {"name": "越界", "resident_id": CY_HEAD_ID, "phone": "13801230008"},
-        "claims": [{"claim_type": "wage_arrears", "amount_claimed": "1000"}]},)),
+        "claims": [{"claim_type": "wage_arrears", "amount_claimed": "1000"}], "acknowledge_warnings": True},)),
     "api:application-dispute": lambda cy: [Probe({"pk": cy.case.pk}, posts=(), bearer=True)],
-    "api:application-hardships": api(posts=({"organisation": "BJ-CY", "reason": "越界申请",
-                                             "head": {"name": CY_HEAD, "resident_id": CY_HEAD_ID}},)),
+    "api:application-dispute-notice": lambda cy: [
+        Probe({"pk": cy.case.pk, "document_pk": cy.case_document.pk}, posts=(), bearer=True)],
+    "api:application-hardships": api(ids=True, posts=({
+        "organisation": "BJ-CY", "reason": "越界申请", "address": "越界住址",
+        "head": {"name": CY_HEAD, "resident_id": CY_HEAD_ID, "phone": "13801230008", "employment": "unemployed"},
+        "authorisation": {"name": "授权书.pdf", "content": "JVBERi0xLjcKJSVFT0YK"}},)),
     "api:application-hardship": lambda cy: [Probe({"pk": cy.file.pk}, posts=(), bearer=True)],
-    "api:civil-affairs-batches": api(posts=({"batch_id": "MZ-CY-01", "organisation": "BJ-CY", "records": []},)),
-    # 朝阳 has pushed no batch: any batch id is refused before it is looked up.
+    "api:civil-affairs-batches": api(ids=True, posts=({"batch_id": "MZ-CY-01", "organisation": "BJ-CY", "records": [
+        {"ref": "MZ-CY-1", "name": CY_HEAD, "id_number": CY_HEAD_ID, "region": CY_REGION, "category": "低保"}]},)),
+    # 朝阳 has pushed no batch: any batch id is refused before it is looked up (tests/unit/rest_api/system/
+    # test_reach.py has 朝阳's own client push one, and 海淀's ask for it).
     "api:civil-affairs-batch": lambda cy: [Probe({"batch_id": "MZ-CY-01"}, posts=(), bearer=True)],
     "api:civil-affairs-batch-records": lambda cy: [Probe({"batch_id": "MZ-CY-01"}, posts=(), bearer=True)],
-    "api:statistics-disputes": lambda cy: [Probe(query="organisation=BJ-CY", posts=(), bearer=True)],
-    "api:statistics-hardship": lambda cy: [Probe(query="organisation=BJ-CY", posts=(), bearer=True)],
+    # 朝阳's figures by its code, and the client's own (海淀's), which must name nothing of 朝阳.
+    "api:statistics-disputes": lambda cy: [Probe(query="organisation=BJ-CY", posts=(), bearer=True, ids=True),
+                                           Probe(query="from=2026-01-01&to=2026-12-31", posts=(), bearer=True)],
+    "api:statistics-hardship": lambda cy: [Probe(query="organisation=BJ-CY", posts=(), bearer=True, ids=True),
+                                           Probe(query="from=2026-01-01&to=2026-12-31", posts=(), bearer=True)],
 }
 
 PUBLIC_PAGES = {
@@ -106,6 +116,13 @@ PUBLIC_PAGES = {
         {"organisation": cy.file.organisation_id, "address": "越界住址", "reason": "越界申请",
          "head-name": CY_HEAD, "head-resident_id": CY_HEAD_ID}))],
     "public:hardship_applied": probe(posts=()),
+    # 帮扶申请进度查询, as the case's progress pages: 朝阳's file by its application number and 李秀兰's ID,
+    # a wrong code; the file's page sends the session back to the lookup.
+    "public:hardship_progress": lambda cy: [Probe(query=f"number={cy.file.pk}", posts=(
+        {"step": "lookup", "number": cy.file.pk, "identity": CY_HEAD_ID},
+        {"step": "confirm_code", "code": "000000"}))],
+    "public:hardship_progress_file": probe(posts=()),
+    "public:hardship_progress_leave": probe(),
 }
 
 # The API's transitions (api/views/transitions.py): one pattern per transition, its name a default
@@ -131,6 +148,15 @@ DISPUTE_BODIES = {
     "record_signature": {"signatory": "越界"}, "request_recusal": {"reason": "越界回避", "requested_by": "worker"},
     "schedule_session": {"starts_at": "2030-11-09T09:30", "place": "越界调解室"},
     "upload_signed_original": {"scan": "{scan}"},
+    # The transitions with a page of their own (the 送达 pages, 当事人与代理人).
+    "record_service": {"document": "{document}", "party": "worker", "service_method": "postal",
+                       "served_on": "2026-11-03", "recipient": "越界", "postal_number": "1123456789012"},
+    "record_electronic_consent": {"party": "worker", "channel": "sms", "address": "13801230008",
+                                  "consent_method": "phone", "given_on": "2026-11-03", "given_by": "越界"},
+    "record_agent": {"side": "worker", "name": "越界", "phone": "13801230008", "kind": "lawyer",
+                     "authority": "general", "valid_from": "2026-11-03", "scan": "{scan}"},
+    "revoke_agent": {"agent": 1, "revoked_on": "2026-11-03", "reason": "越界解除"},
+    "record_workers": {"new_workers": "越界", "collective": False},
 }
 HARDSHIP_BODIES = {
     "approve": {"reason": "越界同意"}, "approve_second": {"reason": "越界同意"}, "approve_aid_plan": {"plan": 1},
@@ -147,6 +173,7 @@ HARDSHIP_BODIES = {
     "resolve_objection": {"upheld": "no", "reason": "越界核查"}, "resubmit": {}, "return_for_revision": {},
     "start_publicity": {"place": "越界"},
     "take_application": {"applied_on": "2026-11-02", "application_reason": "越界受理"},
+    "correct_assessment": {"incomes": [{"kind": "wages", "amount": "1"}], "correction_reason": "越界更正"},
 }
 
 
@@ -154,7 +181,7 @@ def transition_probes(subject_of, bodies, tasks_of):
     """`name` → the probes of transition `name`: JSON (a scan as multipart, and then not by token)."""
     def for_name(name):
         def body(cy):
-            fill = {"{fund}": cy.fund.pk, "{mediator}": cy.mediator.pk}
+            fill = {"{fund}": cy.fund.pk, "{mediator}": cy.mediator.pk, "{document}": cy.case_document.pk}
             posted = {key: fill.get(value, value) if isinstance(value, str) else value
                       for key, value in bodies[name].items()}
             if "{scan}" in posted.values():

@@ -9,6 +9,11 @@ admin rule) and, for the REST API and the workers' pages, in probes.py (API_PAGE
 API_TRANSITIONS). The REST API (/api/v1/) is probed both with the session and with the user's own
 personal token (Authorization: Bearer), its writes posted as JSON. A pattern not covered fails
 `test_every_url_pattern_says_how_it_is_probed`, naming it: add it to the table when you add a page.
+
+One more prober is no person: a 海淀 system client (OAuth2 client credentials, 海淀's subtree, every
+scope) sends its access token, and no session, on every pattern. The system endpoints may answer it
+about 海淀 alone; everywhere else its token must count for nothing — no page signs it in as anyone,
+and the staff API refuses it (403).
 """
 
 import logging
@@ -16,18 +21,22 @@ import re
 import sys
 import traceback
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
 from django.db import connection
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.auth import create_token
+from api.system.urls import system_patterns
 from cases.models import AidProgramme, Fund
 from tests.programme_fixtures import programme_fund
+from tests.unit.rest_api.system.conftest import register, token_answer
 from tests.unit.security.districts.probes import (
     API_PAGES,
     API_TRANSITIONS,
@@ -190,10 +199,11 @@ PAGES = {
 
 # Pages that sign the user out: the probe signs them in again afterwards.
 SIGN_OUT = {"logout", "admin:logout"}
-# Pages that journal their own use (a chain check, a report export, a failed sign-in): the journal may
-# grow there, by an entry about no 朝阳 record (entries about 朝阳 are counted apart, and may not).
+# Pages that journal their own use (a chain check, a report export, a failed sign-in — the system client,
+# signed in nowhere, fails the sign-in page's — a token endpoint's lockout): the journal may grow there,
+# by an entry about no 朝阳 record (entries about 朝阳 are counted apart, and may not).
 JOURNALS_OWN_USE = {"workbench:audit_verify", "workbench:report_xlsx", "workbench:report_pdf", "admin:login",
-                    "dispute:schedule_pdf", "dispute:schedule_feed", "api_tokens"}
+                    "dispute:schedule_pdf", "dispute:schedule_feed", "api_tokens", "api:oauth-token", "login"}
 
 
 # The flow applications, by namespace: the flow, and which 朝阳 task stands for its work.
@@ -354,6 +364,10 @@ class Prober:
         self.state = cy.state()
         self.writes = Writes()
 
+    def led_to(self, response) -> str:
+        """Where a redirect leads."""
+        return response["Location"]
+
     def record_error(self, sender, request, **kwargs):
         self.errors[request.path] = "".join(traceback.format_exception(*sys.exc_info())[-3:])
 
@@ -365,7 +379,7 @@ class Prober:
         # 401: the OAuth2 token endpoint to unknown client credentials; 429: too many failed sign-ins
         elif status not in (200, 301, 302, 400, 401, 403, 404, 405, 429):
             self.problems.append(f"{where}: unexpected status {status}")
-        if status in (301, 302) and any(path in response["Location"] for path in foreign_paths(self.cy)):
+        if status in (301, 302) and any(path in self.led_to(response) for path in foreign_paths(self.cy)):
             self.problems.append(f"{where}: redirects to 朝阳's record {response['Location']}")
         if has_ids and 200 <= status < 300:
             self.problems.append(f"{where}: {status} for 朝阳's records (expected 403 or 404)")
@@ -385,6 +399,21 @@ class Prober:
             changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
             self.problems.append(f"{where}: changed {changed}")
 
+    def send(self, pattern: Pattern, probe_: Probe, url: str, has_ids: bool):
+        """The probe's requests by session, and again by personal token where the probe says so."""
+        self.check(pattern, "GET", url, self.client.get(url), has_ids)
+        if probe_.bearer:
+            self.check(pattern, "GET by token", url, self.token_client.get(url), has_ids)
+        for data in probe_.posts:
+            sent = {"content_type": "application/json"} if probe_.json else {}
+            self.check(pattern, "POST", url, self.client.post(url, data, **sent), has_ids, data)
+            if probe_.bearer:
+                self.check(pattern, "POST by token", url, self.token_client.post(url, data, **sent), has_ids, data)
+            if pattern.name in SIGN_OUT:
+                self.client.force_login(self.user)
+                self.state = self.cy.state()
+                self.writes.seen.clear()
+
     def run(self, patterns):
         quiet = [logging.getLogger(name) for name in ("django.request", "django.security")]
         for logger in quiet:  # thousands of expected 403s and 404s, each logged with its traceback
@@ -400,19 +429,7 @@ class Prober:
                     url = url_of(pattern, probe_, self.cy)
                     has_ids = bool(probe_.kwargs) if probe_.ids is None else probe_.ids
                     has_ids = has_ids and not pattern.name.startswith("admin:")
-                    self.check(pattern, "GET", url, self.client.get(url), has_ids)
-                    if probe_.bearer:
-                        self.check(pattern, "GET by token", url, self.token_client.get(url), has_ids)
-                    for data in probe_.posts:
-                        sent = {"content_type": "application/json"} if probe_.json else {}
-                        self.check(pattern, "POST", url, self.client.post(url, data, **sent), has_ids, data)
-                        if probe_.bearer:
-                            self.check(pattern, "POST by token", url, self.token_client.post(url, data, **sent),
-                                       has_ids, data)
-                        if pattern.name in SIGN_OUT:
-                            self.client.force_login(self.user)
-                            self.state = self.cy.state()
-                            self.writes.seen.clear()
+                    self.send(pattern, probe_, url, has_ids)
         finally:
             watching.__exit__(None, None, None)
             got_request_exception.disconnect(self.record_error)
@@ -421,6 +438,46 @@ class Prober:
         if self.cy.journal_of_chaoyang() != chaoyang_journal:
             self.problems.append(f"{self.role}: the journal gained entries about 朝阳")
         return self.problems
+
+
+# The system clients' endpoints, and the API's document and its reference page: anyone's. The rest of
+# the REST API is the staff's, which refuses a system client's token (403) whatever the request names.
+NOT_STAFF_API = {f"api:{pattern.name}" for pattern in system_patterns} | {"api:schema", "api:docs"}
+
+
+class SystemClientProber(Prober):
+    """海淀's system client over every pattern, its access token in each request and no session."""
+
+    def __init__(self, cy, organisation):
+        self.cy, self.user, self.role = cy, None, "system client"
+        client, secret = register(organisation, name="海淀区工会App")  # journalled: before the state is read
+        token = token_answer(client, secret).json()["access_token"]
+        self.client = Client(raise_request_exception=False, headers={"Authorization": f"Bearer {token}"})
+        self.errors: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.state = cy.state()
+        self.writes = Writes()
+
+    def led_to(self, response) -> str:
+        """A sign-in page's `next` names the page that was refused, not where the redirect leads."""
+        location = urlsplit(response["Location"])
+        sign_in = (django_settings.LOGIN_URL, reverse("admin:login"))
+        return location.path if location.path in sign_in else response["Location"]
+
+    def send(self, pattern: Pattern, probe_: Probe, url: str, has_ids: bool):
+        self.check(pattern, "GET by system token", url, self.client.get(url), has_ids)
+        sent = {"content_type": "application/json"} if probe_.json else {}
+        for data in probe_.posts:
+            self.check(pattern, "POST by system token", url, self.client.post(url, data, **sent), has_ids, data)
+
+    def check(self, pattern: Pattern, method: str, url: str, response, has_ids: bool, posted=None):
+        super().check(pattern, method, url, response, has_ids, posted)
+        where = f"{self.role} {method} {url} ({pattern.name})"
+        user = getattr(response.wsgi_request, "user", None)
+        if user is not None and user.is_authenticated:
+            self.problems.append(f"{where}: the system client's token signed in {user}")
+        if pattern.name.startswith("api:") and pattern.name not in NOT_STAFF_API and response.status_code != 403:
+            self.problems.append(f"{where}: the staff API answered a system client {response.status_code}, not 403")
 
 
 def test_every_url_pattern_says_how_it_is_probed():
@@ -438,9 +495,11 @@ def test_no_role_of_haidian_reaches_or_changes_anything_of_chaoyang(staff, chaoy
     # Every API request must reach its view: no rate limit answers 429 in its place (and counts are per test).
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
                                "DEFAULT_THROTTLE_RATES": {"read": "100000/min", "write": "100000/min"}}
+    cache.clear()  # and the token endpoint's failed authentications (each prober posts one) are this test's
     programme_fund(orgs["hd"], AidProgramme.EMERGENCY, year=chaoyang.application.year)  # 海淀's own (programme_apply)
     patterns = url_patterns()
     problems = []
     for role in ROLES:
         problems += Prober(chaoyang, staff[role], role).run(patterns)
+    problems += SystemClientProber(chaoyang, orgs["hd"]).run(patterns)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
