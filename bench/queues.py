@@ -201,23 +201,23 @@ FILL_SQL = [
     # The clocks as the door leaves them (see the module docstring), then the instalments'.
     """INSERT INTO cases_deadline (clock, subject_id, starts_on, due_on, state, provisional, warnings_sent,
                                    extensions, extended_days, closed_at, note, created_at, assignee_id,
-                                   subject_type_id, organisation_id, imported)
+                                   subject_type_id, organisation_id, imported, dispute_case_id)
        SELECT c.clock, s.g::text, s.r + 1, s.r + c.days,
               CASE WHEN s.stage >= c.met_from THEN 'met' WHEN s.stage >= c.cancelled_from THEN 'cancelled'
                    ELSE 'open' END,
               false, '[]', 0, 0,
               CASE WHEN s.stage >= least(c.met_from, c.cancelled_from) THEN s.r + 10 + time '10:00' END,
               '', s.r + time '09:00', CASE WHEN s.stage >= 3 THEN k.mediator_id END,
-              %(case_type)s, s.organisation_id, false
+              %(case_type)s, s.organisation_id, false, s.g
        FROM staged s JOIN cases_disputecase k ON k.id = s.g
        JOIN (VALUES ('dispute.acceptance', 3, 1, 2, 99), ('dispute.arbitration_right', 15, 1, 99, 5),
                     ('dispute.mediation', 16, 3, 5, 99), ('dispute.agreement_review', 26, 5, 99, 99))
             AS c (clock, days, from_stage, met_from, cancelled_from) ON s.stage >= c.from_stage""",
     """INSERT INTO cases_deadline (clock, subject_id, starts_on, due_on, state, provisional, warnings_sent,
                                    extensions, extended_days, closed_at, note, created_at, assignee_id,
-                                   subject_type_id, organisation_id, imported)
+                                   subject_type_id, organisation_id, imported, dispute_case_id)
        SELECT 'dispute.instalment', i.id::text, a.effective_on, i.due_on, 'open', false, '[]', 0, 0, NULL, '',
-              a.effective_on + time '10:00', k.mediator_id, %(instalment_type)s, k.organisation_id, false
+              a.effective_on + time '10:00', k.mediator_id, %(instalment_type)s, k.organisation_id, false, k.id
        FROM cases_instalment i JOIN cases_agreement a ON a.id = i.agreement_id
             JOIN cases_disputecase k ON k.id = a.case_id""",
     """INSERT INTO viewflow_process (id, flow_class, status, created, finished, data)

@@ -126,9 +126,9 @@ FOLLOW_UP_SQL = [
        WHERE a.case_id BETWEEN %(lo)s AND %(hi)s AND (c.status = 'performed' OR c.id %% 2 = 0)""",
     """INSERT INTO cases_deadline (clock, subject_id, starts_on, due_on, state, provisional, warnings_sent,
                                    extensions, extended_days, note, created_at, subject_type_id, organisation_id,
-                                   imported)
+                                   imported, dispute_case_id)
        SELECT 'dispute.acceptance', c.id::text, c.received_on, c.received_on + 3, 'breached', false, '[]',
-              0, 0, '', now(), %(case_type)s, c.organisation_id, false
+              0, 0, '', now(), %(case_type)s, c.organisation_id, false, c.id
        FROM cases_disputecase c WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.id %% 20 = 0""",
 ]
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 
 from cases.models import Deadline, DeadlineState
-from cases.platform.deadlines import announce, close_deadline, open_deadline, tell_parties_at
+from cases.platform.deadlines import announce, close_deadlines, open_deadline, tell_parties_at
 from cases.platform.effects import effect
 from cases.rules.deadlines import clock
 
@@ -73,25 +73,15 @@ def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadl
 @effect("recovery.meet_paid_instalments")
 def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of record_payment: an instalment paid in full stops its clock."""
-    met = []
     instalments = list(_instalments(case).annotate(paid_total=Sum("payments__amount")))
     running = _active_clocks(instalments)
-    for instalment in instalments:
-        clock_of = running.get(str(instalment.pk))
-        if clock_of is not None and instalment.amount - (instalment.paid_total or Decimal("0")) <= 0:
-            met.append(close_deadline(clock_of, DeadlineState.MET, announced=False))
-    announce(met)
-    return met
+    paid = [running[str(instalment.pk)] for instalment in instalments if str(instalment.pk) in running
+            and instalment.amount - (instalment.paid_total or Decimal("0")) <= 0]
+    return close_deadlines([(clock_of, DeadlineState.MET) for clock_of in paid])
 
 
 @effect("recovery.cancel_instalment_clocks")
 def cancel_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of refer: the case leaves mediation's supervision; its clocks stop."""
-    cancelled = []
-    instalments = list(_instalments(case))
-    running = _active_clocks(instalments)
-    for instalment in instalments:
-        if (clock_of := running.get(str(instalment.pk))) is not None:
-            cancelled.append(close_deadline(clock_of, DeadlineState.CANCELLED, announced=False))
-    announce(cancelled)
-    return cancelled
+    running = _active_clocks(list(_instalments(case)))
+    return close_deadlines([(clock_of, DeadlineState.CANCELLED) for clock_of in running.values()])

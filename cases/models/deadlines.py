@@ -76,6 +76,13 @@ class Deadline(models.Model):
     # Opened by importing a pending historical case (import_disputes), from its recorded dates.
     imported = models.BooleanField(_("历史导入"), default=False)
     note = models.TextField(_("说明"), blank=True)
+    # The dispute case whose urgency this clock counts in: the subject itself, or the case of the
+    # agreement an instalment belongs to; empty for other subjects. Set on save (case_of_clock),
+    # so a case's nearest clock is one indexed lookup (cases.disputes.urgency).
+    dispute_case = models.ForeignKey(
+        "cases.DisputeCase", verbose_name=_("所属争议案件"), null=True, blank=True, editable=False,
+        on_delete=models.CASCADE, related_name="clocks", db_index=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -88,6 +95,7 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject_idx"),
             models.Index(fields=["state", "due_on"], name="deadline_urgency_idx"),
+            models.Index(fields=["dispute_case", "due_on"], name="deadline_dispute_case_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -101,6 +109,11 @@ class Deadline(models.Model):
     def __str__(self):
         return f"{self.rule.name} → {self.due_on:%Y-%m-%d}（{self.get_state_display()}）"
 
+    def save(self, *args, **kwargs):
+        if self.dispute_case_id is None and self.subject_id:
+            self.dispute_case_id = case_of_clock(self.subject_type_id, self.subject_id)
+        super().save(*args, **kwargs)
+
     @property
     def rule(self):
         from cases.rules.deadlines import clock
@@ -110,3 +123,20 @@ class Deadline(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+
+def case_of_clock(subject_type_id: int, subject_id: str, *, subject=None) -> int | None:
+    """The id of the dispute case a clock on this subject counts in (Deadline.dispute_case):
+    the case itself, or an instalment's agreement's case (from `subject`, the instalment, when
+    its agreement is in hand, else asked)."""
+    from .dispute.agreement import Instalment
+    from .dispute.case import DisputeCase
+
+    model = ContentType.objects.get_for_id(subject_type_id).model_class()
+    if model is DisputeCase:
+        return int(subject_id)
+    if model is Instalment:
+        if isinstance(subject, Instalment) and Instalment.agreement.is_cached(subject):
+            return subject.agreement.case_id
+        return Instalment.objects.filter(pk=int(subject_id)).values_list("agreement__case_id", flat=True).first()
+    return None

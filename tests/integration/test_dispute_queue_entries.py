@@ -128,3 +128,43 @@ def test_the_migration_fills_the_rows_the_code_keeps(six_cases):
     backfill(django_apps, None)
     assert queue_entries.stored_rows() == kept and len(kept) == 6
 
+
+
+fill_clock_cases = importlib.import_module("cases.migrations.0037_deadline_dispute_case").fill_dispute_cases
+
+
+@pytest.fixture
+def performing(orgs, people, django_capture_on_commit_callbacks):
+    """A case whose agreement took effect: its own clocks and its two instalments' running."""
+    from .test_dispute_flow_agreement import mediate_to_an_effective_agreement, register
+
+    return mediate_to_an_effective_agreement(register(orgs, people), people, django_capture_on_commit_callbacks)
+
+
+def test_each_clock_counts_in_the_case_its_subject_belongs_to(performing, six_cases):
+    instalment_clocks = Deadline.objects.filter(subject_type__model="instalment")
+    assert instalment_clocks.count() == 2
+    assert set(instalment_clocks.values_list("dispute_case_id", flat=True)) == {performing.pk}
+    for case in [performing, *six_cases.values()]:
+        assert set(Deadline.objects.for_subject(case).values_list("dispute_case_id", flat=True)) == {case.pk}
+    assert queue_entries.differences() == []
+
+
+def test_a_clock_counted_in_another_case_is_found_and_repaired(performing, six_cases):
+    instalment_clock = Deadline.objects.filter(subject_type__model="instalment").first()
+    Deadline.objects.filter(pk=instalment_clock.pk).update(dispute_case=six_cases["今天"])
+    found = queue_entries.differences()
+    assert f"clock {instalment_clock.pk}: counted in case {six_cases['今天'].pk}, " \
+           f"its subject belongs to case {performing.pk}" in found
+    queue_entries.rebuild()
+    assert queue_entries.differences() == []
+    instalment_clock.refresh_from_db()
+    assert instalment_clock.dispute_case_id == performing.pk
+
+
+def test_the_migration_gives_every_clock_its_case(performing, six_cases):
+    counted = dict(Deadline.objects.values_list("pk", "dispute_case_id"))
+    Deadline.objects.update(dispute_case=None)
+    fill_clock_cases(django_apps, None)
+    assert dict(Deadline.objects.values_list("pk", "dispute_case_id")) == counted
+    assert None not in counted.values()  # all of these clocks are a dispute case's or an instalment's

@@ -12,6 +12,7 @@ from .clocks import (
     due_dates_changed,
     apply_trigger,
     close_deadline,
+    close_deadlines,
     extend_deadline,
     hand_over_to_assignee,
     open_deadline,
@@ -25,7 +26,7 @@ from .sweep import CheckSummary, check_deadlines
 
 __all__ = [
     "CheckSummary", "DeadlineChanges", "DeadlineMove", "announce", "apply_trigger", "check_deadlines",
-    "close_deadline", "due_dates_changed", "extend_deadline", "hand_over_to_assignee", "open_deadline",
+    "close_deadline", "close_deadlines", "due_dates_changed", "extend_deadline", "hand_over_to_assignee", "open_deadline",
     "recompute_after_schedule_approval", "recompute_provisional", "start_from_service", "subject_link",
     "tell_parties_at", "today_local",
 ]

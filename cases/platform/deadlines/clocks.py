@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import AuditAction, Deadline, DeadlineState
 from cases.models.bounds import related_rows_in_hand
+from cases.models.deadlines import case_of_clock
+from cases.models.history import bulk_update_with_history
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
 from cases.rules import deadlines as rules
@@ -80,10 +82,12 @@ def open_deadline(
         due_on, provisional = result.date, result.provisional
     else:
         provisional = False
+    subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=False)
     deadline = Deadline(
         clock=rule.code,
-        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+        subject_type=subject_type,
         subject_id=str(subject.pk),
+        dispute_case_id=case_of_clock(subject_type.pk, str(subject.pk), subject=subject),
         organisation=organisation,
         assignee=assignee,
         starts_on=starts_on,
@@ -92,7 +96,8 @@ def open_deadline(
         imported=imported,
     )
     # The related rows are those handed in: full_clean would only read each again.
-    deadline.full_clean(exclude=related_rows_in_hand(deadline), validate_constraints=False)
+    # dispute_case: derived from the subject in hand, not typed in.
+    deadline.full_clean(exclude=related_rows_in_hand(deadline) | {"dispute_case"}, validate_constraints=False)
     if not none_active:
         deadline.validate_constraints()
     deadline.save()
@@ -102,15 +107,30 @@ def open_deadline(
 
 
 def close_deadline(deadline: Deadline, state: str, *, announced: bool = True) -> Deadline:
-    newly_breached = state == DeadlineState.BREACHED and deadline.state != DeadlineState.BREACHED
-    deadline.state = state
-    deadline.closed_at = timezone.now()
-    deadline.save(update_fields=["state", "closed_at"])
-    if newly_breached:
+    close_deadlines([(deadline, state)], announced=announced)
+    return deadline
+
+
+def close_deadlines(closing: list[tuple[Deadline, str]], *, announced: bool = True) -> list[Deadline]:
+    """Close each (deadline, state) of `closing`: several in one UPDATE and one insert of their
+    historical records, as one transition meets or cancels them together."""
+    if not closing:
+        return []
+    now, newly_breached = timezone.now(), []
+    for deadline, state in closing:
+        if state == DeadlineState.BREACHED and deadline.state != DeadlineState.BREACHED:
+            newly_breached.append(deadline)
+        deadline.state, deadline.closed_at = state, now
+    closed = [deadline for deadline, _state in closing]
+    if len(closed) == 1:
+        closed[0].save(update_fields=["state", "closed_at"])
+    else:
+        bulk_update_with_history(closed, Deadline, ["state", "closed_at"])
+    for deadline in newly_breached:
         rollup.count_breach(deadline)
     if announced:
-        announce([deadline])
-    return deadline
+        announce(closed)
+    return closed
 
 
 def apply_trigger(subject, trigger: str, *, organisation, today: date | None = None, assignee=None,
@@ -130,17 +150,14 @@ def apply_trigger(subject, trigger: str, *, organisation, today: date | None = N
     active, breached_at_import = {}, {}
     for deadline in Deadline.objects.for_subject(subject).awaiting().select_for_update():
         (active if deadline.is_active else breached_at_import)[deadline.clock] = deadline
-    for rule in effects.meets:
-        if rule.code in active:
-            changes.met.append(close_deadline(active.pop(rule.code), DeadlineState.MET, announced=False))
-    for rule in effects.cancels:
-        if rule.code in active:
-            changes.cancelled.append(close_deadline(active.pop(rule.code), DeadlineState.CANCELLED, announced=False))
-    closed_after_import = []
-    for rule in (*effects.meets, *effects.cancels):
-        if rule.code in breached_at_import:  # the step it timed is taken now
-            closed_after_import.append(
-                close_deadline(breached_at_import.pop(rule.code), DeadlineState.BREACHED, announced=False))
+    changes.met = [active.pop(rule.code) for rule in effects.meets if rule.code in active]
+    changes.cancelled = [active.pop(rule.code) for rule in effects.cancels if rule.code in active]
+    # Breached at import, and the step it timed is taken now.
+    closed_after_import = [breached_at_import.pop(rule.code) for rule in (*effects.meets, *effects.cancels)
+                           if rule.code in breached_at_import]
+    close_deadlines([*((deadline, DeadlineState.MET) for deadline in changes.met),
+                     *((deadline, DeadlineState.CANCELLED) for deadline in changes.cancelled),
+                     *((deadline, DeadlineState.BREACHED) for deadline in closed_after_import)], announced=False)
     for rule in effects.opens:
         if rule.code not in active:
             deadline = open_deadline(
@@ -194,7 +211,7 @@ def start_from_service(*, rule: rules.LegalClock, subject, organisation, served_
     active.starts_on = served_on
     active.note = note
     active.warnings_sent = []
-    active.full_clean()
+    active.full_clean(exclude={"dispute_case"})
     active.save(update_fields=["starts_on", "due_on", "provisional", "note", "warnings_sent"])
     announce([active])
     return {"clock": rule.code, "moved": True, "from": old_start.isoformat(), "starts_on": served_on.isoformat(),
