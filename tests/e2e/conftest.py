@@ -53,6 +53,11 @@ def page(browser):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # expect()'s own wait (5 s by default) as long: a form posted on a busy CI machine can take
+    # longer than 5 s to answer, and the assertion would fail with the button still disabled.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     violations = watch_csp(page)
     yield page
     context.close()
