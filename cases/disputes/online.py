@@ -73,7 +73,7 @@ class OnlineApplication:
 
 def mediating_organisations():
     """The organisations a worker may apply to online, in the federation tree's order."""
-    return Organisation.objects.filter(kind__in=MEDIATING_KINDS).order_by("path")
+    return Organisation.objects.active().filter(kind__in=MEDIATING_KINDS).order_by("path")
 
 
 def review_application(application: OnlineApplication, *, phone: str, by=ONLINE_ACTOR) -> IntakeReview:

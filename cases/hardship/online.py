@@ -33,7 +33,7 @@ CONTENT_TYPES = {kind: content_type for kind, _magic, content_type in SCAN_MAGIC
 
 def hardship_organisations():
     """The federations a household may apply to (those that do hardship work)."""
-    return Organisation.objects.doing_hardship_work().order_by("path")
+    return Organisation.objects.active().doing_hardship_work().order_by("path")
 
 
 def check_online_hardship_application(*, application: dict, reason: str, phone: str) -> dict[str, list[str]]:

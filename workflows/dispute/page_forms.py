@@ -129,7 +129,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = organisations_where(user, CASE_HANDLERS).order_by("path")
+        organisations = organisations_where(user, CASE_HANDLERS).active().order_by("path")  # 停用的不再收案
         self.fields["organisation"].queryset = organisations
         if not organisations_where(user, [Role.MEDIATION_LEAD]).exists():
             del self.fields["late_entry_reason"]

@@ -105,3 +105,22 @@ def test_a_deactivated_organisation_takes_no_new_case_member_or_child(client, or
     response = client.post(reverse("orgadmin:organisation_new"), {
         "parent": orgs["hd_street"].pk, "name": "新企业调委会", "code": "BJ-HD-ZGC-09"})
     assert "请选择您所管理的、在用的组织" in response.content.decode()
+
+
+def test_a_deactivated_organisation_is_offered_on_no_application_form(client, orgs, people, hd_admin):
+    """Neither staff registering a case or a household nor a worker applying online is offered an
+    organisation that takes no new cases."""
+    from workflows.dispute.page_forms import RegistrationForm
+    from workflows.hardship.register.forms import caseworker_organisations
+
+    from cases.disputes.online import mediating_organisations
+    from cases.hardship.online import hardship_organisations
+
+    act(client, orgs["hd_ent"], "deactivate", reason="企业注销")
+    offered = RegistrationForm(user=people["mediator"]).fields["organisation"].queryset
+    assert orgs["hd_ent"] not in offered and orgs["hd_street"] in offered
+    assert orgs["hd_ent"] not in mediating_organisations() and orgs["hd_street"] in mediating_organisations()
+    assert orgs["hd"] in caseworker_organisations(people["caseworker"])
+    Organisation.objects.filter(pk=orgs["hd"].pk).update(is_active=False)  # a federation stops too
+    assert orgs["hd"] not in hardship_organisations() and orgs["cy"] in hardship_organisations()
+    assert orgs["hd"] not in caseworker_organisations(people["caseworker"])

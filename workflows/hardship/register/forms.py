@@ -64,7 +64,7 @@ class CnDateField(forms.DateField):
 def caseworker_organisations(user):
     """Where `user` may register hardship applications: the federations in their caseworker subtrees
     (street centres and enterprise committees mediate disputes; they do no hardship work)."""
-    return organisations_where(user, CASEWORKERS).doing_hardship_work()
+    return organisations_where(user, CASEWORKERS).active().doing_hardship_work()
 
 
 def home_organisation(user):
