@@ -188,6 +188,16 @@ def test_a_hardship_application_lands_in_the_hardship_intake(hd_app, orgs):
     assert again.status_code == 422 and "该家庭已有未结束的困难职工档案" in again.json()["detail"]
 
 
+def test_a_repeated_hardship_submission_with_its_key_opens_one_file(hd_app, orgs):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "hardship-2b71"}
+    with freeze_time(at("2026-11-02")):
+        minimum_living_standard(year=2026)
+        first = hd_app.post(HARDSHIP, hardship_body(), format="json", **headers)
+        again = hd_app.post(HARDSHIP, hardship_body(), format="json", **headers)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true" and HardshipFile.objects.count() == 1
+
+
 def test_a_hardship_applications_errors_and_reach(hd_app, cy_app, orgs):
     with freeze_time(at("2026-11-02")):
         minimum_living_standard(year=2026)
