@@ -1,22 +1,26 @@
 """The flow lock of the dispute flow, and what is read under it.
 
-viewflow's row lock on the process, which also lets the process read its case the way the
-transition door locks it; and a task read with its process in one query (viewflow reads them
-in three), for the task pages and the code that drives the flow alike.
+viewflow's row lock, taken on the process's case the way the transition door locks it, so a
+step finds its case read already; and a task read with its process in one query (viewflow reads
+them in three), for the task pages and the code that drives the flow alike.
 
 Every write to a case's work (a task page's POST, take_action / complete_task, a timer,
 route_to_closing) takes the flow lock first and then, in the same transaction, reads the case
-to check who may act and passes it to the door. Read under this lock, the case is read once,
-locked (cases.platform.transitions.lock_for_door), and the door uses that copy rather than
-reading the row again. Outside the lock (a page's GET) the case is read as before, unlocked.
+to check who may act and passes it to the door. The lock reads the case once, locked
+(cases.platform.transitions.lock_for_door), and the door uses that copy rather than reading the
+row again. Outside the lock (a page's GET) the case is read as before, unlocked.
 """
 
+import random
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import update_wrapper
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DatabaseError, transaction
 
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 
 _locked_processes: ContextVar[frozenset] = ContextVar("flow_locked_processes", default=frozenset())
@@ -26,17 +30,57 @@ def holds_flow_lock(process_pk) -> bool:
     return process_pk is not None and int(process_pk) in _locked_processes.get()
 
 
+# The case each held lock read (process pk → case), until the process's `subject` takes it.
+_cases_read_by_lock: ContextVar[dict | None] = ContextVar("cases_read_by_flow_lock", default=None)
+
+
 class DoorAwareLock(SelectForUpdateLock):
-    """SelectForUpdateLock (NOWAIT, retried), remembering which processes it holds."""
+    """SelectForUpdateLock (NOWAIT, retried), remembering which processes it holds.
+
+    Its lock is the process's case row, read as the door locks it (lock_for_door): every write
+    to the flow goes through this lock and every write to the case through the door, so the case
+    row serialises both, and the step finds its case already read (`case_read_by_lock`) instead
+    of locking the process row and then reading the case. A process without a case yet (none
+    is: a case is registered before its flow starts) falls back to the process row."""
 
     @contextmanager
     def __call__(self, flow_class, process_pk):
-        with super().__call__(flow_class, process_pk):
-            token = _locked_processes.set(_locked_processes.get() | {int(process_pk)})
+        with self._locked_case(flow_class, process_pk) as case:
+            held = _locked_processes.set(_locked_processes.get() | {int(process_pk)})
+            read = _cases_read_by_lock.set({**(_cases_read_by_lock.get() or {}), int(process_pk): case})
             try:
                 yield
             finally:
-                _locked_processes.reset(token)
+                _cases_read_by_lock.reset(read)
+                _locked_processes.reset(held)
+
+    @contextmanager
+    def _locked_case(self, flow_class, process_pk):
+        """viewflow's SelectForUpdateLock loop (NOWAIT, retried with back-off), locking the case."""
+        from cases.models import DisputeCase
+        from cases.platform.transitions import lock_for_door
+
+        for attempt in range(self.attempts):
+            with transaction.atomic():
+                try:
+                    case = lock_for_door(DisputeCase, nowait=self.nowait, process=process_pk)
+                    if case is None:
+                        flow_class.process_class._default_manager.filter(pk=process_pk).select_for_update(
+                            nowait=self.nowait).exists()
+                except DatabaseError:
+                    if attempt == self.attempts - 1:
+                        raise FlowLockFailed(f"Lock failed for {flow_class}") from None
+                    time.sleep(((attempt + 1) * random.random() + 2 ** attempt) / 2.5)
+                else:
+                    yield case
+                    break
+
+
+def case_read_by_lock(process_pk, case_id):
+    """The case the flow lock held on `process_pk` read, once (None after, or when it read none)."""
+    read = _cases_read_by_lock.get()
+    case = read.pop(int(process_pk), None) if read else None
+    return case if case is not None and case.pk == case_id else None
 
 
 door_aware_lock = DoorAwareLock()

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process, Task
 
-from workflows.flow_lock import holds_flow_lock
+from workflows.flow_lock import case_read_by_lock, holds_flow_lock
 
 
 class DisputeProcess(Process):
@@ -43,7 +43,7 @@ class DisputeProcess(Process):
             if holds_flow_lock(self.pk):  # a write under the flow lock: read it as the door locks it
                 from cases.platform.transitions import lock_for_door
 
-                self.case = lock_for_door(model, self.case_id)
+                self.case = case_read_by_lock(self.pk, self.case_id) or lock_for_door(model, self.case_id)
             else:
                 self.case = model._base_manager.select_related("organisation").get(pk=self.case_id)
         return self.case

@@ -118,13 +118,17 @@ def _locking(model):
     return queryset
 
 
-def lock_for_door(model, pk):
-    """`model`'s row `pk`, read locked as the door locks it, for a caller that goes through the
-    door with this very copy later in the same transaction (a flow step reads its case under the
-    flow lock, checks who may act, then applies): the door takes it as its locked copy instead
-    of reading the row a second time. Call it inside an atomic block."""
-    subject = _locking(model).get(pk=pk)
-    subject._door_lock = connection.atomic_blocks[-1]
+def lock_for_door(model, pk=None, *, nowait: bool = False, **lookup):
+    """`model`'s row `pk` (or the one row matching `lookup`; None when none does), read locked as
+    the door locks it, for a caller that goes through the door with this very copy later in the
+    same transaction (a flow step reads its case under the flow lock, checks who may act, then
+    applies): the door takes it as its locked copy instead of reading the row a second time.
+    `nowait`: refuse at once (DatabaseError) when another transaction holds the row. Call it
+    inside an atomic block."""
+    rows = _locking(model).select_for_update(nowait=nowait, of=("self",))
+    subject = rows.get(pk=pk) if pk is not None else rows.filter(**lookup).first()
+    if subject is not None:
+        subject._door_lock = connection.atomic_blocks[-1]
     return subject
 
 

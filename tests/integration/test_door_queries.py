@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # As measured when written (SQLite; PostgreSQL counts the same statements): a raise means a
 # step reads or writes more than it did, which bench/dispute_lifecycle.py should explain.
-SIGNATURE_MAX_QUERIES = 14  # 16 before the case was read once under the flow lock
-DRAFTING_MAX_QUERIES = 41  # the awards, the agreement and its instalment written; the next task made
+SIGNATURE_MAX_QUERIES = 11  # 16 before the case was read once under the flow lock; 12 before the lock was that read
+DRAFTING_MAX_QUERIES = 34  # the awards, the agreement and its instalment written; the next task made
 DOCUMENT_MAX_QUERIES = 17
 
 
@@ -134,6 +134,8 @@ def test_under_the_flow_lock_the_door_uses_the_case_the_step_read(orgs, people):
     assert len(agreement_reads) == 1, agreement_reads  # the condition's read serves the door's check too
     process_reads = [q["sql"] for q in captured.captured_queries if 'FROM "viewflow_process"' in q["sql"]]
     assert not process_reads, process_reads  # read with the task, in one query (flow_lock.task_with_process)
+    process_locks = [q["sql"] for q in captured.captured_queries if 'FROM "workflows_disputeprocess"' in q["sql"]]
+    assert not process_locks, process_locks  # the flow lock is the case's row: that one read (DoorAwareLock)
 
 
 def test_a_failed_transition_gives_the_steps_copy_back_as_it_was_read(orgs, people, monkeypatch):
