@@ -187,8 +187,10 @@ def _check_head(errors: Errors, head: dict, address: str) -> tuple[WorkerInput, 
         else:
             found = Worker.objects.with_resident_id(worker.resident_id).first()
             if found is not None and worker.name and found.name != worker.name:
-                add_error(errors, "head-name", _("公民身份号码 %(id)s 已登记为“%(stored)s”，与填写的姓名“%(typed)s”不一致，请核对。")
-                     % {"id": worker.resident_id, "stored": found.name, "typed": worker.name})
+                # Without the stored name: whoever types an ID number (a worker on the public page,
+                # staff of another district) must not learn whose it is.
+                add_error(errors, "head-name", _("公民身份号码 %(id)s 已登记的姓名与填写的姓名“%(typed)s”不一致，请核对。")
+                          % {"id": worker.resident_id, "typed": worker.name})
     probe = Worker(name=worker.name or "-", resident_id=None, phone=worker.phone, address=worker.address)
     _model_errors(errors, probe, "head", ["resident_id"])
     return worker, found, birth_date

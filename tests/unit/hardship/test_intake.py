@@ -163,7 +163,7 @@ def test_a_name_that_differs_from_the_worker_on_file_is_flagged(orgs, people):
     with pytest.raises(ValidationError) as caught:
         register_household_application(**application(orgs["hd"], people["caseworker"]))
     assert caught.value.message_dict["head-name"] == [
-        f"公民身份号码 {HEAD_ID} 已登记为“周建国”，与填写的姓名“周建华”不一致，请核对。"]
+        f"公民身份号码 {HEAD_ID} 已登记的姓名与填写的姓名“周建华”不一致，请核对。"]  # not whose it is
     assert not Household.objects.exists()
 
 

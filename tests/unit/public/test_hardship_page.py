@@ -102,6 +102,16 @@ def test_a_bad_identity_number_and_a_missing_authorisation_are_said(confirmed, o
     assert "校验码不正确" in html and 'value="周建华"' in html and not HardshipFile.objects.exists()
 
 
+def test_an_identity_number_on_file_under_another_name_does_not_tell_whose_it_is(confirmed, orgs):
+    """Anyone may type anyone's ID number here: the page says the names differ, not the name on file."""
+    from cases.models import Worker
+
+    Worker.objects.create(name="周建国", resident_id=HEAD_ID, birth_date=date(1978, 5, 6))
+    html = confirmed.post(PAGE, {**posted(orgs), **authorisation()}).content.decode()
+    assert "已登记的姓名与填写的姓名“周建华”不一致" in html
+    assert "周建国" not in html and not HardshipFile.objects.exists()
+
+
 def test_an_authorisation_is_told_by_its_content(confirmed, orgs):
     html = confirmed.post(PAGE, {**posted(orgs), **authorisation(b"not a scan", "授权书.pdf")}).content.decode()
     assert "的内容不是PDF、JPEG、PNG文件" in html and not HardshipFile.objects.exists()
