@@ -173,7 +173,7 @@ def test_no_transition_from_a_final_state(schedule, people):
 
 
 @pytest.mark.parametrize("failing_step", ["cases.platform.transitions.append_event",
-                                          "cases.platform.deadlines.clocks.close_deadline",
+                                          "cases.platform.deadlines.clocks.close_deadlines",
                                           "cases.platform.transitions._schedule_side_effects"])
 def test_the_door_rolls_everything_back_when_any_step_fails(
     schedule, people, monkeypatch, failing_step, django_capture_on_commit_callbacks,
