@@ -298,7 +298,9 @@ def test_an_approval_awaiting_the_second_approver_says_so(household, staff):
     transition_event(file, "approve", staff["reviewer"], reason="情况属实，同意；金额较大，请复审批。")
     text = build("hardship_approval", file)
     assert "审批人意见：情况属实，同意；金额较大，请复审批。审批人（签名）：__________钱立新" in text
-    assert "复审批人意见：拟帮扶金额¥6,000.00超过¥5,000.00，待另一名审核人复审批。复审批人（签名）：__________年月日" in text
+    # The second approver's opinion is theirs to write: a blank line, not the system's words in their place.
+    assert "复审批人意见：________________________________________复审批人（签名）：__________年月日" in text
+    assert "拟年度帮扶金额¥6,000.00（超过¥5,000.00，须两名审核人审批）" in text and "待另一名审核人复审批" not in text
     assert "审批结果：审批人已同意，待复审批" in text and "陈志远" not in text and "未公示" in text
 
 

@@ -320,6 +320,8 @@ def test_publicity_started_tells_the_preparer(reviewed_file, hardship_staff, run
     notice = the_one("publicity_started", hardship_staff["caseworker"])
     assert notice.title == "公示开始：王建国家庭" and notice.link == f"/hardship/files/{reviewed_file.pk}/"
     assert "已于2026年11月2日在街道公示栏开始公示" in notice.body
+    # The flow's timer submits a clear publicity for approval (issue 19, point 1): nobody is asked to.
+    assert "系统自动提交审批" in notice.body and "请提交审批" not in notice.body
     assert not received("publicity_started", hardship_staff["reviewer"]).exists()
     title, _body = english("publicity_started", reviewed_file)
     assert title == "Publicity started: the 王建国 household"
