@@ -19,7 +19,7 @@ from datetime import date, datetime
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,12 +139,13 @@ def _create(model: type[models.Model], values: dict, unique_lookup: dict | None)
     """Create a party; if someone registered the same identifier a moment ago, use theirs."""
     instance = model(**values)
     instance.full_clean(validate_unique=False)  # the identifier was just looked up; a race is caught below
+    if unique_lookup is None:  # nothing to race for: no savepoint to fall back to
+        instance.save()
+        return instance, {"pk": instance.pk, "created": True, "filled": [], "kept": []}
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        if unique_lookup is None:
-            raise
         found = model._default_manager.select_for_update().get(**unique_lookup)
         return found, _fill_blanks(found, values)
     return instance, {"pk": instance.pk, "created": True, "filled": [], "kept": []}
@@ -177,12 +178,15 @@ def case_number(organisation: Organisation, year: int, sequence: int) -> str:
 
 
 def _next_sequence(organisation: Organisation, year: int) -> int:
-    """The organisation's next sequence number for the year, under a row lock held to commit."""
-    CaseNumberCounter.objects.get_or_create(organisation=organisation, year=year)
-    counter = CaseNumberCounter.objects.select_for_update().get(organisation=organisation, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    """The organisation's next sequence number for the year, under a row lock held to commit:
+    one upsert, the counter created at 1 or moved on by one (PostgreSQL and SQLite alike)."""
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (organisation_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [organisation.pk, year])
+        return cursor.fetchone()[0]
 
 
 def _save_claim(case: DisputeCase, claim: ClaimInput) -> DisputeClaim:
@@ -255,7 +259,7 @@ def register_dispute(
         raise ValidationError(errors)
     if review.warnings and not acknowledge_warnings:
         raise _unacknowledged(review.warnings)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # whole or not at all, with the caller's transaction
         worker_row, worker_notes = _save_worker(normalised_worker(worker))
         employer_row, employer_notes = _save_employer(normalised_employer(employer))
         sequence = _next_sequence(organisation, received_on.year)
@@ -267,7 +271,7 @@ def register_dispute(
             received_at=received_at or timezone.now(), facts=facts.strip(),
             infringement_known_on=infringement_known_on, registered_by=None if is_system(by) else by,
         )
-        case.full_clean()
+        case.full_clean(validate_unique=False, validate_constraints=False)  # its number: the locked counter's next
         case.save()
         saved_claims = [_save_claim(case, claim) for claim in claims]
         case.related_cases.add(*review.duplicates)

@@ -4,10 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Sum
+from django.db.models import BigIntegerField, CharField, DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
 from cases.models import Deadline, DeadlineState
-from cases.platform.deadlines import announce, close_deadlines, open_deadline, tell_parties_at
+from cases.platform.deadlines import announce, close_deadlines, new_deadline, open_together, tell_parties_at
 from cases.platform.effects import effect
 from cases.rules.deadlines import clock
 
@@ -41,31 +42,41 @@ def _instalments(case):
     return case.agreement.instalments.all()
 
 
-def _active_clocks(instalments: list) -> dict[str, Deadline]:
-    """Each instalment's running clock (the most urgent, should there be several), by the
-    instalment's key, locked: one query for them all."""
-    if not instalments:
-        return {}
+def _running_clocks(case, *, owed: bool = False) -> list[Deadline]:
+    """The running clocks of the instalments of `case`'s agreement, locked, most urgent first,
+    in one query; `owed`: each with what its instalment still lacks (`owed`) read along."""
+    from cases.models.dispute.agreement import Instalment, Payment
+
     rows = Deadline.objects.active().filter(
-        subject_type=ContentType.objects.get_for_model(instalments[0], for_concrete_model=False),
-        subject_id__in=[str(instalment.pk) for instalment in instalments],
-    ).order_by("due_on", "pk").select_for_update()
-    running = {}
-    for deadline in rows:
-        running.setdefault(deadline.subject_id, deadline)
-    return running
+        subject_type=ContentType.objects.get_for_model(Instalment, for_concrete_model=False),
+        subject_id__in=Instalment.objects.filter(agreement__case=case).values(key=Cast("pk", CharField())),
+    ).order_by("due_on", "pk").select_for_update(of=("self",))
+    if owed:
+        instalment_id = Cast(OuterRef("subject_id"), BigIntegerField())
+        paid = (Payment.objects.filter(instalment_id=instalment_id).values("instalment_id")
+                .annotate(total=Sum("amount")).values("total"))
+        rows = rows.annotate(owed=Subquery(Instalment.objects.filter(pk=instalment_id).values("amount"))
+                             - Coalesce(Subquery(paid), Value(Decimal("0")), output_field=DecimalField()))
+    return list(rows)
+
+
+def _one_per_instalment(clocks: list[Deadline]) -> list[Deadline]:
+    """Each instalment's most urgent running clock, should there be several."""
+    first = {}
+    for deadline in clocks:
+        first.setdefault(deadline.subject_id, deadline)
+    return list(first.values())
 
 
 @effect("recovery.open_instalment_clocks")
 def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of make_agreement_effective: one clock per instalment, due on its date."""
     rule = clock(INSTALMENT_CLOCK)
-    opened = [
-        open_deadline(rule=rule, subject=instalment, organisation=case.organisation,
-                      starts_on=case.agreement.effective_on, due_on=instalment.due_on, assignee=case.mediator,
-                      announced=False, none_active=True)  # the agreement takes effect once, under the door's lock
+    opened = open_together([  # the agreement takes effect once, under the door's lock: none runs yet
+        new_deadline(rule=rule, subject=instalment, organisation=case.organisation,
+                     starts_on=case.agreement.effective_on, due_on=instalment.due_on, assignee=case.mediator)
         for instalment in _instalments(case)
-    ]
+    ])
     announce(opened)
     return opened
 
@@ -73,15 +84,12 @@ def open_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadl
 @effect("recovery.meet_paid_instalments")
 def meet_paid_instalments(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of record_payment: an instalment paid in full stops its clock."""
-    instalments = list(_instalments(case).annotate(paid_total=Sum("payments__amount")))
-    running = _active_clocks(instalments)
-    paid = [running[str(instalment.pk)] for instalment in instalments if str(instalment.pk) in running
-            and instalment.amount - (instalment.paid_total or Decimal("0")) <= 0]
-    return close_deadlines([(clock_of, DeadlineState.MET) for clock_of in paid])
+    paid = [deadline for deadline in _one_per_instalment(_running_clocks(case, owed=True)) if deadline.owed <= 0]
+    return close_deadlines([(deadline, DeadlineState.MET) for deadline in paid])
 
 
 @effect("recovery.cancel_instalment_clocks")
 def cancel_instalment_clocks(case, *, by, today: date | None = None) -> list[Deadline]:
     """Door effect of refer: the case leaves mediation's supervision; its clocks stop."""
-    running = _active_clocks(list(_instalments(case)))
-    return close_deadlines([(clock_of, DeadlineState.CANCELLED) for clock_of in running.values()])
+    running = _one_per_instalment(_running_clocks(case))
+    return close_deadlines([(deadline, DeadlineState.CANCELLED) for deadline in running])

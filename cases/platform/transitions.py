@@ -23,12 +23,12 @@ from datetime import date
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from cases.models import AuditAction, AuditEvent
 from cases.models.access import roles_in, roles_read_once
 from cases.models.actors import is_system
-from cases.models.history import bulk_update_with_history
+from cases.models.history import THROUGH_ROWS_WHEN_READ, bulk_update_with_history, through_rows_read_along
 from cases.platform import deadlines, effects
 from cases.platform.audit.journal import append_event, append_events
 from cases.rules import deadlines as clock_rules
@@ -87,6 +87,16 @@ def _check_actor(subject, spec, by) -> None:
         raise PermissionDenied(message)
 
 
+def _transition_checked(locked, spec, name: str, *, by, reason: str, data: dict):
+    """Run django-fsm's transition, which checks its conditions first (each may be a query):
+    only when one is unmet are they all asked again, to name each unmet one."""
+    try:
+        return fsm_transition(locked, name)(by=by, reason=reason, **data)
+    except TransitionNotAllowed:
+        _check_conditions(locked, spec, name)
+        raise
+
+
 def _check_conditions(subject, spec, name: str) -> None:
     if spec is None:
         raise TransitionRefused(_("当前状态下不能执行“%(action)s”。") % {"action": name})
@@ -112,7 +122,8 @@ def conditions_met(subject, name: str) -> bool:
 def _locking(model):
     """The model's rows, to be locked as read; their organisation read along (every step below
     uses it) without locking the organisation's row too."""
-    queryset = model._default_manager.select_for_update(of=("self",)).annotate(**rollup.lock_annotations(model))
+    queryset = model._default_manager.select_for_update(of=("self",)).annotate(
+        **rollup.lock_annotations(model), **through_rows_read_along(model))
     if _has_organisation(model):
         queryset = queryset.select_related("organisation")
     return queryset
@@ -251,15 +262,15 @@ def _move(locked, subject, name: str, *, by, reason: str, data: dict) -> _Move:
     if state_of(locked, name) != state_of(subject, name):
         raise StaleCase()
     spec = transition_spec(locked, name)
-    if spec is not None:
-        _check_actor(locked, spec, by)
-    _check_conditions(locked, spec, name)
+    if spec is None:
+        raise TransitionRefused(_("当前状态下不能执行“%(action)s”。") % {"action": name})
+    _check_actor(locked, spec, by)
     if spec.custom.get("reason_required") and not reason.strip():
         raise ValidationError({"reason": _("请填写理由。")})
     from_state = state_of(locked, name)
     loaded = _field_values(locked)
     counted_before = rollup.facts_before(locked)
-    created = fsm_transition(locked, name)(by=by, reason=reason, **data)
+    created = _transition_checked(locked, spec, name, by=by, reason=reason, data=data)
     performer = spec.custom.get("performed_by")
     if performer:  # the transition's work is a service's, which the model names
         created = effects.run(performer, locked, by=by, reason=reason, **data)
@@ -325,6 +336,7 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
             move = _move(locked, subject, name, by=by, reason=reason, data=data)
             if _needs_saving(move):
                 move.subject.save()
+            move.subject.__dict__.pop(THROUGH_ROWS_WHEN_READ, None)  # read for this save only
             clock_changes, event_spec = _consequences(move, name, by=by, reason=reason, data=data, today=today,
                                                       imported=imported)
             event = append_event(**event_spec)

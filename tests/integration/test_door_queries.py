@@ -5,12 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
-from cases.models import AuditEvent, DisputeStatus, Document
+from cases.models import AuditEvent, Deadline, DisputeStatus, Document
 from cases.platform import transitions
 from cases.rules.claims import ClaimType
 from cases.tasks.documents import issue_document_task
@@ -26,6 +27,8 @@ pytestmark = pytest.mark.django_db
 SIGNATURE_MAX_QUERIES = 11  # 16 before the case was read once under the flow lock; 12 before the lock was that read
 DRAFTING_MAX_QUERIES = 34  # the awards, the agreement and its instalment written; the next task made
 DOCUMENT_MAX_QUERIES = 17
+REGISTRATION_MAX_QUERIES = 36  # 49 before: no savepoint without a race to catch, one upsert for the number
+EFFECTIVE_MAX_QUERIES = 40  # the instalments' clocks opened in one insert and one of their history
 
 
 def the_task(case, name):
@@ -100,6 +103,45 @@ def test_issuing_a_document_costs_a_bounded_number_of_queries(orgs, people, djan
     assert (document.kind, document.transition_event_id, document.subject_id) == (
         "mediation_agreement_draft", drafted.pk, str(case.pk))
     assert issue_document_task.delay(kind="mediation_agreement_draft", transition_event_id=drafted.pk).get() == document_id
+
+
+def test_registering_a_case_costs_a_bounded_number_of_queries(orgs, people, django_assert_max_num_queries):
+    with freeze_time(at("2026-11-02", 9)):
+        # The organisation's year counter made, then moved on; new parties each time.
+        for expected_number, worker, employer in (("0001", "王秀英", "北京某科技有限公司"),
+                                                  ("0002", "李建国", "北京某物流有限公司")):
+            with django_assert_max_num_queries(REGISTRATION_MAX_QUERIES):
+                case = open_dispute(
+                    acknowledge_warnings=True, organisation=orgs["hd_street"], by=people["mediator"],
+                    channel="walk_in_written", received_on=date(2026, 11, 2), received_at=at("2026-11-02", 9),
+                    facts="拖欠工资三个月。", worker=WorkerInput(name=worker), employer=EmployerInput(name=employer),
+                    claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("23196.00"))],
+                ).case
+            assert case.number.endswith(f"-2026-{expected_number}")
+            assert the_task(case, "decide_acceptance").status == "NEW"
+
+
+def test_an_agreement_takes_effect_with_its_instalments_clocks_opened_together(
+        orgs, people, django_assert_max_num_queries):
+    case, mediator = a_case_being_signed(orgs, people), people["mediator"]
+    with freeze_time(at("2026-11-06")):
+        complete_task(the_task(case, "mediate"), by=mediator, transition="draft_agreement", data={
+            "terms": "被申请人分两期支付拖欠工资共计23,196.00元。", "awards": {case.claims.get().pk: Decimal("23196.00")},
+            "instalments": [(date(2026, 11, 20), Decimal("12000.00")), (date(2026, 12, 4), Decimal("11196.00"))]})
+        sign = the_task(case, "sign_agreement")
+        for signatory in ("worker", "employer", "mediator", "seal"):
+            take_action(sign, by=mediator, action="record_signature", data={"signatory": signatory})
+        take_action(sign, by=mediator, action="upload_signed_original", data={"scan": ContentFile(
+            b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
+            name="signed.pdf")})
+        with django_assert_max_num_queries(EFFECTIVE_MAX_QUERIES):
+            complete_task(sign, by=mediator, transition="make_agreement_effective")
+    instalments = list(case.agreement.instalments.order_by("number"))
+    clocks = Deadline.objects.filter(clock="dispute.instalment", subject_id__in=[str(i.pk) for i in instalments])
+    assert sorted((c.subject_id, c.due_on, c.dispute_case_id, c.state) for c in clocks) == sorted(
+        (str(i.pk), i.due_on, case.pk, "open") for i in instalments)
+    assert sorted(Deadline.history.filter(id__in=[c.pk for c in clocks]).values_list("history_type", "due_on")) == [
+        ("+", date(2026, 11, 20)), ("+", date(2026, 12, 4))]  # each written with its history, as one by one
 
 
 # -- the case read once under the flow lock (workflows/flow_lock.py) ------------------------------

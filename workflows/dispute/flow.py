@@ -694,7 +694,8 @@ def open_dispute(**application) -> RegistrationResult:
 
     Takes register_dispute's keyword arguments. Historical imports call register_dispute alone.
     """
-    with transaction.atomic():
+    with roles_read_once(), transaction.atomic():
         result = register_dispute(**application)
-        start_dispute_flow(result.case, by=application["by"])
+        # What start_dispute_flow checks holds: the case was registered just now, by one who may.
+        DisputeFlow.start.run(case=result.case, by=application["by"])
     return result

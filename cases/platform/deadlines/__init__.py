@@ -15,7 +15,9 @@ from .clocks import (
     close_deadlines,
     extend_deadline,
     hand_over_to_assignee,
+    new_deadline,
     open_deadline,
+    open_together,
     recompute_after_schedule_approval,
     recompute_provisional,
     start_from_service,
@@ -26,7 +28,8 @@ from .sweep import CheckSummary, check_deadlines
 
 __all__ = [
     "CheckSummary", "DeadlineChanges", "DeadlineMove", "announce", "apply_trigger", "check_deadlines",
-    "close_deadline", "close_deadlines", "due_dates_changed", "extend_deadline", "hand_over_to_assignee", "open_deadline",
+    "close_deadline", "close_deadlines", "due_dates_changed", "extend_deadline", "hand_over_to_assignee", "new_deadline",
+    "open_deadline", "open_together",
     "recompute_after_schedule_approval", "recompute_provisional", "start_from_service", "subject_link",
     "tell_parties_at", "today_local",
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cases.models import AuditAction, Deadline, DeadlineState
 from cases.models.bounds import related_rows_in_hand
 from cases.models.deadlines import case_of_clock
-from cases.models.history import bulk_update_with_history
+from cases.models.history import bulk_create_with_history, bulk_update_with_history
 from cases.platform.audit.journal import append_event
 from cases.platform.effects import effect
 from cases.rules import deadlines as rules
@@ -75,6 +75,19 @@ def open_deadline(
     """Open `rule`'s clock on `subject`. `announced=False`: the caller announces it with others.
     `none_active=True`: the caller knows, under a lock, that no clock of `rule` is running on
     `subject` (one_active_clock_per_subject need not be asked; the database still enforces it)."""
+    deadline = new_deadline(rule=rule, subject=subject, organisation=organisation, starts_on=starts_on,
+                            due_on=due_on, assignee=assignee, imported=imported)
+    if not none_active:
+        deadline.validate_constraints()
+    deadline.save()
+    if announced:
+        announce([deadline])
+    return deadline
+
+
+def new_deadline(*, rule: rules.LegalClock, subject, organisation, starts_on: date, due_on: date | None = None,
+                 assignee=None, imported: bool = False) -> Deadline:
+    """`rule`'s clock on `subject`, due on `due_on` or as the rule counts it, checked, not yet saved."""
     if due_on is None:
         if rule.days is None:
             raise ValueError(f"clock {rule.code} takes its due date from the data")
@@ -98,12 +111,18 @@ def open_deadline(
     # The related rows are those handed in: full_clean would only read each again.
     # dispute_case: derived from the subject in hand, not typed in.
     deadline.full_clean(exclude=related_rows_in_hand(deadline) | {"dispute_case"}, validate_constraints=False)
-    if not none_active:
-        deadline.validate_constraints()
-    deadline.save()
-    if announced:
-        announce([deadline])
     return deadline
+
+
+def open_together(deadlines: list[Deadline]) -> list[Deadline]:
+    """Save new clocks (new_deadline's) that the caller knows, under a lock, run alone (none of
+    their rule already running on their subject): several in one insert and one insert of their
+    historical records. Not announced: the caller announces them with the transition's others."""
+    if len(deadlines) == 1:
+        deadlines[0].save()
+    else:
+        bulk_create_with_history(deadlines, Deadline)
+    return deadlines
 
 
 def close_deadline(deadline: Deadline, state: str, *, announced: bool = True) -> Deadline:
@@ -158,16 +177,14 @@ def apply_trigger(subject, trigger: str, *, organisation, today: date | None = N
     close_deadlines([*((deadline, DeadlineState.MET) for deadline in changes.met),
                      *((deadline, DeadlineState.CANCELLED) for deadline in changes.cancelled),
                      *((deadline, DeadlineState.BREACHED) for deadline in closed_after_import)], announced=False)
-    for rule in effects.opens:
-        if rule.code not in active:
-            deadline = open_deadline(
-                rule=rule, subject=subject, organisation=organisation,
-                starts_on=_start_date(rule, subject, today), assignee=assignee, imported=imported,
-                announced=False, none_active=True,  # the subject's awaiting clocks are locked above
-            )
-            changes.opened.append(deadline)
-            if imported and deadline.due_on < today:
-                _settle_at_import(deadline, changes)
+    # None of these runs on the subject: its awaiting clocks are locked above.
+    changes.opened = open_together([
+        new_deadline(rule=rule, subject=subject, organisation=organisation,
+                     starts_on=_start_date(rule, subject, today), assignee=assignee, imported=imported)
+        for rule in effects.opens if rule.code not in active])
+    for deadline in changes.opened:
+        if imported and deadline.due_on < today:
+            _settle_at_import(deadline, changes)
     announce([*changes.met, *changes.cancelled, *closed_after_import, *changes.opened])
     return changes
 
