@@ -34,6 +34,7 @@ from workflows.worklists import (
     hardship_list,
     open_tasks_counts,
     plan_list,
+    programme_work_list,
     task_list_url,
     team_list,
 )
@@ -202,6 +203,8 @@ def caseworker_cards(user, organisations, orgs) -> list[RoleCard]:
                             url=reverse("workbench:candidate_list"))],
             link=reverse("workbench:candidate_list"), link_label=_("去核对"),
         ),
+        programme_card(Role.HARDSHIP_CASEWORKER, programme_work_list(user, "pay"), orgs,
+                       _("已批准、尚未发放的送温暖、金秋助学、医疗救助和临时救助申请：在申请页登记发放，生成领款凭证。")),
     ]
 
 
@@ -218,7 +221,19 @@ def reviewer_cards(user, organisations, orgs) -> list[RoleCard]:
             Metric(_("待审批的帮扶计划（在档案详情页审批）"), plans.count, _("暂无待审批的帮扶计划")),
         ],
         lists=[inbox, queue, plans],
-    )]
+    ), programme_card(Role.REVIEWER, programme_work_list(user, "approve"), orgs,
+                      _("待您审批或复审批的送温暖、金秋助学、医疗救助和临时救助申请，在申请页审批。本人经办的申请不能由本人审批，"
+                        "第一审批人不能再复审批。"))]
+
+
+def programme_card(role, work: WorkList, orgs, description: str) -> RoleCard:
+    """帮扶项目: the programme applications waiting for the user (workflows.worklists.programme_work_list)."""
+    return RoleCard(
+        role=role, role_label=Role(role).label, title=_("帮扶项目"), icon="volunteer_activism",
+        description=description, organisations=orgs,
+        metrics=[Metric(work.title, work.count, work.empty, url=work.url)],
+        lists=[work],
+    )
 
 
 def auditor_cards(user, organisations, orgs) -> list[RoleCard]:

@@ -5,7 +5,8 @@ the counts that lead to them, each count a link to the page that shows exactly t
   same rows as those pages, page_tasks of workflows/dispute/views.py);
 - a lead's team board: per mediator of their organisations, the tasks held, those near and past
   their legal deadline, each a link to 任务列表 filtered so (TeamTaskFilter);
-- a caseworker's and a reviewer's 我的待办 and 待领取 of the hardship flows.
+- a caseworker's and a reviewer's 我的待办 and 待领取 of the hardship flows;
+- a reviewer's programme applications to approve and a caseworker's to pay (programme_work_list).
 
 Every list reads a fixed number of queries whatever its number of rows: its rows (the case's
 number and parties read as values or joined), its count, and one query for the nearest legal
@@ -19,12 +20,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
-from cases.models import AidPlan, PlanStatus, Role
+from cases.models import AidPlan, ApplicationStatus, PlanStatus, Role
 from cases.selectors import yuan
 from workflows.dispute.flow import DISPUTE_READERS, DisputeFlow
 from workflows.dispute.views import (
@@ -41,6 +43,7 @@ from workflows.dispute.views import (
 from workflows.hardship.file.access import file_url
 from workflows.hardship.flow import HardshipFlow
 from workflows.hardship.objections import PREPARER_FIELDS
+from workflows.hardship.programmes.views import application_url, search_applications
 from workflows.hardship.views import (
     file_deadline_cell,
     file_label,
@@ -223,6 +226,41 @@ def hardship_list(user, key: str) -> WorkList:
         key=f"hardship-{key}", title=_("我的待办") if key == "inbox" else _("待领取"), headers=headers, rows=rows,
         count=count, url=HardshipFlow.instance.reverse(key),
         empty=_("暂无帮扶待办") if key == "inbox" else _("暂无待领取的帮扶任务"),
+        more_label=_("查看全部 %(count)s 项") % {"count": count},
+    )
+
+
+def programme_work_list(user, work: str) -> WorkList:
+    """待审批的帮扶项目申请 (`work` "approve": the reviewer's, first or second approval, not those
+    they prepared) or 待发放的帮扶项目 ("pay": the caseworker's, approved and not yet paid), as
+    the 帮扶项目 page lists them with that filter (workflows.hardship.programmes.views.WORK, its
+    scope): the longest waiting first, each a link to the application's action on its page."""
+    found = search_applications(user, work=work)
+    applications = list(found[:HOME_ROWS])
+    count = found.count()
+    rows = []
+    for application in applications:
+        action = "disburse" if work == "pay" else (
+            "approve_second" if application.status == ApplicationStatus.AWAITING_SECOND_APPROVAL else "approve")
+        cells = [
+            link(f"{application_url(application)}#action-{action}", application.number),
+            format_html("{}", application.get_programme_display()),
+            format_html("{}", application.household.head.name),
+            format_html("{}", yuan(application.amount)),
+            format_html("{}", date_format(application.applied_on, "DATE_FORMAT")),
+        ]
+        if work == "approve":
+            cells.append(format_html("{}", application.get_status_display()))
+        rows.append(WorkRow(cells))
+    headers = [_("申请编号"), _("帮扶项目"), _("户主"), _("核定金额"), _("申请日期")]
+    if work == "approve":
+        headers.append(_("状态"))
+    return WorkList(
+        key=f"programmes-{work}",
+        title=_("待审批的帮扶项目申请") if work == "approve" else _("待发放的帮扶项目"),
+        headers=headers, rows=rows, count=count,
+        url=f"{reverse('workbench:programme_list')}?{urlencode({'work': work})}#applications",
+        empty=_("暂无待审批的帮扶项目申请") if work == "approve" else _("暂无待发放的帮扶项目"),
         more_label=_("查看全部 %(count)s 项") % {"count": count},
     )
 

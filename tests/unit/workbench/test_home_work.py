@@ -280,8 +280,8 @@ def test_a_reviewer_sees_the_plans_waiting_with_their_amounts(client, orgs, peop
 @pytest.mark.parametrize("role, titles", [
     ("mediator", ["我的待办", "待领取"]),
     ("lead", ["团队看板"]),
-    ("caseworker", ["帮扶待办", "疑似困难"]),
-    ("reviewer", ["待审批"]),
+    ("caseworker", ["帮扶待办", "疑似困难", "帮扶项目"]),
+    ("reviewer", ["待审批", "帮扶项目"]),
     ("auditor", ["审计"]),
     ("admin", ["组织与成员"]),
 ])

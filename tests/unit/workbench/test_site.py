@@ -254,7 +254,7 @@ def test_a_long_organisation_list_says_it_is_cut_short(client, orgs, people):
 
 def test_each_role_gets_only_its_own_cards(client, people):
     titles = [c.title for c in home(client, people["reviewer"]).context["cards"]]
-    assert titles == ["待审批"]
+    assert titles == ["待审批", "帮扶项目"]
 
 
 def test_a_user_without_membership_is_told_whom_to_ask(client, make_user):

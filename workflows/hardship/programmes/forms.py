@@ -35,6 +35,9 @@ class ProgrammeSearchForm(forms.Form):
                                   choices=[("", _("全部项目"))] + list(AidProgramme.choices))
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部状态"))] + list(ApplicationStatus.choices))
+    # The work waiting for the user (views.WORK), as the home counts it.
+    work = forms.ChoiceField(label=_("我的待办"), required=False,
+                             choices=[("", _("全部申请")), ("approve", _("待我审批")), ("pay", _("待发放"))])
 
 
 class FileChoiceField(forms.ModelChoiceField):

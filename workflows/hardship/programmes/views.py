@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 
 from cases.hardship.programmes.applications import ON_FILE_PROGRAMMES, apply_for_programme
 from cases.hardship.programmes.households import emergency_household, record_cause
-from cases.models import AidProgramme, AidProgrammeApplication, HardshipCause, Role
+from cases.models import AidProgramme, AidProgrammeApplication, ApplicationStatus, HardshipCause, Role
 from cases.models.access import can_act, scoped
 from cases.models.hardship.states import ON_FILE_STATES
 from cases.selectors import yuan
@@ -35,6 +35,7 @@ from workflows.hardship.file.access import (
     readable_file,
     readable_files,
 )
+from workflows.hardship.objections import PREPARER_FIELDS
 from workflows.hardship.programmes.forms import ApplicationForm, CauseForm, FilePickForm, ProgrammeSearchForm
 
 PAGE_SIZE = 20
@@ -51,6 +52,37 @@ PURPOSES = {
 def readable_applications(user):
     applications = AidProgrammeApplication.objects.select_related("organisation", "household__head", "file", "fund")
     return scoped(applications, user).filter(organisation__in=file_organisations(user).values("pk"))
+
+
+def prepared_by_them(user) -> Q:
+    """Applications `user` prepared, or whose file they prepared (AidProgrammeApplication.preparers,
+    as a query): none of them is theirs to approve."""
+    prepared = Q(prepared_by=user)
+    for field in PREPARER_FIELDS:
+        prepared |= Q(**{f"file__{field}": user})
+    return prepared
+
+
+def applications_to_approve(user):
+    """Applications awaiting `user`'s approval, first or second, in their reviewer subtrees: not
+    those they or the file prepared, nor a second approval after their own first one (four eyes,
+    as the application's page offers its actions: detail.not_theirs_to_decide)."""
+    return (readable_applications(user)
+            .filter(organisation__in=organisations_where(user, [Role.REVIEWER]).values("pk"),
+                    status__in=[ApplicationStatus.APPLIED, ApplicationStatus.AWAITING_SECOND_APPROVAL])
+            .exclude(prepared_by_them(user))
+            .exclude(status=ApplicationStatus.AWAITING_SECOND_APPROVAL, first_approved_by=user))
+
+
+def applications_to_pay(user):
+    """Approved applications not yet paid, in `user`'s caseworker subtrees."""
+    return (readable_applications(user)
+            .filter(organisation__in=organisations_where(user, [Role.HARDSHIP_CASEWORKER]).values("pk"),
+                    status=ApplicationStatus.APPROVED))
+
+
+# The work lists of the list page (ProgrammeSearchForm.work), those the home counts and links to.
+WORK = {"approve": applications_to_approve, "pay": applications_to_pay}
 
 
 def readable_application(user, pk) -> AidProgrammeApplication:
@@ -73,8 +105,10 @@ def files_to_apply_for(user):
             .order_by("number"))
 
 
-def search_applications(user, query="", *, programme="", status=""):
-    applications = readable_applications(user)
+def search_applications(user, query="", *, programme="", status="", work=""):
+    """The applications `user` reads matching the search; `work` ("approve", "pay"): only those
+    waiting for them (WORK), the longest waiting first."""
+    applications = WORK[work](user) if work in WORK else readable_applications(user)
     query = (query or "").strip()
     if query:
         applications = applications.filter(Q(number__icontains=query) | Q(beneficiary__icontains=query)
@@ -83,6 +117,8 @@ def search_applications(user, query="", *, programme="", status=""):
         applications = applications.filter(programme=programme)
     if status:
         applications = applications.filter(status=status)
+    if work in WORK:
+        return applications.order_by("created_at", "pk")
     return applications.order_by("-created_at", "-pk")
 
 
@@ -91,10 +127,10 @@ class ProgrammeListView(HardshipReadersOnly, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = ProgrammeSearchForm(self.request.GET or None)
-        query = programme = status = ""
+        query = programme = status = work = ""
         if form.is_bound and form.is_valid():
-            query, programme, status = (form.cleaned_data[name] for name in ("q", "programme", "status"))
-        found = search_applications(self.request.user, query, programme=programme, status=status)
+            query, programme, status, work = (form.cleaned_data[name] for name in ("q", "programme", "status", "work"))
+        found = search_applications(self.request.user, query, programme=programme, status=status, work=work)
         page = Paginator(found, PAGE_SIZE).get_page(self.request.GET.get("page"))
         rows = [{"application": application, "url": application_url(application), "amount": yuan(application.amount)}
                 for application in page.object_list]
