@@ -46,6 +46,32 @@ from .rules.masking import mask_name
 from .selectors import mask_resident_id
 
 
+class AmountField(forms.DecimalField):
+    """An amount in yuan as the admin's users type it: digits, an optional point and thousands
+    separators (1,000,000.50); `1e6`, `NaN` and the like are refused (cases.rules.bounds), as on
+    the staff pages (workflows.fields.YuanField, which cases/ may not import). `amount_label`
+    names the amount in the message when the label carries its unit."""
+
+    def __init__(self, *args, amount_label=None, **kwargs):
+        self.amount_label = amount_label
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        amount = decimal_from_text(value)
+        if amount is None:
+            label = self.amount_label or self.label or _("金额")
+            raise forms.ValidationError(invalid_amount_message(label, value), code="invalid")
+        return amount
+
+
+# The regional configuration's money fields (低保 standard, the programmes' amount rules).
+AMOUNT_FIELDS = {"monthly_amount", "standard_amount", "deductible", "maximum_amount", "second_approval_above"}
+
+
 class ScopedMixin:
     """Non-superusers see only their organisations' subtrees, here too."""
 
@@ -241,6 +267,11 @@ class MinimumLivingStandardAdmin(SimpleHistoryAdmin):
     list_filter = ["year"]
     search_fields = ["region_code", "source"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in AMOUNT_FIELDS:
+            kwargs["form_class"] = AmountField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def has_add_permission(self, request):
         return is_org_admin(request.user) and super().has_add_permission(request)
 
@@ -307,8 +338,8 @@ class FundForm(forms.ModelForm):
     """A new fund opens through open_fund; an existing one only takes budget, through
     allocate_budget. The actor's role is checked here so a refusal is a form error."""
 
-    allocation = forms.DecimalField(label=_("拨入预算（元）"), required=False, max_digits=14, decimal_places=2,
-                                    min_value=Decimal("0.01"), max_value=AMOUNT_MAX)
+    allocation = AmountField(label=_("拨入预算（元）"), amount_label=_("拨入预算"), required=False, max_digits=14,
+                             decimal_places=2, min_value=Decimal("0.01"), max_value=AMOUNT_MAX)
     allocation_note = forms.CharField(label=_("拨款摘要"), required=False, max_length=200,
                                       help_text=_("预算来源或拨款文号。"))
     user = None  # set per request by FundAdmin.get_form
@@ -316,13 +347,6 @@ class FundForm(forms.ModelForm):
     class Meta:
         model = Fund
         fields = ["organisation", "year", "aid_type", "programme", "name"]
-
-    def clean_allocation(self):
-        """Plain decimal text only (cases.rules.bounds): `1e6` is no amount."""
-        typed = str(self.data.get(self.add_prefix("allocation"), "")).strip()
-        if typed and decimal_from_text(typed) is None:
-            raise forms.ValidationError(invalid_amount_message(_("拨入预算"), typed))
-        return self.cleaned_data["allocation"]
 
     def clean(self):
         cleaned = super().clean()

@@ -226,8 +226,8 @@ def _actor(event: AuditEvent) -> str:
 
 def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Document]) -> str:
     data = event.data or {}
-    if event.action == AuditAction.TRANSITION:
-        return labels.get(event.name, event.name)
+    if event.action == AuditAction.TRANSITION:  # a file's "created" is no transition of its field
+        return str(labels.get(event.name) or EVENT_NAMES.get(event.name, event.name))
     if event.action == AuditAction.DOCUMENT_ISSUED:
         document = documents.get(data.get("document_id"))
         title = document.title if document else event.name
@@ -239,6 +239,8 @@ def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Docum
                 "clock": name, "due": cn_day(_iso_date(data.get("due_on")))}
         if event.name == "extend":
             return _("%(clock)s延期") % {"clock": name}
+        if event.name == "elapsed":
+            return _("%(clock)s期满（%(due)s）") % {"clock": name, "due": cn_day(_iso_date(data.get("due_on")))}
         return _("%(clock)s：%(change)s") % {"clock": name, "change": event.name}
     if event.action == AuditAction.EXPORT and event.name == "download_document":
         document = documents.get(data.get("document_id"))
@@ -257,6 +259,7 @@ EVENT_NAMES = {
     "download_attachment": gettext_lazy("下载附件"), "attachment_kept": gettext_lazy("保存附件"),
     "view_household_editor": gettext_lazy("查看敏感信息：家庭信息"),
     "view_hardship_file": gettext_lazy("查看敏感信息：档案详情"),
+    "view_programme_application": gettext_lazy("查看敏感信息：帮扶项目申请"),
     "view_civil_link": gettext_lazy("查看民政比对结果"),
     "reveal_resident_id": gettext_lazy("查看敏感信息：显示完整身份证号"),
     "reveal_member_resident_id": gettext_lazy("查看敏感信息：显示家庭成员完整身份证号"),

@@ -20,6 +20,18 @@ def who(request) -> str:
     return f"{user.get_username()} (#{user.pk})"
 
 
+def raised_at(exc_info) -> str:
+    """Where a refusal without a message came from (viewflow's application check raises a bare
+    PermissionDenied): the module and function of the raising frame, so the line still says why."""
+    traceback = exc_info[2] if exc_info else None
+    if traceback is None:
+        return "-"
+    while traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    frame = traceback.tb_frame
+    return f"(no message) raised in {frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}"
+
+
 class RefusalLine(logging.Filter):
     """Rewrites a 403 record of `django.request` into "Forbidden: user=… path=… reason=…"."""
 
@@ -28,7 +40,7 @@ class RefusalLine(logging.Filter):
             return True  # a second copy of the filter (logging configured again) finds it done
         request = getattr(record, "request", None)
         exception = record.exc_info[1] if record.exc_info else None
-        reason = str(exception) if exception is not None and str(exception) else "-"
+        reason = str(exception) if exception is not None and str(exception) else raised_at(record.exc_info)
         record.msg = "Forbidden: user=%s path=%s reason=%s"
         record.args = (who(request), getattr(request, "path", "-"), reason)
         record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)

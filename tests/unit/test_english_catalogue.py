@@ -2,11 +2,16 @@
 compiled .mo says the same as the .po.
 
 After `manage.py makemessages -l en` adds new Chinese strings, this fails until they are
-translated and `manage.py compilemessages -l en` has been run.
+translated and `manage.py compilemessages -l en` has been run; and it fails before anyone runs
+makemessages, since it runs it itself on a copy of the sources.
 """
 
 import ast
 import gettext
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,3 +108,26 @@ def test_the_compiled_catalogue_matches_the_po(entries):
         if found != wanted:
             stale.append(entry.msgid)
     assert stale == [], f"django.mo is out of date for {len(stale)} entries; run compilemessages -l en: {stale[:10]}"
+
+
+ROOT = CATALOGUE.parents[2]
+COPIED = shutil.ignore_patterns(".*", "__pycache__", "var", "media", "node_modules", "*.sqlite3", "*.pyc", "*.mo",
+                                "*.pdf", "*.png", "*.xlsx")
+
+
+def test_makemessages_would_add_no_message_without_english(tmp_path):
+    """The catalogue test above reads the .po as committed; this runs `makemessages -l en` on a copy
+    of the sources (the project's locale/ is not touched) and fails when a message in the code or
+    the templates has no English yet, or when msgmerge would only guess one (fuzzy)."""
+    if shutil.which("xgettext") is None:
+        pytest.fail("gettext is not installed (make test installs it: apt-get install gettext)")
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT, copy, ignore=COPIED)
+    result = subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "en"], cwd=copy,
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(copy)})
+    assert result.returncode == 0, result.stderr
+
+    entries = parse_po((copy / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
+    pending = [entry.msgid for entry in entries if entry.pending]
+    assert pending == [], (f"{len(pending)} messages would need English after makemessages -l en "
+                           f"(translate them in locale/en, then compilemessages -l en): {pending[:10]}")

@@ -7,9 +7,10 @@ import json
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
@@ -17,7 +18,7 @@ from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
@@ -34,7 +35,7 @@ from cases.models import (
     Organisation,
     Role,
 )
-from cases.platform.audit.history import KIND_LABELS, history_payload, mask_text, person_of, timeline
+from cases.platform.audit.history import HOW_TO_VERIFY, KIND_LABELS, history_payload, mask_text, person_of, timeline
 from cases.platform.audit.journal import append_event, verify_chain
 from cases.platform.documents import render_pdf
 from cases.selectors import mask_resident_id, transition_labels
@@ -184,12 +185,31 @@ def _rows(events: list[AuditEvent]) -> list[dict]:
         numbers.update(((model._meta.label_lower, str(pk)), number or str(pk))
                        for pk, number in model.objects.filter(pk__in=ids).values_list("pk", "number"))
         labels.update(((model._meta.label_lower, name), label) for name, label in transition_labels(model).items())
+    numbers.update(_other_numbers(events))
     documents = Document.objects.in_bulk(_document_ids(events))
     return [{
         "event": event, "reason": mask_text(event.reason), "subject_url": subject_url(event),
         "action": _action_in_words(event, labels, documents),
         "subject": numbers.get((event.subject_type, event.subject_id)) or _other_subject(event, documents),
     } for event in events]
+
+
+def _other_numbers(events: list[AuditEvent]) -> dict:
+    """Other records that carry a number of their own (a programme application's
+    BJ-HD-SNW-2026-0001), by "kind number" rather than by their database id: one query per kind."""
+    found, wanted = {}, {}
+    for event in events:
+        if event.subject_id.isdigit() and event.subject_type not in {m._meta.label_lower for m in SUBJECTS.values()}:
+            wanted.setdefault(event.subject_type, set()).add(event.subject_id)
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+            model._meta.get_field("number")
+        except (LookupError, ValueError, FieldDoesNotExist):
+            continue
+        for pk, number in model._default_manager.filter(pk__in=ids, number__gt="").values_list("pk", "number"):
+            found[(label, str(pk))] = f"{model._meta.verbose_name} {number}"
+    return found
 
 
 def _document_ids(events: list[AuditEvent]) -> set[int]:
@@ -326,8 +346,11 @@ class HistoryPdfView(HistoryExportView):
     file_format, content_type = "pdf", "application/pdf"
 
     def render(self, subject, payload) -> bytes:
-        return render_pdf(template="documents/audit/history.html", context={
-            "title": _("案件完整历史"), "organisation_name": subject.organisation.name, "subject": subject,
-            "entries": timeline(subject).entries, "events": payload["events"],
-            "how_to_verify": payload["how_to_verify"], "date": timezone.localdate(),
-        }).content
+        # A document, in Chinese like every other (render_pdf), whatever language the pages are
+        # read in: the timeline's words too, or an English reader's export mixed both languages.
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_pdf(template="documents/audit/history.html", context={
+                "title": _("案件完整历史"), "organisation_name": subject.organisation.name, "subject": subject,
+                "entries": timeline(subject).entries, "events": payload["events"],
+                "how_to_verify": str(HOW_TO_VERIFY), "date": timezone.localdate(),
+            }).content

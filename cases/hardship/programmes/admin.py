@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import MinimumLivingStandardAdmin, ReadOnlyMixin, ScopedAdmin
+from cases.admin import AmountField, MinimumLivingStandardAdmin, ReadOnlyMixin, ScopedAdmin
 from cases.models import AidProgrammeApplication, AidProgrammeRule, SchoolingStage
 from cases.models.hardship.programmes import FUNDABLE_STAGES
 from cases.rules.bounds import AMOUNT_MAX
@@ -29,7 +29,7 @@ class AidProgrammeRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         stored = self.instance.schooling_amounts or {}
         for stage, name in STAGE_FIELDS.items():
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = AmountField(
                 label=_("金秋助学：%(stage)s（元/学期）") % {"stage": SchoolingStage(stage).label}, required=False,
                 max_digits=14, decimal_places=2, min_value=Decimal("0.01"), max_value=AMOUNT_MAX,
                 initial=stored.get(stage), help_text=_("不资助该阶段的，不填。"))

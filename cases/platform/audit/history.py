@@ -25,7 +25,9 @@ from django_fsm import FSMField
 
 from cases import selectors
 from cases.models import AuditAction, AuditEvent, Document, HardshipFile, Worker
+from cases.models.hardship.states import HOME_VISIT_CHECKLIST
 from cases.platform.audit.journal import canonical_payload
+from cases.rules.eligibility import ExpenseKind
 from cases.selectors import mask_resident_id
 
 # Timeline kinds, in the order the filter offers them.
@@ -44,19 +46,19 @@ SENSITIVE_VIEW_NAMES = {
     "reveal_resident_id": gettext_lazy("显示完整身份证号"), "view_household_editor": gettext_lazy("家庭信息"),
     "view_hardship_file": gettext_lazy("档案详情"),
     "reveal_member_resident_id": gettext_lazy("显示家庭成员完整身份证号"),
+    "view_programme_application": gettext_lazy("帮扶项目申请"),
 }
 
-HOW_TO_VERIFY = (
-    "Each event's hash is the HMAC-SHA256, under the deployment's audit key (AUDIT_HMAC_KEY, kept by its "
-    "operator outside the database and handed only to whoever is to verify), of its canonical payload: "
-    "the JSON object of the keys seq, "
-    "occurred_at (UTC, ISO 8601 with microseconds), actor_id, actor_label, action, subject_type, subject_id, "
-    "organisation_id, name, from_state, to_state, reason, data and prev_hash, serialised with sorted keys, "
-    "no whitespace (separators ',' and ':') and UTF-8 without ASCII escaping. prev_hash is the hash of the "
-    "journal's previous event (seq - 1), of whatever subject; the first event's prev_hash is 64 zeros. "
-    "The events here are those of one subject, so their seq numbers have gaps; with the key each one's own "
-    "hash can be recomputed, and the whole chain is checked with `manage.py verify_audit` against the full "
-    "journal and its anchors."
+# How a third party checks the hashes, in the reader's language (the history PDF prints it in
+# Chinese, like the rest of the document).
+HOW_TO_VERIFY = gettext_lazy(
+    "每个事件的哈希是其规范载荷以本系统审计密钥（AUDIT_HMAC_KEY，由运维方保管在数据库之外，只交给核验人）"
+    "计算的 HMAC-SHA256。规范载荷是含以下键的 JSON 对象：seq、occurred_at（UTC，ISO 8601，精确到微秒）、"
+    "actor_id、actor_label、action、subject_type、subject_id、organisation_id、name、from_state、to_state、"
+    "reason、data 和 prev_hash，按键排序，不含空白（分隔符为“,”和“:”），UTF-8 编码，非 ASCII 字符不转义。"
+    "prev_hash 是日志中前一个事件（seq - 1，不论属于哪个对象）的哈希；第一个事件的 prev_hash 为 64 个 0。"
+    "这里只列出一个对象的事件，所以序号不连续；持有密钥即可重新计算每个事件的哈希，整条链用"
+    "“manage.py verify_audit”对照完整日志及其锚点校验。"
 )
 
 
@@ -174,11 +176,41 @@ def _shown(field, field_name: str, value, names: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.many_to_one:
         return _related_name(field.related_model, value, names)
+    if field is not None and field.many_to_many and isinstance(value, list):  # the through rows
+        other_end = field.m2m_reverse_field_name()
+        return "、".join(_related_name(field.related_model, row.get(other_end), names) for row in value) or "—"
+    if isinstance(value, dict | list):  # a JSONField: never a Python dict on the page
+        return _json_shown(value)
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return mask_text(str(value))
+
+
+# The keys of the JSON fields a history shows (the home visit's checklist, the parameters an
+# assessment used), and the values that are codes.
+JSON_KEY_LABELS = {
+    **dict(HOME_VISIT_CHECKLIST), "region_code": gettext_lazy("行政区划代码"), "year": gettext_lazy("年度"),
+    "relative_multiple": gettext_lazy("相对困难倍数"), "accident_cost_share": gettext_lazy("意外致困费用占比"),
+    "counted_expense_kinds": gettext_lazy("计入的刚性支出"), "document_number": gettext_lazy("依据文件文号"),
+    "document_date": gettext_lazy("文件日期"),
+}
+JSON_HIDDEN_KEYS = {"parameters_id"}
+
+
+def _json_shown(value) -> str:
+    """A JSON value in words: a mapping as "label：value" pairs, a list item by item."""
+    if isinstance(value, dict):
+        return "；".join(f"{JSON_KEY_LABELS.get(key, key)}：{_json_shown(item)}" for key, item in value.items()
+                        if key not in JSON_HIDDEN_KEYS) or "—"
+    if isinstance(value, list):
+        return "、".join(_json_shown(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value in (None, ""):
+        return "—"
+    return mask_text(str(ExpenseKind(value).label) if value in ExpenseKind.values else str(value))
 
 
 def _related_name(model, pk, names: dict) -> str:
@@ -261,7 +293,7 @@ def history_payload(subject) -> dict:
         "subject": {"type": subject._meta.label_lower, "id": str(subject.pk), "number": subject.number or "",
                     "organisation": subject.organisation.code},
         "events": events,
-        "how_to_verify": HOW_TO_VERIFY,
+        "how_to_verify": str(HOW_TO_VERIFY),
     }
 
 

@@ -51,6 +51,7 @@ def _warn(deadline: Deadline, today: date) -> bool:
 
 def _breach(deadline: Deadline) -> None:
     from cases.platform.transitions import apply  # the door imports this module
+    from cases.selectors import transition_labels
 
     rule = deadline.rule
     close_deadline(deadline, DeadlineState.BREACHED)
@@ -62,7 +63,9 @@ def _breach(deadline: Deadline) -> None:
     context = notice_context(deadline)
     if rule.breach_transition:
         apply(deadline.subject, rule.breach_transition, by=actor, reason=_("%(name)s届满未完成") % {"name": rule.name})
-        context["breach_action"] = _("系统已按规定执行：%(action)s") % {"action": rule.breach_transition}
+        labels = transition_labels(type(deadline.subject))
+        context["breach_action"] = _("系统已按规定执行：%(action)s") % {
+            "action": labels.get(rule.breach_transition, rule.breach_transition)}
     notify(
         recipients=recipients(deadline, escalate=True), kind="deadline_breached", context=context,
         event_key=f"deadline:{deadline.pk}:breach", link=subject_link(deadline.subject),

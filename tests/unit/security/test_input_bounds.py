@@ -152,3 +152,35 @@ def test_point_8_the_admins_budget_field_reads_no_exponent(orgs, people):
     form = FundForm(data={**typed, "allocation": "1000.00"}, instance=fund)
     form.user = people["admin"]
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("admin_class", ["MinimumLivingStandard", "AidProgrammeRule"])
+def test_issue_20_the_admins_regional_amounts_read_separators_and_refuse_exponents(rf, people, admin_class):
+    """Issue 20: every amount field takes 1,000,000.50 and refuses 1e6 — the admin's too."""
+    from django.contrib.admin.sites import site
+
+    from cases.models import AidProgrammeRule, MinimumLivingStandard
+
+    model = {"MinimumLivingStandard": MinimumLivingStandard, "AidProgrammeRule": AidProgrammeRule}[admin_class]
+    request = rf.get("/admin/")
+    request.user = people["admin"]
+    form = site._registry[model].get_form(request)()
+    amounts = [name for name in ("monthly_amount", "standard_amount", "deductible", "maximum_amount",
+                                 "second_approval_above", "schooling_tertiary") if name in form.fields]
+    assert amounts
+    for name in amounts:
+        field = form.fields[name]
+        assert field.clean("1,000,000.50") == Decimal("1000000.50"), name
+        with pytest.raises(ValidationError, match="不是有效的金额"):
+            field.clean("1e6")
+
+
+def test_issue_20_the_admins_budget_field_reads_thousands_separators(orgs, people):
+    from cases.admin import FundForm
+
+    fund = fund_with_budget(orgs["hd"])
+    form = FundForm(data={"organisation": fund.organisation_id, "year": fund.year, "aid_type": fund.aid_type,
+                          "name": fund.name, "allocation": "1,000,000.50", "allocation_note": "追加"}, instance=fund)
+    form.user = people["admin"]
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["allocation"] == Decimal("1000000.50")

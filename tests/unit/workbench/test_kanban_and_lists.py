@@ -13,6 +13,7 @@ from tests.unit.workbench.test_home_work import (
     acceptance_task,
     card,
     cases_in_queue,
+    claimed,
     home,
     metric,
     task_at,
@@ -123,3 +124,65 @@ def test_a_hardship_claim_confirmation_says_lingqu(client, orgs, people):
     assert response.status_code == 200
     assert ">领取</span>" in text(response) and ">领取并继续</span>" in text(response)
     assert ">分配</span>" not in text(response)
+
+
+# -- viewflow's own process and task pages, in words ---------------------------------------------
+
+VIEWFLOW_ENGLISH = ('label="Brief"', 'label="Owner"', 'label="Permission"', 'label="Created"', 'label="Assigned"',
+                    'label="Finished"', "Unassigned")
+
+
+@pytest.mark.parametrize("role", ["mediator", "lead", "auditor"])
+def test_a_process_page_numbers_its_steps_and_offers_no_cancel_that_would_be_refused(client, orgs, people, role):
+    [case] = cases_in_queue(orgs, people, 1)
+    task = acceptance_task(case)
+    client.force_login(people[role])
+    with freeze_time(at(READ)):
+        response = client.get(f"/dispute/{task.process_id}/")
+    assert response.status_code == 200
+    html = text(response)
+    assert f"{task.process_id}/{task.pk}<" not in html and f">#{task.process_id}<" not in html
+    assert "决定受理或不予受理" in html and ">步骤</th>" in html
+    assert f"/dispute/{task.process_id}/cancel/" not in html
+    assert client.get(f"/dispute/{task.process_id}/cancel/").status_code == 403  # what the button led to
+
+
+def test_the_claim_confirmation_and_the_task_detail_speak_chinese_without_ids(client, orgs, people):
+    ready = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.AWAITING_APPROVAL,
+                          prepared_by=people["caseworker"])
+    task = task_at(ready, HardshipFlow.approve)
+    client.force_login(people["reviewer"])
+    for page in ("assign", "detail"):
+        response = client.get(f"/hardship/{task.process_id}/approve/{task.pk}/{page}/")
+        assert response.status_code == 200, page
+        html = text(response)
+        assert not [word for word in VIEWFLOW_ENGLISH if word in html], page
+        assert f"#{task.pk}" not in html and f">#{task.process_id}<" not in html, page
+        assert 'label="摘要"' in html and 'value="待领取"' in html, page
+    assert 'label="创建时间"' in html and 'label="领取时间"' in html
+
+
+def test_the_bulk_claim_page_names_each_task_in_words(client, orgs, people):
+    [case] = cases_in_queue(orgs, people, 1)
+    task = acceptance_task(case)
+    client.force_login(people["mediator"])
+    with freeze_time(at(READ)):
+        response = client.post("/dispute/queue/assign/", {"pk": [task.pk]})
+    assert response.status_code == 200
+    html = text(response)
+    row = html.split(f'data-task="{task.pk}"')[1].split("</tr>")[0]
+    assert "<td>受理审查</td>" in row and case.number in row
+    assert "Decide Acceptance" not in html and f"#{task.process_id}/{task.pk}" not in html
+
+
+def test_a_task_page_names_the_case_and_the_step_in_its_breadcrumbs(client, orgs, people):
+    [case] = cases_in_queue(orgs, people, 1)
+    claimed(case, people["mediator"])
+    task = acceptance_task(case)
+    client.force_login(people["mediator"])
+    with freeze_time(at(READ)):
+        response = client.get(f"/dispute/{task.process_id}/decide_acceptance/{task.pk}/execute/")
+    assert response.status_code == 200
+    crumbs = text(response).split('vf-card__breadcrumbs">')[1].split("</h2>")[0]
+    assert case.number in crumbs and "受理审查" in crumbs and ">办理</a>" in crumbs
+    assert f"#{task.process_id}" not in crumbs and f"#{task.pk}" not in crumbs

@@ -169,3 +169,28 @@ def test_the_refusal_line_survives_a_second_copy_of_its_filter():
     for _copy in range(2):
         assert RefusalLine().filter(record)
     assert record.getMessage() == "Forbidden: user=anonymous path=/x/ reason=不在您的组织范围内。"
+
+
+def test_a_refusal_without_a_message_says_where_it_was_raised():
+    """viewflow refuses an application a user has no role for with a bare PermissionDenied: the line
+    names the refusing code instead of an empty reason."""
+    import sys
+
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from config.refusals import RefusalLine
+
+    def process_view():
+        raise PermissionDenied
+
+    try:
+        process_view()
+    except PermissionDenied:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: %s", ("/orgadmin/",), exc_info)
+    record.status_code, record.request = 403, RequestFactory().get("/orgadmin/")
+    assert RefusalLine().filter(record)
+    assert record.getMessage() == ("Forbidden: user=anonymous path=/orgadmin/ reason=(no message) raised in "
+                                   f"{__name__}.process_view")
+    assert record.exc_info is None

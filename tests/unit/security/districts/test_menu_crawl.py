@@ -1,6 +1,7 @@
 """Issue 17: a generated crawl. For each 海淀 role it starts at the workbench home and follows every
 same-site link (and redirect) reachable from the menus and the pages they lead to (breadth first,
-three links deep), and expects no page to answer 500 — nor to show anything of 朝阳.
+three links deep), and expects no page to answer 500 or refuse with 403 (issue 20: a page offers
+only what its reader may open) — nor to show anything of 朝阳.
 
 Skipped: signing out, the admin, and downloads (PDF, XLSX, JSON, BPMN): their pages have their own
 tests. Links that differ only in the values of their query (another page of a list, another
@@ -83,6 +84,9 @@ def crawl(client: Client, markers) -> tuple[list[str], int]:
             if response.status_code >= 500:
                 problems.append(f"{url} (linked from {came_from or 'the start'}): {response.status_code}\n"
                                 f"{errors.get(url, '')}")
+                continue
+            if response.status_code == 403:  # a link the page offers its reader only to refuse them
+                problems.append(f"{url} (linked from {came_from or 'the start'}): 403")
                 continue
             if response.status_code in (301, 302):  # where a link leads is a link too
                 html = f'<a href="{response["Location"]}">'

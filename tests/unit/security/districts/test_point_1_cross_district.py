@@ -62,9 +62,9 @@ def test_point_1_the_hardship_bulk_page_lists_no_task_of_another_flow_or_distric
         own_task.pk, chaoyang.file_task.pk, chaoyang.objection_task.pk, chaoyang.case_task.pk]})
     assert response.status_code == 200
     text = page(response)
-    assert f"#{own_task.process_id}/{own_task.pk}" in text and "王建国" in text
+    assert f'data-task="{own_task.pk}"' in text and "王建国" in text
     assert_nothing_of_chaoyang(response, chaoyang)
-    assert f"#{chaoyang.file_task.process_id}/{chaoyang.file_task.pk}" not in text
+    assert f'data-task="{chaoyang.file_task.pk}"' not in text
 
 
 def test_point_1_confirming_the_hardship_bulk_assign_claims_only_ones_own_queue(client, staff, chaoyang, orgs):
@@ -156,6 +156,6 @@ def test_point_1_the_unassign_page_lists_ones_own_task_and_leads_back_to_the_inb
     response = client.post("/dispute/inbox/unassign/", {"pk": [chaoyang.case_task.pk]})
     assert response.status_code == 200
     text = page(response)
-    assert f"#{chaoyang.case_task.process_id}/{chaoyang.case_task.pk}" in text
+    assert f'data-task="{chaoyang.case_task.pk}"' in text
     assert text.count('href="/dispute/inbox/"') >= 2  # breadcrumb and back button
     assert 'href="/dispute/queue/"' not in text.split('vf-card__header', 1)[1]
