@@ -6,13 +6,15 @@ so a user finds and opens only cases in their organisations' subtrees. Resident 
 leave this module masked (110105********002X) unless a caller asks for the stored value.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import CharField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
@@ -207,10 +209,13 @@ def case_related_subjects(case: DisputeCase) -> Q:
         Payment: Payment.objects.filter(instalment__agreement__case=case),
         Document: case_documents(case),
     }
-    for model, queryset in related.items():
-        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-        if ids:
-            condition |= Q(subject_type=model._meta.label_lower, subject_id__in=ids)
+    keyed = [queryset.order_by().annotate(label=Value(model._meta.label_lower), key=Cast("pk", CharField()))
+             .values_list("label", "key") for model, queryset in related.items()]
+    ids = defaultdict(list)
+    for label, key in keyed[0].union(*keyed[1:], all=True):  # one query for the records of every kind
+        ids[label].append(key)
+    for label, keys in ids.items():
+        condition |= Q(subject_type=label, subject_id__in=keys)
     return condition
 
 

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "workflows.accounts.middleware.RolesReadOnceMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "workflows.accounts.middleware.TwoFactorMiddleware",
     "workflows.accounts.middleware.IdleTimeoutMiddleware",

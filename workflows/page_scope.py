@@ -58,6 +58,12 @@ class Ids:
         return "{" + ",".join(map(str, self.values)) + "}"
 
 
+def reaches_any(user, roles) -> bool:
+    """Whether workflows.dispute.flow.organisations_where(user, roles) holds any organisation (a
+    menu entry or a page shown or not), from the memberships the request read once."""
+    return _signed_in(user) and (user.is_superuser or holds_any(user, roles))
+
+
 def organisation_ids(user, roles) -> Ids:
     """The ids of workflows.dispute.flow.organisations_where(user, roles): the organisations in
     the subtrees where `user` holds one of `roles`; every organisation for a superuser."""

@@ -10,7 +10,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site, route
 
 from api import tokens as api_tokens
-from cases.platform.signin.throttling import may_unlock
+from cases.models import Role
 from notifications import views as notification_views
 from workflows.accounts import lockouts as lockout_views, views as account_views
 from workflows.application_attachments import ApplicationAttachmentView
@@ -36,6 +36,7 @@ from workflows.hardship.programmes import detail as programme_detail_views, view
 from workflows.hardship.register.views import HardshipAssessView, HardshipRegisterView
 from workflows.hardship.views import HardshipAppViewset
 from workflows.home import HomeView
+from workflows.page_scope import reaches_any
 from workflows.reports import views as report_views
 
 SITE_TITLE = _("工会劳动争议调解与困难职工帮扶系统")
@@ -149,7 +150,7 @@ class WorkbenchApp(Application):
                                          name="notification_preferences")
 
     def get_context_data(self, request):
-        return {"case_menu": case_pages.menu_flags(request.user), "may_unlock_accounts": may_unlock(request.user)}
+        return {"case_menu": case_pages.menu_flags(request.user), "may_unlock_accounts": reaches_any(request.user, [Role.ORG_ADMIN])}
 
 
 class AccountsViewset(AuthViewset):

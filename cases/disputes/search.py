@@ -43,14 +43,17 @@ def search_scope(user, within=None) -> list[int]:
     return list(scoped(organisations, user, via="self").values_list("pk", flat=True))
 
 
-def search_cases(user, query: str = "", *, status: str = "", within=None) -> Found:
+def search_cases(user, query: str = "", *, status: str = "", within=None, organisation_ids=None) -> Found:
     """Cases in `user`'s subtrees matching `query`, newest first.
 
     A case number, a worker's or employer's name match in part; a resident ID or a unified
     social credit code only in full, so that nobody can fish for identity numbers digit by digit.
-    `within`, when given, narrows the search further to those organisations.
+    `within`, when given, narrows the search further to those organisations. `organisation_ids`:
+    the organisations to search, which the caller has already resolved within the user's
+    subtrees (the search page, from what the request read once), taken as they are.
     """
-    cases = DisputeCase.objects.filter(organisation_id__in=search_scope(user, within))
+    scope = list(organisation_ids) if organisation_ids is not None else search_scope(user, within)
+    cases = DisputeCase.objects.filter(organisation_id__in=scope)
     if status:
         cases = cases.filter(status=status)
     query = (query or "").strip()

@@ -103,6 +103,22 @@ class TemporaryPasswordMiddleware:
         return self.get_response(request)
 
 
+class RolesReadOnceMiddleware:
+    """One request asks which roles its user holds over the same organisation many times (the
+    page's own check, each action it offers, the door's check of the one taken): each question
+    is read once per request (cases.models.access.roles_read_once; a membership saved or
+    deleted meanwhile empties the memo)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from cases.models.access import roles_read_once
+
+        with roles_read_once():
+            return self.get_response(request)
+
+
 class IdleTimeoutMiddleware:
     """Starts a signed-in session's idle period again (SESSION_COOKIE_AGE from now) on a request,
     at most once a minute, so that a page view is not a database write. With

@@ -12,7 +12,9 @@ from cases.disputes.search import COUNT_CAP, Found, search_cases
 from cases.models import Role
 from cases.selectors import mask_resident_id, yuan
 from workflows.dispute.page_forms import CaseSearchForm
-from workflows.dispute.pages import case_url, searchable_organisations
+from workflows.dispute.flow import DISPUTE_READERS
+from workflows.dispute.pages import case_url
+from workflows.page_scope import organisation_ids
 
 SEARCH_PAGE_SIZE = 20
 
@@ -46,8 +48,10 @@ class CaseSearchView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.within = searchable_organisations(request.user)  # may_search's, resolved once
-            if not self.within.exists():
+            # The subtrees where the user holds a dispute role (auditors included), from the
+            # memberships the request read once.
+            self.scope = organisation_ids(request.user, DISPUTE_READERS)
+            if not self.scope.values:
                 raise PermissionDenied(why_no_case_search(request.user))
         return super().dispatch(request, *args, **kwargs)
 
@@ -60,7 +64,7 @@ class CaseSearchView(LoginRequiredMixin, TemplateView):
         page = None
         rows = []
         if searched:
-            found = search_cases(self.request.user, query, status=status, within=self.within)
+            found = search_cases(self.request.user, query, status=status, organisation_ids=self.scope.values)
             page = CappedPaginator(found, SEARCH_PAGE_SIZE).get_page(self.request.GET.get("page"))
             rows = [{"case": case, "url": case_url(case), "masked_id": mask_resident_id(case.worker.resident_id),
                      "claimed": yuan(case.claimed)} for case in page.object_list]

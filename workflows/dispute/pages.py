@@ -45,7 +45,8 @@ from cases.selectors import (
     yuan,
 )
 from workflows.dispute.agreement_forms import signed_original_summary
-from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute, organisations_where
+from workflows.dispute.flow import DISPUTE_READERS, OPEN_TASK_STATUSES, open_dispute
+from workflows.page_scope import reaches_any
 from workflows.dispute.page_forms import (
     ApplicationErrors,
     ClaimFormSet,
@@ -78,16 +79,11 @@ def readable_case(user, pk) -> DisputeCase:
 
 
 def may_register(user) -> bool:
-    return organisations_where(user, CASE_HANDLERS).exists()
-
-
-def searchable_organisations(user):
-    """Where `user` searches cases: the subtrees where they hold a dispute role (auditors included)."""
-    return organisations_where(user, DISPUTE_READERS)
+    return reaches_any(user, CASE_HANDLERS)
 
 
 def may_search(user) -> bool:
-    return searchable_organisations(user).exists()
+    return reaches_any(user, DISPUTE_READERS)
 
 
 # -- registration ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from cases.platform.audit.journal import append_event
 from cases.rules.linkage import is_valid_resident_id
 from cases.selectors import mask_resident_id, yuan
 from workflows.dispute.flow import organisations_where
+from workflows.page_scope import reaches_any
 
 CASEWORKERS = [Role.HARDSHIP_CASEWORKER]
 PAGE_SIZE = 30
@@ -36,7 +37,7 @@ def caseworker_organisations(user):
 
 
 def may_review_candidates(user) -> bool:
-    return caseworker_organisations(user).exists()
+    return reaches_any(user, CASEWORKERS)
 
 
 def candidate_links(user):

@@ -15,6 +15,7 @@ from cases.models import AuditAction, Role
 from cases.platform.audit.journal import append_event
 from cases.statistics.period import CUSTOM, PRESETS, period_from_choice
 from workflows.dispute.flow import organisations_where
+from workflows.page_scope import reaches_any
 from workflows.reports.content import build_report
 from workflows.reports.exports import report_pdf, report_workbook
 
@@ -28,7 +29,7 @@ def report_organisations(user):
 
 
 def may_see_reports(user) -> bool:
-    return report_organisations(user).exists()
+    return reaches_any(user, REPORT_ROLES)
 
 
 class OrganisationChoice(forms.ModelChoiceField):

@@ -17,6 +17,7 @@ from cases.hardship.household import household_locked_reason
 from cases.models import HardshipFile, Role
 from cases.models.access import can_act, scoped
 from workflows.dispute.flow import organisations_where
+from workflows.page_scope import reaches_any
 from workflows.hardship.flow import HARDSHIP_READERS
 
 FUND_READERS = aid.FUND_READERS
@@ -27,7 +28,7 @@ def file_organisations(user):
 
 
 def may_read_files(user) -> bool:
-    return file_organisations(user).exists()
+    return reaches_any(user, HARDSHIP_READERS)
 
 
 def readable_files(user):
