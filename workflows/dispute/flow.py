@@ -457,10 +457,9 @@ def the_mediator(activation):
 def the_closer(activation):
     """Who closes the case: its mediator — but when the legal clock ran out (mediation deemed
     failed at breach, Art.14), the nearest mediation lead, who must look into the breach."""
-    case = DisputeCase.objects.get(pk=activation.process.case_id)
-    breached = Deadline.objects.for_subject(case).filter(
-        clock="dispute.mediation", state=DeadlineState.BREACHED).exists()
-    if case.status == DisputeStatus.FAILED and breached:
+    case = DisputeCase.objects.select_related("mediator").get(pk=activation.process.case_id)
+    if case.status == DisputeStatus.FAILED and Deadline.objects.for_subject(case).filter(
+            clock="dispute.mediation", state=DeadlineState.BREACHED).exists():
         lead = nearest_holders(case.organisation, [Role.MEDIATION_LEAD]).order_by("username").first()
         if lead is not None:
             return lead

@@ -322,10 +322,12 @@ def recompute_after_schedule_approval(schedule, *, by, today: date | None = None
 def hand_over_to_assignee(subject, *, by, today: date | None = None) -> int:
     """Door effect of (re)assigning a case: its running clocks now warn the new person."""
     assignee = subject.deadline_assignee
-    moved = 0
-    for deadline in Deadline.objects.for_subject(subject).active().select_for_update():
-        if deadline.assignee_id != getattr(assignee, "pk", None):
-            deadline.assignee = assignee
-            deadline.save(update_fields=["assignee"])
-            moved += 1
-    return moved
+    moved = [deadline for deadline in Deadline.objects.for_subject(subject).active().select_for_update()
+             if deadline.assignee_id != getattr(assignee, "pk", None)]
+    for deadline in moved:
+        deadline.assignee = assignee
+    if len(moved) == 1:
+        moved[0].save(update_fields=["assignee"])
+    else:  # several in one update and one insert of their history
+        bulk_update_with_history(moved, Deadline, ["assignee"])
+    return len(moved)
