@@ -22,12 +22,12 @@ def at(day: str | date, hour: int = 10) -> datetime:
 
 
 def register_case(orgs, people, received_on: date = date(2026, 11, 2), claims=None):
-    """A wage claim of 王秀英 against 北京某科技有限公司 at 中关村街道, received at 9 o'clock
-    (register it while time stands on or near `received_on`: a later date is a late entry);
-    `claims` ([ClaimInput]) replaces the wage claim."""
+    """A wage claim of 王秀英 against 北京某科技有限公司 at 中关村街道, received at 9 o'clock, or now
+    when that is still to come today (register it while time stands on or near `received_on`: a
+    later date is a late entry); `claims` ([ClaimInput]) replaces the wage claim."""
     return register_dispute(
         acknowledge_warnings=True, organisation=orgs["hd_street"], by=people["mediator"], channel="walk_in_written",
-        received_on=received_on, received_at=at(received_on, 9), facts="拖欠工资三个月。",
+        received_on=received_on, received_at=min(at(received_on, 9), timezone.now()), facts="拖欠工资三个月。",
         worker=WorkerInput(name="王秀英", resident_id="11010519491231002X"),
         employer=EmployerInput(name="北京某科技有限公司", uscc="91350100M000100Y43"),
         claims=claims or [ClaimInput(ClaimType.WAGE_ARREARS, Decimal("30000.00"))],

@@ -33,7 +33,10 @@ from tests.unit.hardship.programmes.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
 P, A = AidProgramme, ApplicationStatus
-TODAY = timezone.localdate()
+def today():
+    """Today where the product counts days (Asia/Shanghai), asked when used: a module-level date
+    goes stale when a run crosses midnight there."""
+    return timezone.localdate()
 
 
 def messages_of(error) -> str:
@@ -101,7 +104,7 @@ def test_the_filed_programmes_refuse_a_household_not_on_file_and_emergency_aid_o
     file, _child = family
     with pytest.raises(ValidationError) as on_file:
         apply_for_programme(programme=P.EMERGENCY, by=people["caseworker"], household=file.household,
-                            fund=funds[P.EMERGENCY], reason="车祸", event_on=TODAY, requested_amount="1000")
+                            fund=funds[P.EMERGENCY], reason="车祸", event_on=today(), requested_amount="1000")
     assert "已在档（BJ-HD-KN-2026-" in messages_of(on_file) and "不适用临时救助" in messages_of(on_file)
 
 
@@ -211,18 +214,18 @@ def test_payment_comes_from_the_fund_line_with_a_receipt_in_the_organisations_se
     living = fund_with_budget(orgs["hd"], year=YEAR)
     file, _child = family
     plan = apply(file, "propose_aid_plan", by=people["caseworker"], data={
-        "aid_type": "living", "fund": living, "amount": Decimal("500.00"), "first_payment_on": TODAY,
+        "aid_type": "living", "fund": living, "amount": Decimal("500.00"), "first_payment_on": today(),
         "purpose": "生活救助"}).event.data["created"]
     from cases.models import AidPlan
 
     plan = AidPlan.objects.get(pk=plan["pk"])
     apply(file, "approve_aid_plan", by=people["reviewer"], data={"plan": plan})
     apply(file, "disburse", by=people["caseworker"], data={"plan": plan, "amount": Decimal("500.00"),
-                                                            "paid_on": TODAY, "recipient": "王建国"})
+                                                            "paid_on": today(), "recipient": "王建国"})
 
     application = approve(schooling(family, people, funds), people["reviewer"], reviewer2)
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = apply(application, "disburse", by=people["caseworker"], data={"paid_on": TODAY, "recipient": "王建国"})
+        outcome = apply(application, "disburse", by=people["caseworker"], data={"paid_on": today(), "recipient": "王建国"})
     payment = Disbursement.objects.get(pk=outcome.event.data["created"]["pk"])
     assert application.status == A.PAID
     assert (payment.application, payment.plan, payment.amount) == (application, None, Decimal("3000.00"))
@@ -241,7 +244,7 @@ def test_payment_comes_from_the_fund_line_with_a_receipt_in_the_organisations_se
     context = get_kind("programme_receipt").build_context(application, outcome.event, variant="")
     assert context["payer"] == "北京市总工会"
     with pytest.raises(ValidationError):  # paid once: the transition is not there any more
-        apply(application, "disburse", by=people["caseworker"], data={"paid_on": TODAY, "recipient": "王建国"})
+        apply(application, "disburse", by=people["caseworker"], data={"paid_on": today(), "recipient": "王建国"})
 
 
 def test_a_fund_line_is_never_overdrawn(orgs, people, family, funds, reviewer2):
@@ -249,7 +252,7 @@ def test_a_fund_line_is_never_overdrawn(orgs, people, family, funds, reviewer2):
     FundEntry.objects.create(fund=thin, kind="disbursement", amount=Decimal("-47000.01"), note="已发放")  # 2,999.99 left
     application = approve(schooling(family, people, funds), people["reviewer"], reviewer2)
     with pytest.raises(ValidationError) as overdraw:
-        apply(application, "disburse", by=people["caseworker"], data={"paid_on": TODAY, "recipient": "王建国"})
+        apply(application, "disburse", by=people["caseworker"], data={"paid_on": today(), "recipient": "王建国"})
     assert "余额为¥2,999.99，不足以发放¥3,000.00，资金不能透支" in messages_of(overdraw)
     application.refresh_from_db()
     assert application.status == A.APPROVED and FundEntry.objects.filter(fund=thin, amount__lt=0).count() == 1
@@ -257,14 +260,14 @@ def test_a_fund_line_is_never_overdrawn(orgs, people, family, funds, reviewer2):
 
 def test_payment_dates_and_recipient_are_checked(people, family, funds, reviewer2):
     application = approve(schooling(family, people, funds), people["reviewer"], reviewer2)
-    for data, field in (({"paid_on": TODAY.replace(year=TODAY.year + 1), "recipient": "王建国"}, "paid_on"),
-                        ({"paid_on": TODAY.replace(year=TODAY.year - 1), "recipient": "王建国"}, "paid_on"),
-                        ({"paid_on": TODAY, "recipient": " "}, "recipient")):
+    for data, field in (({"paid_on": today().replace(year=today().year + 1), "recipient": "王建国"}, "paid_on"),
+                        ({"paid_on": today().replace(year=today().year - 1), "recipient": "王建国"}, "paid_on"),
+                        ({"paid_on": today(), "recipient": " "}, "recipient")):
         with pytest.raises(ValidationError) as refused:
             apply(application, "disburse", by=people["caseworker"], data=data)
         assert field in refused.value.message_dict
     with pytest.raises(PermissionDenied):
-        apply(application, "disburse", by=people["reviewer"], data={"paid_on": TODAY, "recipient": "王建国"})
+        apply(application, "disburse", by=people["reviewer"], data={"paid_on": today(), "recipient": "王建国"})
 
 
 # -- 临时救助 ---------------------------------------------------------------------------------------
@@ -283,7 +286,7 @@ def test_emergency_aid_for_a_household_not_on_file_one_reviewer_up_to_the_limit(
 
     def emergency(amount):
         return apply_for_programme(programme=P.EMERGENCY, by=people["caseworker"], household=household,
-                                   fund=funds[P.EMERGENCY], reason="家中失火，房屋受损", event_on=TODAY,
+                                   fund=funds[P.EMERGENCY], reason="家中失火，房屋受损", event_on=today(),
                                    requested_amount=amount)
 
     with pytest.raises(ValidationError) as ceiling:
@@ -300,7 +303,7 @@ def test_emergency_aid_for_a_household_not_on_file_one_reviewer_up_to_the_limit(
 
 def test_emergency_aid_above_the_limit_needs_a_second_reviewer(orgs, people, funds, rules, reviewer2):
     application = apply_for_programme(programme=P.EMERGENCY, by=people["caseworker"], household=accident_household(orgs),
-                                      fund=funds[P.EMERGENCY], reason="工伤致残", event_on=TODAY,
+                                      fund=funds[P.EMERGENCY], reason="工伤致残", event_on=today(),
                                       requested_amount="3000.01")
     apply(application, "approve", by=people["reviewer"])
     assert application.status == A.AWAITING_SECOND_APPROVAL
@@ -347,5 +350,5 @@ def test_a_programme_fund_pays_no_aid_plan(orgs, people, family, funds):
     with pytest.raises(ValidationError) as refused:
         apply(file, "propose_aid_plan", by=people["caseworker"], data={
             "aid_type": "schooling", "fund": funds[P.AUTUMN_SCHOOLING], "amount": Decimal("500.00"),
-            "first_payment_on": TODAY, "purpose": "助学"})
+            "first_payment_on": today(), "purpose": "助学"})
     assert "是金秋助学专项资金，只用于该项目的申请，不能用于帮扶计划" in messages_of(refused)

@@ -23,7 +23,10 @@ from tests.unit.hardship.programmes.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
 P, A = AidProgramme, ApplicationStatus
-TODAY = timezone.localdate()
+def today():
+    """Today where the product counts days (Asia/Shanghai), asked when used: a module-level date
+    goes stale when a run crosses midnight there."""
+    return timezone.localdate()
 LIST = "/hardship/programmes/"
 
 
@@ -53,7 +56,7 @@ def emergency(orgs, people, funds, *, by=None, name="陈立军", resident_id="11
                                     region_code="110108", address="海淀区学院路1号", work_unit="某物流公司",
                                     cause="disaster")
     return apply_for_programme(programme=P.EMERGENCY, by=by or people["caseworker"], household=household,
-                               fund=funds[P.EMERGENCY], reason="家中失火", event_on=TODAY, requested_amount=amount)
+                               fund=funds[P.EMERGENCY], reason="家中失火", event_on=today(), requested_amount=amount)
 
 
 def schooling(people, funds, file, child):
@@ -64,7 +67,7 @@ def schooling(people, funds, file, child):
 
 def chaoyang_application(orgs, status):
     household = household_in_hardship(orgs["cy"], name="刘朝阳", resident_id="110105198001010024", region="110105")
-    return paid_application(programme=P.EMERGENCY, household=household, amount="1500.00", paid_on=TODAY,
+    return paid_application(programme=P.EMERGENCY, household=household, amount="1500.00", paid_on=today(),
                             fund=programme_fund(orgs["cy"], P.EMERGENCY, year=YEAR), number=f"BJ-CY-LS-{YEAR}-{status}",
                             status=status)
 
@@ -87,7 +90,7 @@ def test_a_reviewer_sees_an_application_awaiting_approval_and_not_one_they_prepa
     [row] = work.rows
     assert row.cells[0] == f'<a href="{LIST}{waiting.pk}/#action-approve">{waiting.number}</a>'
     assert [str(cell) for cell in row.cells[1:]] == ["金秋助学", "王建国", "¥3,000.00",
-                                                     f"{TODAY.year}年{TODAY.month}月{TODAY.day}日", "待审批"]
+                                                     f"{today().year}年{today().month}月{today().day}日", "待审批"]
     [metric] = card.metrics
     assert (metric.label, metric.value, metric.url) == ("待审批的帮扶项目申请", 1, f"{LIST}?work=approve#applications")
     page = client.get(LIST, {"work": "approve"})
@@ -129,7 +132,7 @@ def test_the_caseworker_sees_an_approved_unpaid_application_and_not_a_paid_one(c
     emergency(orgs, people, funds, name="周建华", resident_id="110108198505050010")  # still awaiting approval
     paid_application(programme=P.SPRING_FESTIVAL, household=household_in_hardship(orgs["hd"], name="李春梅",
                      resident_id="110108198003030028"), fund=funds[P.SPRING_FESTIVAL], amount="1000.00",
-                     paid_on=TODAY, number=f"BJ-HD-SNW-{YEAR}-9")
+                     paid_on=today(), number=f"BJ-HD-SNW-{YEAR}-9")
     chaoyang_application(orgs, A.APPROVED)
     response = home(client, people["caseworker"])
     assert listed(response) == [approved.number]
@@ -170,7 +173,7 @@ def test_the_home_reads_as_many_queries_for_eight_applications_as_for_one(
         file, _child = family_on_file(orgs["hd"], prepared_by=people["caseworker"], name=f"王{number}",
                                       resident_id=f"1101081975{number:02d}010017", number=f"BJ-HD-KN-{YEAR}-{number:04d}")
         return paid_application(programme=P.SPRING_FESTIVAL, household=file.household, file=file,
-                                fund=funds[P.SPRING_FESTIVAL], amount="1000.00", paid_on=TODAY,
+                                fund=funds[P.SPRING_FESTIVAL], amount="1000.00", paid_on=today(),
                                 number=f"BJ-HD-SNW-{YEAR}-{number}", status=status)
 
     application(1)
