@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.models import (
@@ -63,9 +64,20 @@ def mask_resident_id(number: str | None) -> str:
 
 
 def cn_day(day: date | None) -> str:
+    """2026年12月22日 in every language: for a form's typed value that its field reads back (the
+    resident-ID script's birth dates) and for what is printed or stored in Chinese. A page's own
+    words use `day_label`."""
     if day is None:
         return ""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def day_label(day: date | None) -> str:
+    """A day as the reader's language writes it (Django's DATE_FORMAT, as a template's
+    |date:"DATE_FORMAT"): 2026年12月22日 in Chinese, Dec. 22, 2026 in English."""
+    if day is None:
+        return ""
+    return date_format(day, "DATE_FORMAT")
 
 
 def person_name(user) -> str:
@@ -223,7 +235,7 @@ def _actor(event: AuditEvent) -> str:
     if event.actor_id and event.actor is not None:
         name = person_name(event.actor)
         username = event.actor.get_username()
-        return name if name == username else f"{name}（{username}）"
+        return name if name == username else _("%(name)s（%(username)s）") % {"name": name, "username": username}
     if event.actor_label.startswith("system:"):
         return _("系统（%(job)s）") % {"job": event.actor_label.removeprefix("system:")}
     return event.actor_label
@@ -235,21 +247,21 @@ def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Docum
         return str(labels.get(event.name) or EVENT_NAMES.get(event.name, event.name))
     if event.action == AuditAction.DOCUMENT_ISSUED:
         document = documents.get(data.get("document_id"))
-        title = document.title if document else event.name
+        title = document.shown_title if document else event.name
         return _("生成文书：%(title)s") % {"title": title}
     if event.action == AuditAction.DEADLINE:
         name = clock_name(data.get("clock", ""))
         if event.name == "breach":
             return _("%(clock)s届满未完成（%(due)s）") % {
-                "clock": name, "due": cn_day(_iso_date(data.get("due_on")))}
+                "clock": name, "due": day_label(_iso_date(data.get("due_on")))}
         if event.name == "extend":
             return _("%(clock)s延期") % {"clock": name}
         if event.name == "elapsed":
-            return _("%(clock)s期满（%(due)s）") % {"clock": name, "due": cn_day(_iso_date(data.get("due_on")))}
+            return _("%(clock)s期满（%(due)s）") % {"clock": name, "due": day_label(_iso_date(data.get("due_on")))}
         return _("%(clock)s：%(change)s") % {"clock": name, "change": event.name}
     if event.action == AuditAction.EXPORT and event.name == "download_document":
         document = documents.get(data.get("document_id"))
-        return _("下载文书：%(title)s") % {"title": document.title if document else data.get("document_id")}
+        return _("下载文书：%(title)s") % {"title": document.shown_title if document else data.get("document_id")}
     if event.name in EVENT_NAMES:
         return str(EVENT_NAMES[event.name])
     return f"{event.get_action_display()} {event.name}".strip()
@@ -314,7 +326,7 @@ def _deadline_lines(data: dict) -> tuple[list[str], list[str], list[str]]:
     changes = data.get("deadlines") or {}
     opened = [
         _("%(clock)s：%(due)s届满%(provisional)s") % {
-            "clock": clock_name(item.get("clock", "")), "due": cn_day(_iso_date(item.get("due_on"))),
+            "clock": clock_name(item.get("clock", "")), "due": day_label(_iso_date(item.get("due_on"))),
             "provisional": _("（暂定）") if item.get("provisional") else ""}
         for item in changes.get("opened", [])
     ]

@@ -195,8 +195,11 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 # Our own strings are written in Chinese; locale/ holds their English. viewflow ships an
 # empty Chinese catalog, so its strings are translated in locale_vendor/ — kept apart so
-# `makemessages` on our code can never drop them.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor" / "viewflow"]
+# `makemessages` on our code can never drop them. Its English catalog puts viewflow's words in
+# ours ("Assign" is "Claim", "Queue" "To claim"); it comes first because makemessages copies the
+# viewflow msgids our template overrides repeat into locale/en as themselves ("Queue" = "Queue"),
+# which would otherwise win. Only English msgids live there, so no string of ours is shadowed.
+LOCALE_PATHS = [BASE_DIR / "locale_vendor" / "viewflow", BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

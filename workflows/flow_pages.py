@@ -26,7 +26,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import URLResolver
-from django.utils.translation import gettext as _
+from django.utils.html import format_html
+from django.utils.translation import gettext as _, gettext_lazy
 from viewflow.workflow.flow import FlowAppViewset, views as flow_views
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -70,13 +71,29 @@ class DashboardView(flow_views.DashboardView):
 
 
 class ProcessListView(flow_views.DashboardProcessListView):
-    """流程列表: the flow's processes in the user's subtrees, newest first."""
+    """流程列表: the flow's processes in the user's subtrees, newest first, each named by its
+    brief (the case's number and parties, or the file's) linking to its page, where viewflow showed
+    the process id; viewflow's own headers ("Process id", "Brief", "Active tasks") were never
+    translatable (made from the attributes' names), so each column says its own."""
 
     viewset = None
+    columns = ("process_brief", "created", "finished", "active_tasks")
+
+    def process_brief(self, process):
+        address = self.request.resolver_match.flow_viewset.reverse("process_detail", args=[process.pk])
+        return format_html('<a href="{}">{}</a>', address, process.brief)
+
+    process_brief.short_description = gettext_lazy("摘要")
+
+    def active_tasks(self, process):
+        return process.active_tasks_count
+
+    active_tasks.short_description = gettext_lazy("未完成任务")
 
     def get_queryset(self):
         visible = self.viewset.visible_processes(self.request.user).values("pk")
-        return super().get_queryset().filter(pk__in=visible).order_by("-created")
+        return super().get_queryset().filter(pk__in=visible).select_related(
+            *getattr(self.model, "brief_reads", ())).order_by("-created")  # the briefs, read with the rows
 
 
 class ScopedBulkMixin(LoginRequiredMixin):

@@ -23,6 +23,8 @@ class DisputeProcess(Process):
     # How the workbench home (workflows.home.unassigned_tasks) and the queues reach the
     # organisation that owns a task: process → case → organisation.
     organisation_lookup = "case__organisation"
+    # What its brief (DisputeFlow.process_summary_template) reads, joined by a list of processes.
+    brief_reads = ("case__worker", "case__employer")
 
     class Meta:
         verbose_name = _("调解流程")
@@ -57,6 +59,7 @@ class HardshipProcess(Process):
     )
 
     organisation_lookup = "file__organisation"
+    brief_reads = ("file__household__head",)
 
     class Meta:
         verbose_name = _("帮扶流程")
@@ -79,6 +82,7 @@ class ObjectionProcess(Process):
     )
 
     organisation_lookup = "objection__file__organisation"
+    brief_reads = ("objection__file__household__head",)
 
     class Meta:
         verbose_name = _("异议核查流程")

@@ -30,8 +30,8 @@ from cases.models.dispute.service import (
     ScanKind,
     ServiceMethod,
     ServiceParty,
-    cn_day,
     current_service,
+    day_label,
     electronic_consent,
     party_name,
 )
@@ -141,7 +141,7 @@ def record_service(case: DisputeCase, *, by, reason: str = "", document=None, pa
     if corrects is None and current is not None:
         raise ValidationError({"document": _(
             "《%(title)s》已于%(on)s送达%(party)s；如原记录有误，请登记更正并写明理由。") % {
-            "title": document.title, "on": cn_day(current.served_on), "party": current.get_party_display()}})
+            "title": document.title, "on": day_label(current.served_on), "party": current.get_party_display()}})
     if corrects is not None and (current is None or corrects.pk != current.pk):
         raise ValidationError({"corrects": _("只能更正该文书对该当事人现行有效的送达记录。")})
     errors = {}
@@ -196,7 +196,7 @@ def start_clocks(case: DisputeCase, *, by, today=None) -> dict:
         start = _service_start(rule, record)
         if start is None:
             continue
-        note = _("自《%(title)s》送达之日（%(on)s）起算") % {"title": record.document.title, "on": cn_day(start)}
+        note = _("自《%(title)s》送达之日（%(on)s）起算") % {"title": record.document.title, "on": day_label(start)}
         change = deadlines.start_from_service(rule=rule, subject=case, organisation=case.organisation,
                                               served_on=start, note=note, assignee=case.deadline_assignee)
         if change:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 
 Context = dict[str, Any]
@@ -99,6 +101,18 @@ def addressees_of(code: str, variant: str) -> tuple[str, ...]:
     if kind is None or kind.addressees is None:
         return ()
     return kind.addressees(variant)
+
+
+def shown_title(document) -> str:
+    """A document's title as a page names it, in the reader's language: its kind's title (受理通知书,
+    "Notice of acceptance" in English) when it was issued under that title, else the title it bears
+    (a title its context set). The PDF keeps the Chinese title it was issued with."""
+    kind = _REGISTRY.get(document.kind)
+    if kind is None or not isinstance(kind.title, Promise):
+        return document.title
+    with translation.override(settings.LANGUAGE_CODE):
+        issued_as = str(kind.title)
+    return str(kind.title) if document.title == issued_as else document.title
 
 
 def served_kinds() -> list[DocumentKind]:

@@ -98,7 +98,7 @@ class ScheduleDetailView(OrgAdminsOnly, TemplateView):
             schedule=schedule, days=days, form=form, may_decide=may_decide, preview=preview,
             moves=[{"move": move, "subject": _subject_label(move.deadline), "clock": move.deadline.rule.name,
                     "assignee": selectors.person_name(move.deadline.assignee),
-                    "old": selectors.cn_day(move.old_due), "new": selectors.cn_day(move.new_due)}
+                    "old": selectors.day_label(move.old_due), "new": selectors.day_label(move.new_due)}
                    for move in preview.moves],
             holidays=sum(1 for day in days if day.kind == DayKind.HOLIDAY),
             workdays=sum(1 for day in days if day.kind == DayKind.WORKDAY),

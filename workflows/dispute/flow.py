@@ -481,7 +481,7 @@ class DisputeFlow(flow.Flow):
     # the same task at once, the second waits and then sees what the first did.
     lock_impl = door_aware_lock  # viewflow's select_for_update_lock, which the case reads (flow_lock.py)
 
-    process_summary_template = _("{{ process.case.number }} {{ process.case.worker }} 诉 {{ process.case.employer }}（{{ process.case.get_status_display }}）")
+    process_summary_template = _("{{ process.case }}（{{ process.case.get_status_display }}）")  # number and parties_title
 
     start = flow.StartHandle(this.start_case).Annotation(title=_("登记后启动")).Next(this.decide_acceptance)
 

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Role
@@ -106,8 +107,7 @@ def consent_summary(consent) -> str:
     recorder = consent.recorded_by
     recorder_name = f"{recorder.last_name}{recorder.first_name}".strip() or recorder.get_username()
     return _("%(party)s于%(on)s%(decision)s（%(method)s；表示意见的人：%(by)s；登记人：%(recorder)s）") % {
-        "party": consent.get_party_display(), "on": f"{consent.decided_on.year}年{consent.decided_on.month}月"
-                                                     f"{consent.decided_on.day}日",
+        "party": consent.get_party_display(), "on": date_format(consent.decided_on, "DATE_FORMAT"),
         "decision": consent.get_decision_display(), "method": consent.get_method_display(),
         "by": consent.given_by, "recorder": recorder_name}
 

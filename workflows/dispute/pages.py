@@ -201,11 +201,8 @@ class RegisterView(LoginRequiredMixin, TemplateView):
             forms.main.add_error(None, str(error))
             return None
         case = result.case
-        applicant, respondent = case.workers_label, case.employer.name
-        if case.applicant_side == "employer":
-            applicant, respondent = respondent, applicant
-        messages.success(self.request, _("已登记案件%(number)s（%(applicant)s 诉 %(respondent)s），受理审查已进入待领取。") % {
-            "number": case.number, "applicant": applicant, "respondent": respondent})
+        messages.success(self.request, _("已登记案件%(number)s（%(title)s），受理审查已进入待领取。") % {
+            "number": case.number, "title": case.parties_title})
         return HttpResponseRedirect(case_url(case))
 
     def get_context_data(self, *, forms, review=None, **kwargs):

@@ -27,7 +27,7 @@ from cases.models.dispute.representation import (
     REPRESENTATIVE_STATES,
     WORKER_LIST_STATES,
     case_workers,
-    party_role,
+    party_role_label,
 )
 from cases.models.dispute.states import CASE_HANDLERS
 from cases.platform.transitions import TransitionOutcome, apply
@@ -98,7 +98,7 @@ def submit_representation(case, which: str, form, *, by) -> TransitionOutcome | 
 
 def _agent_row(case, agent) -> dict:
     return {
-        "agent": agent, "role": party_role(case, agent.side), "side": agent.get_side_display(),
+        "agent": agent, "role": party_role_label(case, agent.side), "side": agent.get_side_display(),
         "worker": agent.worker.name if agent.worker_id else "", "kind": agent.get_kind_display(),
         "authority": agent.get_authority_display(), "powers": agent.powers_text(),
         "may_settle": agent.may_settle, "active": agent.revoked_on is None,
@@ -117,7 +117,8 @@ def representation_panel(case, user) -> dict:
               .order_by("side", "valid_from", "pk")]
     return {
         "applicant": PartySide(case.applicant_side).label,
-        "worker_role": party_role(case, PartySide.WORKER), "employer_role": party_role(case, PartySide.EMPLOYER),
+        "worker_role": party_role_label(case, PartySide.WORKER),
+        "employer_role": party_role_label(case, PartySide.EMPLOYER),
         "count": case.worker_count, "collective": case.collective,
         "workers": [{"name": row.worker.name, "position": row.position, "representative": row.is_representative,
                      "masked_id": mask_resident_id(row.worker.resident_id)} for row in workers],

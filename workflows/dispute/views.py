@@ -26,7 +26,6 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views import generic
 from django_filters import ChoiceFilter, FilterSet, ModelChoiceFilter, fields as filter_fields
@@ -279,13 +278,20 @@ class CaseTaskFilter(FilterSet):
         return queryset.filter(deadline_due__gt=warning_until(today))
 
 
-class CaseColumns:
-    """Columns that name the case a task belongs to."""
+class CaseColumns(TaskAddressColumns):
+    """Columns that name the case a task belongs to (tasks read with their case, worker and
+    employer: CASE_COLUMNS). The case's number links to the task, where viewflow's "#2/4" did."""
 
     def case_number(self, task):
-        return task.process.disputeprocess.case.number
+        return format_html('<a href="{}">{}</a>', self.task_address(task, "index"),
+                           task.process.disputeprocess.case.number)
 
     case_number.short_description = gettext_lazy("案件编号")
+
+    def parties(self, task):
+        return task.process.disputeprocess.case.parties_title  # 王秀英 诉 北京某科技有限公司, as a case is titled
+
+    parties.short_description = gettext_lazy("当事人")
 
     def worker(self, task):
         return task.process.disputeprocess.case.worker.name
@@ -303,12 +309,13 @@ class CaseColumns:
     task_title.short_description = gettext_lazy("阶段")
 
 
-class UrgencyColumns(PinLocationOnChange, CellsAtOnce, TaskAddressColumns, CaseColumns):
+class UrgencyColumns(PinLocationOnChange, CellsAtOnce, CaseColumns):
     """The columns of the queues sorted by legal urgency (tasks from page_tasks), their rows'
-    cells written at once (workflows/list_pages.py)."""
+    cells written at once (workflows/list_pages.py). A row starts with its case's number, linking
+    to the task (as the home's lists do), and the parties beside it; no "#2/4"."""
 
     filterset_class = CaseTaskFilter
-    columns = ("task_id", "case_number", "worker", "employer", "total_claimed", "task_title", "deadline")
+    columns = ("case_number", "worker", "employer", "total_claimed", "task_title", "deadline")
     template_name = "workflows/dispute/dispute/urgency_tasks_list.html"
 
     row_filter: dict  # the page's rows: inbox_filter or queue_filter of the user
@@ -325,13 +332,8 @@ class UrgencyColumns(PinLocationOnChange, CellsAtOnce, TaskAddressColumns, CaseC
         return CountedPaginator(queryset, per_page, count=counter.count, orphans=orphans,
                                 allow_empty_first_page=allow_empty_first_page, **kwargs)
 
-    def task_id(self, task):
-        return mark_safe(f'<a href="{self.task_address(task, "index")}">#{task.process_id}/{task.pk}</a>')
-
-    task_id.short_description = flow_views.FlowInboxListView.task_id.short_description
-
     def case_number(self, task):
-        return task.case_number
+        return format_html('<a href="{}">{}</a>', self.task_address(task, "index"), task.case_number)
 
     case_number.short_description = CaseColumns.case_number.short_description
 
@@ -422,7 +424,7 @@ class QueueView(ClaimLinkColumn, UrgencyColumns, flow_views.FlowQueueListView):
 
 
 class ArchiveView(CaseColumns, flow_views.FlowArchiveListView):
-    columns = ("task_id", "case_number", "task_title", "created", "finished")
+    columns = ("case_number", "parties", "task_title", "created", "finished")
 
     @viewprop
     def queryset(self):
@@ -464,7 +466,7 @@ class TaskListView(CaseColumns, flow_views.DashboardTaskListView):
     """任务列表: every task of cases the user reads, newest first; an open task with its case's
     nearest legal deadline (its queue row's), which the team board's links filter by."""
 
-    columns = ("task_id", "case_number", "flow_task", "created", "owner", "deadline")
+    columns = ("case_number", "parties", "task_title", "created", "owner", "deadline")
     filterset_class = TeamTaskFilter
 
     @viewprop

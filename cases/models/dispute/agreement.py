@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
@@ -190,7 +191,7 @@ def _check_refusal(agreement: Agreement, today: date, refused_on: date | None, r
             errors["refused_on"] = _("被申请人表示不履行的日期不能晚于今天。")
         elif agreement.effective_on and refused_on < agreement.effective_on:
             errors["refused_on"] = _("被申请人表示不履行的日期不能早于调解协议生效日期（%(date)s）。") % {
-                "date": f"{agreement.effective_on.year}年{agreement.effective_on.month}月{agreement.effective_on.day}日"}
+                "date": date_format(agreement.effective_on, "DATE_FORMAT")}
         if not refusal_note:
             errors["refusal_note"] = _("请写明被申请人以何种方式表示不履行（如书面函件、电话告知调解员）。")
     elif refusal_note:

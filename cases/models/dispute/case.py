@@ -150,9 +150,16 @@ class DisputeCase(BoundedFields, ConsentTransitions, MediationTransitions, Recus
         ]
 
     def __str__(self):
+        return f"{self.number} {self.parties_title}"
+
+    @property
+    def parties_title(self) -> str:
+        """王秀英 诉 北京某科技有限公司, the applicant first: the one pattern every page and message
+        titles a case by ("v." in English)."""
+        applicant, respondent = self.workers_label, self.employer.name
         if self.applicant_side == PartySide.EMPLOYER:
-            return f"{self.number} {self.employer} 诉 {self.workers_label}"
-        return f"{self.number} {self.workers_label} 诉 {self.employer}"
+            applicant, respondent = respondent, applicant
+        return _("%(applicant)s 诉 %(respondent)s") % {"applicant": applicant, "respondent": respondent}
 
     @property
     def workers_label(self) -> str:

@@ -33,7 +33,7 @@ from django_fsm import transition
 from cases.models.actors import person
 from cases.models.audit import ImmutableError
 from cases.models.bounds import BoundedFields
-from cases.models.dispute.service import ScanKind, cn_day
+from cases.models.dispute.service import ScanKind, day_label
 from cases.models.dispute.states import S, may_handle
 from cases.models.encrypted import EncryptedCharField
 from cases.models.history import HistoricalRecords
@@ -68,6 +68,15 @@ def respondent_side(case) -> str:
 def party_role(case, side: str) -> str:
     """申请人 or 被申请人, as the documents label `side` of `case`."""
     return APPLICANT if side == (case.applicant_side or PartySide.WORKER) else RESPONDENT
+
+
+# The same two roles in the reader's language, for the pages (a document prints them in Chinese).
+ROLE_LABELS = {APPLICANT: _("申请人"), RESPONDENT: _("被申请人")}
+
+
+def party_role_label(case, side: str) -> str:
+    """申请人 or 被申请人 as a page shows it: Applicant or Respondent in English."""
+    return str(ROLE_LABELS[party_role(case, side)])
 
 
 class AgentKind(models.TextChoices):
@@ -214,7 +223,7 @@ class Agent(BoundedFields, models.Model):
             if self.revoked_on > today:
                 errors["revoked_on"] = _("解除委托日期不能晚于今天。")
             elif self.valid_from and self.revoked_on < self.valid_from:
-                errors["revoked_on"] = _("解除委托日期不能早于委托日期（%(on)s）。") % {"on": cn_day(self.valid_from)}
+                errors["revoked_on"] = _("解除委托日期不能早于委托日期（%(on)s）。") % {"on": day_label(self.valid_from)}
             if not (self.revocation_reason or "").strip():
                 errors["revocation_reason"] = _("请写明解除委托的原因（如当事人解除委托、代理人辞去委托）。")
 
@@ -297,7 +306,7 @@ def check_signing_agent(case, signatory: str, agent, day) -> Agent | None:
             "name": agent.name, "side": agent.get_side_display(), "other": PartySide(signatory).label}})
     if not agent.is_active_on(day):
         raise ValidationError({"signed_by_agent": _("%(name)s的委托已于%(on)s解除（或尚未开始），不能代为签名。") % {
-            "name": agent.name, "on": cn_day(agent.revoked_on or agent.valid_from)}})
+            "name": agent.name, "on": day_label(agent.revoked_on or agent.valid_from)}})
     if agent.authority != Authority.SPECIAL:
         raise ValidationError({"signed_by_agent": _(
             "委托代理人%(name)s为一般授权，不能代当事人签署调解协议：代为达成调解协议、签署调解协议书须有当事人的特别授权，"
@@ -334,7 +343,7 @@ class RepresentationTransitions(models.Model):
             raise ValidationError({"agent": _("请选择本案登记的委托代理人。")})
         if agent.revoked_on is not None:
             raise ValidationError({"agent": _("%(name)s的委托已于%(on)s解除。") % {
-                "name": agent.name, "on": cn_day(agent.revoked_on)}})
+                "name": agent.name, "on": day_label(agent.revoked_on)}})
         agent.revoked_on = as_date(revoked_on, "revoked_on") or timezone.localdate()
         agent.revocation_reason, agent.revoked_by = reason.strip(), person(by)
         agent.full_clean(exclude=["scan"])

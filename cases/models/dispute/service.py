@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
@@ -87,8 +88,10 @@ def normalise_address(channel: str, address: str) -> str:
     return address.lower() if channel == ElectronicChannel.EMAIL else address
 
 
-def cn_day(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def day_label(day) -> str:
+    """A day in the reader's language, for the refusals below (as cases.selectors.day_label,
+    which a model cannot import): 2026年12月22日, or Dec. 22, 2026 in English."""
+    return date_format(day, "DATE_FORMAT")
 
 
 class Immutable:
@@ -152,7 +155,7 @@ class ElectronicServiceConsent(Immutable, BoundedFields, models.Model):
             errors["given_on"] = _("同意电子送达的日期不能晚于今天。")
         elif self.given_on and self.case_id and self.given_on < self.case.received_on:
             errors["given_on"] = _("同意电子送达的日期不能早于收到调解申请的日期（%(on)s）。") % {
-                "on": cn_day(self.case.received_on)}
+                "on": day_label(self.case.received_on)}
         if errors:
             raise ValidationError(errors)
 
@@ -258,7 +261,7 @@ class ServiceRecord(Immutable, BoundedFields, models.Model):
             made_on = timezone.localdate(self.document.created_at)
             if self.served_on < made_on:
                 errors["served_on"] = _("送达日期不能早于文书制作的日期（%(on)s）：文书制作之前不能送达。") % {
-                    "on": cn_day(made_on)}
+                    "on": day_label(made_on)}
 
     def _check_proof(self, errors):
         method = self.method
@@ -292,7 +295,7 @@ class ServiceRecord(Immutable, BoundedFields, models.Model):
                 "party": self.get_party_display(), "address": consent.address}
         elif self.served_on and consent.given_on > self.served_on:
             errors["method"] = _("%(party)s于%(on)s才同意电子送达，此前不能电子送达。") % {
-                "party": self.get_party_display(), "on": cn_day(consent.given_on)}
+                "party": self.get_party_display(), "on": day_label(consent.given_on)}
 
 
 def current_service(document, party: str) -> ServiceRecord | None:

@@ -217,7 +217,8 @@ class HardshipFile(BoundedFields, HardshipCareTransitions, StatusModel):
         indexes = [models.Index(fields=["organisation", "status"], name="hardship_org_status_idx")]
 
     def __str__(self):
-        return f"{self.number or _('待建档')} {self.household.head.name}家庭（{self.get_status_display()}）"
+        return _("%(number)s %(head)s家庭（%(status)s）") % {
+            "number": self.number or _("待建档"), "head": self.household.head.name, "status": self.get_status_display()}
 
     @property
     def deadline_assignee(self):

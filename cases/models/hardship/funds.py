@@ -55,7 +55,7 @@ class Fund(models.Model):
 
     def __str__(self):
         kind = self.get_programme_display() if self.programme else self.get_aid_type_display()
-        return f"{self.name}（{self.year}年{kind}）"
+        return _("%(name)s（%(year)s年%(kind)s）") % {"name": self.name, "year": self.year, "kind": kind}
 
     def clean(self):
         super().clean()
@@ -143,7 +143,8 @@ class AidPlan(BoundedFields, models.Model):
         ordering = ["file", "pk"]
 
     def __str__(self):
-        return f"{self.get_aid_type_display()} ¥{self.amount:,.2f}（{self.get_status_display()}）"
+        return _("%(aid_type)s %(amount)s（%(status)s）") % {
+            "aid_type": self.get_aid_type_display(), "amount": f"¥{self.amount:,.2f}", "status": self.get_status_display()}
 
     def paid(self) -> Decimal:
         return self.disbursements.aggregate(total=Sum("amount"))["total"] or ZERO

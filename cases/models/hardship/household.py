@@ -77,7 +77,7 @@ class Household(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.head.name}家庭（{self.region_code}）"
+        return _("%(head)s家庭（%(region)s）") % {"head": self.head.name, "region": self.region_code}
 
 
 class Relation(models.TextChoices):

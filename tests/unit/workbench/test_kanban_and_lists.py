@@ -2,7 +2,12 @@
 legal deadline left (not "#2/4"), and claim with 领取 as every other page does; 任务列表 shows each
 open task's deadline; the lists the home links to open for each role that sees them."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from freezegun import freeze_time
 
 from cases.models import HardshipStatus
@@ -186,3 +191,134 @@ def test_a_task_page_names_the_case_and_the_step_in_its_breadcrumbs(client, orgs
     crumbs = text(response).split('vf-card__breadcrumbs">')[1].split("</h2>")[0]
     assert case.number in crumbs and "受理审查" in crumbs and ">办理</a>" in crumbs
     assert f"#{task.process_id}" not in crumbs and f"#{task.pk}" not in crumbs
+
+
+# -- the task lists: each row starts with the case or the file, in words, not "#2/4" ---------------
+
+TASK_IDS = re.compile(r"#\d+/\d+")  # viewflow's "#process/task"
+
+
+def row_of(html: str, task) -> str:
+    return re.search(rf'<tr[^>]*data-row-id="{task.pk}".*?</tr>', html, re.S).group(0)
+
+
+def test_the_dispute_inbox_and_queue_start_each_row_with_the_case_number_linking_to_the_task(client, orgs, people):
+    mine, waiting = cases_in_queue(orgs, people, 2)
+    claimed(mine, people["mediator"])
+    client.force_login(people["mediator"])
+    for address, case in (("/dispute/inbox/", mine), ("/dispute/queue/", waiting)):
+        with freeze_time(at(READ)):
+            response = client.get(address)
+        assert response.status_code == 200
+        html = text(response)
+        task = acceptance_task(case)
+        row = row_of(html, task)
+        first_cell = re.search(r"<td[^>]*>(.*?)</td>", row, re.S).group(1)
+        assert first_cell == f'<a href="/dispute/{task.process_id}/decide_acceptance/{task.pk}/">{case.number}</a>'
+        assert "王秀英" in row and "北京某科技有限公司" in row, address
+        assert not TASK_IDS.search(html) and ">编号</span>" not in html, address
+
+
+def test_the_dispute_task_list_names_the_case_its_parties_and_the_step(client, orgs, people):
+    [case] = cases_in_queue(orgs, people, 1)
+    task = acceptance_task(case)
+    client.force_login(people["lead"])
+    with freeze_time(at(READ)):
+        html = text(client.get("/dispute/tasks/"))
+    row = row_of(html, task)
+    assert f'<a href="/dispute/{task.process_id}/decide_acceptance/{task.pk}/">{case.number}</a>' in row
+    assert "王秀英 诉 北京某科技有限公司" in row and "受理审查" in row
+    assert not TASK_IDS.search(html) and "Decide Acceptance" not in html
+
+
+@pytest.mark.parametrize("role, address", [("reviewer", "/hardship/queue/"), ("reviewer", "/hardship/tasks/"),
+                                           ("caseworker", "/hardship/inbox/")])
+def test_a_hardship_task_list_starts_each_row_with_the_file_and_the_household(client, orgs, people, role, address):
+    ready = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.AWAITING_APPROVAL,
+                          prepared_by=people["caseworker"], number="BJ-HD-KN-2026-0007")
+    task = task_at(ready, HardshipFlow.approve)
+    visiting = file_in_state(household_in_hardship(orgs["hd"], name="李四", resident_id="110108198001010016"),
+                             HardshipStatus.APPLIED, prepared_by=people["caseworker"])
+    held = task_at(visiting, HardshipFlow.home_visit, owner=people["caseworker"])
+    client.force_login(people[role])
+    response = client.get(address)
+    assert response.status_code == 200
+    html = text(response)
+    shown, number, household = (held, "待建档", "李四家庭") if role == "caseworker" else (task, "BJ-HD-KN-2026-0007", "王建国家庭")
+    row = row_of(html, shown)
+    link = re.search(r"<td[^>]*>(<a href=\"[^\"]*\">[^<]*</a>)</td>", row).group(1)
+    assert link.startswith(f'<a href="/hardship/{shown.process_id}/{shown.flow_task.name}/{shown.pk}/">{number}')
+    assert f"<td class=\"vf-list__table-cell-text\">{household}</td>" in row
+    assert not TASK_IDS.search(html) and ">编号</span>" not in html
+
+
+def test_the_hardship_queue_reads_as_many_queries_for_five_rows_as_for_one(client, orgs, people):
+    def approval(number):
+        household = household_in_hardship(orgs["hd"], name=f"王{number}", resident_id=f"1101081975{number:02d}010017")
+        task_at(file_in_state(household, HardshipStatus.AWAITING_APPROVAL, prepared_by=people["caseworker"]),
+                HardshipFlow.approve)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/hardship/queue/").status_code == 200
+        return len(captured)
+
+    client.force_login(people["reviewer"])
+    approval(1)
+    client.get("/hardship/queue/")  # warm per-process caches (content types)
+    one = queries()
+    for number in range(2, 6):
+        approval(number)
+    assert queries() == one
+
+
+@pytest.mark.parametrize("address", ["/dispute/tasks/", "/dispute/flows/"])
+def test_the_dispute_task_and_process_lists_read_as_many_queries_for_five_cases_as_for_one(
+        client, orgs, people, address):
+    def queries():
+        with freeze_time(at(READ)), CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    cases_in_queue(orgs, people, 1)
+    client.force_login(people["lead"])
+    queries()  # warm per-process caches
+    one = queries()
+    cases_in_queue(orgs, people, 4)
+    assert queries() == one
+
+
+@pytest.mark.parametrize("address", ["/dispute/flows/", "/hardship/flows/"])
+def test_the_process_list_names_each_process_in_words(client, orgs, people, address):
+    [case] = cases_in_queue(orgs, people, 1)
+    ready = file_in_state(household_in_hardship(orgs["hd"]), HardshipStatus.AWAITING_APPROVAL,
+                          prepared_by=people["caseworker"])
+    task_at(ready, HardshipFlow.approve)
+    client.force_login(people["lead" if address.startswith("/dispute") else "reviewer"])
+    with freeze_time(at(READ)):
+        response = client.get(address)
+    assert response.status_code == 200
+    html = text(response)
+    assert not [word for word in ("Process id", "Active tasks", ">Brief<") if word in html]
+    assert ">摘要</span>" in html and ">未完成任务</span>" in html
+    named = f"{case.number} 王秀英 诉 北京某科技有限公司" if address.startswith("/dispute") else "待建档 王建国家庭"
+    assert re.search(rf'<a href="{address.split("flows/")[0]}\d+/">{named}', html)
+
+
+# -- viewflow's English, in the product's words ---------------------------------------------------
+
+def test_the_english_claim_page_and_menu_say_claim_my_tasks_and_to_claim(client, orgs, people):
+    [case] = cases_in_queue(orgs, people, 1)
+    task = acceptance_task(case)
+    client.force_login(people["mediator"])
+    with freeze_time(at(READ)), translation.override("zh-hans"):  # LocaleMiddleware would leave English active
+        response = client.get(f"/dispute/{task.process_id}/decide_acceptance/{task.pk}/assign/",
+                              HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = text(response)
+    assert ">Claim</span>" in html and ">Claim and continue</span>" in html and "<a>Claim</a>" in html
+    assert "Assign" not in html
+    menu = re.findall(r'mdc-list-item__content">\s*([^<]*?)\s*<', html)
+    assert "My tasks" in menu and "To claim" in menu
+    assert "Inbox" not in menu and "Queue" not in menu
+

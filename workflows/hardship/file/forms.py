@@ -46,7 +46,9 @@ class LodgeObjectionForm(ActionForm):
 
 class FundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, fund):
-        return f"{fund.name}（{fund.organisation.name}，{fund.year}年{fund.get_aid_type_display()}）"
+        return _("%(name)s（%(organisation)s，%(year)s年%(kind)s）") % {
+            "name": fund.name, "organisation": fund.organisation.name, "year": fund.year,
+            "kind": fund.get_aid_type_display()}
 
 
 class ProposeAidPlanForm(ActionForm):

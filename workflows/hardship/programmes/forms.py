@@ -42,8 +42,11 @@ class ProgrammeSearchForm(forms.Form):
 
 class FileChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, file):
-        category = f"，{file.get_category_display()}" if file.category else ""
-        return f"{file.number} {file.household.head.name}家庭（{file.organisation.name}{category}）"
+        names = {"number": file.number, "head": file.household.head.name, "organisation": file.organisation.name}
+        if file.category:
+            return _("%(number)s %(head)s家庭（%(organisation)s，%(category)s）") % {
+                **names, "category": file.get_category_display()}
+        return _("%(number)s %(head)s家庭（%(organisation)s）") % names
 
 
 class FilePickForm(forms.Form):
