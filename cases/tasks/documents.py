@@ -11,7 +11,9 @@ from typing import Any
 from celery import shared_task
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from cases.documents.registry import get_kind
 from cases.models import AuditEvent, Organisation
@@ -69,7 +71,17 @@ def issue_document_task(
     subject_type: str = "", subject_id: str | int = "", variant: str = "",
     by: int | str | None = None, context: dict[str, Any] | None = None,
 ) -> int:
-    """Issue version 1 of `kind` and return the Document's id; a retry returns the same id."""
+    """Issue version 1 of `kind` and return the Document's id; a retry returns the same id.
+    Built in Chinese whoever took the step: run eagerly (the embedded default), the task would
+    otherwise build its context in the language of the request that caused it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _issue_document(kind=kind, transition_event_id=transition_event_id, organisation_id=organisation_id,
+                               subject_type=subject_type, subject_id=subject_id, variant=variant, by=by,
+                               context=context)
+
+
+def _issue_document(*, kind, transition_event_id, organisation_id, subject_type, subject_id, variant, by,
+                    context) -> int:
     events = AuditEvent.objects.select_related("organisation", "actor")
     event = events.get(pk=transition_event_id) if transition_event_id else None
     if existing := issued_document(transition_event=event, kind=kind, variant=variant):
