@@ -36,23 +36,20 @@ class Found:
         return self.counted > COUNT_CAP
 
 
-def search_scope(user, within=None) -> list[int]:
-    """The ids of the organisations whose cases `user` searches: their subtrees, narrowed to
-    `within` when given."""
-    organisations = Organisation.objects.all() if within is None else Organisation.objects.filter(pk__in=within)
-    return list(scoped(organisations, user, via="self").values_list("pk", flat=True))
+def search_scope(user) -> list[int]:
+    """The ids of the organisations whose cases `user` searches: their subtrees."""
+    return list(scoped(Organisation.objects.all(), user, via="self").values_list("pk", flat=True))
 
 
-def search_cases(user, query: str = "", *, status: str = "", within=None, organisation_ids=None) -> Found:
+def search_cases(user, query: str = "", *, status: str = "", organisation_ids=None) -> Found:
     """Cases in `user`'s subtrees matching `query`, newest first.
 
     A case number, a worker's or employer's name match in part; a resident ID or a unified
     social credit code only in full, so that nobody can fish for identity numbers digit by digit.
-    `within`, when given, narrows the search further to those organisations. `organisation_ids`:
-    the organisations to search, which the caller has already resolved within the user's
-    subtrees (the search page, from what the request read once), taken as they are.
+    `organisation_ids`: the organisations to search, which the caller has already resolved
+    within the user's subtrees (the search page, from what the request read once), as they are.
     """
-    scope = list(organisation_ids) if organisation_ids is not None else search_scope(user, within)
+    scope = list(organisation_ids) if organisation_ids is not None else search_scope(user)
     cases = DisputeCase.objects.filter(organisation_id__in=scope)
     if status:
         cases = cases.filter(status=status)
