@@ -40,6 +40,7 @@ from cases.models import (
     YearlyReview,
 )
 from cases.disputes.search import search_cases  # noqa: F401  (case search lives there since issue 18)
+from cases.documents.registry import shown_title
 from cases.models.access import scoped  # noqa: F401  (imported from here by bench/queues.py)
 from cases.rules.calendar import working_days_between
 from cases.rules.deadlines import DayUnit, clock as clock_rule
@@ -247,7 +248,7 @@ def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Docum
         return str(labels.get(event.name) or EVENT_NAMES.get(event.name, event.name))
     if event.action == AuditAction.DOCUMENT_ISSUED:
         document = documents.get(data.get("document_id"))
-        title = document.shown_title if document else event.name
+        title = shown_title(document) if document else event.name
         return _("生成文书：%(title)s") % {"title": title}
     if event.action == AuditAction.DEADLINE:
         name = clock_name(data.get("clock", ""))
@@ -261,7 +262,7 @@ def _title(event: AuditEvent, labels: dict[str, str], documents: dict[int, Docum
         return _("%(clock)s：%(change)s") % {"clock": name, "change": event.name}
     if event.action == AuditAction.EXPORT and event.name == "download_document":
         document = documents.get(data.get("document_id"))
-        return _("下载文书：%(title)s") % {"title": document.shown_title if document else data.get("document_id")}
+        return _("下载文书：%(title)s") % {"title": shown_title(document) if document else data.get("document_id")}
     if event.name in EVENT_NAMES:
         return str(EVENT_NAMES[event.name])
     return f"{event.get_action_display()} {event.name}".strip()

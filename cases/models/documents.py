@@ -64,13 +64,6 @@ class Document(models.Model):
     def __str__(self):
         return f"{self.title}（v{self.version}）"
 
-    @property
-    def shown_title(self) -> str:
-        """The title as a page names it, in the reader's language (cases.documents.registry.shown_title)."""
-        from cases.documents.registry import shown_title  # the package's import registers every kind
-
-        return shown_title(self)
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableError("文书生成后不可修改；更正请生成新版本。")

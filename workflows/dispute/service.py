@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import ConcurrentTransition
 
+from cases.documents.registry import shown_title
 from cases.disputes.service import (
     NoticeService,
     case_notices,
@@ -62,7 +63,7 @@ def _consents(case) -> dict[str, list]:
 def _row(case, row: NoticeService, printed: dict) -> dict:
     certificate = printed.get((row.document.pk, row.party))
     return {
-        "notice": row, "title": row.document.shown_title, "version": row.document.version,
+        "notice": row, "title": shown_title(row.document), "version": row.document.version,
         "variant": variant_label(row.document.variant), "party": row.party_label, "addressee": row.addressee,
         "record": row.record, "corrections": len(row.corrected),
         "url": service_url(case, row.document, row.party),
@@ -171,7 +172,7 @@ class ServiceView(LoginRequiredMixin, TemplateView):
         else:
             if outcome is not None:
                 messages.success(request, _("已登记《%(title)s》向%(party)s%(addressee)s的送达。") % {
-                    "title": self.document.shown_title, "party": self.row.party_label, "addressee": self.row.addressee})
+                    "title": shown_title(self.document), "party": self.row.party_label, "addressee": self.row.addressee})
                 return HttpResponseRedirect(case_url(self.case) + "#case-service")
         messages.error(request, _("送达未登记：请按页面上的提示修改后再提交。"))
         return self.render_to_response(self.page_context(form))
@@ -211,7 +212,7 @@ class CertificateView(LoginRequiredMixin, View):
             messages.error(request, "；".join(error.messages))
             return HttpResponseRedirect(back)
         messages.success(request, _("已生成《%(title)s》的送达回证，请打印后送达时由签收人签名，再将扫描件随送达记录上传。") % {
-            "title": document.shown_title})
+            "title": shown_title(document)})
         return HttpResponseRedirect(reverse("workbench:case_document", args=[case.pk, certificate.pk]))
 
 
