@@ -96,6 +96,16 @@ class ProcessListView(flow_views.DashboardProcessListView):
             *getattr(self.model, "brief_reads", ())).order_by("-created")  # the briefs, read with the rows
 
 
+class ProcessDetailView(flow_views.DetailProcessView):
+    """A process's page (templates/viewflow/workflow/process_detail.html): its tasks read with their
+    holders, whom the page names (viewflow read each holder in a query of its own)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["task_list"] = context["task_list"].select_related("owner")
+        return context
+
+
 class ScopedBulkMixin(LoginRequiredMixin):
     """A bulk page over the posted tasks that lie in the subclass's `scope(user)`; any other id is
     ignored, so the page (and the form it posts back) names only the user's own tasks of this flow."""
@@ -184,6 +194,7 @@ class ScopedFlowAppViewset(FlowAppViewset):
     readers: tuple = ()  # the roles that read this flow's pages, each over its own subtree
     dashboard_view_class = DashboardView
     process_list_view_class = ProcessListView
+    process_detail_view_class = ProcessDetailView
     tasks_assign_view_class = BulkAssignView
     tasks_unassign_view_class = BulkUnassignView
 

@@ -67,7 +67,7 @@ from workflows.dispute.forms import (
 from workflows.dispute.schedule import views as schedule_views
 from workflows import page_scope
 from workflows.flow_pages import ScopedFlowAppViewset, TaskCard
-from workflows.list_pages import CellsAtOnce, CountedPaginator, PinLocationOnChange, TaskAddressColumns
+from workflows.list_pages import CellsAtOnce, CountedPaginator, OwnerColumn, PinLocationOnChange, TaskAddressColumns
 from workflows.models import DisputeQueueEntry
 
 CASE_PATH = "process__disputeprocess__case"
@@ -462,9 +462,10 @@ class TeamTaskFilter(flow_filters.DashboardTaskListViewFilter):
         fields = ["flow_task", "status", "owner", "deadline", "created", "finished"]
 
 
-class TaskListView(CaseColumns, flow_views.DashboardTaskListView):
-    """任务列表: every task of cases the user reads, newest first; an open task with its case's
-    nearest legal deadline (its queue row's), which the team board's links filter by."""
+class TaskListView(OwnerColumn, CaseColumns, flow_views.DashboardTaskListView):
+    """任务列表: every task of cases the user reads, newest first, its holder by name (OwnerColumn:
+    read with the tasks, CASE_COLUMNS); an open task with its case's nearest legal deadline (its
+    queue row's), which the team board's links filter by."""
 
     columns = ("case_number", "parties", "task_title", "created", "owner", "deadline")
     filterset_class = TeamTaskFilter

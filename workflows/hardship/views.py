@@ -33,7 +33,7 @@ from workflows.hardship import forms as f
 from workflows.hardship.file.access import household_editor_url
 from workflows.hardship.flow import CASEWORKERS, HARDSHIP_READERS, REVIEWERS, HardshipFlow, ObjectionFlow
 from workflows.hardship.objections import PREPARER_FIELDS, prepared_by_user
-from workflows.list_pages import TaskAddressColumns
+from workflows.list_pages import OwnerColumn, TaskAddressColumns
 
 FILE_PATH = "process__hardshipprocess__file"
 OBJECTION_FILE_PATH = "process__objectionprocess__objection__file"
@@ -294,8 +294,11 @@ class HardshipArchiveView(FileColumns, flow_views.FlowArchiveListView):
             owner=self.request.user, finished__isnull=False, flow_task_type="HUMAN").order_by("-finished")
 
 
-class HardshipTaskListView(FileColumns, flow_views.DashboardTaskListView):
-    """任务列表 of one flow (帮扶 or 异议核查): its tasks in the user's subtrees."""
+class HardshipTaskListView(OwnerColumn, FileColumns, flow_views.DashboardTaskListView):
+    """任务列表 of one flow (帮扶 or 异议核查): its tasks in the user's subtrees, each with who holds
+    it by name (read with the tasks: hardship_tasks)."""
+
+    columns = ("file_label", "household", "task_title", "owner", "note")
 
     @viewprop
     def queryset(self):
