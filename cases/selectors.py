@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.models import (
@@ -42,7 +41,7 @@ from cases.models import (
 from cases.disputes.search import search_cases  # noqa: F401  (case search lives there since issue 18)
 from cases.documents.registry import shown_title
 from cases.models.access import scoped  # noqa: F401  (imported from here by bench/queues.py)
-from cases.rules.calendar import working_days_between
+from cases.rules.calendar import day_label as calendar_day_label, working_days_between
 from cases.rules.deadlines import DayUnit, clock as clock_rule
 from cases.rules.money import yuan  # ¥23,196.00, "—" for none: the pages import it from here
 
@@ -76,9 +75,7 @@ def cn_day(day: date | None) -> str:
 def day_label(day: date | None) -> str:
     """A day as the reader's language writes it (Django's DATE_FORMAT, as a template's
     |date:"DATE_FORMAT"): 2026年12月22日 in Chinese, Dec. 22, 2026 in English."""
-    if day is None:
-        return ""
-    return date_format(day, "DATE_FORMAT")
+    return calendar_day_label(day)
 
 
 def person_name(user) -> str:

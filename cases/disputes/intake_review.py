@@ -24,7 +24,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.documents.registry import cn_date
 from cases.models import (
     DisputeCase,
     DisputeClaim,
@@ -37,6 +36,7 @@ from cases.models.access import can_act, visible_organisations
 from cases.models.actors import actor_label, is_system, person
 from cases.models.dispute.states import ENDED_STATES, OPEN_STATES
 from cases.models.encrypted import blind_index
+from cases.rules.calendar import day_label
 from cases.rules.bounds import AMOUNT_MAX, date_error, decimal_from_text, invalid_amount_message
 from cases.rules.claims import ClaimType, rules_for
 from cases.rules.intake import (
@@ -243,7 +243,7 @@ def _date_errors(received_on: date | None, infringement_known_on: date | None,
         add_error(errors, "received_on", _(
             "收到申请日期（%(received)s）早于《劳动争议调解仲裁法》施行之日（%(floor)s），不能登记，请核对日期"
             "（%(citation)s）。此前的历史案件请通过历史案件导入录入。"
-        ) % {"received": cn_date(received_on), "floor": cn_date(LAW_IN_FORCE_ON), "citation": LAW_IN_FORCE_CITATION})
+        ) % {"received": day_label(received_on), "floor": day_label(LAW_IN_FORCE_ON), "citation": LAW_IN_FORCE_CITATION})
     elif infringement_known_on and infringement_known_on > received_on:
         add_error(errors, "infringement_known_on", _("知道或者应当知道权利被侵害之日不能晚于收到申请日期。"))
     for key, value, label, past in (("employment_start", employment_start, _("入职日期"), True),
@@ -272,7 +272,7 @@ def _time_barred_warning(limitation: LimitationResult | None, received_on: date)
     return IntakeWarning("time_barred", _(
         "按收到申请日期（%(received)s）计算，请求可能已超过仲裁时效，时效已于%(date)s届满（%(basis)s）。"
         "是否超过时效由仲裁机构认定，本组织仍可登记调解，请向申请人说明。"
-    ) % {"received": cn_date(received_on), "date": cn_date(limitation.limitation_date), "basis": limitation.basis})
+    ) % {"received": day_label(received_on), "date": day_label(limitation.limitation_date), "basis": limitation.basis})
 
 
 def possible_duplicates(*, organisation: Organisation, worker: WorkerInput, employer: EmployerInput,
@@ -302,7 +302,7 @@ def possible_duplicates(*, organisation: Organisation, worker: WorkerInput, empl
 def _finished_case(case: DisputeCase) -> str:
     return _("%(number)s（%(organisation)s，%(status)s，%(ended)s办结）") % {
         "number": case.number, "organisation": case.organisation.name, "status": case.get_status_display(),
-        "ended": cn_date(case.ended_on)}
+        "ended": day_label(case.ended_on)}
 
 
 def readable_organisation_ids(by) -> frozenset[int] | None:
@@ -359,7 +359,7 @@ def _late_entry(*, organisation: Organisation, received_on: date, by, reason: st
     errors: Errors = {}
     if by is None or is_system(by):
         return entry, errors
-    rule = {"received": cn_date(received_on), "days": entry.days, "window": LATE_ENTRY_AFTER_DAYS}
+    rule = {"received": day_label(received_on), "days": entry.days, "window": LATE_ENTRY_AFTER_DAYS}
     if not can_act(by, organisation, [Role.MEDIATION_LEAD]):
         add_error(errors, "received_on", _(
             "该申请于%(received)s收到，距今已%(days)d天；收到申请超过%(window)d天的补录须由调解组长确认，"

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from cases.disputes.intake import RegistrationResult
 from cases.disputes.intake_review import ClaimInput, EmployerInput, IntakeReview, WorkerInput, check_application
-from cases.documents.registry import cn_date
 from cases.models import (
     ApplicationAttachment,
     AuditAction,
@@ -45,6 +44,7 @@ from cases.platform.audit.journal import append_event
 from cases.platform.phone_codes import spend
 from cases.platform.transitions import apply
 from cases.platform.uploads import SCANS, safe_filename, validate_upload
+from cases.rules.calendar import day_label
 from cases.rules.scans import SCAN_MAGIC, upload_plain_name, upload_sha256
 
 # Who registers an online application: the public channel itself, journalled under this name.
@@ -91,7 +91,7 @@ def plain_warnings(review: IntakeReview) -> list[str]:
         if warning.code == "time_barred" and review.limitation and review.limitation.limitation_date:
             said.append(_("按您填写的日期计算，您的请求可能已超过一年的仲裁时效（%(date)s届满）。是否超过时效由劳动人事争议"
                           "仲裁委员会认定；调解组织仍会审查您的调解申请，但请尽快维权。")
-                        % {"date": cn_date(review.limitation.limitation_date)})
+                        % {"date": day_label(review.limitation.limitation_date)})
         elif warning.code == "possible_duplicate":
             said.append(_("您对同一用人单位已有调解申请正在办理，或在近一年内办结。如果是同一件事，请不要重复申请，"
                           "可以在“案件进度查询”中查看进度；如果是另一件事，可以继续提交。"))

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cases.disputes.service import NoticeService, notices_to_serve
-from cases.documents.registry import cn_date
 from cases.models import (
     AuditAction,
     Deadline,
@@ -40,6 +39,7 @@ from cases.models.actors import system
 from cases.models.dispute.service import ElectronicChannel, ServiceMethod, ServiceParty, current_service, party_name
 from cases.platform.audit.journal import append_event
 from cases.platform.transitions import apply
+from cases.rules.calendar import day_label, moment_label
 from cases.rules.validators import normalise_mobile, normalise_resident_id, normalise_uscc, validate_mobile
 from cases.selectors import instalment_rows, yuan
 
@@ -136,15 +136,14 @@ def _clock_due(case: DisputeCase, code: str) -> date | None:
 
 
 def _local(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{cn_date(local.date())} {local:%H:%M}"
+    return moment_label(moment)
 
 
 def _next_step(case: DisputeCase, sessions, instalments) -> tuple[str, date | None]:
     status = case.status
     if status == S.REGISTERED:
         due = _clock_due(case, "dispute.acceptance")
-        return _("调解组织正在审查您的申请，将在%(date)s前决定是否受理，并通知您。") % {"date": cn_date(due)} if due else (
+        return _("调解组织正在审查您的申请，将在%(date)s前决定是否受理，并通知您。") % {"date": day_label(due)} if due else (
             _("调解组织正在审查您的申请，决定是否受理后会通知您。")), due
     if status in (S.ACCEPTED, S.IN_MEDIATION):
         if sessions:
@@ -155,7 +154,7 @@ def _next_step(case: DisputeCase, sessions, instalments) -> tuple[str, date | No
         due = _clock_due(case, "dispute.mediation")
         text = _("调解员会与您联系，安排调解的时间和地点。")
         if due:
-            text += _("调解期限至%(date)s。") % {"date": cn_date(due)}
+            text += _("调解期限至%(date)s。") % {"date": day_label(due)}
         return text, due
     if status == S.AGREEMENT_SIGNING:
         return _("双方已就调解方案达成一致，请按调解员的通知签署调解协议书。"), None
@@ -164,7 +163,7 @@ def _next_step(case: DisputeCase, sessions, instalments) -> tuple[str, date | No
         if unpaid:
             row = unpaid[0]
             return _("用人单位应于%(date)s前支付第%(n)s期款项%(amount)s。") % {
-                "date": cn_date(row.instalment.due_on), "n": row.instalment.number,
+                "date": day_label(row.instalment.due_on), "n": row.instalment.number,
                 "amount": yuan(row.outstanding)}, row.instalment.due_on
         return _("调解协议正在履行。"), None
     if status == S.REJECTED:

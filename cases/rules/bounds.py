@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .calendar import day_label
+
 TEXT_MAX = 2000
 FACTS_MAX = 5000
 LONG_TEXT_MAX = 10000
@@ -64,10 +66,6 @@ def latest_date(today: date | None = None) -> date:
         return today.replace(year=today.year + FUTURE_YEARS, day=28)
 
 
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def date_error(value: date | None, *, label, name: str = "", past: bool | None = None) -> str | None:
     """Why `value` is no sensible date for the field `name` labelled `label`, or None."""
     if value is None:
@@ -75,13 +73,13 @@ def date_error(value: date | None, *, label, name: str = "", past: bool | None =
     earliest = EARLIEST_BIRTH_DATE if name == "birth_date" else EARLIEST_DATE
     if value < earliest:
         return _("%(label)s（%(value)s）早于%(earliest)s，请核对年份。") % {
-            "label": label, "value": cn_date(value), "earliest": cn_date(earliest)}
+            "label": label, "value": day_label(value), "earliest": day_label(earliest)}
     today = timezone.localdate()
     if (name in PAST_DATES if past is None else past) and value > today:
-        return _("%(label)s（%(value)s）不能晚于今天，请核对日期。") % {"label": label, "value": cn_date(value)}
+        return _("%(label)s（%(value)s）不能晚于今天，请核对日期。") % {"label": label, "value": day_label(value)}
     if value > latest_date(today):
         return _("%(label)s（%(value)s）晚于%(latest)s，请核对年份。") % {
-            "label": label, "value": cn_date(value), "latest": cn_date(latest_date(today))}
+            "label": label, "value": day_label(value), "latest": day_label(latest_date(today))}
     return None
 
 

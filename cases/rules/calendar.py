@@ -22,6 +22,8 @@ from functools import cache
 
 import chinese_calendar
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from lunar_python import Lunar
 
@@ -37,6 +39,24 @@ MAKE_UP_SUFFIX = "（补休）"
 PERIOD_END_CITATION = _(
     "《民法典》第二百零三条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日"
 )
+
+
+def day_label(day: date | None) -> str:
+    """A day as the reader's language writes it (Django's DATE_FORMAT, as a template's
+    |date:"DATE_FORMAT"): 2026年12月22日 in Chinese, Dec. 22, 2026 in English; a year before 1000
+    by its digits (Django pads it to four: 0001)."""
+    if day is None:
+        return ""
+    shown = date_format(day, "DATE_FORMAT")
+    return shown.replace(f"{day.year:04d}", str(day.year), 1) if day.year < 1000 else shown
+
+
+def moment_label(moment: datetime | None) -> str:
+    """A moment, in Beijing time, as the reader's language writes it (DATETIME_FORMAT):
+    2026年11月6日 14:30 in Chinese, Nov. 6, 2026, 2:30 p.m. in English."""
+    if moment is None:
+        return ""
+    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
 
 
 class YearSource(models.TextChoices):

@@ -16,13 +16,16 @@ parameters with their policy document, not just the category. `assess` takes the
 household's own rows are read and handed in by cases.models.hardship.household.assess_household.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.rules.money import yuan  # ¥48,000.00, −¥1,000.00: the steps' amounts (imported from here too)
@@ -136,6 +139,18 @@ def _counted(rigid_expenses: Mapping[str, Decimal], rules: Rules) -> tuple[Decim
                      f"计入的刚性支出合计 {yuan(counted)}"]
 
 
+def _in_chinese(compute):
+    """The steps and citations are the identification's legal record, stored with the file and
+    printed on its documents: written in Chinese (the expense kinds and the category by their
+    Chinese names) whatever language the page that asks for them is read in."""
+    @functools.wraps(compute)
+    def in_chinese(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return compute(*args, **kwargs)
+    return in_chinese
+
+
+@_in_chinese
 def assess(
     *,
     household_size: int,

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from . import calendar
+from .calendar import day_label
 from .claims import ClaimType, rules_for
 
 LIMITATION_PERIOD_YEARS = 1
@@ -92,10 +93,6 @@ def limitation_end(start: date) -> date:
     return calendar.period_end(_nominal_end(start))
 
 
-def _cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _label(claim_type: str) -> str:
     return str(ClaimType(claim_type).label)
 
@@ -108,7 +105,7 @@ def _wage_claim(claim_type: str, employment_end: date | None) -> _ClaimLimitatio
     end = limitation_end(employment_end)
     return _ClaimLimitation(claim_type, end, False, _(
         "自劳动关系终止之日（%(start)s）起一年，至%(end)s届满，依据%(citation)s"
-    ) % {"start": _cn_date(employment_end), "end": _cn_date(end), "citation": ART27_PARA4})
+    ) % {"start": day_label(employment_end), "end": day_label(end), "citation": ART27_PARA4})
 
 
 def _general_claim(claim_type: str, infringement_known_on: date | None) -> _ClaimLimitation:
@@ -119,7 +116,7 @@ def _general_claim(claim_type: str, infringement_known_on: date | None) -> _Clai
     end = limitation_end(infringement_known_on)
     return _ClaimLimitation(claim_type, end, False, _(
         "自知道或者应当知道权利被侵害之日（%(start)s）起一年，至%(end)s届满，依据%(citation)s"
-    ) % {"start": _cn_date(infringement_known_on), "end": _cn_date(end), "citation": ART27_PARA1})
+    ) % {"start": day_label(infringement_known_on), "end": day_label(end), "citation": ART27_PARA1})
 
 
 def _claim_limitation(claim_type: str, infringement_known_on: date | None,
@@ -179,8 +176,8 @@ def limitation_at_receipt(
 
 def _restart_label(ended_on: date | None, today: date) -> str:
     if ended_on is not None:
-        return _("调解终结之日（%(date)s）") % {"date": _cn_date(ended_on)}
-    return _("今日（%(date)s，调解尚未终结）") % {"date": _cn_date(today)}
+        return _("调解终结之日（%(date)s）") % {"date": day_label(ended_on)}
+    return _("今日（%(date)s，调解尚未终结）") % {"date": day_label(today)}
 
 
 def _after_mediation(part: _ClaimLimitation, received_on: date, restart: date, restart_label: str) -> _ClaimLimitation:
@@ -190,14 +187,14 @@ def _after_mediation(part: _ClaimLimitation, received_on: date, restart: date, r
     if part.unknown:
         return replace(part, basis=part.basis + _(
             "；如申请调解时仲裁时效尚未届满，则因申请调解而中断，自%(restart)s起重新计算一年，至%(end)s届满（%(citation)s）"
-        ) % {"restart": restart_label, "end": _cn_date(new_end), "citation": ART27_PARA2})
+        ) % {"restart": restart_label, "end": day_label(new_end), "citation": ART27_PARA2})
     if received_on > part.limitation_date:
         return replace(part, basis=part.basis + _(
             "；申请调解时（%(received)s）仲裁时效已经届满，已届满的时效不因申请调解而中断或重新计算（%(citation)s）"
-        ) % {"received": _cn_date(received_on), "citation": ART27_PARA2})
+        ) % {"received": day_label(received_on), "citation": ART27_PARA2})
     return replace(part, limitation_date=new_end, basis=_(
         "申请调解（%(received)s收到申请）使仲裁时效中断，自%(restart)s起重新计算一年，至%(end)s届满，依据%(citation)s"
-    ) % {"received": _cn_date(received_on), "restart": restart_label, "end": _cn_date(new_end),
+    ) % {"received": day_label(received_on), "restart": restart_label, "end": day_label(new_end),
          "citation": ART27_PARA2})
 
 
@@ -242,7 +239,7 @@ def limitation_after_non_acceptance(
     """
     return _restarted(
         received_on=received_on, restart=rejected_on,
-        restart_label=_("不予受理之日（%(date)s）") % {"date": _cn_date(rejected_on)},
+        restart_label=_("不予受理之日（%(date)s）") % {"date": day_label(rejected_on)},
         infringement_known_on=infringement_known_on, employment_end=employment_end, claim_types=claim_types,
     )
 
@@ -285,7 +282,7 @@ def _moved_off_rest_day(nominal: date, end: date) -> str:
         return ""
     what = _("休息日") if nominal.weekday() >= 5 else _("法定节假日")
     return _("（一年期满之日%(nominal)s为%(what)s，依照《民法典》第二百零三条顺延至其后的第一个工作日）") % {
-        "nominal": _cn_date(nominal), "what": what}
+        "nominal": day_label(nominal), "what": what}
 
 
 def _non_performance_start(effective_on: date, event: NonPerformance) -> tuple[date, str]:
@@ -293,14 +290,14 @@ def _non_performance_start(effective_on: date, event: NonPerformance) -> tuple[d
     if event.on < effective_on:  # an instalment due before the agreement took effect
         return effective_on, _(
             "第%(n)s期款项的履行期限（%(due)s）早于调解协议生效之日，仲裁时效自调解协议生效之日（%(date)s）起计算一年"
-        ) % {"n": event.instalment, "due": _cn_date(event.on), "date": _cn_date(effective_on)}
+        ) % {"n": event.instalment, "due": day_label(event.on), "date": day_label(effective_on)}
     if event.kind == NON_PERFORMANCE_OVERDUE:
         return event.on, _(
             "第%(n)s期款项逾期未付清，仲裁时效自第%(n)s期款项履行期限届满之日（%(date)s）起计算一年"
-        ) % {"n": event.instalment, "date": _cn_date(event.on)}
+        ) % {"n": event.instalment, "date": day_label(event.on)}
     return event.on, _(
         "被申请人明确表示不履行调解协议，仲裁时效自被申请人明确表示不履行之日（%(date)s）起计算一年"
-    ) % {"date": _cn_date(event.on)}
+    ) % {"date": day_label(event.on)}
 
 
 def limitation_after_non_performance(
@@ -333,8 +330,8 @@ def limitation_after_non_performance(
         "调解协议于%(effective)s生效，本案调解于该日终结；被申请人在协议中同意履行义务，仲裁时效因此中断，"
         "并自被申请人不履行协议、申请人知道或者应当知道其权利被侵害之日起重新计算（%(citation)s第一款、第二款）；"
         "%(counted_from)s，至%(end)s届满%(moved)s"
-    ) % {"effective": _cn_date(effective_on), "citation": ART27_CITATION, "counted_from": counted_from,
-         "end": _cn_date(end), "moved": _moved_off_rest_day(nominal, end)}
+    ) % {"effective": day_label(effective_on), "citation": ART27_CITATION, "counted_from": counted_from,
+         "end": day_label(end), "moved": _moved_off_rest_day(nominal, end)}
     if unlimited:
         names = "".join(f"“{_label(ct)}”" for ct in unlimited)
         basis += _("；其中%(names)s：%(basis)s") % {"names": names, "basis": _wage_claim(unlimited[0], None).basis}

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _, gettext_lazy
 
+from cases.rules.calendar import day_label
+
 
 @dataclass(frozen=True)
 class Period:
@@ -20,15 +22,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{cn_date(self.start)}至{cn_date(self.end)}"
+        return _("%(start)s至%(end)s") % {"start": day_label(self.start), "end": day_label(self.end)}
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def next_month(day: date) -> date:

@@ -23,7 +23,7 @@ FORMS = {"standard": MinimumStandardForm, "parameters": HardshipParametersForm}
 
 def kinds_in_words(kinds) -> str:
     labels = dict(ExpenseKind.choices)
-    return "、".join(str(labels.get(kind, kind)) for kind in kinds) or _("不扣除任何刚性支出")
+    return _("、").join(str(labels.get(kind, kind)) for kind in kinds) or _("不扣除任何刚性支出")
 
 
 class StandardsView(OrgAdminsOnly, TemplateView):

@@ -35,7 +35,15 @@ from cases.models import (
     Organisation,
     Role,
 )
-from cases.platform.audit.history import HOW_TO_VERIFY, KIND_LABELS, history_payload, mask_text, person_of, timeline
+from cases.platform.audit.history import (
+    HOW_TO_VERIFY,
+    KIND_LABELS,
+    history_payload,
+    mask_text,
+    person_of,
+    subject_events,
+    timeline,
+)
 from cases.platform.audit.journal import append_event, verify_chain
 from cases.platform.documents import render_pdf
 from cases.selectors import mask_resident_id, transition_labels
@@ -223,10 +231,10 @@ def _document_ids(events: list[AuditEvent]) -> set[int]:
 def _action_in_words(event: AuditEvent, labels: dict, documents: dict) -> str:
     if event.action == AuditAction.TRANSITION:
         label = labels.get((event.subject_type, event.name)) or selectors.EVENT_NAMES.get(event.name, event.name)
-        return f"{event.get_action_display()}：{label}"
+        return _("%(action)s：%(what)s") % {"action": event.get_action_display(), "what": label}
     title = selectors.event_title(event, {}, documents)
     display = str(event.get_action_display())
-    return title if title.startswith(display) else f"{display}：{title}"
+    return title if title.startswith(display) else _("%(action)s：%(what)s") % {"action": display, "what": title}
 
 
 def _other_subject(event: AuditEvent, documents: dict) -> str:
@@ -343,6 +351,16 @@ class HistoryJsonView(HistoryExportView):
         return json.dumps(payload, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder).encode("utf-8")
 
 
+def events_in_words(subject, events: list[dict]) -> list[dict]:
+    """The history's hashed events (history_payload's), each with its action in the audit log's
+    words (`action_words`: 状态变更：受理, 生成文书：受理通知书), for the PDF's appendix: the
+    canonical payload's codes (transition accept) are the JSON export's, which a verifier
+    recomputes the hashes from."""
+    words = {row["event"].seq: row["action"] for row in _rows(list(subject_events(subject)))}
+    return [{**event, "action_words": words.get(event["seq"]) or f"{event['action']} {event['name']}".strip()}
+            for event in events]
+
+
 class HistoryPdfView(HistoryExportView):
     file_format, content_type = "pdf", "application/pdf"
 
@@ -352,6 +370,6 @@ class HistoryPdfView(HistoryExportView):
         with translation.override(settings.LANGUAGE_CODE):
             return render_pdf(template="documents/audit/history.html", context={
                 "title": _("案件完整历史"), "organisation_name": subject.organisation.name, "subject": subject,
-                "entries": timeline(subject).entries, "events": payload["events"],
+                "entries": timeline(subject).entries, "events": events_in_words(subject, payload["events"]),
                 "how_to_verify": str(HOW_TO_VERIFY), "date": timezone.localdate(),
             }).content

@@ -26,7 +26,8 @@ from workflows.fields import BoundedDateField, text_field
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _RESIDENT_ID = re.compile(r"^\d{17}[\dXx]$")
 _MOBILE = re.compile(r"^1\d{10}$")
-REPRESENTATIVE_WORDS = ("代表", "推举代表")
+# The word that marks an elected representative, in Chinese or (the English page's) English.
+REPRESENTATIVE_WORDS = ("代表", "推举代表", "representative", "rep")
 
 
 def agent_label(agent: Agent) -> str:
@@ -165,7 +166,7 @@ def parse_worker_line(number: int, line: str) -> dict:
             worker["resident_id"] = normalise_resident_id(token)
         elif _MOBILE.match(token):
             worker["phone"] = normalise_mobile(token)
-        elif token in REPRESENTATIVE_WORDS:
+        elif token.lower() in REPRESENTATIVE_WORDS:
             worker["representative"] = True
         else:
             raise forms.ValidationError(

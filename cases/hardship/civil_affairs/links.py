@@ -42,6 +42,7 @@ from cases.models.actors import system
 from cases.models.hardship.states import ENDED_STATES, IdentificationSource
 from cases.platform import effects
 from cases.platform.audit.journal import append_event
+from cases.rules.calendar import moment_label
 from cases.rules.linkage import MATCH, REVIEW, PersonRecord, is_valid_resident_id, link
 from cases.rules.validators import normalise_resident_id
 
@@ -301,7 +302,7 @@ def _locked_pending(candidate: LinkCandidate) -> LinkCandidate:
         "civil_record", "worker", "member__household", "organisation", "decided_by").get(pk=candidate.pk)
     if locked.status != LinkStatus.PENDING:
         who = locked.decided_by.get_username() if locked.decided_by else _("系统自动匹配")
-        when = timezone.localtime(locked.decided_at).strftime("%Y年%m月%d日 %H:%M") if locked.decided_at else ""
+        when = moment_label(locked.decided_at)
         raise ValidationError(_("该比对结果已于%(when)s由%(who)s%(status)s，不能重复处理。")
                               % {"when": when, "who": who, "status": locked.get_status_display()})
     return locked

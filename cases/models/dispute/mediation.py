@@ -19,6 +19,7 @@ from cases.models.bounds import BoundedFields
 from cases.models.dispute.recusal import no_pending_recusal
 from cases.models.dispute.states import S, may_handle, may_lead
 from cases.models.history import HistoricalRecords
+from cases.rules.calendar import moment_label
 from cases.rules.validators import as_date
 
 
@@ -169,7 +170,7 @@ class MediationTransitions(models.Model):
         if session.status == SessionStatus.HELD:
             raise ValidationError({"session": _("这次调解的笔录已经记录，不能重复记录。")})
         if session.starts_at > timezone.now():
-            when = timezone.localtime(session.starts_at).strftime("%Y年%m月%d日 %H:%M")
+            when = moment_label(session.starts_at)
             raise ValidationError({"session": _("这次调解定于%(when)s进行，尚未开始，不能记录笔录。") % {"when": when}})
         if not attendees.strip() or not statements.strip():
             raise ValidationError({"statements": _("请填写到场人员和各方陈述。")})

@@ -171,7 +171,7 @@ class Agent(BoundedFields, models.Model):
         return self.authority == Authority.SPECIAL and SpecialPower.SETTLE in (self.special_powers or [])
 
     def powers_text(self) -> str:
-        return "、".join(str(SpecialPower(power).label) for power in self.special_powers or []
+        return str(_("、")).join(str(SpecialPower(power).label) for power in self.special_powers or []
                         if power in SpecialPower.values)
 
     # -- the record -----------------------------------------------------------------------------

@@ -154,10 +154,11 @@ def _event_entry(worded) -> TimelineEntry:
     if event.action == AuditAction.SENSITIVE_VIEW:
         what = str(SENSITIVE_VIEW_NAMES.get(event.name, event.name))
         if (event.data or {}).get("member_name"):  # which member's number was revealed
-            what = f"{what}（{event.data['member_name']}）"
+            what = _("%(what)s（%(name)s）") % {"what": what, "name": event.data["member_name"]}
         title = _("查看敏感信息：%(what)s") % {"what": what}
     if worded.to_state and worded.to_state != worded.from_state:
-        title = f"{title}（{worded.from_state or '—'} → {worded.to_state}）"
+        title = _("%(title)s（%(from)s → %(to)s）") % {"title": title, "from": worded.from_state or "—",
+                                                       "to": worded.to_state}
     detail = mask_text(event.reason)
     if (event.data or {}).get("imported"):
         detail = "；".join(part for part in (detail, _("历史数据导入")) if part)

@@ -162,3 +162,20 @@ def test_the_json_history_says_how_to_verify_in_the_readers_language(client, peo
     url = reverse("workbench:audit_history_json", kwargs={"kind": "disputes", "pk": case_with_a_document.pk})
     how = client.get(url).json()["how_to_verify"]
     assert how.startswith("每个事件的哈希") and "HMAC-SHA256" in how and "AUDIT_HMAC_KEY" in how
+
+
+def test_the_history_pdfs_hash_table_says_each_action_in_the_audit_logs_words(client, people, case_with_a_document):
+    """The appendix's 操作 column printed the canonical payload's codes ("transition accept",
+    "document_issued acceptance_notice"): it says what the audit log says, for an English reader
+    too (the document is Chinese); the codes stay in the JSON export the hashes are checked on."""
+    case = case_with_a_document
+    events = AuditEvent.objects.filter(subject_id=str(case.pk)).exclude(action=AuditAction.EXPORT)
+    assert {AuditAction.TRANSITION, AuditAction.DOCUMENT_ISSUED} <= set(events.values_list("action", flat=True))
+    client.force_login(people["auditor"])
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        appendix = history_pdf_text(client, case).replace(" ", "").split("二、审计事件及哈希")[1].split("核验方法")[0]
+        assert "状态变更：受理" in appendix and "状态变更：分配调解员" in appendix, language
+        assert "生成文书：受理通知书" in appendix, language
+        codes = {code for event in events for code in (event.action, event.name)}
+        assert not [code for code in codes if code in appendix], language

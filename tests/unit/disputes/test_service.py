@@ -311,7 +311,7 @@ def test_point_11_the_case_page_shows_the_notices_not_yet_served(client, accepte
     serve(accepted, people)
     html = client.get(page).content.decode()
     assert "1份文书尚未送达" in html and html.count('class="uc-unserved"') == 1
-    assert "已送达：直接送达，2026年11月5日，签收人王秀英" in html
+    assert "已送达：直接送达，2026年11月5日，签收人<span>王秀英</span>" in html
 
 
 DIRECT = {"service_method": "direct", "served_on": "2026-11-05", "recipient": "王秀英"}
@@ -358,7 +358,7 @@ def service_pages_as_each_role(client, accepted, people):
     # The auditor sees the panel, the records and the scan, and records nothing.
     client.force_login(people["auditor"])
     html = client.get(case_page).content.decode()
-    assert 'id="case-service"' in html and "已送达：直接送达，2026年11月5日，签收人王秀英" in html
+    assert 'id="case-service"' in html and "已送达：直接送达，2026年11月5日，签收人<span>王秀英</span>" in html
     assert "生成送达回证" not in html and ">登记送达</a>" not in html and ">登记同意</a>" not in html
     page = client.get(service_page).content.decode()
     assert "送达回证.pdf" in page and 'id="service-form"' not in page

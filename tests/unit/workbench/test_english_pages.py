@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.utils import translation
 from freezegun import freeze_time
 
-from cases.models import Employer, Fund, HardshipFile, Household, HouseholdMember, Organisation, Worker
+from cases.models import Agent, Employer, Fund, HardshipFile, Household, HouseholdMember, Organisation, Worker
 from cases.platform.deadlines.sweep import check_deadlines
 from cases.platform.transitions import apply
 from cases.selectors import cn_day, day_label
@@ -39,6 +39,8 @@ ALLOWED = [
     # number of the rules an assessment applied (京工发〔2024〕12号).
     re.compile(r"《[^》]+》(?:第[一二三四五六七八九十百零]+[条款项])*"),
     re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号"),
+    # A file's name as it was uploaded (“调解协议书签署原件.pdf”, 送达回证.pdf).
+    re.compile(r"“?[^\s“”]+\.(?:pdf|jpe?g|png|xlsx?|csv|ofd|docx?)”?", re.IGNORECASE),
 ]
 
 
@@ -52,6 +54,7 @@ def names_on_record() -> list[str]:
     names |= set(Employer.objects.values_list("name", flat=True))
     names |= {worker.name for worker in Worker.objects.all()}  # encrypted at rest: read through the model
     names |= {member.name for member in HouseholdMember.objects.all()}
+    names |= {agent.name for agent in Agent.objects.all()}  # a party's authorised representative
     names |= set(Household.objects.values_list("address", flat=True))  # a place's name: an address
     return sorted((name for name in names if name), key=len, reverse=True)
 
@@ -136,6 +139,10 @@ def language_restored():
 
 @pytest.fixture
 def demo(client, django_capture_on_commit_callbacks):
+    return seeded_demo(django_capture_on_commit_callbacks)
+
+
+def seeded_demo(django_capture_on_commit_callbacks) -> dict:
     """The demo's accounts, households, funds and programme applications, and a wage claim received
     at 中关村 on 2026-11-02, accepted and assigned to the demo mediator; on 2026-11-13 the sweep
     reminds the mediator that the mediation period ends on the 17th."""
