@@ -106,9 +106,13 @@ class Totals:
         return yuan(self.paid)
 
 
-def case_totals(case: DisputeCase) -> Totals:
+def case_totals(case: DisputeCase, *, instalments: "list[InstalmentRow] | None" = None) -> Totals:
+    """Claimed, awarded and paid; the paid sum from `instalments` (instalment_rows) when the caller has them."""
     sums = case.claims.aggregate(claimed=Sum("amount_claimed"), awarded=Sum("amount_awarded"))
-    paid = Payment.objects.filter(instalment__agreement__case=case).aggregate(total=Sum("amount"))["total"]
+    if instalments is None:
+        paid = Payment.objects.filter(instalment__agreement__case=case).aggregate(total=Sum("amount"))["total"]
+    else:
+        paid = sum((row.paid for row in instalments), ZERO)
     return Totals(claimed=sums["claimed"] or ZERO, awarded=sums["awarded"], paid=paid or ZERO)
 
 
@@ -143,12 +147,17 @@ def _remaining(deadline: Deadline, today: date) -> tuple[str, str]:
     return _("剩余%(n)s天") % {"n": days_left}, "warning" if days_left <= 2 else "normal"
 
 
-def open_deadlines(case: DisputeCase, *, today: date | None = None) -> list[OpenDeadline]:
-    """The case's running clocks and those of its instalments, nearest first, with the clocks
-    breached when the case was imported whose step is still to be taken."""
+def open_deadlines(case: DisputeCase, *, today: date | None = None,
+                   instalments: "list[InstalmentRow] | None" = None) -> list[OpenDeadline]:
+    """The case's running clocks and those of its instalments (`instalments`, instalment_rows,
+    when the caller has them), nearest first, with the clocks breached when the case was imported
+    whose step is still to be taken."""
     today = today or timezone.localdate()
     subjects = Q(subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(case.pk))
-    instalment_ids = [str(pk) for pk in Instalment.objects.filter(agreement__case=case).values_list("pk", flat=True)]
+    if instalments is None:
+        instalment_ids = [str(pk) for pk in Instalment.objects.filter(agreement__case=case).values_list("pk", flat=True)]
+    else:
+        instalment_ids = [str(row.instalment.pk) for row in instalments]
     if instalment_ids:
         subjects |= Q(subject_type=ContentType.objects.get_for_model(Instalment), subject_id__in=instalment_ids)
     rows = []
@@ -346,10 +355,12 @@ def _import_lines(data: dict) -> list[str]:
     return lines
 
 
-def case_timeline(case: DisputeCase, *, visible: Q) -> list[TimelineEntry]:
+def case_timeline(case: DisputeCase, *, visible: Q, documents: list[Document] | None = None) -> list[TimelineEntry]:
     """Every audit event about the case and its records that the reader may see (`visible`, e.g.
-    cases.platform.audit.readers.journal_visible_to), oldest first, in words."""
-    return events_timeline(case_related_subjects(case), case_documents(case), labels=transition_labels(),
+    cases.platform.audit.readers.journal_visible_to), oldest first, in words; `documents` are the
+    case's (case_documents) when the caller has read them."""
+    documents = case_documents(case) if documents is None else documents
+    return events_timeline(case_related_subjects(case), documents, labels=transition_labels(),
                            state_label=status_label, visible=visible)
 
 

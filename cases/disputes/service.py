@@ -64,6 +64,13 @@ class NoticeService:
         return str(ServiceParty(self.party).label)
 
 
+def current_notices(documents: list[Document]) -> list[Document]:
+    """Of a case's documents (case_documents, in the order made), its notices in their latest version."""
+    served = {kind.code for kind in served_kinds()}
+    superseded = {document.supersedes_id for document in documents}
+    return [document for document in documents if document.kind in served and document.pk not in superseded]
+
+
 def case_notices(case: DisputeCase) -> QuerySet[Document]:
     """The case's documents addressed to a party, each in its latest version, in the order made."""
     return Document.objects.filter(
@@ -72,13 +79,15 @@ def case_notices(case: DisputeCase) -> QuerySet[Document]:
     ).order_by("created_at", "pk")
 
 
-def notices_to_serve(case: DisputeCase) -> list[NoticeService]:
-    """Every notice of the case and addressee, with its service state."""
+def notices_to_serve(case: DisputeCase, *, documents: list[Document] | None = None) -> list[NoticeService]:
+    """Every notice of the case and addressee, with its service state; `documents` are the case's
+    (case_documents) when the caller has read them."""
     chains: dict[tuple[int, str], list[ServiceRecord]] = {}
     for record in case.service_records.select_related("recorded_by", "document").order_by("recorded_at", "pk"):
         chains.setdefault((record.document_id, record.party), []).append(record)
     rows = []
-    for document in case_notices(case):
+    notices = case_notices(case) if documents is None else current_notices(documents)
+    for document in notices:
         for party in addressees_of(document.kind, document.variant):
             chain = chains.get((document.pk, party), [])
             superseded = {record.supersedes_id for record in chain}
@@ -233,12 +242,17 @@ def issue_certificate(*, case: DisputeCase, document: Document, party: str, meth
                           variant=variant, by=by)
 
 
-def certificates(case: DisputeCase) -> dict[tuple[int, str], Document]:
-    """The certificates printed for the case's notices, by (notice id, party): the latest of each."""
-    found = {}
-    for document in Document.objects.filter(
+def certificates(case: DisputeCase, *, documents: list[Document] | None = None) -> dict[tuple[int, str], Document]:
+    """The certificates printed for the case's notices, by (notice id, party): the latest of each;
+    from `documents` (case_documents, in the order made) when the caller has read them."""
+    if documents is None:
+        printed = Document.objects.filter(
             subject_type=ContentType.objects.get_for_model(DisputeCase), subject_id=str(case.pk),
-            kind=CERTIFICATE).order_by("created_at", "pk"):
+            kind=CERTIFICATE).order_by("created_at", "pk")
+    else:
+        printed = [document for document in documents if document.kind == CERTIFICATE]
+    found = {}
+    for document in printed:
         party, notice_pk, _method = document.variant.split(":")
         found[(int(notice_pk), party)] = document
     return found

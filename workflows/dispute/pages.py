@@ -245,10 +245,18 @@ def subject_tasks(subject):
     return Task.objects.filter(condition)
 
 
-def flow_step_transitions(case) -> dict[str, str]:
-    """Transitions done in the case's open flow tasks (their outcomes and in-task actions): name → task title."""
+def open_tasks(subject) -> list:
+    """The subject's open flow tasks, oldest first, with their owners and processes."""
+    return list(subject_tasks(subject).filter(status__in=OPEN_TASK_STATUSES)
+                .select_related("owner", "process").order_by("created", "pk"))
+
+
+def flow_step_transitions(case, *, tasks: list | None = None) -> dict[str, str]:
+    """Transitions done in the case's open flow tasks (their outcomes and in-task actions): name → task
+    title; `tasks` are its open_tasks when the caller has read them."""
     steps = {}
-    tasks = subject_tasks(case).filter(status__in=OPEN_TASK_STATUSES)
+    if tasks is None:
+        tasks = subject_tasks(case).filter(status__in=OPEN_TASK_STATUSES)
     for task in tasks:
         flow_task = task.flow_task
         for name in (*getattr(flow_task, "outcomes", ()), *getattr(flow_task, "actions", ())):
@@ -272,22 +280,21 @@ def _task_link(task, user) -> tuple[str, str]:
         return "", ""
 
 
-def open_flow_tasks(case, user) -> list[dict]:
-    """The case's open human tasks, who has each, and a link for this user."""
+def open_flow_tasks(case, user, *, tasks: list | None = None) -> list[dict]:
+    """The case's open human tasks, who has each, and a link for this user; `tasks` are its
+    open_tasks when the caller has read them."""
     rows = []
-    tasks = subject_tasks(case).filter(
-        status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN",
-    ).select_related("owner", "process").order_by("created", "pk")
-    for task in tasks:
+    tasks = open_tasks(case) if tasks is None else tasks
+    for task in (task for task in tasks if task.flow_task_type == "HUMAN"):
         url, label = _task_link(task, user)
         rows.append({"title": task_title(task), "owner": person_name(task.owner) if task.owner_id else "",
                      "url": url, "link_label": label})
     return rows
 
 
-def case_actions(case, user) -> list:
+def case_actions(case, user, *, tasks: list | None = None) -> list:
     """The transitions `user` may take now from this page: the door's list minus the flow's steps."""
-    steps = flow_step_transitions(case)
+    steps = flow_step_transitions(case, tasks=tasks)
     return [spec for spec in available_transitions(case, user) if spec.name not in steps]
 
 
@@ -304,8 +311,9 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
 
     def case_context(self, case, *, bound=None, status=200):
         user = self.request.user
+        tasks = open_tasks(case)
         actions = []
-        for spec in case_actions(case, user):
+        for spec in case_actions(case, user, tasks=tasks):
             form = bound if bound is not None and bound.spec.name == spec.name else action_form(spec, case=case, user=user)
             actions.append({"name": spec.name, "label": action_label(spec), "form": form,
                             "url": reverse("workbench:case_action", args=[case.pk, spec.name])})
@@ -315,26 +323,28 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
         if tab not in dict(CASE_TABS) and tab != "actions":
             tab = "timeline"
         claims = list(case.claims.all())
+        issued = list(case_documents(case).select_related("created_by"))
         documents = [{"document": document, "variant": variant_label(document.variant),
                       "url": reverse("workbench:case_document", args=[case.pk, document.pk])}
-                     for document in case_documents(case).select_related("created_by")]
+                     for document in issued]
+        instalments = instalment_rows(case)
         agreement = getattr(case, "agreement", None)
         from workflows.dispute.representation import representation_panel  # they read cases through this module
         from workflows.dispute.service import service_panel
 
         return self.get_context_data(
-            case=case, masked_resident_id=mask_resident_id(case.worker.resident_id), totals=case_totals(case),
-            deadlines=open_deadlines(case), documents=documents,
-            timeline=case_timeline(case, visible=journal_visible_to(user, case.organisation)),
+            case=case, masked_resident_id=mask_resident_id(case.worker.resident_id), totals=case_totals(case, instalments=instalments),
+            deadlines=open_deadlines(case, instalments=instalments), documents=documents,
+            timeline=case_timeline(case, visible=journal_visible_to(user, case.organisation), documents=issued),
             claims=[{"claim": claim, "claimed": yuan(claim.amount_claimed), "awarded": yuan(claim.amount_awarded)}
                     for claim in claims],
             sessions=list(case.sessions.select_related("mediator")), extensions=list(case.extensions.all()),
             agreement=agreement, signed_original=signed_original_summary(agreement),
-            instalments=instalment_rows(case), actions=actions,
-            read_only=not can_act(user, case.organisation, CASE_HANDLERS), flow_tasks=open_flow_tasks(case, user),
+            instalments=instalments, actions=actions,
+            read_only=not can_act(user, case.organisation, CASE_HANDLERS), flow_tasks=open_flow_tasks(case, user, tasks=tasks),
             tabs=CASE_TABS, tab=tab, mediator_name=person_name(case.mediator),
             related_cases=list(scoped(case.related_cases.all(), user)),
-            service=service_panel(case, user), representation=representation_panel(case, user),
+            service=service_panel(case, user, documents=issued), representation=representation_panel(case, user),
         )
 
 

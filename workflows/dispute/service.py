@@ -74,11 +74,11 @@ def _row(case, row: NoticeService, printed: dict) -> dict:
     }
 
 
-def service_panel(case, user) -> dict:
+def service_panel(case, user, *, documents=None) -> dict:
     """What the case page shows about service: every notice and addressee, unserved ones first
-    marked, with the links this user may follow."""
-    printed = certificates(case)
-    rows = [_row(case, row, printed) for row in notices_to_serve(case)]
+    marked, with the links this user may follow; `documents` are the case's when the page has them."""
+    printed = certificates(case, documents=documents)
+    rows = [_row(case, row, printed) for row in notices_to_serve(case, documents=documents)]
     consents = _consents(case)
     return {
         "rows": rows, "unserved": sum(1 for row in rows if row["record"] is None), "may_serve": may_serve(user, case),

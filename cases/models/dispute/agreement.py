@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -164,7 +165,10 @@ def _a_signature_missing(case) -> bool:
 
 def _fully_paid(case) -> bool:
     agreement = getattr(case, "agreement", None)
-    return agreement is not None and all(i.outstanding <= ZERO for i in agreement.instalments.all())
+    if agreement is None:
+        return False
+    paid = Coalesce(Sum("payments__amount"), Value(ZERO), output_field=models.DecimalField())
+    return not agreement.instalments.annotate(paid=paid).filter(paid__lt=F("amount")).exists()
 
 
 def _not_fully_paid(case) -> bool:
