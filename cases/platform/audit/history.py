@@ -240,7 +240,7 @@ def field_changes(subject) -> list[TimelineEntry]:
     records = list(subject.history.order_by("history_date", "history_id").select_related("history_user"))
     entries, previous, names = [], None, {}
     for record in records:
-        who = str(record.history_user) if record.history_user_id else _("系统")
+        who = selectors.person_name(record.history_user) if record.history_user_id else _("系统")
         if previous is None:
             entries.append(TimelineEntry(at=record.history_date, kind=CHANGES, title=_("建立记录"), who=who))
         else:
@@ -271,7 +271,7 @@ def _message_entries(subject) -> list[TimelineEntry]:
     deliveries = Delivery.objects.filter(link=_kind(subject).link(subject)).order_by("created_at", "pk")
     return [TimelineEntry(
         at=delivery.created_at, kind=MESSAGES, title=delivery.title,
-        who=delivery.recipient_name or (str(delivery.recipient_user) if delivery.recipient_user_id else ""),
+        who=delivery.recipient_name or (selectors.person_name(delivery.recipient_user) if delivery.recipient_user_id else ""),
         detail=_("%(channel)s · %(status)s · 尝试%(attempts)d次") % {
             "channel": delivery.get_channel_display(), "status": delivery.get_status_display(),
             "attempts": delivery.attempts},

@@ -179,3 +179,15 @@ def test_the_history_pdfs_hash_table_says_each_action_in_the_audit_logs_words(cl
         assert "生成文书：受理通知书" in appendix, language
         codes = {code for event in events for code in (event.action, event.name)}
         assert not [code for code in codes if code in appendix], language
+
+
+def test_the_history_names_who_saved_a_record_by_their_name_not_their_login(orgs, people):
+    mediator = people["mediator"]
+    mediator.last_name, mediator.first_name = "张", "华"
+    mediator.save()
+    case = register(orgs, people)
+    case.history.update(history_user=mediator)  # as the registration page records it (a request's user)
+
+    saved_by = {entry.who for entry in timeline(case).entries if entry.title == "建立记录"}
+
+    assert saved_by == {"张华"}
