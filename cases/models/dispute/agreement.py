@@ -26,6 +26,7 @@ from cases.models.dispute.representation import check_signing_agent
 from cases.models.dispute.signed_original import SignedOriginal, latest_signed_original
 from cases.models.dispute.states import S, may_handle
 from cases.models.history import HistoricalRecords
+from cases.rules.calendar import day_label
 
 ZERO = Decimal("0.00")
 
@@ -114,7 +115,7 @@ class Instalment(BoundedFields, models.Model):
 
     def __str__(self):
         return _("第%(n)s期 ¥%(amount)s（%(due)s前）") % {"n": self.number, "amount": f"{self.amount:,.2f}",
-                                                       "due": self.due_on}
+                                                       "due": day_label(self.due_on)}
 
     @property
     def organisation(self):

@@ -221,3 +221,59 @@ def test_a_date_out_of_bounds_is_written_in_the_readers_language_year_1_unpadded
         assert day_label(date(1, 1, 1)) in ("1年1月1日", "Jan. 1, 1")
         error = date_error(date(1, 1, 1), label=_("入职日期"), name="employment_start")
     assert shown in error and "0001" not in error
+
+
+def test_the_flow_task_pages_in_english_mix_no_chinese_into_english(client, demo, django_capture_on_commit_callbacks):
+    """A dispute opened through its flow and read at each human task: the acceptance review
+    claimed by the mediator (the employer's consent recorded), the assignment waiting for the
+    lead, the mediation (a session scheduled) and the signing of a drafted agreement."""
+    from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
+    from workflows.dispute.flow import DisputeFlow, claim_task, complete_task, open_dispute, take_action
+
+    users = demo["users"]
+    mediator, lead = users["mediator"], users["lead"]
+    centre = Organisation.objects.get(code="BJ-HD-ZGC")
+    capture = django_capture_on_commit_callbacks
+    pages = {}
+
+    def task(case, name):
+        return case.process.task_set.get(flow_task=getattr(DisputeFlow, name), finished__isnull=True)
+
+    def read(case, *people):
+        with freeze_time(at("2026-11-13", 10)):
+            for user in people:
+                pages.update(crawl(client, user, ["/dispute/inbox/", "/dispute/queue/", f"/cases/{case.pk}/"], limit=40))
+
+    with freeze_time(at("2026-11-12")), capture(execute=True):
+        case = open_dispute(
+            acknowledge_warnings=True, organisation=centre, by=mediator, channel="walk_in_written",
+            received_on=date(2026, 11, 12), received_at=at("2026-11-12", 9), facts="拖欠加班费。",
+            worker=WorkerInput(name="刘建国"), employer=EmployerInput(name="北京某物流有限公司"),
+            claims=[ClaimInput("wage_arrears", Decimal("8000.00"), description="2026年10月加班费")]).case
+        decide = task(case, "decide_acceptance")
+        claim_task(decide, mediator)
+        take_action(decide, by=mediator, action="record_consent", data={
+            "decision": "consented", "consent_method": "written", "decided_on": date(2026, 11, 12),
+            "given_by": "法定代表人"})
+    read(case, mediator)
+    with freeze_time(at("2026-11-12", 11)), capture(execute=True):
+        complete_task(decide, by=mediator, transition="accept")
+    read(case, lead)
+    with freeze_time(at("2026-11-12", 12)), capture(execute=True):
+        assign = task(case, "assign_mediator")
+        claim_task(assign, lead)
+        complete_task(assign, by=lead, transition="assign", data={"mediator": mediator})
+        mediate = task(case, "mediate")
+        take_action(mediate, by=mediator, action="schedule_session", data={
+            "starts_at": at("2026-11-16", 14), "place": "街道调解室"})
+    read(case, mediator)
+    with freeze_time(at("2026-11-16", 17)), capture(execute=True):
+        complete_task(mediate, by=mediator, transition="draft_agreement", data={
+            "terms": "单位一次性支付加班费。", "awards": {case.claims.get().pk: Decimal("8000.00")},
+            "instalments": [(date(2026, 11, 30), Decimal("8000.00"))]})
+    read(case, mediator)
+
+    task_pages = {path.split("/")[3] for path in pages if path.startswith(f"/dispute/{case.process.pk}/")}
+    assert {"decide_acceptance", "assign_mediator", "mediate", "sign_agreement"} <= task_pages, sorted(pages)
+    text = mixes(pages)
+    assert not text, "\n" + text
