@@ -18,7 +18,7 @@ from cases.disputes.intake import register_dispute
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import AidProgramme, AuditAction, AuditEvent, Channel, Document, HardshipStatus
 from cases.models.hardship.states import HOME_VISIT_CHECKLIST
-from cases.platform.audit.history import timeline
+from cases.platform.audit.history import CHANGES, timeline
 from cases.platform.audit.journal import append_event
 from cases.platform.deadlines import check_deadlines
 from cases.platform.transitions import apply
@@ -188,6 +188,6 @@ def test_the_history_names_who_saved_a_record_by_their_name_not_their_login(orgs
     case = register(orgs, people)
     case.history.update(history_user=mediator)  # as the registration page records it (a request's user)
 
-    saved_by = {entry.who for entry in timeline(case).entries if entry.title == "建立记录"}
+    saved_by = {entry.who for entry in timeline(case).entries if entry.kind == CHANGES}
 
     assert saved_by == {"张华"}
