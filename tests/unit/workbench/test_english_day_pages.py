@@ -277,3 +277,18 @@ def test_the_flow_task_pages_in_english_mix_no_chinese_into_english(client, demo
     assert {"decide_acceptance", "assign_mediator", "mediate", "sign_agreement"} <= task_pages, sorted(pages)
     text = mixes(pages)
     assert not text, "\n" + text
+
+
+def test_the_workers_public_pages_in_english_mix_no_chinese_into_english(client, demo):
+    """What a worker reads before signing in to anything: the public site's forms and lookups."""
+    client.post("/i18n/setlang/", {"language": "en", "next": "/public/"})
+    pages = {}
+    with freeze_time(at("2026-11-13", 10)):
+        for path in ("/public/", "/public/apply/", "/public/progress/", "/public/hardship/",
+                     "/public/hardship/progress/"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert response.headers["Content-Language"] == "en", path
+            pages[path] = response.content.decode()
+    text = mixes(pages)
+    assert not text, "\n" + text
