@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, Subquery
 from django.template import Context as TemplateContext
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import ExtendsNode, IncludeNode
@@ -237,9 +238,18 @@ def issued_document(*, transition_event: AuditEvent | None, kind: str, variant: 
     """The first version already issued for this transition, kind and variant, if any."""
     if transition_event is None:
         return None
-    return Document.objects.filter(
-        transition_event=transition_event, kind=kind, variant=variant, version=1,
-    ).first()
+    return _first_versions(kind, variant).filter(transition_event=transition_event).first()
+
+
+def _first_versions(kind: str, variant: str):
+    return Document.objects.filter(kind=kind, variant=variant, version=1)
+
+
+def with_issued_document_id(events, *, kind: str, variant: str = ""):
+    """`events` (AuditEvents) each with `issued_document_id`: the id of the first version of `kind`
+    and `variant` it already issued, or None; issued_document's answer read along with the event."""
+    issued = _first_versions(kind, variant).filter(transition_event=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    return events.annotate(issued_document_id=Subquery(issued))
 
 
 def _document_context(kind: DocumentKind, organisation: Organisation, context: Mapping[str, Any]) -> dict[str, Any]:

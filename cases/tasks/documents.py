@@ -18,7 +18,7 @@ from django.utils import translation
 from cases.documents.registry import get_kind
 from cases.models import AuditEvent, Organisation
 from cases.models.actors import system
-from cases.platform.documents import issue_document, issued_document
+from cases.platform.documents import issue_document, with_issued_document_id
 
 SYSTEM_PREFIX = "system:"
 
@@ -82,10 +82,11 @@ def issue_document_task(
 
 def _issue_document(*, kind, transition_event_id, organisation_id, subject_type, subject_id, variant, by,
                     context) -> int:
-    events = AuditEvent.objects.select_related("organisation", "actor")
+    events = with_issued_document_id(AuditEvent.objects.select_related("organisation", "actor"),
+                                     kind=kind, variant=variant)
     event = events.get(pk=transition_event_id) if transition_event_id else None
-    if existing := issued_document(transition_event=event, kind=kind, variant=variant):
-        return existing.pk
+    if event is not None and event.issued_document_id is not None:  # a retry: the first attempt's
+        return event.issued_document_id
     subject = _subject(
         subject_type or (event.subject_type if event else ""),
         str(subject_id or (event.subject_id if event else "")),
