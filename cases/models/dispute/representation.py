@@ -272,7 +272,10 @@ class CaseWorker(models.Model):
 # -- what the case knows of its workers and agents ---------------------------------------------
 
 def case_workers(case) -> list[CaseWorker]:
-    """The case's workers in order, the first-named first; [] when the case has one worker only."""
+    """The case's workers in order, the first-named first; [] when the case has one worker only
+    (its count says so without a query: record_workers keeps no rows for one worker)."""
+    if case.worker_count <= 1:
+        return []
     return list(case.case_workers.select_related("worker").order_by("position"))
 
 
