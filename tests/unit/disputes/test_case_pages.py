@@ -2,12 +2,15 @@
 
 import hashlib
 import re
+from collections import Counter
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -17,8 +20,9 @@ from viewflow.workflow.status import STATUS
 from cases.models import AuditAction, AuditEvent, DisputeCase, DisputeStatus, Document
 from cases.platform.transitions import available_transitions
 from tests.consent import consent_recorded
-from tests.dispute_cases import SIGNED_SCAN
+from tests.dispute_cases import SIGNED_SCAN, at
 from tests.identifiers import resident_id, uscc
+from tests.unit.disputes.test_non_performance import effective_2026_10_20  # noqa: F401  (a fixture)
 from workflows.dispute.flow import DisputeFlow
 from workflows.dispute.pages import download_name, flow_step_transitions
 from workflows.models import DisputeProcess
@@ -548,3 +552,35 @@ def test_two_documents_of_one_title_download_under_different_names():
     names = {download_name("BJ-HD-KN-2026-0007", doc) for doc in (first, second, to_worker, to_employer)}
     assert len(names) == 4
     assert download_name("BJ-HD-2026-0001", to_worker) == "BJ-HD-2026-0001-受理通知书（劳动者）-20260302-093000-v1.pdf"
+
+
+# -- issue 18: what several panels show is read once (documents, open tasks, instalments) ------------
+
+FROM_TABLE = re.compile(r'\bFROM "(\w+)"')
+
+
+def reads_by_table(queries) -> Counter:
+    """How many SELECTs read each table first (FROM "table")."""
+    return Counter(match.group(1) for query in queries if query["sql"].startswith("SELECT")
+                   if (match := FROM_TABLE.search(query["sql"])))
+
+
+def test_a_performing_case_page_reads_its_documents_tasks_and_instalments_once(
+        client, people, effective_2026_10_20):  # noqa: F811
+    case = effective_2026_10_20
+    client.force_login(people["mediator"])
+    with freeze_time(at("2026-10-25")):
+        client.get(f"/cases/{case.pk}/")  # sessions, content types and the like warm
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/cases/{case.pk}/")
+
+    assert response.status_code == 200
+    reads = reads_by_table(captured.captured_queries)
+    assert reads["cases_document"] == 1, reads
+    assert reads["viewflow_task"] == 1, reads
+    # The instalment table (its payments apart), the 'fully paid' conditions of the two actions
+    # offered (complete_performance and refer), and the payment form's choice of instalment; the
+    # totals and the clocks read none of their own.
+    assert reads["cases_instalment"] <= 4, reads
+    assert reads["cases_payment"] <= 1, reads
+    assert "第1期" in response.content.decode() or "¥10,000.00" in response.content.decode()

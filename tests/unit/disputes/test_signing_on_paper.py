@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
+from django.utils.html import strip_tags
 from freezegun import freeze_time
 from pypdf import PdfReader
 
@@ -333,7 +334,7 @@ def test_point_10_the_signing_task_offers_the_draft_to_print_and_takes_the_scan(
     page = client.get(execute).content.decode()
     assert "上传签署原件" in page and 'enctype="multipart/form-data"' in page
     assert f"/cases/{case.pk}/documents/{draft.pk}/" in page and "打印调解协议书（签署稿）" in page
-    assert "签署原件扫描件：尚未上传" in page
+    assert "签署原件扫描件：尚未上传" in strip_tags(page)  # the label, then the value in its own element
 
     wrong = client.post(action, {"upload_signed_original-scan": SimpleUploadedFile("签署原件.pdf", b"GIF89a;")})
     assert wrong.status_code == 200 and TYPE_REFUSED in wrong.content.decode()
@@ -342,7 +343,7 @@ def test_point_10_the_signing_task_offers_the_draft_to_print_and_takes_the_scan(
         assert done.status_code == 302
         page = client.get(execute).content.decode()
     assert (f"签署原件扫描件：2026-11-06 10:00由hd_mediator上传“签署原件.pdf”（SHA-256 "
-            f"{hashlib.sha256(PDF_SCAN).hexdigest()[:16]}…）") in page
+            f"{hashlib.sha256(PDF_SCAN).hexdigest()[:16]}…）") in strip_tags(page)
     assert AuditEvent.objects.filter(name="upload_signed_original").count() == 1
 
 
