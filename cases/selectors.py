@@ -41,7 +41,7 @@ from cases.models import (
 from cases.disputes.search import search_cases  # noqa: F401  (case search lives there since issue 18)
 from cases.documents.registry import shown_title
 from cases.models.access import scoped  # noqa: F401  (imported from here by bench/queues.py)
-from cases.rules.calendar import day_label as calendar_day_label, working_days_between
+from cases.rules.calendar import day_label, working_days_between  # day_label: the pages import it from here
 from cases.rules.deadlines import DayUnit, clock as clock_rule
 from cases.rules.money import yuan  # ¥23,196.00, "—" for none: the pages import it from here
 
@@ -70,12 +70,6 @@ def cn_day(day: date | None) -> str:
     if day is None:
         return ""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def day_label(day: date | None) -> str:
-    """A day as the reader's language writes it (Django's DATE_FORMAT, as a template's
-    |date:"DATE_FORMAT"): 2026年12月22日 in Chinese, Dec. 22, 2026 in English."""
-    return calendar_day_label(day)
 
 
 def person_name(user) -> str:

@@ -17,7 +17,7 @@ service of a notice when the party opens it there.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -135,10 +135,6 @@ def _clock_due(case: DisputeCase, code: str) -> date | None:
     return deadline.due_on if deadline is not None else None
 
 
-def _local(moment: datetime) -> str:
-    return moment_label(moment)
-
-
 def _next_step(case: DisputeCase, sessions, instalments) -> tuple[str, date | None]:
     status = case.status
     if status == S.REGISTERED:
@@ -149,7 +145,7 @@ def _next_step(case: DisputeCase, sessions, instalments) -> tuple[str, date | No
         if sessions:
             session = sessions[0]
             return _("第%(n)s次调解定于%(when)s在%(place)s进行，请准时参加。") % {
-                "n": session.number, "when": _local(session.starts_at), "place": session.place}, \
+                "n": session.number, "when": moment_label(session.starts_at), "place": session.place}, \
                 timezone.localdate(session.starts_at)
         due = _clock_due(case, "dispute.mediation")
         text = _("调解员会与您联系，安排调解的时间和地点。")

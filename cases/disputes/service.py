@@ -31,7 +31,6 @@ from cases.models.dispute.service import (
     ServiceMethod,
     ServiceParty,
     current_service,
-    day_label,
     electronic_consent,
     party_name,
 )
@@ -41,6 +40,7 @@ from cases.platform.documents import issue_document
 from cases.platform.effects import effect
 from cases.platform.uploads import SCANS, validate_upload
 from cases.rules import deadlines as clocks
+from cases.rules.calendar import day_label
 from cases.rules.scans import upload_plain_name, upload_sha256
 from cases.rules.validators import as_date
 

@@ -16,7 +16,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Role
@@ -26,6 +25,8 @@ from cases.models.dispute.consent import ConsentDecision, respondent_consent
 from cases.models.dispute.mediation import ConsentMethod, SessionStatus
 from cases.models.dispute.representation import PartySide, respondent_side
 from cases.models.dispute.states import NoSessionGround, RejectionGround
+from cases.rules.calendar import day_label
+from cases.selectors import person_name
 from workflows.dispute.agreement_forms import SignedOriginalFields
 from workflows.dispute.representation_forms import AgentSignatureFields
 from workflows.fields import BoundedDateField, YuanField
@@ -104,12 +105,10 @@ def respondent_given_by(case) -> str:
 
 def consent_summary(consent) -> str:
     """One line on the recorded consent or refusal: who, when, how, recorded by whom."""
-    recorder = consent.recorded_by
-    recorder_name = f"{recorder.last_name}{recorder.first_name}".strip() or recorder.get_username()
     return _("%(party)s于%(on)s%(decision)s（%(method)s；表示意见的人：%(by)s；登记人：%(recorder)s）") % {
-        "party": consent.get_party_display(), "on": date_format(consent.decided_on, "DATE_FORMAT"),
+        "party": consent.get_party_display(), "on": day_label(consent.decided_on),
         "decision": consent.get_decision_display(), "method": consent.get_method_display(),
-        "by": consent.given_by, "recorder": recorder_name}
+        "by": consent.given_by, "recorder": person_name(consent.recorded_by)}
 
 
 class ConsentFields(forms.Form):

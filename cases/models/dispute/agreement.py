@@ -16,7 +16,6 @@ from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
@@ -196,7 +195,7 @@ def _check_refusal(agreement: Agreement, today: date, refused_on: date | None, r
             errors["refused_on"] = _("被申请人表示不履行的日期不能晚于今天。")
         elif agreement.effective_on and refused_on < agreement.effective_on:
             errors["refused_on"] = _("被申请人表示不履行的日期不能早于调解协议生效日期（%(date)s）。") % {
-                "date": date_format(agreement.effective_on, "DATE_FORMAT")}
+                "date": day_label(agreement.effective_on)}
         if not refusal_note:
             errors["refusal_note"] = _("请写明被申请人以何种方式表示不履行（如书面函件、电话告知调解员）。")
     elif refusal_note:

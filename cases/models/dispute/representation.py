@@ -33,11 +33,12 @@ from django_fsm import transition
 from cases.models.actors import person
 from cases.models.audit import ImmutableError
 from cases.models.bounds import BoundedFields
-from cases.models.dispute.service import ScanKind, day_label
+from cases.models.dispute.service import ScanKind
 from cases.models.dispute.states import S, may_handle
 from cases.models.encrypted import EncryptedCharField
 from cases.models.history import HistoricalRecords
 from cases.models.parties import Worker
+from cases.rules.calendar import day_label
 from cases.rules.representation import (
     ART7,
     COLLECTIVE_MIN_WORKERS,

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import transition
 
@@ -31,6 +30,7 @@ from cases.models.dispute.states import DisputeStatus, S, may_handle
 from cases.models.documents import Document
 from cases.models.encrypted import EncryptedCharField
 from cases.models.history import HistoricalRecords
+from cases.rules.calendar import day_label
 from cases.rules.validators import (
     as_date,
     normalise_mobile,
@@ -86,12 +86,6 @@ def normalise_address(channel: str, address: str) -> str:
     if channel == ElectronicChannel.SMS:
         return normalise_mobile(address)
     return address.lower() if channel == ElectronicChannel.EMAIL else address
-
-
-def day_label(day) -> str:
-    """A day in the reader's language, for the refusals below (as cases.selectors.day_label,
-    which a model cannot import): 2026年12月22日, or Dec. 22, 2026 in English."""
-    return date_format(day, "DATE_FORMAT")
 
 
 class Immutable:
