@@ -14,11 +14,12 @@ complete_task — the functions tests/integration/test_dispute_flow_agreement.py
     record_session → draft_agreement → record_signature ×4 → upload_signed_original →
     make_agreement_effective → record_payment ×2 → complete_performance → close → archive
 
-Per step: SQL queries (django.test.utils.CaptureQueriesContext; exact) and wall time, the
-documents the step issued counted apart (every query under cases/tasks/documents.py, and
-the time of issue_document_task's eager run), and so are the transitions' notifications
-(every query under notifications/tasks.py: notify_transition_task, which a worker runs in
-production; the request does not wait for it). Each query is also attributed to the first
+Per step: SQL statements (django.test.utils.CaptureQueriesContext; exact: the queries and
+each transaction's BEGIN and COMMIT, for the baseline alike) and wall time, the documents the
+step issued counted apart (every statement and the time of issue_document_task's eager run,
+its own transaction included), and so are the transitions' notifications
+(notify_transition_task's eager run, which a worker runs in production; the request does not
+wait for it). Each query is also attributed to the first
 frame of the stack under cases/, workflows/ or notifications/ (the line in our code that
 issued it): the top 15 lines by query count are printed. The baseline (bench/bare_flow.py)
 is a plain viewflow Process through seven human tasks (two claimed, five assigned on
@@ -99,11 +100,8 @@ class Recorder:
                 frame = frame.f_back
             source = source or "(viewflow / django only)"
             if in_document:
-                self.document_queries[self.step] += 1
                 self.document_lines[source] += 1
-            elif in_notification:
-                self.notification_queries[self.step] += 1
-            else:
+            elif not in_notification:
                 self.lines[source] += 1
         return execute(sql, params, many, context)
 
@@ -114,11 +112,12 @@ class Recorder:
         delay = issue_document_task.delay
 
         def timed_delay(*args, **kwargs):
-            started = time.perf_counter()
+            started, logged = time.perf_counter(), _logged_statements()
             try:
                 return delay(*args, **kwargs)
             finally:
                 self.document_seconds[self.step] += time.perf_counter() - started
+                self.document_queries[self.step] += _logged_statements() - logged
                 self.documents[self.step] += 1
 
         issue_document_task.delay = timed_delay
@@ -130,13 +129,25 @@ class Recorder:
         delay = notify_transition_task.delay
 
         def timed_delay(*args, **kwargs):
-            started = time.perf_counter()
+            started, logged = time.perf_counter(), _logged_statements()
+            documents_before = self.document_queries[self.step]  # a document it issued is a document's
             try:
                 return delay(*args, **kwargs)
             finally:
                 self.notification_seconds[self.step] += time.perf_counter() - started
+                self.notification_queries[self.step] += (
+                    _logged_statements() - logged - (self.document_queries[self.step] - documents_before))
 
         notify_transition_task.delay = timed_delay
+
+
+def _logged_statements() -> int:
+    """Statements the connection has logged so far in this step (CaptureQueriesContext's count):
+    the queries, and the BEGIN and COMMIT of each transaction, which pass no execute wrapper.
+    An eager task's own transaction is its own, not the step's."""
+    from django.db import connection
+
+    return len(connection.queries_log)
 
 
 def _measured(recorder, results, step, action):
