@@ -1,7 +1,12 @@
 """Base for models whose legal status is a protected django-fsm field."""
 
 from django.db import models
+from django.dispatch import receiver
 from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin
+from django_fsm.signals import pre_transition
+
+# Reads a transition's conditions made of a row the door holds locked, until the transition runs.
+_CONDITION_READS = "_condition_reads"
 
 
 class StatusModel(ConcurrentTransitionMixin, models.Model):
@@ -41,3 +46,30 @@ class StatusModel(ConcurrentTransitionMixin, models.Model):
                 self.__dict__.setdefault(name, value)
             raise
         self._update_initial_state()
+
+
+def remember_condition_reads(subject) -> None:
+    """From now until `subject`'s next transition runs, each read_for_conditions of it is made
+    once: the flow asks a step's conditions to offer it, then django-fsm asks them again. Only
+    for a row read under the door's lock, so that nothing can change what was read meanwhile
+    but the transition itself, which forgets them before it runs."""
+    subject.__dict__[_CONDITION_READS] = {}
+
+
+def read_for_conditions(subject, key: str, read):
+    """`read()`, or what it returned for `subject` since remember_condition_reads."""
+    remembered = subject.__dict__.get(_CONDITION_READS)
+    if remembered is None:
+        return read()
+    if key not in remembered:
+        remembered[key] = read()
+    return remembered[key]
+
+
+def forget_condition_reads(subject) -> None:
+    subject.__dict__.pop(_CONDITION_READS, None)
+
+
+@receiver(pre_transition)
+def _forget_before_the_transition_runs(sender, instance, **kwargs):
+    forget_condition_reads(instance)

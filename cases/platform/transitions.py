@@ -28,6 +28,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from cases.models import AuditAction, AuditEvent
 from cases.models.access import roles_in, roles_read_once
 from cases.models.actors import is_system
+from cases.models.fsm import forget_condition_reads, remember_condition_reads
 from cases.models.history import THROUGH_ROWS_WHEN_READ, bulk_update_with_history, through_rows_read_along
 from cases.platform import deadlines, effects
 from cases.platform.audit.journal import append_event, append_events
@@ -121,12 +122,11 @@ def conditions_met(subject, name: str) -> bool:
 
 def _locking(model):
     """The model's rows, to be locked as read; their organisation read along (every step below
-    uses it) without locking the organisation's row too."""
+    uses it), and what the model names in `door_reads_along`, without locking those rows too."""
     queryset = model._default_manager.select_for_update(of=("self",)).annotate(
         **rollup.lock_annotations(model), **through_rows_read_along(model))
-    if _has_organisation(model):
-        queryset = queryset.select_related("organisation")
-    return queryset
+    read_along = (*(("organisation",) if _has_organisation(model) else ()), *getattr(model, "door_reads_along", ()))
+    return queryset.select_related(*read_along) if read_along else queryset
 
 
 def lock_for_door(model, pk=None, *, nowait: bool = False, **lookup):
@@ -140,6 +140,7 @@ def lock_for_door(model, pk=None, *, nowait: bool = False, **lookup):
     subject = rows.get(pk=pk) if pk is not None else rows.filter(**lookup).first()
     if subject is not None:
         subject._door_lock = connection.atomic_blocks[-1]
+        remember_condition_reads(subject)
     return subject
 
 
@@ -178,7 +179,10 @@ def _adopt(subject, saved) -> None:
     """Give the caller's copy the state just saved (what refresh_from_db would read back)."""
     for field in subject._meta.concrete_fields:
         subject.__dict__[field.attname] = saved.__dict__[field.attname]
-    subject._state.fields_cache = dict(saved._state.fields_cache)
+    # Not a relation read along and found absent (door_reads_along): the caller's copy outlives
+    # the lock, and an agreement drafted later must be read, not taken for missing.
+    subject._state.fields_cache = {name: related for name, related in saved._state.fields_cache.items()
+                                   if related is not None}
     subject.__dict__.pop("_prefetched_objects_cache", None)
     update_initial_state = getattr(subject, "_update_initial_state", None)
     if update_initial_state is not None:
@@ -346,6 +350,8 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
             if as_read is not None:
                 _forget_unsaved(subject, as_read)
             raise
+        finally:
+            forget_condition_reads(locked)  # what they read holds under this lock only
     if locked is not subject:
         _adopt(subject, move.subject)
     return _outcome(move, event, clock_changes)

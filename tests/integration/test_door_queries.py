@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from freezegun import freeze_time
 
 from cases.disputes.intake_review import ClaimInput, EmployerInput, WorkerInput
 from cases.models import AuditEvent, Deadline, DisputeStatus, Document
+from cases.models.dispute.consent import respondent_consent
 from cases.platform import transitions
 from cases.rules.claims import ClaimType
 from cases.tasks.documents import issue_document_task
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 # As measured when written (SQLite; PostgreSQL counts the same statements): a raise means a
 # step reads or writes more than it did, which bench/dispute_lifecycle.py should explain.
-SIGNATURE_MAX_QUERIES = 11  # 16 before the case was read once under the flow lock; 12 before the lock was that read
+SIGNATURE_MAX_QUERIES = 10  # 11 before the agreement was read with the case; 16 before the case was read once under the flow lock; 12 before the lock was that read
 DRAFTING_MAX_QUERIES = 34  # the awards, the agreement and its instalment written; the next task made
 DOCUMENT_MAX_QUERIES = 17
 REGISTRATION_MAX_QUERIES = 36  # 49 before: no savepoint without a race to catch, one upsert for the number
@@ -173,7 +175,7 @@ def test_under_the_flow_lock_the_door_uses_the_case_the_step_read(orgs, people):
     case_reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and 'FROM "cases_disputecase"' in q["sql"]]
     agreement_reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and 'FROM "cases_agreement"' in q["sql"]]
     assert len(case_reads) == 1, case_reads  # read once, locked, for the checks and the door alike
-    assert len(agreement_reads) == 1, agreement_reads  # the condition's read serves the door's check too
+    assert not agreement_reads, agreement_reads  # read along with the case (DisputeCase.door_reads_along)
     process_reads = [q["sql"] for q in captured.captured_queries if 'FROM "viewflow_process"' in q["sql"]]
     assert not process_reads, process_reads  # read with the task, in one query (flow_lock.task_with_process)
     process_locks = [q["sql"] for q in captured.captured_queries if 'FROM "workflows_disputeprocess"' in q["sql"]]
@@ -212,3 +214,47 @@ def test_a_lock_taken_in_a_savepoint_since_rolled_back_is_not_trusted(orgs, peop
         held = transitions.lock_for_door(type(case), case.pk)
         assert transitions._held_door_lock(held)
         assert not transitions._held_door_lock(held)  # good for one door call
+
+
+# -- a condition read once under the lock (cases.models.fsm.read_for_conditions) -----------------
+
+def test_a_steps_condition_is_read_once_for_the_flow_and_for_django_fsm(orgs, people):
+    mediator = people["mediator"]
+    with freeze_time(at("2026-11-02", 9)):
+        case = open_dispute(
+            acknowledge_warnings=True, organisation=orgs["hd_street"], by=mediator, channel="walk_in_written",
+            received_on=date(2026, 11, 2), received_at=at("2026-11-02", 9), facts="拖欠工资三个月。",
+            worker=WorkerInput(name="王秀英"), employer=EmployerInput(name="北京某科技有限公司"),
+            claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("23196.00"))],
+        ).case
+        decide = the_task(case, "decide_acceptance")
+        claim_task(decide, mediator)
+        with CaptureQueriesContext(connection) as captured:
+            consent_recorded_in_task(decide, mediator)
+    consent_reads = [q["sql"] for q in captured.captured_queries
+                     if q["sql"].startswith('SELECT "cases_mediationconsent"."id"')]  # not the uniqueness check
+    assert len(consent_reads) == 1, consent_reads  # asked to offer the action, and by django-fsm: one read
+    assert case.consents.count() == 1
+
+
+def test_a_transition_forgets_what_its_conditions_read_before_it_runs(orgs, people):
+    case = a_case_awaiting_acceptance(orgs, people)
+    case.consents.all().delete()
+    with freeze_time(at("2026-11-03")), transaction.atomic():
+        locked = transitions.lock_for_door(type(case), case.pk)
+        assert respondent_consent(locked) is None  # remembered for the conditions
+        recorded = locked.record_consent(by=people["mediator"], decision="consented", consent_method="written",
+                                         decided_on=date(2026, 11, 3), given_by="法定代表人")
+        assert respondent_consent(locked) == recorded  # the transition's own writes are read afresh
+
+
+def test_what_a_condition_read_under_a_lock_is_not_kept_after_a_refused_door_call(orgs, people):
+    case = a_case_awaiting_acceptance(orgs, people)
+    with freeze_time(at("2026-11-03")):
+        with transaction.atomic():
+            locked = transitions.lock_for_door(type(case), case.pk)
+            assert respondent_consent(locked) is not None
+            with pytest.raises(PermissionDenied):  # refused before any transition runs
+                transitions.apply(locked, "accept", by=people["caseworker"])
+        case.consents.all().delete()
+        assert respondent_consent(locked) is None

@@ -127,6 +127,9 @@ class DisputeCase(BoundedFields, ConsentTransitions, MediationTransitions, Recus
     history = HistoricalRecords(m2m_fields=[related_cases])
 
     objects = DisputeCaseQuerySet.as_manager()
+    # Read with the case the transition door locks (a join, no query of its own): from the draft
+    # on, most steps and their conditions use the agreement.
+    door_reads_along = ("agreement",)
 
     class Meta:
         verbose_name = _("劳动争议案件")

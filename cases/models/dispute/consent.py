@@ -25,6 +25,7 @@ from cases.models.bounds import BoundedFields
 from cases.models.dispute.mediation import ConsentMethod
 from cases.models.dispute.representation import PartySide, respondent_side
 from cases.models.dispute.states import S, may_handle
+from cases.models.fsm import read_for_conditions
 from cases.models.history import HistoricalRecords
 from cases.rules.validators import as_date
 
@@ -83,7 +84,8 @@ class MediationConsent(BoundedFields, models.Model):
 
 def respondent_consent(case) -> MediationConsent | None:
     """The respondent's (the party that did not apply) recorded consent or refusal, if any."""
-    return case.consents.filter(party=respondent_side(case)).first()
+    return read_for_conditions(case, "respondent_consent",
+                               lambda: case.consents.filter(party=respondent_side(case)).first())
 
 
 def _consent_not_yet_recorded(case) -> bool:

@@ -19,6 +19,7 @@ from django_fsm import transition
 from cases.models.actors import person
 from cases.models.bounds import BoundedFields
 from cases.models.dispute.states import S, may_handle, may_lead
+from cases.models.fsm import read_for_conditions
 from cases.models.history import HistoricalRecords
 
 
@@ -61,7 +62,10 @@ class RecusalRequest(BoundedFields, models.Model):
 
 
 def pending_recusal(case) -> "RecusalRequest | None":
-    return case.recusal_requests.filter(decision=RecusalDecision.PENDING).first() if case.pk else None
+    if not case.pk:
+        return None
+    return read_for_conditions(case, "pending_recusal",
+                               lambda: case.recusal_requests.filter(decision=RecusalDecision.PENDING).first())
 
 
 def no_pending_recusal(case) -> bool:
