@@ -148,7 +148,8 @@ def test_an_agreement_takes_effect_with_its_instalments_clocks_opened_together(
 
 # -- the case read once under the flow lock (workflows/flow_lock.py) ------------------------------
 
-def a_case_awaiting_acceptance(orgs, people):
+def a_case_claimed_for_acceptance(orgs, people):
+    """Registered on 2026-11-02, its 受理审查 claimed by the mediator: the case and that task."""
     mediator = people["mediator"]
     with freeze_time(at("2026-11-02", 9)):
         case = open_dispute(
@@ -159,7 +160,13 @@ def a_case_awaiting_acceptance(orgs, people):
         ).case
         decide = the_task(case, "decide_acceptance")
         claim_task(decide, mediator)
-        consent_recorded_in_task(decide, mediator)
+    return case, decide
+
+
+def a_case_awaiting_acceptance(orgs, people):
+    case, decide = a_case_claimed_for_acceptance(orgs, people)
+    with freeze_time(at("2026-11-02", 9)):
+        consent_recorded_in_task(decide, people["mediator"])
     return case
 
 
@@ -219,18 +226,9 @@ def test_a_lock_taken_in_a_savepoint_since_rolled_back_is_not_trusted(orgs, peop
 # -- a condition read once under the lock (cases.models.fsm.read_for_conditions) -----------------
 
 def test_a_steps_condition_is_read_once_for_the_flow_and_for_django_fsm(orgs, people):
-    mediator = people["mediator"]
-    with freeze_time(at("2026-11-02", 9)):
-        case = open_dispute(
-            acknowledge_warnings=True, organisation=orgs["hd_street"], by=mediator, channel="walk_in_written",
-            received_on=date(2026, 11, 2), received_at=at("2026-11-02", 9), facts="拖欠工资三个月。",
-            worker=WorkerInput(name="王秀英"), employer=EmployerInput(name="北京某科技有限公司"),
-            claims=[ClaimInput(ClaimType.WAGE_ARREARS, Decimal("23196.00"))],
-        ).case
-        decide = the_task(case, "decide_acceptance")
-        claim_task(decide, mediator)
-        with CaptureQueriesContext(connection) as captured:
-            consent_recorded_in_task(decide, mediator)
+    case, decide = a_case_claimed_for_acceptance(orgs, people)
+    with freeze_time(at("2026-11-02", 9)), CaptureQueriesContext(connection) as captured:
+        consent_recorded_in_task(decide, people["mediator"])
     consent_reads = [q["sql"] for q in captured.captured_queries
                      if q["sql"].startswith('SELECT "cases_mediationconsent"."id"')]  # not the uniqueness check
     assert len(consent_reads) == 1, consent_reads  # asked to offer the action, and by django-fsm: one read
