@@ -20,14 +20,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from cases.models import AidPlan, ApplicationStatus, PlanStatus, Role
-from cases.selectors import yuan
+from cases.selectors import day_label, yuan
 from workflows.dispute.flow import DISPUTE_READERS, DisputeFlow
 from workflows.dispute.views import (
     BREACHED,
@@ -247,7 +246,7 @@ def programme_work_list(user, work: str) -> WorkList:
             format_html("{}", application.get_programme_display()),
             format_html("{}", application.household.head.name),
             format_html("{}", yuan(application.amount)),
-            format_html("{}", date_format(application.applied_on, "DATE_FORMAT")),
+            format_html("{}", day_label(application.applied_on)),
         ]
         if work == "approve":
             cells.append(format_html("{}", application.get_status_display()))
