@@ -23,8 +23,6 @@ from django.db import DatabaseError, transaction
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 
-from cases.models.fsm import forget_condition_reads
-
 _locked_processes: ContextVar[frozenset] = ContextVar("flow_locked_processes", default=frozenset())
 
 
@@ -55,8 +53,6 @@ class DoorAwareLock(SelectForUpdateLock):
             finally:
                 _cases_read_by_lock.reset(read)
                 _locked_processes.reset(held)
-                if case is not None:
-                    forget_condition_reads(case)  # what they read holds under this lock only
 
     @contextmanager
     def _locked_case(self, flow_class, process_pk):

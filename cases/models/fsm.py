@@ -1,11 +1,12 @@
 """Base for models whose legal status is a protected django-fsm field."""
 
-from django.db import models
+from django.db import connection, models
 from django.dispatch import receiver
 from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin
 from django_fsm.signals import pre_transition
 
-# Reads a transition's conditions made of a row the door holds locked, until the transition runs.
+# Reads a transition's conditions made of a row the door holds locked: (the atomic block that
+# holds the lock, {key: what was read}), until the transition runs or the block ends.
 _CONDITION_READS = "_condition_reads"
 
 
@@ -48,28 +49,32 @@ class StatusModel(ConcurrentTransitionMixin, models.Model):
         self._update_initial_state()
 
 
+def atomic_block_open(block) -> bool:
+    """Whether `block` (an entry of connection.atomic_blocks) is still open: a row lock taken
+    in it holds (one taken in a savepoint since rolled back is gone)."""
+    return any(open_block is block for open_block in connection.atomic_blocks)
+
+
 def remember_condition_reads(subject) -> None:
-    """From now until `subject`'s next transition runs, each read_for_conditions of it is made
-    once: the flow asks a step's conditions to offer it, then django-fsm asks them again. Only
-    for a row read under the door's lock, so that nothing can change what was read meanwhile
-    but the transition itself, which forgets them before it runs."""
-    subject.__dict__[_CONDITION_READS] = {}
+    """From now until `subject`'s next transition runs, and while the atomic block that read it
+    locked is open, each read_for_conditions of it is made once: the flow asks a step's
+    conditions to offer it, then django-fsm asks them again. Only for a row read under the
+    door's lock (call it there), so that nothing can change what was read meanwhile but the
+    transition itself, which forgets them before it runs."""
+    subject.__dict__[_CONDITION_READS] = (connection.atomic_blocks[-1], {})
 
 
 def read_for_conditions(subject, key: str, read):
     """`read()`, or what it returned for `subject` since remember_condition_reads."""
-    remembered = subject.__dict__.get(_CONDITION_READS)
-    if remembered is None:
-        return read()
+    held = subject.__dict__.get(_CONDITION_READS)
+    if held is None or not atomic_block_open(held[0]):
+        return read()  # not remembered, or the lock is gone with its block
+    remembered = held[1]
     if key not in remembered:
         remembered[key] = read()
     return remembered[key]
 
 
-def forget_condition_reads(subject) -> None:
-    subject.__dict__.pop(_CONDITION_READS, None)
-
-
 @receiver(pre_transition)
 def _forget_before_the_transition_runs(sender, instance, **kwargs):
-    forget_condition_reads(instance)
+    instance.__dict__.pop(_CONDITION_READS, None)

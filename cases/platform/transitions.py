@@ -28,7 +28,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from cases.models import AuditAction, AuditEvent
 from cases.models.access import roles_in, roles_read_once
 from cases.models.actors import is_system
-from cases.models.fsm import forget_condition_reads, remember_condition_reads
+from cases.models.fsm import atomic_block_open, remember_condition_reads
 from cases.models.history import THROUGH_ROWS_WHEN_READ, bulk_update_with_history, through_rows_read_along
 from cases.platform import deadlines, effects
 from cases.platform.audit.journal import append_event, append_events
@@ -149,7 +149,7 @@ def _held_door_lock(subject) -> bool:
     row lock taken in a savepoint since rolled back is gone). Good for one door call: what the
     door saves, it adopts into the copy, but later writes by other code would not be."""
     block = subject.__dict__.pop("_door_lock", None)
-    return block is not None and any(open_block is block for open_block in connection.atomic_blocks)
+    return block is not None and atomic_block_open(block)
 
 
 def _lock(subject):
@@ -350,8 +350,6 @@ def apply(subject, name: str, *, by, reason: str = "", data: dict | None = None,
             if as_read is not None:
                 _forget_unsaved(subject, as_read)
             raise
-        finally:
-            forget_condition_reads(locked)  # what they read holds under this lock only
     if locked is not subject:
         _adopt(subject, move.subject)
     return _outcome(move, event, clock_changes)

@@ -246,7 +246,7 @@ def test_a_transition_forgets_what_its_conditions_read_before_it_runs(orgs, peop
         assert respondent_consent(locked) == recorded  # the transition's own writes are read afresh
 
 
-def test_what_a_condition_read_under_a_lock_is_not_kept_after_a_refused_door_call(orgs, people):
+def test_what_a_condition_read_under_a_lock_is_not_kept_once_the_lock_is_released(orgs, people):
     case = a_case_awaiting_acceptance(orgs, people)
     with freeze_time(at("2026-11-03")):
         with transaction.atomic():
